@@ -1,0 +1,53 @@
+/** The workspace the user is scoped to (proxy mode). Unknown upstream fields are kept. */
+export interface UserWorkspace {
+  id?: string;
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** A role assignment in the scoped workspace. */
+export interface WorkspaceRole {
+  name?: string;
+  [field: string]: unknown;
+}
+
+/** A permission assignment in the scoped workspace. */
+export interface WorkspacePermission {
+  name?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The authenticated principal, the same shape whichever mode validated the token.
+ *
+ * Profile fields are optional ("present when upstream provides them"). `roles`, `permissions` and
+ * `scopes` are flat name lists used by the guards; `workspaceRoles` / `workspacePermissions` keep
+ * the proxy's objects. Unknown proxy fields land in `extra`; raw JWT claims in `claims`.
+ *
+ * @example
+ * app.get("/v1/me", requireUser(), (req, res) => res.json({ email: req.user?.email }));
+ */
+export interface User {
+  id?: string;
+  userName?: string;
+  email?: string;
+  name?: string;
+  accountType?: string;
+  enabled?: boolean;
+  firstName?: string;
+  lastName?: string;
+  workspace?: UserWorkspace;
+  workspaceRoles: WorkspaceRole[];
+  workspacePermissions: WorkspacePermission[];
+  roles: string[];
+  permissions: string[];
+  scopes: string[];
+  isAuthenticated: boolean;
+  isAnonymous: boolean;
+  /** Which validator produced this user: "proxy", "jwt", "keycloak", "none", a custom name… */
+  provider: string;
+  /** Raw JWT claims (local JWT mode and custom adapters). */
+  claims?: Readonly<Record<string, unknown>>;
+  /** Upstream fields the SDK does not know yet (forward compatibility). */
+  extra: Record<string, unknown>;
+}
