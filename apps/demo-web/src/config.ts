@@ -1,0 +1,29 @@
+/** Where the demo finds the auth API and its backend, from Vite env variables. */
+export interface DemoConfig {
+  authApiUrl: string;
+  apiUrl: string;
+  /** Origin of `apiUrl`: the only origin that receives the access token. */
+  apiOrigin: string;
+  /** Refresh leeway in seconds, or undefined for the SDK default. */
+  refreshLeewaySeconds: number | undefined;
+}
+
+/**
+ * Read the demo's configuration from `import.meta.env`.
+ * @example
+ * const { apiUrl } = readConfig(import.meta.env);
+ */
+export function readConfig(env: ImportMetaEnv): DemoConfig {
+  const authApiUrl = trimSlash(env.VITE_AUTH_API_URL || "http://127.0.0.1:8765");
+  const apiUrl = trimSlash(env.VITE_API_URL || "http://127.0.0.1:8000");
+  const leeway = env.VITE_AUTH_REFRESH_LEEWAY_SECONDS;
+  const refreshLeewaySeconds = leeway ? Number(leeway) : undefined;
+  if (refreshLeewaySeconds !== undefined && !(refreshLeewaySeconds >= 0)) {
+    throw new Error("VITE_AUTH_REFRESH_LEEWAY_SECONDS must be a number of seconds >= 0.");
+  }
+  return { authApiUrl, apiUrl, apiOrigin: new URL(apiUrl).origin, refreshLeewaySeconds };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

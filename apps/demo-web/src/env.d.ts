@@ -1,0 +1,14 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  /** Base URL of the auth API (the mock in development). */
+  readonly VITE_AUTH_API_URL?: string;
+  /** Base URL of the demo API. */
+  readonly VITE_API_URL?: string;
+  /** Seconds before expiry at which the SDK refreshes the access token. */
+  readonly VITE_AUTH_REFRESH_LEEWAY_SECONDS?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}

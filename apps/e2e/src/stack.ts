@@ -1,0 +1,170 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FOREIGN_PAGE } from "./foreignPage.js";
+import { type RunningProcess, startProcess } from "./processes.js";
+import { type StaticServer, startStaticServer } from "./staticServer.js";
+
+const require = createRequire(import.meta.url);
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../..");
+const demoWebDir = join(repoRoot, "apps/demo-web");
+const demoApiMain = join(repoRoot, "apps/demo-api/src/main.js");
+
+/** How the demo API validates tokens. */
+export type ApiMode = "proxy" | "jwt";
+
+export interface StackOptions {
+  /** Lifetime of access tokens issued by the mock (OXAIGEN_AUTH_MOCK_EXPIRES_IN). */
+  expiresInSeconds: number;
+  /** The web app's refresh leeway (VITE_AUTH_REFRESH_LEEWAY_SECONDS). */
+  refreshLeewaySeconds: number;
+  /** Extra mock env (user, permissions…). */
+  mockEnv: Record<string, string>;
+}
+
+/** Mock, API and built web app on free loopback ports, plus a foreign-origin page. */
+export interface Stack {
+  webUrl: string;
+  mockUrl: string;
+  apiUrl: string;
+  foreignUrl: string;
+  mock: RunningProcess;
+  /** Replace the API process (same port, so the built web app keeps pointing at it). */
+  restartApi(mode: ApiMode): Promise<void>;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the whole demo on free ports: web on `localhost`, API and mock on `127.0.0.1` (three
+ * origins, two sites, like `pnpm demo`), the API in proxy mode first.
+ * @example
+ * const stack = await startStack({ expiresInSeconds: 6, refreshLeewaySeconds: 3, mockEnv: {} });
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+    cleanups.length = 0;
+  };
+  const processes: RunningProcess[] = [];
+  try {
+    const web: StaticServer = await startStaticServer();
+    cleanups.push(() => web.close());
+    const foreign = await startStaticServer({ "/": FOREIGN_PAGE });
+    cleanups.push(() => foreign.close());
+    const webOrigin = `http://localhost:${web.port}`;
+
+    const mock = await startProcess({
+      name: "mock",
+      command: process.execPath,
+      args: [mockCliPath()],
+      env: {
+        ...options.mockEnv,
+        OXAIGEN_AUTH_MOCK_HOST: "127.0.0.1",
+        OXAIGEN_AUTH_MOCK_PORT: "0",
+        OXAIGEN_AUTH_MOCK_CORS_ORIGINS: webOrigin,
+        OXAIGEN_AUTH_MOCK_EXPIRES_IN: String(options.expiresInSeconds),
+      },
+      ready: /(http:\/\/127\.0\.0\.1:\d+)/,
+    });
+    processes.push(mock);
+    cleanups.push(() => mock.stop());
+
+    let api = await startApi("proxy", 0, mock.url, webOrigin);
+    processes.push(api);
+    cleanups.push(() => api.stop());
+    const apiPort = new URL(api.url).port;
+
+    const outDir = mkdtempSync(join(tmpdir(), "e2e-web-"));
+    cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
+    await buildWeb(outDir, {
+      VITE_AUTH_API_URL: mock.url,
+      VITE_API_URL: api.url,
+      VITE_AUTH_REFRESH_LEEWAY_SECONDS: String(options.refreshLeewaySeconds),
+    });
+    web.setRoot(outDir);
+
+    return {
+      webUrl: `${webOrigin}/`,
+      mockUrl: mock.url,
+      apiUrl: api.url,
+      foreignUrl: `http://127.0.0.1:${foreign.port}/`,
+      mock,
+      async restartApi(mode) {
+        await api.stop();
+        api = await startApi(mode, Number(apiPort), mock.url, webOrigin);
+        processes.push(api);
+      },
+      logs: () => processes.map((p) => p.logs()).join(""),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function startApi(mode: ApiMode, port: number, mockUrl: string, webOrigin: string) {
+  const auth: Record<string, string> =
+    mode === "proxy"
+      ? {
+          OXAIGEN_AUTH_DEV_MODE: "1",
+          OXAIGEN_AUTH_DEV_PROXY_URL: mockUrl,
+          // Short caches: the tests flip permissions and let tokens expire.
+          OXAIGEN_AUTH_CACHE_TTL_SECONDS: "1",
+          OXAIGEN_AUTH_NEGATIVE_CACHE_TTL_SECONDS: "1",
+        }
+      : {
+          AUTH_PROVIDER: "jwt",
+          AUTH_ISSUER: mockUrl,
+          AUTH_AUDIENCE: "oxaigen-mock",
+          // No tolerance: an expired token must really be refused, so refresh is exercised.
+          AUTH_CLOCK_SKEW: "0",
+        };
+  return startProcess({
+    name: `api-${mode}`,
+    command: process.execPath,
+    args: [demoApiMain],
+    env: { HOST: "127.0.0.1", PORT: String(port), DEMO_WEB_ORIGIN: webOrigin, ...auth },
+    ready: /listening on (http:\/\/\S+)/,
+  });
+}
+
+function mockCliPath(): string {
+  const manifestPath = require.resolve("@org/auth-mock-server/package.json");
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    bin: Record<string, string>;
+  };
+  const bin = manifest.bin["auth-mock-server"];
+  if (!bin) throw new Error("@org/auth-mock-server has no auth-mock-server bin.");
+  return join(dirname(manifestPath), bin);
+}
+
+/** `vite build` of apps/demo-web into `outDir` with the given Vite env (bounded in time). */
+function buildWeb(outDir: string, env: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const vite = join(demoWebDir, "node_modules/vite/bin/vite.js");
+    const child = spawn(
+      process.execPath,
+      [vite, "build", "--outDir", outDir, "--emptyOutDir", "--logLevel", "warn"],
+      { cwd: demoWebDir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`vite build failed (exit ${code}):\n${output}`));
+    });
+  });
+}

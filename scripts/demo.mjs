@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+// `pnpm demo`: build what the demo needs, then run the mock auth API (8765), the demo API (8000)
+// and the demo web app (5173) together with prefixed logs. Ctrl-C stops all three.
+//
+// Env: DEMO_MOCK_PORT, DEMO_API_PORT, DEMO_WEB_PORT change the ports; DEMO_SKIP_BUILD=1 skips the
+// build. Any OXAIGEN_AUTH_MOCK_* / OXAIGEN_AUTH_* / AUTH_* variable you set is passed through.
+import { spawn, spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Read through one alias: these are the demo's own knobs, not turbo task inputs. */
+const env = process.env;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const mockPort = port("DEMO_MOCK_PORT", 8765);
+const apiPort = port("DEMO_API_PORT", 8000);
+const webPort = port("DEMO_WEB_PORT", 5173);
+const mockUrl = `http://127.0.0.1:${mockPort}`;
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+const webUrl = `http://localhost:${webPort}`;
+const useColor = process.stdout.isTTY && !env.NO_COLOR;
+const STOP_GRACE_MS = 3000;
+
+if (env.DEMO_SKIP_BUILD !== "1") {
+  log("demo", 36, "building the packages the demo uses (turbo, cached after the first run)…");
+  const build = spawnSync(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--filter=@org/demo-web^...", "--filter=@org/demo-api^..."],
+    { cwd: root, stdio: "inherit" },
+  );
+  if (build.status !== 0) {
+    log("demo", 31, "build failed, not starting the demo");
+    process.exit(build.status ?? 1);
+  }
+}
+
+/** @type {Array<{ name: string, child: import("node:child_process").ChildProcess }>} */
+const running = [];
+let stopping = false;
+
+const services = [
+  {
+    name: "mock",
+    color: 35,
+    args: [join(root, "packages/mock-server/dist/cli.js")],
+    cwd: root,
+    env: {
+      OXAIGEN_AUTH_MOCK_HOST: "127.0.0.1",
+      OXAIGEN_AUTH_MOCK_PORT: String(mockPort),
+      OXAIGEN_AUTH_MOCK_CORS_ORIGINS: env.OXAIGEN_AUTH_MOCK_CORS_ORIGINS ?? webUrl,
+    },
+  },
+  {
+    name: "api",
+    color: 33,
+    args: [join(root, "apps/demo-api/src/main.js")],
+    cwd: root,
+    env: {
+      HOST: "127.0.0.1",
+      PORT: String(apiPort),
+      DEMO_WEB_ORIGIN: webUrl,
+      OXAIGEN_AUTH_DEV_MODE: env.OXAIGEN_AUTH_DEV_MODE ?? "1",
+      OXAIGEN_AUTH_DEV_PROXY_URL: env.OXAIGEN_AUTH_DEV_PROXY_URL ?? mockUrl,
+    },
+  },
+  {
+    name: "web",
+    color: 32,
+    args: [
+      join(root, "apps/demo-web/node_modules/vite/bin/vite.js"),
+      "--host",
+      "localhost",
+      "--port",
+      String(webPort),
+      "--strictPort",
+    ],
+    cwd: join(root, "apps/demo-web"),
+    env: { VITE_AUTH_API_URL: mockUrl, VITE_API_URL: apiUrl },
+  },
+];
+
+for (const service of services) start(service);
+
+log("demo", 36, "");
+log("demo", 36, `  open ${webUrl}  (API ${apiUrl}, mock auth ${mockUrl})`);
+log("demo", 36, "  Ctrl-C stops everything");
+log("demo", 36, "");
+
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
+
+/** @param {{ name: string, color: number, args: string[], cwd: string, env: Record<string, string> }} service */
+function start(service) {
+  const child = spawn(process.execPath, service.args, {
+    cwd: service.cwd,
+    env: { ...process.env, ...service.env },
+    // Own process group: Ctrl-C is handled here, and stopAll() reaches grandchildren.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.push({ name: service.name, child });
+  const prefix = (/** @type {Buffer} */ chunk) => {
+    for (const line of chunk.toString("utf8").replace(/\n$/, "").split("\n")) {
+      log(service.name, service.color, line);
+    }
+  };
+  child.stdout.on("data", prefix);
+  child.stderr.on("data", prefix);
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    log(service.name, 31, `exited (${signal ?? `code ${code}`}); stopping the demo`);
+    stopAll(1);
+  });
+}
+
+/** @param {number} exitCode */
+function stopAll(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  log("demo", 36, "stopping mock, api and web…");
+  const alive = running.filter(({ child }) => child.exitCode === null && child.signalCode === null);
+  for (const { child } of alive) signalGroup(child, "SIGTERM");
+  const timer = setTimeout(() => {
+    for (const { child } of alive) signalGroup(child, "SIGKILL");
+    process.exit(exitCode);
+  }, STOP_GRACE_MS);
+  Promise.all(alive.map(({ child }) => new Promise((resolve) => child.once("exit", resolve)))).then(
+    () => {
+      clearTimeout(timer);
+      for (const { child } of running) signalGroup(child, "SIGKILL");
+      process.exit(exitCode);
+    },
+  );
+}
+
+/**
+ * @param {import("node:child_process").ChildProcess} child
+ * @param {NodeJS.Signals} signal
+ */
+function signalGroup(child, signal) {
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/**
+ * @param {string} name
+ * @param {number} color ANSI colour code
+ * @param {string} line
+ */
+function log(name, color, line) {
+  const tag = name.padEnd(4);
+  const prefix = useColor ? `\u001b[${color}m${tag} |\u001b[0m` : `${tag} |`;
+  process.stdout.write(`${prefix} ${line}\n`);
+}
+
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
+function port(name, fallback) {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    console.error(`${name} must be a port number from 1 to 65535 (got "${raw}").`);
+    process.exit(2);
+  }
+  return value;
+}
