@@ -1,0 +1,443 @@
+#!/usr/bin/env node
+// Consumer smoke test: the packages as users get them. Publishes the built packages to a
+// throw-away local registry, then installs and runs them in fresh folders outside the workspace,
+// using only that registry. One line per step with its time; any failure names the step and why.
+// Usage: pnpm smoke            (the packages must be built: pnpm build)
+//        pnpm smoke --keep     (keep the temporary folder for a post-mortem)
+//        pnpm smoke --only=react,express   (a subset of: mock, express, fastify, react)
+import { execFileSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startConsumerApp } from "./app.mjs";
+import { freePort, killAll, killTree, run, spawnTracked, waitFor } from "./proc.mjs";
+import { startRegistry } from "./registry.mjs";
+import { tarballProblems, untar, workspaceOnlyRanges } from "./tarball.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const root = resolve(here, "../..");
+const fixtures = join(here, "fixtures");
+const keep = process.argv.includes("--keep");
+// --only=react,express: a subset of the consumer scenarios (for working on one; CI runs all).
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice("--only=".length)
+  .split(",");
+const wanted = (scenario) => !only || only.includes(scenario);
+const PNPM = process.platform === "win32" ? "pnpm.cmd" : "pnpm";
+const DEV_TOKEN = "mock-dev-token";
+
+const readJson = (file) => JSON.parse(readFileSync(file, "utf8"));
+const workspacePkg = (dir) => readJson(join(root, "packages", dir, "package.json"));
+
+class StepFailure extends Error {}
+
+let stepNo = 0;
+const started = Date.now();
+const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
+
+/** Runs one named step with a time limit and prints one line with its duration. */
+async function step(name, timeoutMs, fn) {
+  stepNo += 1;
+  const t0 = Date.now();
+  let timer;
+  try {
+    const detail = await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`timed out after ${secs(timeoutMs)}`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+    const note =
+      typeof detail === "string" ? ` — ${detail}` : detail?.summary ? ` — ${detail.summary}` : "";
+    console.log(`ok   ${String(stepNo).padStart(2)} ${name}${note} (${secs(Date.now() - t0)})`);
+    return detail;
+  } catch (err) {
+    console.log(`FAIL ${String(stepNo).padStart(2)} ${name} (${secs(Date.now() - t0)})`);
+    throw new StepFailure(`smoke step ${stepNo} "${name}" failed: ${err.message}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Asserts with a message that says what a consumer would see. */
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporary folders, the environment every consumer command gets, and cleanup on any exit.
+
+const tmp = mkdtempSync(join(tmpdir(), "org-auth-smoke-"));
+let registry;
+const cleanups = [];
+
+function cleanup() {
+  for (const fn of cleanups.splice(0).reverse()) {
+    try {
+      fn();
+    } catch {
+      // best effort: the rest must still run
+    }
+  }
+  killAll();
+  registry?.stop();
+  registry = undefined;
+  if (!keep) rmSync(tmp, { recursive: true, force: true });
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    console.log(`smoke: ${signal} received, cleaning up`);
+    cleanup();
+    process.exit(128 + (signal === "SIGINT" ? 2 : signal === "SIGTERM" ? 15 : 1));
+  });
+}
+process.on("exit", cleanup);
+
+/**
+ * Environment for commands that must use only the local registry: npm_config_* variables beat
+ * every .npmrc, so no global or user config is read for the registry or modified. pnpm's
+ * metadata cache is private to this run (the content-addressed store is shared: it is safe).
+ */
+function consumerEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (/^npm_config_/i.test(key) || /^pnpm_/i.test(key)) delete env[key];
+  }
+  return {
+    ...env,
+    npm_config_registry: registry.url,
+    npm_config_cache_dir: join(tmp, "pnpm-cache"),
+    npm_config_update_notifier: "false",
+    FORCE_COLOR: "0",
+    ...extra,
+  };
+}
+
+/** A fresh consumer folder outside the workspace, with its own .npmrc naming only our registry. */
+function consumerDir(name, manifest, fixture) {
+  const dir = join(tmp, name);
+  mkdirSync(dir, { recursive: true });
+  if (fixture) cpSync(join(fixtures, fixture), dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileSync(join(dir, ".npmrc"), `registry=${registry.url}\n@org:registry=${registry.url}\n`);
+  return dir;
+}
+
+async function install(dir) {
+  // CI=true makes pnpm default to --frozen-lockfile; a fresh app has no lockfile yet.
+  await run(PNPM, ["install", "--no-frozen-lockfile", "--reporter=append-only"], {
+    cwd: dir,
+    env: consumerEnv(),
+    timeoutMs: 240_000,
+  });
+}
+
+/** `tsc --noEmit` for every tsconfig*.json of a consumer (e.g. NodeNext and legacy Node10). */
+async function tsc(dir) {
+  const configs = readdirSync(dir).filter((f) => /^tsconfig(\..+)?\.json$/.test(f));
+  for (const config of configs) {
+    await run(
+      process.execPath,
+      [join(dir, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", config],
+      {
+        cwd: dir,
+        env: consumerEnv(),
+        timeoutMs: 120_000,
+      },
+    );
+  }
+  return configs.join(", ");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+const PACKAGES = ["server", "mock-server", "react"];
+
+async function publishAll() {
+  const names = [];
+  for (const dir of PACKAGES) {
+    const pkgDir = join(root, "packages", dir);
+    const pkg = workspacePkg(dir);
+    expect(
+      existsSync(join(pkgDir, "dist")),
+      `${pkg.name}: packages/${dir}/dist is missing: run \`pnpm build\` first`,
+    );
+    // The placeholder token only satisfies npm's "need auth" check: the temporary registry lets
+    // anyone publish @org/* and nothing else.
+    const npmrc = join(tmp, "publish.npmrc");
+    const host = registry.url.replace(/^https?:/, "");
+    writeFileSync(npmrc, `registry=${registry.url}\n${host}:_authToken=smoke-anonymous\n`);
+    await run(
+      PNPM,
+      ["publish", "--no-git-checks", "--access", "public", "--registry", registry.url],
+      {
+        cwd: pkgDir,
+        env: { ...consumerEnv(), npm_config_userconfig: npmrc },
+        timeoutMs: 120_000,
+      },
+    );
+    await verifyPublished(pkg);
+    names.push(`${pkg.name}@${pkg.version}`);
+  }
+  return names.join(", ");
+}
+
+/** What the registry now serves must be installable outside the workspace. */
+async function verifyPublished(pkg) {
+  const res = await fetch(new URL(pkg.name.replace("/", "%2f"), registry.url));
+  expect(res.ok, `${pkg.name}: the registry answers ${res.status} for the published package`);
+  const doc = await res.json();
+  const manifest = doc.versions?.[pkg.version];
+  expect(manifest, `${pkg.name}@${pkg.version} is not in the registry after publishing`);
+  const leftovers = workspaceOnlyRanges(manifest);
+  expect(leftovers.length === 0, `${pkg.name}: published manifest has ${leftovers.join(", ")}`);
+  expect(
+    !JSON.stringify(manifest).includes("workspace:"),
+    `${pkg.name}: published manifest still contains "workspace:"`,
+  );
+  const tgz = await fetch(manifest.dist.tarball);
+  expect(tgz.ok, `${pkg.name}: tarball download answered ${tgz.status}`);
+  const problems = tarballProblems(untar(Buffer.from(await tgz.arrayBuffer())));
+  expect(problems.length === 0, `${pkg.name}: ${problems.join("; ")}`);
+}
+
+/** `pnpm dlx @org/auth-mock-server` in an empty folder; resolves to the mock's base URL. */
+async function startMockViaDlx(port) {
+  const dir = join(tmp, "dlx");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, ".npmrc"), `registry=${registry.url}\n@org:registry=${registry.url}\n`);
+  const child = spawnTracked(PNPM, ["dlx", "@org/auth-mock-server"], {
+    cwd: dir,
+    env: consumerEnv({ OXAIGEN_AUTH_MOCK_PORT: String(port), OXAIGEN_AUTH_MOCK_HOST: "127.0.0.1" }),
+  });
+  cleanups.push(() => killTree(child));
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null)
+        throw new Error(`it exited with ${child.exitCode}:\n${child.output()}`);
+      const res = await fetch(`${url}/_oxa_auth/get-me`, {
+        headers: { authorization: `Bearer ${DEV_TOKEN}` },
+      }).catch(() => null);
+      return res !== null;
+    },
+    { timeoutMs: 150_000, what: `the mock to listen on ${url}` },
+  );
+  return { url, child, summary: url };
+}
+
+async function checkMockGetMe(url) {
+  const me = await fetch(`${url}/_oxa_auth/get-me`, {
+    headers: { authorization: `Bearer ${DEV_TOKEN}` },
+  });
+  expect(me.status === 200, `get-me with the dev token answered ${me.status}, expected 200`);
+  const user = await me.json();
+  expect(
+    typeof user === "object" && user && typeof user.email === "string",
+    `get-me answered ${JSON.stringify(user)}, expected a user with an email`,
+  );
+  const anon = await fetch(`${url}/_oxa_auth/get-me`);
+  expect(anon.status === 401, `get-me without a token answered ${anon.status}, expected 401`);
+  return { ...user, summary: `user ${user.email}` };
+}
+
+/** Runs one backend entry file and checks 401 without a token, 200 with the dev token. */
+async function checkBackend(dir, entry, mockUrl, mockUser) {
+  const app = await startConsumerApp(
+    dir,
+    entry,
+    consumerEnv({
+      OXAIGEN_AUTH_DEV_MODE: "1",
+      OXAIGEN_AUTH_DEV_PROXY_URL: mockUrl,
+    }),
+  );
+  try {
+    const anon = await fetch(`${app.url}/me`);
+    expect(anon.status === 401, `GET /me without a token answered ${anon.status}, expected 401`);
+    expect(
+      /^bearer/i.test(anon.headers.get("www-authenticate") ?? ""),
+      "the 401 has no WWW-Authenticate: Bearer challenge",
+    );
+    const bad = await fetch(`${app.url}/me`, {
+      headers: { authorization: "Bearer not-a-valid-token" },
+    });
+    expect(
+      bad.status === 401,
+      `GET /me with an invalid token answered ${bad.status}, expected 401`,
+    );
+    const ok = await fetch(`${app.url}/me`, { headers: { authorization: `Bearer ${DEV_TOKEN}` } });
+    const body = await ok.text();
+    expect(
+      ok.status === 200,
+      `GET /me with the dev token answered ${ok.status}: ${body.slice(0, 300)}`,
+    );
+    const user = JSON.parse(body);
+    expect(
+      user.email === mockUser.email,
+      `GET /me returned email ${JSON.stringify(user.email)}, the mock says ${JSON.stringify(mockUser.email)}`,
+    );
+    return "401 without token, 200 with the dev token";
+  } finally {
+    app.stop();
+  }
+}
+
+function serverManifest(name, framework) {
+  const server = workspacePkg("server");
+  const dev = server.devDependencies;
+  const manifest = {
+    name,
+    private: true,
+    dependencies: {
+      "@org/auth-server": server.version,
+      [framework]: dev[framework],
+    },
+    devDependencies: {
+      "@types/node": dev["@types/node"],
+      typescript: dev.typescript,
+    },
+  };
+  if (framework === "express") manifest.devDependencies["@types/express"] = dev["@types/express"];
+  return manifest;
+}
+
+function reactManifest() {
+  const react = workspacePkg("react");
+  const dev = react.devDependencies;
+  return {
+    name: "smoke-react-app",
+    private: true,
+    type: "module",
+    scripts: { build: "vite build" },
+    dependencies: {
+      "@org/auth-react": react.version,
+      "@tanstack/react-query": dev["@tanstack/react-query"],
+      react: dev.react,
+      "react-dom": dev["react-dom"],
+    },
+    devDependencies: {
+      "@types/react": dev["@types/react"],
+      "@types/react-dom": dev["@types/react-dom"],
+      "@vitejs/plugin-react": "^6.0.0",
+      typescript: dev.typescript,
+      vite: "^8.0.0",
+    },
+  };
+}
+
+async function buildReactApp(dir) {
+  await run(
+    process.execPath,
+    [join(dir, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"],
+    {
+      cwd: dir,
+      env: consumerEnv({ NODE_ENV: "production" }),
+      timeoutMs: 180_000,
+    },
+  );
+  const assets = join(dir, "dist", "assets");
+  const js = readdirSync(assets).filter((f) => f.endsWith(".js"));
+  const bundle = js.map((f) => readFileSync(join(assets, f), "utf8")).join("\n");
+  // Markers that only the auth provider's code carries: the auth API paths and the popup
+  // message types of docs/contracts.md. Tree-shaking drops them if AuthProvider is not bundled.
+  for (const marker of ["/_oxa_auth/", "OXA_AUTH_SUCCESS"]) {
+    expect(
+      bundle.includes(marker),
+      `the built bundle (${js.join(", ")}) does not contain "${marker}": AuthProvider was not bundled`,
+    );
+  }
+  return `${js.length} chunk(s), ${(Buffer.byteLength(bundle) / 1024).toFixed(0)} KiB, provider present`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const upstream = execFileSync("npm", ["config", "get", "registry"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
+  expect(
+    /^https?:\/\//.test(upstream),
+    `\`npm config get registry\` printed "${upstream}", not a URL`,
+  );
+
+  await step("registry: start verdaccio (temporary storage)", 90_000, async () => {
+    registry = await startRegistry({ dir: join(tmp, "registry"), upstream });
+    return `${registry.url}, uplink from \`npm config get registry\``;
+  });
+
+  await step("publish the three packages, verify manifests and tarballs", 240_000, publishAll);
+
+  const backends = ["express", "fastify"].filter(wanted);
+  if (backends.length > 0 || wanted("mock")) await mockSteps(backends);
+  if (wanted("react")) await reactSteps();
+}
+
+async function mockSteps(backends) {
+  const port = await freePort();
+  const mock = await step("mock: `pnpm dlx @org/auth-mock-server` starts", 180_000, () =>
+    startMockViaDlx(port),
+  );
+  const mockUser = await step(
+    "mock: answers get-me (200 with the dev token, 401 without)",
+    20_000,
+    () => checkMockGetMe(mock.url),
+  );
+
+  for (const framework of backends) {
+    const dir = consumerDir(
+      `${framework}-app`,
+      serverManifest(`smoke-${framework}-app`, framework),
+      framework,
+    );
+    await step(`${framework}: install @org/auth-server + ${framework}`, 240_000, () =>
+      install(dir),
+    );
+    await step(`${framework}: ESM app protects a route`, 30_000, () =>
+      checkBackend(dir, "app.mjs", mock.url, mockUser),
+    );
+    await step(`${framework}: CommonJS app protects a route`, 30_000, () =>
+      checkBackend(dir, "app.cjs", mock.url, mockUser),
+    );
+    await step(`${framework}: tsc --noEmit (ESM .mts + CommonJS .cts)`, 120_000, () => tsc(dir));
+  }
+}
+
+async function reactSteps() {
+  const reactDir = consumerDir("react-app", reactManifest(), "react");
+  await step("react: install @org/auth-react + react-query + react + vite", 300_000, () =>
+    install(reactDir),
+  );
+  await step("react: vite build, bundle contains AuthProvider", 180_000, () =>
+    buildReactApp(reactDir),
+  );
+  await step("react: tsc --noEmit", 120_000, () => tsc(reactDir));
+}
+
+try {
+  await main();
+  console.log(`smoke: all ${stepNo} steps passed in ${secs(Date.now() - started)}`);
+  if (keep) console.log(`smoke: kept ${tmp}`);
+} catch (err) {
+  console.error(err instanceof StepFailure ? err.message : `smoke: ${err.stack ?? err}`);
+  if (registry)
+    console.error(`(registry log: ${keep ? registry.logFile : "kept only with --keep"})`);
+  process.exitCode = 1;
+} finally {
+  cleanup();
+}

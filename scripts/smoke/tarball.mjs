@@ -1,0 +1,72 @@
+// A minimal reader for the .tgz files npm/pnpm write (ustar, regular files, pax path records).
+import { gunzipSync } from "node:zlib";
+
+/** Returns Map<path inside the package (without the leading "package/"), Buffer>. */
+export function untar(tgz) {
+  const buf = gunzipSync(tgz);
+  const files = new Map();
+  let paxPath;
+  for (let off = 0; off + 512 <= buf.length; ) {
+    const header = buf.subarray(off, off + 512);
+    if (header.every((b) => b === 0)) break;
+    const str = (start, len) => header.toString("utf8", start, start + len).replace(/\0.*$/s, "");
+    const size = Number.parseInt(str(124, 12).trim() || "0", 8);
+    const type = str(156, 1) || "0";
+    const prefix = str(345, 155);
+    const name = paxPath ?? (prefix ? `${prefix}/${str(0, 100)}` : str(0, 100));
+    const data = buf.subarray(off + 512, off + 512 + size);
+    paxPath = undefined;
+    if (type === "x") paxPath = /\d+ path=([^\n]*)\n/.exec(data.toString("utf8"))?.[1];
+    else if (type === "0" || type === "7") files.set(name.replace(/^[^/]+\//, ""), data);
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
+}
+
+const DEP_FIELDS = ["dependencies", "peerDependencies", "optionalDependencies", "devDependencies"];
+const LOCAL_PROTOCOLS = /^(workspace|catalog|link|file|portal):/;
+
+/** Dependency ranges that only make sense inside this repository ("workspace:*", "link:…"). */
+export function workspaceOnlyRanges(manifest) {
+  const found = [];
+  for (const field of DEP_FIELDS) {
+    for (const [dep, range] of Object.entries(manifest[field] ?? {})) {
+      if (LOCAL_PROTOCOLS.test(String(range))) found.push(`${field}.${dep} is "${range}"`);
+    }
+  }
+  return found;
+}
+
+/** Problems with the files of a packed package that publint and attw do not look for. */
+export function tarballProblems(files) {
+  const problems = [];
+  const manifest = JSON.parse(files.get("package.json")?.toString("utf8") ?? "{}");
+  for (const ref of workspaceOnlyRanges(manifest)) {
+    problems.push(`${ref}: a workspace-only reference would be published`);
+  }
+  for (const doc of ["README.md", "CHANGELOG.md"]) {
+    if (!files.has(doc)) {
+      problems.push(
+        `${doc} is not in the tarball: write one beside package.json, list it in "files"`,
+      );
+    }
+  }
+  const unexpected = [...files.keys()].filter(
+    (f) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICEN[CS]E)/.test(f),
+  );
+  if (unexpected.length > 0) {
+    const shown = unexpected.slice(0, 5).join(", ");
+    problems.push(
+      `files outside dist/ would be published (${shown}${unexpected.length > 5 ? ", …" : ""}): check "files"`,
+    );
+  }
+  const bins = typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : manifest.bin;
+  for (const [name, path] of Object.entries(bins ?? {})) {
+    const file = files.get(String(path).replace(/^\.\//, ""));
+    if (!file) problems.push(`bin "${name}" → ${path} is not in the tarball`);
+    else if (!file.toString("utf8", 0, 2).startsWith("#!")) {
+      problems.push(`bin "${name}" → ${path} has no "#!/usr/bin/env node" shebang`);
+    }
+  }
+  return problems;
+}
