@@ -2,6 +2,7 @@
 export type AuthErrorCode =
   | "unauthenticated"
   | "invalid_token"
+  | "host_not_allowed"
   | "permission_denied"
   | "upstream_error"
   | "invalid_request"
@@ -35,5 +36,128 @@ export class AuthError extends Error {
   /** The JSON error body sent to clients: `{ error, message }`. Never contains a token. */
   toJSON(): { error: AuthErrorCode; message: string } {
     return { error: this.code, message: this.message };
+  }
+}
+
+const NO_TOKEN_CHALLENGE = { "WWW-Authenticate": "Bearer" } as const;
+const INVALID_TOKEN_CHALLENGE = { "WWW-Authenticate": 'Bearer error="invalid_token"' } as const;
+
+/**
+ * 401: no token was sent (RFC 6750 challenge without an `error` parameter).
+ *
+ * @example
+ * throw new UnauthenticatedError();
+ */
+export class UnauthenticatedError extends AuthError {
+  constructor(
+    message = "Authentication required: send `Authorization: Bearer <token>` or the access cookie.",
+    options: {
+      code?: "unauthenticated" | "invalid_token" | "host_not_allowed";
+      cause?: unknown;
+    } = {},
+  ) {
+    const code = options.code ?? "unauthenticated";
+    super(code, 401, message, {
+      headers: code === "unauthenticated" ? NO_TOKEN_CHALLENGE : INVALID_TOKEN_CHALLENGE,
+      cause: options.cause,
+    });
+  }
+}
+
+/**
+ * 401: a token was sent but is malformed, invalid, expired or unknown (`error="invalid_token"`).
+ *
+ * @example
+ * throw new InvalidTokenError("The token has expired; sign in again.");
+ */
+export class InvalidTokenError extends UnauthenticatedError {
+  constructor(
+    message = "The access token is invalid or expired; sign in again.",
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, { code: "invalid_token", cause: options.cause });
+  }
+}
+
+/**
+ * 401: the request's Host / X-Forwarded-Host is not in `OXAIGEN_AUTH_ALLOWED_HOSTS`, so no proxy
+ * may vouch for its token (no outbound call is made).
+ *
+ * @example
+ * if (err instanceof HostNotAllowedError) console.warn("forged or unlisted host");
+ */
+export class HostNotAllowedError extends UnauthenticatedError {
+  constructor(
+    message = "This host is not allowed to validate tokens; add it to OXAIGEN_AUTH_ALLOWED_HOSTS.",
+  ) {
+    super(message, { code: "host_not_allowed" });
+  }
+}
+
+/**
+ * 403: the user is authenticated but lacks the permission (`error="insufficient_scope"`).
+ *
+ * @example
+ * throw new PermissionDeniedError("audit");
+ */
+export class PermissionDeniedError extends AuthError {
+  /** The permission that was required. */
+  readonly permission: string;
+
+  constructor(permission: string, message?: string) {
+    // The name is validated against [A-Za-z0-9_-]+ before it gets here, so it is safe in a header.
+    super(
+      "permission_denied",
+      403,
+      message ??
+        `Missing permission "${permission}": grant it to the user's role in the workspace.`,
+      {
+        headers: { "WWW-Authenticate": `Bearer error="insufficient_scope", scope="${permission}"` },
+      },
+    );
+    this.permission = permission;
+  }
+}
+
+/**
+ * 502: the auth upstream (proxy, JWKS, custom adapter) failed or answered something unexpected.
+ * Never cached.
+ *
+ * @example
+ * throw new UpstreamError("The auth proxy answered 503; check that it is running.");
+ */
+export class UpstreamError extends AuthError {
+  constructor(
+    message = "The auth service is unavailable; try again later.",
+    options: { cause?: unknown } = {},
+  ) {
+    super("upstream_error", 502, message, { cause: options.cause });
+  }
+}
+
+/**
+ * 400: the request itself is malformed (e.g. a Host header with a path or userinfo).
+ *
+ * @example
+ * throw new InvalidRequestError("The Host header is malformed.");
+ */
+export class InvalidRequestError extends AuthError {
+  constructor(message: string) {
+    super("invalid_request", 400, message, {
+      headers: { "WWW-Authenticate": 'Bearer error="invalid_request"' },
+    });
+  }
+}
+
+/**
+ * Thrown at start-up (or when a route is declared) for invalid settings; the message names the
+ * variable or option to fix.
+ *
+ * @example
+ * throw new ConfigurationError("OXAIGEN_AUTH_CACHE_TTL_SECONDS must be a number >= 0.");
+ */
+export class ConfigurationError extends AuthError {
+  constructor(message: string) {
+    super("configuration_error", 500, message);
   }
 }

@@ -1,1 +1,116 @@
-export {};
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Auth } from "../../core/Auth.js";
+import { resolveAuth } from "../../core/defaultAuth.js";
+import { assertPermissionName } from "../../core/permissionName.js";
+import { NodeHeadersContext } from "../../core/requestContext.js";
+import {
+  attachGuard,
+  type Guard,
+  optionalGuard,
+  permissionGuard,
+  requiredGuard,
+  runGuard,
+} from "../../core/runGuard.js";
+import { AuthError, type AuthErrorCode } from "../../errors.js";
+import type { User } from "../../user.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The user or null, set by the auth plugin and the preHandlers. */
+    user: User | null;
+    /** Why `user` is null (error code), else null. */
+    authError: AuthErrorCode | null;
+  }
+}
+
+/** Options of the Fastify plugin and preHandlers: an explicit instance, else the default. */
+export interface FastifyAuthOptions {
+  auth?: Auth;
+}
+
+/** A callback-style Fastify hook (no promise hop on a cache hit). */
+export type FastifyAuthHook = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: (error?: Error) => void,
+) => void;
+
+function hook(auth: Auth, guard: Guard): FastifyAuthHook {
+  return (request, reply, done) =>
+    runGuard(
+      auth,
+      request.raw,
+      new NodeHeadersContext(request.headers),
+      guard,
+      (user, state) => {
+        request.user = user;
+        request.authError = state.error === null ? null : state.error.code;
+        done();
+      },
+      (error) => {
+        if (!(error instanceof AuthError)) return done(error as Error);
+        request.authError = error.code;
+        // Replying from a callback hook ends the lifecycle; done() must not be called.
+        reply
+          .code(error.status)
+          .headers({ ...error.headers, "cache-control": "no-store" })
+          .send(error.toJSON());
+      },
+    );
+}
+
+/**
+ * Fastify plugin: decorates `request.user` / `request.authError` and fills them on every request
+ * (never blocks). Not encapsulated, so it covers routes registered beside it.
+ *
+ * @example
+ * await app.register(authPlugin);            // zero config, from env
+ * await app.register(authPlugin, { auth }); // explicit instance
+ */
+export function authPlugin(
+  fastify: FastifyInstance,
+  options: FastifyAuthOptions,
+  done: (error?: Error) => void,
+): void {
+  fastify.decorateRequest("user", null);
+  fastify.decorateRequest("authError", null);
+  fastify.addHook("onRequest", hook(resolveAuth(options), attachGuard));
+  done();
+}
+// Same effect as fastify-plugin: skip encapsulation, without a runtime dependency.
+Object.assign(authPlugin, {
+  [Symbol.for("skip-override")]: true,
+  [Symbol.for("fastify.display-name")]: "@org/auth-server",
+});
+
+/**
+ * preHandler requiring a user: 401 (missing/invalid token), 502 (proxy down).
+ *
+ * @example
+ * app.get("/v1/me", { preHandler: getCurrentUser() }, async (request) => request.user);
+ */
+export function getCurrentUser(options?: FastifyAuthOptions): FastifyAuthHook {
+  return hook(resolveAuth(options), requiredGuard);
+}
+
+/**
+ * preHandler setting `request.user` to the user or null; still 502 when the proxy is down.
+ *
+ * @example
+ * app.get("/v1/maybe", { preHandler: getCurrentUserOptional() }, async (r) => ({ in: !!r.user }));
+ */
+export function getCurrentUserOptional(options?: FastifyAuthOptions): FastifyAuthHook {
+  return hook(resolveAuth(options), optionalGuard);
+}
+
+/**
+ * preHandler requiring a permission: 401 / 403 / 502. Throws now for an invalid name.
+ *
+ * @example
+ * app.get("/v1/audit", { preHandler: requirePermission("audit") }, async () => ({ ok: true }));
+ */
+export function requirePermission(name: string, options?: FastifyAuthOptions): FastifyAuthHook {
+  assertPermissionName(name);
+  const auth = resolveAuth(options);
+  return hook(auth, permissionGuard(auth, name));
+}

@@ -1,1 +1,91 @@
-export {};
+import type { Context, MiddlewareHandler } from "hono";
+import { type Auth, kInternal } from "../../core/Auth.js";
+import { resolveAuth } from "../../core/defaultAuth.js";
+import { assertPermissionName } from "../../core/permissionName.js";
+import { WebRequestContext } from "../../core/requestContext.js";
+import {
+  attachGuard,
+  type Guard,
+  optionalGuard,
+  permissionGuard,
+  requiredGuard,
+} from "../../core/runGuard.js";
+import { AuthError, type AuthErrorCode } from "../../errors.js";
+import type { User } from "../../user.js";
+
+/** Context variables set by the Hono helpers: `c.get("user")`, `c.get("authError")`. */
+export type AuthVariables = { user: User | null; authError: AuthErrorCode | null };
+/** Hono environment carrying {@link AuthVariables}. */
+export type AuthEnv = { Variables: AuthVariables };
+
+/** Options of every Hono helper: an explicit instance, else the process-wide default. */
+export interface HonoAuthOptions {
+  auth?: Auth;
+}
+
+function middleware(auth: Auth, guard: Guard): MiddlewareHandler<AuthEnv> {
+  return async (c: Context<AuthEnv>, next) => {
+    const request = c.req.raw;
+    const state = await auth[kInternal](
+      request,
+      new WebRequestContext(request.headers, request.url),
+    );
+    try {
+      c.set("user", await guard(state));
+      c.set("authError", state.error === null ? null : state.error.code);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      c.set("authError", error.code);
+      return c.json(error.toJSON(), error.status as 400, {
+        ...error.headers,
+        "cache-control": "no-store",
+      });
+    }
+    await next();
+  };
+}
+
+/**
+ * Sets `c.get("user")` (User | null) and `c.get("authError")`; never blocks.
+ *
+ * @example
+ * app.use("*", authMiddleware());
+ */
+export function authMiddleware(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
+  return middleware(resolveAuth(options), attachGuard);
+}
+
+/**
+ * Requires a user: 401 (missing/invalid token), 502 (proxy down).
+ *
+ * @example
+ * app.get("/v1/me", getCurrentUser(), (c) => c.json(c.get("user")));
+ */
+export function getCurrentUser(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
+  return middleware(resolveAuth(options), requiredGuard);
+}
+
+/**
+ * Sets the user or null; still 502 when the proxy is down.
+ *
+ * @example
+ * app.get("/v1/maybe", getCurrentUserOptional(), (c) => c.json({ signedIn: !!c.get("user") }));
+ */
+export function getCurrentUserOptional(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
+  return middleware(resolveAuth(options), optionalGuard);
+}
+
+/**
+ * Requires a permission: 401 / 403 / 502. Throws now for an invalid name.
+ *
+ * @example
+ * app.get("/v1/audit", requirePermission("audit"), (c) => c.json({ ok: true }));
+ */
+export function requirePermission(
+  name: string,
+  options?: HonoAuthOptions,
+): MiddlewareHandler<AuthEnv> {
+  assertPermissionName(name);
+  const auth = resolveAuth(options);
+  return middleware(auth, permissionGuard(auth, name));
+}

@@ -1,1 +1,118 @@
-export {};
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  type Auth,
+  type AuthResult,
+  kInternal,
+  optionalUser,
+  type RequestAuthState,
+  requireUser,
+} from "../../core/Auth.js";
+import { resolveAuth } from "../../core/defaultAuth.js";
+import { assertPermissionName } from "../../core/permissionName.js";
+import { NodeHeadersContext, WebRequestContext } from "../../core/requestContext.js";
+import { sendAuthError } from "../../core/sendAuthError.js";
+import { AuthError } from "../../errors.js";
+import type { User } from "../../user.js";
+
+/** A node:http request or a Web `Request` (Next.js route handlers, Bun, Deno…). */
+export type AnyRequest = IncomingMessage | Request;
+
+/** Options of every helper here: an explicit instance, else the process-wide default. */
+export interface NodeAuthOptions {
+  auth?: Auth;
+}
+
+function stateOf(auth: Auth, req: AnyRequest): RequestAuthState | Promise<RequestAuthState> {
+  const headers = req.headers;
+  const ctx =
+    typeof (headers as Headers).get === "function"
+      ? new WebRequestContext(headers as Headers, req.url)
+      : new NodeHeadersContext(headers as IncomingMessage["headers"]);
+  return auth[kInternal](req, ctx);
+}
+
+/**
+ * Validates the request (once per request object) and never throws: `{ user, error }`.
+ *
+ * @example
+ * const { user, error } = await authenticate(req);
+ */
+export async function authenticate(
+  req: AnyRequest,
+  options?: NodeAuthOptions,
+): Promise<AuthResult> {
+  const state = await stateOf(resolveAuth(options), req);
+  return { user: state.user, error: state.error };
+}
+
+/**
+ * The authenticated user; throws an AuthError (401 / 502) to turn into a response.
+ *
+ * @example
+ * export async function GET(request: Request) {
+ *   try { return Response.json(await getCurrentUser(request)); }
+ *   catch (error) { return toResponse(error); }
+ * }
+ */
+export async function getCurrentUser(req: AnyRequest, options?: NodeAuthOptions): Promise<User> {
+  return requireUser(await stateOf(resolveAuth(options), req));
+}
+
+/**
+ * The user, or null when the token is missing/invalid; still throws 502 when the proxy is down.
+ *
+ * @example
+ * const user = await getCurrentUserOptional(req);
+ */
+export async function getCurrentUserOptional(
+  req: AnyRequest,
+  options?: NodeAuthOptions,
+): Promise<User | null> {
+  return optionalUser(await stateOf(resolveAuth(options), req));
+}
+
+/**
+ * A checker for one permission (name validated now): resolves the user or throws 401/403/502.
+ *
+ * @example
+ * const canAudit = requirePermission("audit");
+ * const user = await canAudit(req);
+ */
+export function requirePermission(
+  name: string,
+  options?: NodeAuthOptions,
+): (req: AnyRequest) => Promise<User> {
+  assertPermissionName(name);
+  const auth = resolveAuth(options);
+  return async (req) => auth.checkPermission(await stateOf(auth, req), name);
+}
+
+function asAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  throw error;
+}
+
+/**
+ * Turns an AuthError into a Web `Response` (`{ error, message }`, status, `WWW-Authenticate`);
+ * rethrows anything else.
+ *
+ * @example
+ * catch (error) { return toResponse(error); }
+ */
+export function toResponse(error: unknown): Response {
+  const authError = asAuthError(error);
+  return Response.json(authError.toJSON(), {
+    status: authError.status,
+    headers: { ...authError.headers, "cache-control": "no-store" },
+  });
+}
+
+/**
+ * Writes an AuthError to a node:http `ServerResponse`; rethrows anything else.
+ *
+ * @example
+ * getCurrentUser(req).then((user) => res.end(JSON.stringify(user)), (e) => sendError(res, e));
+ */
+export function sendError(res: ServerResponse, error: unknown): void {
+  sendAuthError(res, asAuthError(error));
+}

@@ -1,0 +1,216 @@
+import {
+  AuthError,
+  InvalidTokenError,
+  PermissionDeniedError,
+  UnauthenticatedError,
+} from "../errors.js";
+import type { User } from "../user.js";
+import { isWellFormedToken, MALFORMED, readToken } from "./extractBearerToken.js";
+import { assertPermissionName } from "./permissionName.js";
+import { type RequestLike, toRequestContext } from "./requestContext.js";
+import type { AuthSettings } from "./resolveSettings.js";
+import { toAuthError } from "./toAuthError.js";
+import type { RequestContext, TokenValidator, Verification } from "./types.js";
+import { ValidationPipeline } from "./ValidationPipeline.js";
+
+/** What the middleware attaches to a request: never throws, never blocks. */
+export interface AuthResult {
+  /** The authenticated user, or null. */
+  user: User | null;
+  /** Why `user` is null: null when no token was sent, else the error (401 / 400 / 502). */
+  error: AuthError | null;
+}
+
+/** Per-request state shared by middleware and guards (internal: holds the token). */
+export interface RequestAuthState extends AuthResult {
+  readonly token: string | null;
+  readonly key: string;
+  readonly verification: Verification | null;
+  readonly ctx: RequestContext | null;
+}
+
+const ANONYMOUS: RequestAuthState = Object.freeze({
+  user: null,
+  error: null,
+  token: null,
+  key: "",
+  verification: null,
+  ctx: null,
+});
+
+/** Internal entry points used by the framework bindings (not part of the public API). */
+export const kInternal = Symbol("@org/auth-server.internal");
+
+function failed(error: AuthError): RequestAuthState {
+  return { user: null, error, token: null, key: "", verification: null, ctx: null };
+}
+
+/** Whether an error means "no valid credentials" (401) rather than "could not tell". */
+function isUnauthenticated(error: AuthError): boolean {
+  return error.status === 401;
+}
+
+/** Turns a state into the user, or throws what `getCurrentUser` must answer. */
+export function requireUser(state: RequestAuthState): User {
+  if (state.user !== null) return state.user;
+  throw state.error ?? new UnauthenticatedError();
+}
+
+/** Turns a state into the user or null; still throws for 400 / 502. */
+export function optionalUser(state: RequestAuthState): User | null {
+  if (state.user !== null || state.error === null || isUnauthenticated(state.error)) {
+    return state.user;
+  }
+  throw state.error;
+}
+
+/**
+ * One configured SDK instance: settings read once, one validator, one cache. Create it with
+ * `createAuth()`; the framework bindings use a process-wide default when none is given.
+ *
+ * @example
+ * const auth = createAuth({ allowedHosts: ["app.example.com"] });
+ * const user = await auth.getCurrentUser(req);
+ */
+export class Auth {
+  readonly settings: Readonly<AuthSettings>;
+  readonly validator: TokenValidator;
+  private readonly pipeline: ValidationPipeline;
+  private readonly states = new WeakMap<object, RequestAuthState | Promise<RequestAuthState>>();
+
+  constructor(validator: TokenValidator, settings: AuthSettings) {
+    this.validator = validator;
+    this.settings = Object.freeze({ ...settings });
+    this.pipeline = new ValidationPipeline(validator, settings);
+  }
+
+  /**
+   * Validates the request's token (at most once per request object) and never throws.
+   *
+   * @example
+   * const { user, error } = await auth.authenticate(req);
+   */
+  async authenticate(request: RequestLike): Promise<AuthResult> {
+    const state = await this.stateOf(request);
+    return { user: state.user, error: state.error };
+  }
+
+  /**
+   * The authenticated user; throws 401 (missing/invalid token), 400 (malformed host), 502.
+   *
+   * @example
+   * const user = await auth.getCurrentUser(req);
+   */
+  async getCurrentUser(request: RequestLike): Promise<User> {
+    return requireUser(await this.stateOf(request));
+  }
+
+  /**
+   * The user, or null when the token is missing/invalid; still throws 502 when upstream is down.
+   *
+   * @example
+   * const user = await auth.getCurrentUserOptional(req);
+   */
+  async getCurrentUserOptional(request: RequestLike): Promise<User | null> {
+    return optionalUser(await this.stateOf(request));
+  }
+
+  /**
+   * A checker for one permission; the name is validated now (throws at route declaration).
+   *
+   * @example
+   * const canAudit = auth.requirePermission("audit");
+   * const user = await canAudit(req); // throws 401 / 403 / 502
+   */
+  requirePermission(name: string): (request: RequestLike) => Promise<User> {
+    assertPermissionName(name);
+    return async (request) => this.checkPermission(await this.stateOf(request), name);
+  }
+
+  /**
+   * Releases upstream resources (the proxy's keep-alive pool).
+   *
+   * @example
+   * process.on("SIGTERM", () => void auth.close());
+   */
+  async close(): Promise<void> {
+    await this.validator.close?.();
+  }
+
+  /** @internal Per-request state, computed once per request object (sync on a cache hit). */
+  [kInternal](request: object, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
+    const known = this.states.get(request);
+    if (known !== undefined) return known;
+    const state = this.resolve(ctx);
+    this.states.set(request, state);
+    return state;
+  }
+
+  /** @internal Validates an explicit token (WebSocket upgrades); sync on a cache hit. */
+  resolveToken(token: string, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
+    let scope: string;
+    try {
+      scope = this.validator.scope === undefined ? "" : this.validator.scope(ctx);
+    } catch (error) {
+      return failed(toAuthError(error));
+    }
+    const key = this.pipeline.keyFor(scope, token);
+    const cached = this.pipeline.lookup(key);
+    if (cached !== undefined) {
+      if (cached instanceof AuthError) return failed(cached);
+      return { user: cached.user, error: null, token, key, verification: cached, ctx };
+    }
+    // Only well-formed tokens are ever sent upstream (and so can ever be cached).
+    if (!isWellFormedToken(token)) return failed(new InvalidTokenError());
+    return this.pipeline.verify(key, token, ctx).then(
+      (verification): RequestAuthState => ({
+        user: verification.user,
+        error: null,
+        token,
+        key,
+        verification,
+        ctx,
+      }),
+      failed,
+    );
+  }
+
+  /** @internal Checks one permission for a resolved state; sync on a cache hit. Throws AuthError. */
+  checkPermission(state: RequestAuthState, name: string): User | Promise<User> {
+    const user = requireUser(state);
+    const granted = this.pipeline.hasPermission(
+      state.key,
+      state.token as string,
+      state.verification as Verification,
+      name,
+      state.ctx as RequestContext,
+    );
+    if (granted === true) return user;
+    if (granted === false) throw new PermissionDeniedError(name);
+    return granted.then((ok) => {
+      if (!ok) throw new PermissionDeniedError(name);
+      return user;
+    });
+  }
+
+  private stateOf(request: RequestLike): RequestAuthState | Promise<RequestAuthState> {
+    return this[kInternal](request, toRequestContext(request));
+  }
+
+  private resolve(ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
+    const token = readToken(
+      ctx.header("authorization"),
+      ctx.header("cookie"),
+      this.settings.accessTokenCookieName,
+    );
+    if (token === null) return ANONYMOUS;
+    if (token === MALFORMED) {
+      return failed(
+        new InvalidTokenError(
+          "The Authorization header must be `Bearer <token>`; fix the client that sends it.",
+        ),
+      );
+    }
+    return this.resolveToken(token, ctx);
+  }
+}

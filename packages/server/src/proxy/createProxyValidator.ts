@@ -1,0 +1,33 @@
+import type { AuthLogger } from "../core/resolveSettings.js";
+import type { TokenValidator } from "../core/types.js";
+import { ProxyAuthClient } from "./ProxyAuthClient.js";
+import { ProxyUrlResolver } from "./ProxyUrlResolver.js";
+import type { ProxySettings } from "./resolveProxySettings.js";
+
+/** The start-up warning when the proxy URL comes from client-controlled headers. */
+export const UNRESTRICTED_HOST_WARNING =
+  "[@org/auth-server] OXAIGEN_AUTH_ALLOWED_HOSTS is not set: the auth proxy URL is derived from the client-controlled Host / X-Forwarded-Host header, so a forged host chooses who vouches for a token. Set OXAIGEN_AUTH_ALLOWED_HOSTS (e.g. app.example.com,*.example.com) or OXAIGEN_AUTH_PROXY_URL_OVERRIDE.";
+
+/**
+ * Proxy mode as a {@link TokenValidator}: the cache scope is the proxy base URL of the request,
+ * validation calls `get-me`, permissions call `test-app-permission/{name}`.
+ */
+export function createProxyValidator(
+  settings: ProxySettings,
+  options: { client?: ProxyAuthClient; logger?: AuthLogger } = {},
+): TokenValidator {
+  const resolver = new ProxyUrlResolver(settings);
+  const client =
+    options.client ?? new ProxyAuthClient({ timeoutSeconds: settings.proxyTimeoutSeconds });
+  if (resolver.fixedUrl === undefined && settings.allowedHosts === undefined) {
+    (options.logger ?? console).warn(UNRESTRICTED_HOST_WARNING);
+  }
+  return {
+    name: "proxy",
+    scope: (ctx) => resolver.resolve(ctx),
+    verify: async (token, ctx) => ({ user: await client.getMe(resolver.resolve(ctx), token) }),
+    hasPermission: (token, _verification, permission, ctx) =>
+      client.testPermission(resolver.resolve(ctx), token, permission),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,193 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Auth, createAuth } from "../src/index.js";
+import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
+
+/** A running app exposing the standard routes (global auth middleware + guards):
+ * GET /public → { userId, authError } (middleware only), GET /me (getCurrentUser),
+ * GET /maybe → { userId } (getCurrentUserOptional), GET /audit (requirePermission("audit")). */
+export interface AppUnderTest {
+  url: string;
+  close(): Promise<void>;
+}
+
+export type StartApp = (auth: Auth) => Promise<AppUnderTest>;
+
+const ALICE = "alice-token.abc_DEF-123";
+const BOB = "bob-token.xyz";
+const BOGUS = "bogus-token-never-valid";
+const silent = { warn: () => {} };
+
+/** The behaviour every binding must show against a real stand-in proxy on an ephemeral port. */
+export function describeBinding(name: string, startApp: StartApp): void {
+  describe(`${name} binding (integration)`, () => {
+    let proxy: StandInProxy;
+    let app: AppUnderTest;
+    let auth: Auth;
+    let hostAuth: Auth;
+    let hostApp: AppUnderTest;
+
+    beforeAll(async () => {
+      proxy = await startStandInProxy({
+        [ALICE]: userBody("alice", ["audit", "read"]),
+        [BOB]: userBody("bob", ["read"]),
+      });
+      // Caching off so every assertion about upstream calls counts one request's work.
+      auth = createAuth({
+        env: {},
+        proxyUrlOverride: proxy.url,
+        cacheTtlSeconds: 0,
+        negativeCacheTtlSeconds: 0,
+        proxyTimeoutSeconds: 1,
+        logger: silent,
+      });
+      hostAuth = createAuth({
+        env: {},
+        proxyScheme: "http",
+        allowedHosts: ["127.0.0.1"],
+        logger: silent,
+      });
+      app = await startApp(auth);
+      hostApp = await startApp(hostAuth);
+    });
+
+    afterAll(async () => {
+      await app.close();
+      await hostApp.close();
+      await auth.close();
+      await hostAuth.close();
+      await proxy.close();
+    });
+
+    afterEach(() => {
+      proxy.mode = "normal";
+      proxy.delayMs = 0;
+      proxy.calls.getMe = 0;
+      proxy.calls.permission = 0;
+    });
+
+    const get = (path: string, headers: Record<string, string> = {}, base = app.url) =>
+      fetch(base + path, { headers });
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    it("answers 401 with a bare Bearer challenge when no token is sent, without calling upstream", async () => {
+      const res = await get("/me");
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toBe("Bearer");
+      expect(await res.json()).toMatchObject({ error: "unauthenticated" });
+      expect(proxy.calls.getMe).toBe(0);
+    });
+
+    it("middleware attaches null user and null authError for anonymous requests", async () => {
+      const res = await get("/public");
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ userId: null, authError: null });
+    });
+
+    it("resolves the user from the Bearer header with ONE upstream call for middleware + guard", async () => {
+      const res = await get("/me", bearer(ALICE));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ userId: "alice" });
+      expect(proxy.calls.getMe).toBe(1);
+    });
+
+    it("falls back to the access cookie", async () => {
+      const res = await get("/me", { cookie: `theme=dark; OxaigenPlatformAuthAccessToken=${BOB}` });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ userId: "bob" });
+    });
+
+    it("prefers the Authorization header over the cookie", async () => {
+      const res = await get("/me", {
+        ...bearer(BOGUS),
+        cookie: `OxaigenPlatformAuthAccessToken=${ALICE}`,
+      });
+      expect(res.status).toBe(401);
+      expect(proxy.authorizations.at(-1)).toBe(`Bearer ${BOGUS}`);
+    });
+
+    it("answers 401 invalid_token for a token the proxy rejects; optional gives null", async () => {
+      const res = await get("/me", bearer(BOGUS));
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ error: "invalid_token" });
+      expect(text).not.toContain(BOGUS);
+      expect(await (await get("/maybe", bearer(BOGUS))).json()).toEqual({ userId: null });
+      expect(await (await get("/public", bearer(BOGUS))).json()).toEqual({
+        userId: null,
+        authError: "invalid_token",
+      });
+    });
+
+    it("treats a malformed Authorization header as an invalid token (no upstream call)", async () => {
+      const res = await get("/me", {
+        authorization: "Basic abc",
+        cookie: `OxaigenPlatformAuthAccessToken=${ALICE}`,
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
+      expect(proxy.calls.getMe).toBe(0);
+    });
+
+    it("requirePermission: 200 when granted, 403 insufficient_scope when denied, 401 when invalid", async () => {
+      const ok = await get("/audit", bearer(ALICE));
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({ userId: "alice" });
+      const denied = await get("/audit", bearer(BOB));
+      expect(denied.status).toBe(403);
+      expect(denied.headers.get("www-authenticate")).toBe(
+        'Bearer error="insufficient_scope", scope="audit"',
+      );
+      expect(await denied.json()).toMatchObject({ error: "permission_denied" });
+      expect((await get("/audit", bearer(BOGUS))).status).toBe(401);
+      expect((await get("/audit")).status).toBe(401);
+    });
+
+    it("proxy down: middleware never blocks, guards answer 502 (optional too) without leaking the token", async () => {
+      proxy.mode = "status500";
+      const pub = await get("/public", bearer(ALICE));
+      expect(pub.status).toBe(200);
+      expect(await pub.json()).toEqual({ userId: null, authError: "upstream_error" });
+      for (const path of ["/me", "/maybe", "/audit"]) {
+        const res = await get(path, bearer(ALICE));
+        expect(res.status, path).toBe(502);
+        const text = await res.text();
+        expect(JSON.parse(text)).toMatchObject({ error: "upstream_error" });
+        expect(text).not.toContain(ALICE);
+      }
+    });
+
+    it("upstream timeout → 502 within the timeout", async () => {
+      proxy.mode = "hang";
+      const started = Date.now();
+      const res = await get("/me", bearer(ALICE));
+      expect(res.status).toBe(502);
+      expect(Date.now() - started).toBeLessThan(1_900);
+    });
+
+    it("host allow-list: an allowed X-Forwarded-Host is called, a forged one gets 401 with no outbound call", async () => {
+      const port = new URL(proxy.url).port;
+      const ok = await get(
+        "/me",
+        { ...bearer(ALICE), "x-forwarded-host": `127.0.0.1:${port}` },
+        hostApp.url,
+      );
+      expect(ok.status).toBe(200);
+      expect(proxy.calls.getMe).toBe(1);
+      const forged = await get(
+        "/me",
+        { ...bearer(BOB), "x-forwarded-host": `evil.example:${port}` },
+        hostApp.url,
+      );
+      expect(forged.status).toBe(401);
+      expect(await forged.json()).toMatchObject({ error: "host_not_allowed" });
+      const malformed = await get(
+        "/me",
+        { ...bearer(BOB), "x-forwarded-host": `user@127.0.0.1:${port}` },
+        hostApp.url,
+      );
+      expect(malformed.status).toBe(400);
+      expect(proxy.calls.getMe).toBe(1);
+    });
+  });
+}
