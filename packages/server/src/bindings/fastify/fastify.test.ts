@@ -1,0 +1,66 @@
+import Fastify from "fastify";
+import { expect, it } from "vitest";
+import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
+import type { Auth } from "../../core/Auth.js";
+import { createAuth } from "../../core/createAuth.js";
+import { ConfigurationError } from "../../errors.js";
+import { authPlugin, getCurrentUser, getCurrentUserOptional, requirePermission } from "./index.js";
+
+async function startFastify(auth: Auth): Promise<AppUnderTest> {
+  const app = Fastify();
+  const options = { auth };
+  await app.register(authPlugin, options);
+  app.get("/public", async (request) => ({
+    userId: request.user?.id ?? null,
+    authError: request.authError,
+  }));
+  app.get("/me", { preHandler: getCurrentUser(options) }, async (request) => ({
+    userId: request.user?.id,
+  }));
+  app.get("/maybe", { preHandler: getCurrentUserOptional(options) }, async (request) => ({
+    userId: request.user?.id ?? null,
+  }));
+  app.get("/audit", { preHandler: requirePermission("audit", options) }, async (request) => ({
+    userId: request.user?.id,
+  }));
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  return { url, close: () => app.close() };
+}
+
+describeBinding("Fastify", startFastify);
+
+it("the plugin skips encapsulation: routes registered in a sibling scope see request.user", async () => {
+  const auth = createAuth({
+    env: {},
+    validator: {
+      name: "static",
+      verify: async () => ({
+        user: {
+          id: "u1",
+          workspaceRoles: [],
+          workspacePermissions: [],
+          roles: [],
+          permissions: [],
+          scopes: [],
+          isAuthenticated: true,
+          isAnonymous: false,
+          provider: "static",
+          extra: {},
+        },
+      }),
+      hasPermission: async () => true,
+    },
+  });
+  const app = Fastify();
+  await app.register(authPlugin, { auth });
+  await app.register(async (scope) => {
+    scope.get("/inner", async (request) => ({ userId: request.user?.id ?? null }));
+  });
+  const res = await app.inject({ url: "/inner", headers: { authorization: "Bearer t" } });
+  expect(res.json()).toEqual({ userId: "u1" });
+  await app.close();
+});
+
+it("requirePermission throws at declaration for an invalid name", () => {
+  expect(() => requirePermission("audit\r\nx")).toThrow(ConfigurationError);
+});

@@ -1,0 +1,38 @@
+import { createServer } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import { Hono } from "hono";
+import { expect, it } from "vitest";
+import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
+import { listen } from "../../../test/listen.js";
+import type { Auth } from "../../core/Auth.js";
+import { ConfigurationError } from "../../errors.js";
+import {
+  type AuthEnv,
+  authMiddleware,
+  getCurrentUser,
+  getCurrentUserOptional,
+  requirePermission,
+} from "./index.js";
+
+function startHono(auth: Auth): Promise<AppUnderTest> {
+  const app = new Hono<AuthEnv>();
+  const options = { auth };
+  app.use("*", authMiddleware(options));
+  app.get("/public", (c) =>
+    c.json({ userId: c.get("user")?.id ?? null, authError: c.get("authError") }),
+  );
+  app.get("/me", getCurrentUser(options), (c) => c.json({ userId: c.get("user")?.id }));
+  app.get("/maybe", getCurrentUserOptional(options), (c) =>
+    c.json({ userId: c.get("user")?.id ?? null }),
+  );
+  app.get("/audit", requirePermission("audit", options), (c) =>
+    c.json({ userId: c.get("user")?.id }),
+  );
+  return listen(createServer(getRequestListener(app.fetch)));
+}
+
+describeBinding("Hono", startHono);
+
+it("requirePermission throws at declaration for an invalid name", () => {
+  expect(() => requirePermission("")).toThrow(ConfigurationError);
+});

@@ -1,0 +1,88 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { expect, it } from "vitest";
+import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
+import { listen } from "../../../test/listen.js";
+import type { Auth } from "../../core/Auth.js";
+import { ConfigurationError, InvalidTokenError } from "../../errors.js";
+import {
+  type AnyRequest,
+  authenticate,
+  getCurrentUser,
+  getCurrentUserOptional,
+  requirePermission,
+  sendError,
+  toResponse,
+} from "./index.js";
+
+type Route = (req: AnyRequest, auth: Auth) => Promise<unknown>;
+
+function routes(auth: Auth): Record<string, Route> {
+  const options = { auth };
+  const audit = requirePermission("audit", options);
+  return {
+    "/public": async (req) => {
+      const { user, error } = await authenticate(req, options);
+      return { userId: user?.id ?? null, authError: error?.code ?? null };
+    },
+    "/me": async (req) => {
+      await authenticate(req, options); // middleware + guard on one request: one upstream call
+      return { userId: (await getCurrentUser(req, options)).id };
+    },
+    "/maybe": async (req) => ({ userId: (await getCurrentUserOptional(req, options))?.id ?? null }),
+    "/audit": async (req) => ({ userId: (await audit(req)).id }),
+  };
+}
+
+function startNodeHttp(auth: Auth): Promise<AppUnderTest> {
+  const table = routes(auth);
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const route = table[req.url ?? ""];
+    if (route === undefined) return void res.writeHead(404).end();
+    route(req, auth).then(
+      (body) =>
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)),
+      (error) => sendError(res, error),
+    );
+  });
+  return listen(server);
+}
+
+/** Web `Request` handlers (as in Next.js route handlers), served through a tiny node adapter. */
+function startWebRequest(auth: Auth): Promise<AppUnderTest> {
+  const table = routes(auth);
+  const handle = async (request: Request): Promise<Response> => {
+    const route = table[new URL(request.url).pathname];
+    if (route === undefined) return new Response(null, { status: 404 });
+    try {
+      return Response.json(await route(request, auth));
+    } catch (error) {
+      return toResponse(error);
+    }
+  };
+  const server = createServer(async (req, res) => {
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === "string") headers.set(name, value);
+    }
+    const response = await handle(new Request(`http://${req.headers.host}${req.url}`, { headers }));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  return listen(server);
+}
+
+describeBinding("node:http", startNodeHttp);
+describeBinding("Web Request", startWebRequest);
+
+it("toResponse maps an AuthError and rethrows anything else", async () => {
+  const response = toResponse(new InvalidTokenError());
+  expect(response.status).toBe(401);
+  expect(response.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
+  expect(await response.json()).toMatchObject({ error: "invalid_token" });
+  const bug = new TypeError("bug");
+  expect(() => toResponse(bug)).toThrow(bug);
+});
+
+it("requirePermission throws at declaration for an invalid name", () => {
+  expect(() => requirePermission("a/b")).toThrow(ConfigurationError);
+});
