@@ -6,7 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
-  target: "es2020",
+  target: "es2022",
   minify: false,
   external: ["react", "react-dom", "react/jsx-runtime", "@tanstack/react-query"],
 });

@@ -1,1 +1,27 @@
-export {};
+export type {
+  AuthClientOptions,
+  AuthState,
+  AuthStatus,
+  AuthUser,
+} from "./core/AuthClient";
+export { AuthClient } from "./core/AuthClient";
+export type { AuthClientErrorCode } from "./core/AuthClientError";
+export { AuthClientError } from "./core/AuthClientError";
+export { authWebSocketProtocols } from "./core/authWebSocketProtocols";
+export { createAuthFetch } from "./core/createAuthFetch";
+export { withAccessToken } from "./core/withAccessToken";
+export type { AuthProviderProps } from "./react/AuthProvider";
+export { AuthProvider } from "./react/AuthProvider";
+export type { PermissionGateProps } from "./react/PermissionGate";
+export { PermissionGate } from "./react/PermissionGate";
+export type { RequireAuthProps } from "./react/RequireAuth";
+export { RequireAuth } from "./react/RequireAuth";
+export { useAccessToken } from "./react/useAccessToken";
+export type { UseAuthResult } from "./react/useAuth";
+export { useAuth } from "./react/useAuth";
+export { useAuthClient } from "./react/useAuthClient";
+export { useAuthFetch } from "./react/useAuthFetch";
+export { useAuthWebSocketProtocols } from "./react/useAuthWebSocketProtocols";
+export { useAuthWebSocketUrl } from "./react/useAuthWebSocketUrl";
+export { usePermission } from "./react/usePermission";
+export { useUser } from "./react/useUser";

@@ -1,0 +1,281 @@
+import { HttpResponse, http } from "msw";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { startAuthApi } from "../../test/authApi";
+import { AUTH, flush, popupLogin, stopAll, track } from "../../test/helpers";
+import { AuthClient } from "./AuthClient";
+
+let api: ReturnType<typeof startAuthApi>;
+beforeEach(() => {
+  api = startAuthApi();
+});
+afterEach(() => {
+  stopAll();
+  api.close();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+  // biome-ignore lint/suspicious/noDocumentCookie: test cleanup of the access cookie
+  document.cookie = "OxaigenPlatformAuthAccessToken=; Max-Age=0; Path=/";
+});
+
+const REFRESH = "POST /_oxa_auth/refresh";
+const client = (opts = {}) => track(new AuthClient({ authApiBaseUrl: AUTH, ...opts }));
+const signedIn = async (opts = {}) => {
+  const c = client(opts);
+  await c.getAccessToken(); // waits for the (anonymous) restore
+  await popupLogin(c, api.codeFor);
+  return c;
+};
+
+describe("session restore on start", () => {
+  it("restores a session through the refresh cookie", async () => {
+    await signedIn();
+    const tab = client();
+    expect(tab.getSnapshot().status).toBe("loading");
+    expect(await tab.getAccessToken()).toBeTruthy();
+    expect(tab.getSnapshot().status).toBe("authenticated");
+  });
+
+  it("is anonymous when refresh answers 401", async () => {
+    const c = client();
+    expect(await c.getAccessToken()).toBeNull();
+    expect(c.getSnapshot().status).toBe("anonymous");
+  });
+
+  it("is in error (not anonymous) when the auth API is unreachable", async () => {
+    api.server.use(http.post(`${AUTH}/_oxa_auth/refresh`, () => HttpResponse.error()));
+    const c = client();
+    await c.getAccessToken();
+    expect(c.getSnapshot().status).toBe("error");
+    expect(c.getSnapshot().error?.code).toBe("refresh_failed");
+  });
+
+  it("restores once under StrictMode's start/stop/start", async () => {
+    const c = new AuthClient({ authApiBaseUrl: AUTH });
+    c.start()();
+    track(c);
+    await c.getAccessToken();
+    expect(api.counts[REFRESH]).toBe(1);
+  });
+
+  it("same-origin: adopts a fresh JWT from the access cookie without a request", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    const jwt = `e30.${btoa(JSON.stringify({ exp })).replace(/=+$/, "")}.sig`;
+    // biome-ignore lint/suspicious/noDocumentCookie: simulating the auth API's JS-readable cookie
+    document.cookie = `OxaigenPlatformAuthAccessToken=${jwt}; Path=/`;
+    const c = client({ authApiBaseUrl: location.origin });
+    expect(await c.getAccessToken()).toBe(jwt);
+    expect(c.getSnapshot().expiresAt).toBe(exp * 1000);
+  });
+});
+
+describe("refresh", () => {
+  it("refreshes leeway (60 s) before expiry", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const c = await signedIn();
+    const first = c.getSnapshot().token;
+    await vi.advanceTimersByTimeAsync(239_000);
+    expect(api.counts[REFRESH]).toBe(1); // the restore only
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(api.counts[REFRESH]).toBe(2);
+    expect(c.getSnapshot().token).not.toBe(first);
+    // …and keeps doing so for the next token.
+    await vi.advanceTimersByTimeAsync(240_000);
+    expect(api.counts[REFRESH]).toBe(3);
+  });
+
+  it("honours refreshLeewayMs and never loops on short lifetimes", async () => {
+    api.close();
+    api = startAuthApi({ expiresIn: 30 });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
+    const c = await signedIn({ refreshLeewayMs: 120_000 });
+    await vi.advanceTimersByTimeAsync(14_000);
+    expect(api.counts[REFRESH]).toBe(1);
+    await vi.advanceTimersByTimeAsync(2_000); // half the lifetime: 15 s
+    expect(api.counts[REFRESH]).toBe(2);
+    expect(c.getSnapshot().status).toBe("authenticated");
+  });
+
+  it("runs a single refresh for 20 concurrent token reads", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const c = await signedIn();
+    const before = api.counts[REFRESH];
+    vi.setSystemTime(Date.now() + 250_000); // inside the leeway, timer not run
+    const tokens = await Promise.all(Array.from({ length: 20 }, () => c.getAccessToken()));
+    expect(api.counts[REFRESH]).toBe((before ?? 0) + 1);
+    expect(new Set(tokens).size).toBe(1);
+    expect(tokens[0]).toBe(c.getSnapshot().token);
+  });
+
+  it("signs out on a 401 from refresh", async () => {
+    const c = await signedIn();
+    api.signOutEverywhere();
+    expect(await c.refresh()).toBeNull();
+    expect(c.getSnapshot()).toMatchObject({ status: "anonymous", token: null });
+  });
+
+  it("keeps a still-valid token when an early refresh fails, and reports the error", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const c = await signedIn();
+    const token = c.getSnapshot().token;
+    api.server.use(
+      http.post(`${AUTH}/_oxa_auth/refresh`, () => new HttpResponse(null, { status: 503 })),
+    );
+    vi.setSystemTime(Date.now() + 250_000);
+    expect(await c.getAccessToken()).toBe(token);
+    expect(c.getSnapshot().error?.code).toBe("refresh_failed");
+    expect(c.getSnapshot().status).toBe("authenticated");
+    vi.setSystemTime(Date.now() + 60_000); // now expired
+    await expect(c.getAccessToken()).rejects.toMatchObject({ code: "refresh_failed" });
+    expect(c.getSnapshot()).toMatchObject({ status: "error", token: null });
+  });
+
+  it("rejects malformed token responses", async () => {
+    const c = await signedIn();
+    for (const body of [
+      { access_token: "a b", expires_in: 300 },
+      { access_token: "ok", expires_in: "300" },
+      { access_token: "ok", expires_in: -1 },
+      { access_token: "ok", expires_in: 300, token_type: "mac" },
+      ["ok"],
+    ]) {
+      api.server.use(http.post(`${AUTH}/_oxa_auth/refresh`, () => HttpResponse.json(body)));
+      await expect(c.refresh()).rejects.toMatchObject({ code: "refresh_failed" });
+    }
+  });
+
+  it("does not resurrect a session when logout happens during a refresh", async () => {
+    const c = await signedIn();
+    let release = () => {};
+    api.server.use(
+      http.post(`${AUTH}/_oxa_auth/refresh`, async () => {
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return HttpResponse.json({ access_token: "late", token_type: "Bearer", expires_in: 300 });
+      }),
+    );
+    const refresh = c.refresh();
+    await flush();
+    const logout = c.logout();
+    release();
+    expect(await refresh).toBeNull();
+    await logout;
+    expect(c.getSnapshot()).toMatchObject({ status: "anonymous", token: null });
+    expect(api.counts["POST /_oxa_auth/logout"]).toBe(1);
+  });
+});
+
+describe("Web Locks", () => {
+  /** A minimal exclusive LockManager. */
+  function fakeLocks() {
+    const tails = new Map<string, Promise<unknown>>();
+    const names: string[] = [];
+    const request = vi.fn((name: string, fn: () => Promise<unknown>) => {
+      names.push(name);
+      const run = (tails.get(name) ?? Promise.resolve()).then(fn);
+      tails.set(
+        name,
+        run.catch(() => {}),
+      );
+      return run;
+    });
+    vi.stubGlobal("navigator", { ...navigator, locks: { request } });
+    return { request, names };
+  }
+
+  it("refreshes under the cross-tab lock", async () => {
+    const c = await signedIn();
+    const { names } = fakeLocks();
+    await c.refresh();
+    expect(names).toEqual(["oxa-auth-refresh"]);
+  });
+
+  it("re-checks after taking the lock: no request when another tab already refreshed", async () => {
+    const c = await signedIn();
+    const { request } = fakeLocks();
+    let release = () => {};
+    request(
+      "oxa-auth-refresh",
+      () =>
+        new Promise<void>((r) => {
+          release = r;
+        }),
+    );
+    const before = api.counts[REFRESH];
+    const stale = c.getSnapshot().token;
+    const renewed = c.renewToken(stale);
+    // The tab holding the lock broadcasts its new token, then releases the lock.
+    const otherTab = new BroadcastChannel("oxa-auth-session");
+    otherTab.postMessage({
+      t: "in",
+      at: Date.now(),
+      token: "from-other-tab",
+      expiresAt: Date.now() + 300_000,
+    });
+    await flush();
+    release();
+    expect(await renewed).toBe("from-other-tab");
+    expect(api.counts[REFRESH]).toBe(before);
+    otherTab.close();
+  });
+
+  it("falls back to the in-tab single flight without Web Locks", async () => {
+    vi.stubGlobal("navigator", { ...navigator, locks: undefined });
+    const c = await signedIn();
+    const before = api.counts[REFRESH] ?? 0;
+    await Promise.all([c.refresh(), c.refresh(), c.refresh()]);
+    expect(api.counts[REFRESH]).toBe(before + 1);
+  });
+});
+
+describe("cross-tab sync", () => {
+  it("a sign-in and a sign-out in one tab reach the others", async () => {
+    const tabA = await signedIn();
+    const tabB = client();
+    await tabB.getAccessToken();
+    await popupLogin(tabA, api.codeFor);
+    await flush();
+    expect(tabB.getSnapshot()).toMatchObject({
+      status: "authenticated",
+      token: tabA.getSnapshot().token,
+    });
+    await tabA.logout();
+    await flush();
+    expect(tabB.getSnapshot()).toMatchObject({ status: "anonymous", token: null });
+  });
+
+  it("ignores malformed broadcasts", async () => {
+    const c = client();
+    await c.getAccessToken();
+    const bc = new BroadcastChannel("oxa-auth-session");
+    for (const m of [
+      { t: "in", at: Date.now(), token: "has space", expiresAt: Date.now() + 1e5 },
+      { t: "in", at: Date.now(), token: 7, expiresAt: Date.now() + 1e5 },
+      { t: "in", at: Date.now(), token: "ok" },
+      { t: "in", token: "ok", expiresAt: Date.now() + 1e5 },
+      { t: "in", at: 0, token: "ok", expiresAt: Date.now() + 1e5 },
+      "in",
+    ]) {
+      bc.postMessage(m);
+    }
+    await flush();
+    expect(c.getSnapshot().token).toBeNull();
+    bc.close();
+  });
+
+  it("ignores a broadcast older than the tab's own latest sign-in or sign-out", async () => {
+    const c = await signedIn();
+    const mine = c.getSnapshot().token;
+    const bc = new BroadcastChannel("oxa-auth-session");
+    const stale = Date.now() - 1_000;
+    bc.postMessage({ t: "in", at: stale, token: "older", expiresAt: Date.now() + 1e5 });
+    bc.postMessage({ t: "out", at: stale });
+    await flush();
+    expect(c.getSnapshot()).toMatchObject({ status: "authenticated", token: mine });
+    bc.postMessage({ t: "out", at: Date.now() });
+    await flush();
+    expect(c.getSnapshot().status).toBe("anonymous");
+    bc.close();
+  });
+});

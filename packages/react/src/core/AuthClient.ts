@@ -1,0 +1,408 @@
+import { AuthClientError, type AuthClientErrorCode } from "./AuthClientError";
+import { createAuthFetch } from "./createAuthFetch";
+import { isBrowser, isRecord, TOKEN_CHARS } from "./internal";
+import { openLoginPopup } from "./openLoginPopup";
+import { withLock } from "./withLock";
+
+/** Where the session stands: `error` means it could not be determined (e.g. the auth API is down). */
+export type AuthStatus = "loading" | "authenticated" | "anonymous" | "error";
+
+/** An immutable snapshot of the client's state. */
+export interface AuthState {
+  readonly status: AuthStatus;
+  /** The in-memory access token, or null. */
+  readonly token: string | null;
+  /** When `token` expires (epoch ms). */
+  readonly expiresAt: number | null;
+  /** Changes on every sign-in and sign-out (not on refresh): part of every query key. */
+  readonly session: number;
+  /** The last login or refresh error. */
+  readonly error: AuthClientError | null;
+}
+
+/** Options of {@link AuthClient} (and props of `AuthProvider`). */
+export interface AuthClientOptions {
+  /** Base URL of the auth API serving `/_oxa_auth/*`. Default: the page's own origin. */
+  authApiBaseUrl?: string;
+  /** Origins (or URLs) of your APIs that may receive the token; the auth API's origin always may. */
+  apiOrigins?: readonly string[];
+  /** How long the popup login may take (ms). Default 60 000. */
+  popupTimeoutMs?: number;
+  /** Refresh this long before the token expires (ms). Default 60 000. */
+  refreshLeewayMs?: number;
+  /** The JS-readable access cookie, read when the auth API is same-origin. */
+  accessCookieName?: string;
+  /** Where the auth API sends a popup-less login back to. Default: the current path. */
+  returnTo?: string;
+}
+
+/** The user as `/_oxa_auth/get-me` returns it (snake_case wire fields, all optional). */
+export interface AuthUser {
+  id?: string;
+  user_name?: string;
+  email?: string;
+  account_type?: string;
+  enabled?: boolean;
+  first_name?: string;
+  last_name?: string;
+  workspace?: { id?: string; name?: string; [key: string]: unknown };
+  workspace_roles?: Array<{ name: string; [key: string]: unknown } | string>;
+  workspace_permissions?: Array<{ name: string; [key: string]: unknown } | string>;
+  is_authenticated?: boolean;
+  [key: string]: unknown;
+}
+
+interface Tokens {
+  token: string;
+  expiresAt: number;
+}
+
+const LOCK = "oxa-auth-refresh";
+const CHANNEL = "oxa-auth-session";
+const RETRY_MS = 15_000;
+const MAX_DELAY = 2 ** 31 - 1;
+const PERMISSION = /^[A-Za-z0-9_-]+$/;
+
+const error = (code: AuthClientErrorCode, message: string) => new AuthClientError(code, message);
+
+async function readTokens(res: Response | null): Promise<Tokens | null> {
+  const b: unknown = res?.ok ? await res.json().catch(() => null) : null;
+  if (
+    !isRecord(b) ||
+    typeof b.access_token !== "string" ||
+    !TOKEN_CHARS.test(b.access_token) ||
+    typeof b.expires_in !== "number" ||
+    !(b.expires_in > 0) ||
+    (b.token_type !== undefined && String(b.token_type).toLowerCase() !== "bearer")
+  ) {
+    return null;
+  }
+  return { token: b.access_token, expiresAt: Date.now() + b.expires_in * 1000 };
+}
+
+/** `exp` of a JWT (ms), or 0 for anything else. */
+function jwtExpiry(token: string): number {
+  try {
+    const claims: unknown = JSON.parse(
+      atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")),
+    );
+    return isRecord(claims) && typeof claims.exp === "number" ? claims.exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+const post = (url: string, body?: unknown) =>
+  fetch(url, {
+    method: "POST",
+    credentials: "include",
+    headers: body ? { "content-type": "application/json" } : {},
+    body: body ? JSON.stringify(body) : null,
+  }).catch(() => null);
+
+/**
+ * Framework-free session manager: popup login, in-memory token, refresh before expiry (one
+ * in flight per tab, Web Locks across tabs), cross-tab sign-in/sign-out. Safe to construct on
+ * the server: it touches no browser API until `start()` or `login()`.
+ *
+ * @example
+ * const client = new AuthClient({ authApiBaseUrl: "http://127.0.0.1:8765" });
+ * const stop = client.start();
+ * button.onclick = () => client.login();
+ * const res = await client.fetch("/api/things");
+ */
+export class AuthClient {
+  private state: AuthState = {
+    status: "loading",
+    token: null,
+    expiresAt: null,
+    session: 0,
+    error: null,
+  };
+  private readonly listeners = new Set<() => void>();
+  private refreshAt = 0;
+  /** When our token (or sign-out) was obtained: older broadcasts arriving late are ignored. */
+  private since = 0;
+  private starts = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private channel: BroadcastChannel | undefined;
+  private restoring: Promise<unknown> | undefined;
+  private pendingLogin: Promise<void> | undefined;
+  private pendingRefresh: Promise<string | null> | undefined;
+  private allowed: Set<string> | undefined;
+
+  /** `fetch` with the Bearer token for allowed origins and one refresh-and-retry on 401. */
+  readonly fetch: typeof fetch = createAuthFetch(this);
+
+  constructor(private readonly options: AuthClientOptions = {}) {}
+
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The current state (a new object after every change). */
+  readonly getSnapshot = (): AuthState => this.state;
+
+  /**
+   * Starts cross-tab sync and refresh timers and restores an existing session (once per client).
+   * Returns `stop`; calls are counted, so StrictMode's start/stop/start is harmless.
+   */
+  readonly start = (): (() => void) => {
+    if (this.starts++ === 0 && typeof BroadcastChannel === "function") {
+      this.channel = new BroadcastChannel(CHANNEL);
+      this.channel.onmessage = (e) => this.onBroadcast(e.data);
+    }
+    this.schedule();
+    this.restoring ??= this.restore();
+    return () => {
+      if (--this.starts === 0) {
+        this.channel?.close();
+        this.channel = undefined;
+        clearTimeout(this.timer);
+      }
+    };
+  };
+
+  /**
+   * Signs in through the popup. Call it synchronously from a click handler; a second call while
+   * one runs returns the same promise. Rejects with an {@link AuthClientError}.
+   */
+  readonly login = (): Promise<void> => {
+    this.pendingLogin ??= this.runLogin().finally(() => {
+      this.pendingLogin = undefined;
+    });
+    return this.pendingLogin;
+  };
+
+  /** Signs out here and in the other tabs, then revokes the refresh token. */
+  readonly logout = async (): Promise<void> => {
+    this.signOut(null, false);
+    await withLock(LOCK, () => post(this.url("logout")));
+  };
+
+  /** Forces a refresh; resolves with the new token, or null when the session is over. */
+  readonly refresh = (): Promise<string | null> => this.renewToken(this.state.token);
+
+  /**
+   * For a token a server rejected: resolves with a newer one, refreshing only if nobody (this
+   * tab or another) already did; null when the session is over.
+   */
+  readonly renewToken = (rejected: string | null): Promise<string | null> => {
+    this.pendingRefresh ??= this.runRefresh(rejected).finally(() => {
+      this.pendingRefresh = undefined;
+    });
+    return this.pendingRefresh;
+  };
+
+  /** A token that is valid for at least the leeway (refreshing if needed), or null. */
+  readonly getAccessToken = async (): Promise<string | null> => {
+    if (!isBrowser()) return null;
+    await this.restoring;
+    const { token } = this.state;
+    if (!token || Date.now() < this.refreshAt) return token;
+    return this.renewToken(token).catch((e: unknown) => {
+      // A failed early refresh must not break calls while the token is still valid.
+      const s = this.state;
+      if (s.token && s.expiresAt && s.expiresAt > Date.now()) return s.token;
+      throw e;
+    });
+  };
+
+  /** Whether `url` (http(s) or ws(s)) may receive the token. */
+  readonly isAllowedUrl = (url: string | URL): boolean => {
+    try {
+      const u = new URL(url, location.href);
+      u.protocol = u.protocol.replace(/^ws/, "http");
+      return this.allowedOrigins().has(u.origin);
+    } catch {
+      return false;
+    }
+  };
+
+  /** `GET /_oxa_auth/get-me`: the user, or null when the token is not (or no longer) valid. */
+  readonly getUser = async (): Promise<AuthUser | null> => {
+    const res = await this.fetch(this.url("get-me"));
+    if (res.status === 401) return null;
+    const user: unknown = res.ok ? await res.json().catch(() => null) : null;
+    if (!isRecord(user)) throw error("request_failed", `get-me failed (${res.status}).`);
+    return user as AuthUser;
+  };
+
+  /** `POST /_oxa_auth/test-app-permission/{name}`: true only on 200. */
+  readonly hasPermission = async (name: string): Promise<boolean> => {
+    if (!PERMISSION.test(name)) {
+      throw error("invalid_argument", `Permission names match ${PERMISSION}; got "${name}".`);
+    }
+    const res = await this.fetch(this.url(`test-app-permission/${name}`), { method: "POST" });
+    if (res.ok || res.status === 401 || res.status === 403) return res.ok;
+    throw error("request_failed", `test-app-permission failed (${res.status}).`);
+  };
+
+  private get base(): string {
+    const base = this.options.authApiBaseUrl ?? location.origin;
+    if (!/^https?:\/\//.test(base)) {
+      throw error("invalid_argument", `authApiBaseUrl must be an http(s) URL; got "${base}".`);
+    }
+    return base.replace(/\/+$/, "");
+  }
+
+  private url(path: string): string {
+    return `${this.base}/_oxa_auth/${path}`;
+  }
+
+  private allowedOrigins(): Set<string> {
+    this.allowed ??= new Set(
+      [this.base, ...(this.options.apiOrigins ?? [])].map((o) => {
+        const origin = new URL(o).origin;
+        if (origin === "null") throw error("invalid_argument", `"${o}" has no origin.`);
+        return origin;
+      }),
+    );
+    return this.allowed;
+  }
+
+  private set(patch: Partial<AuthState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  private signIn(
+    { token, expiresAt }: Tokens,
+    newSession: boolean,
+    broadcast: boolean,
+    at = Date.now(),
+  ): void {
+    this.since = at;
+    const leeway = this.options.refreshLeewayMs ?? 60_000;
+    this.refreshAt = expiresAt - Math.min(leeway, (expiresAt - Date.now()) / 2);
+    this.set({
+      status: "authenticated",
+      token,
+      expiresAt,
+      error: null,
+      session: this.state.session + (newSession || !this.state.token ? 1 : 0),
+    });
+    this.schedule();
+    if (broadcast) this.channel?.postMessage({ t: "in", at, token, expiresAt, newSession });
+  }
+
+  private signOut(err: AuthClientError | null, fromOtherTab: boolean, at = Date.now()): void {
+    const wasSignedIn = this.state.token !== null;
+    this.since = at;
+    clearTimeout(this.timer);
+    this.set({
+      status: err ? "error" : "anonymous",
+      token: null,
+      expiresAt: null,
+      error: err,
+      session: this.state.session + 1,
+    });
+    if (wasSignedIn && !fromOtherTab) this.channel?.postMessage({ t: "out", at });
+  }
+
+  private schedule(delay = this.refreshAt - Date.now()): void {
+    clearTimeout(this.timer);
+    const { status } = this.state;
+    if (this.starts && (status === "authenticated" || status === "error")) {
+      this.timer = setTimeout(
+        () => this.refresh().catch(() => {}),
+        Math.min(Math.max(delay, 0), MAX_DELAY),
+      );
+    }
+  }
+
+  private onBroadcast(data: unknown): void {
+    if (!isRecord(data) || typeof data.at !== "number" || data.at < this.since) return;
+    if (data.t === "out" && this.state.token) this.signOut(null, true, data.at);
+    if (
+      data.t === "in" &&
+      typeof data.token === "string" &&
+      TOKEN_CHARS.test(data.token) &&
+      typeof data.expiresAt === "number"
+    ) {
+      this.signIn(
+        { token: data.token, expiresAt: data.expiresAt },
+        data.newSession === true,
+        false,
+      );
+    }
+  }
+
+  private async restore(): Promise<void> {
+    if (!this.adoptCookie()) await this.renewToken(null).catch(() => {});
+  }
+
+  /** Same-origin only: another tab (or the server) may have put a newer token in the cookie. */
+  private adoptCookie(): boolean {
+    if (this.base !== location.origin) return false;
+    const name = `${this.options.accessCookieName ?? "OxaigenPlatformAuthAccessToken"}=`;
+    const raw = document.cookie.split("; ").find((c) => c.startsWith(name));
+    const token = raw ? decodeURIComponent(raw.slice(name.length)) : "";
+    const expiresAt = jwtExpiry(token);
+    const fresh = expiresAt - (this.options.refreshLeewayMs ?? 60_000) > Date.now();
+    if (!fresh || token === this.state.token || !TOKEN_CHARS.test(token)) return false;
+    this.signIn({ token, expiresAt }, false, false);
+    return true;
+  }
+
+  private async runLogin(): Promise<void> {
+    try {
+      const code = await openLoginPopup(
+        (state) =>
+          `${this.url("login")}?${new URLSearchParams({
+            state,
+            origin: location.origin,
+            return_to: this.options.returnTo ?? location.pathname + location.search,
+          })}`,
+        new URL(this.base).origin,
+        this.options.popupTimeoutMs ?? 60_000,
+      );
+      const res = await post(this.url("token-exchange"), { code });
+      const tokens = await readTokens(res);
+      if (!tokens) {
+        throw error(
+          "exchange_failed",
+          `Token exchange failed (${res?.status ?? "network error"}); let the user sign in again.`,
+        );
+      }
+      this.signIn(tokens, true, true);
+    } catch (e) {
+      if (e instanceof AuthClientError) this.set({ error: e });
+      throw e;
+    }
+  }
+
+  private runRefresh(rejected: string | null): Promise<string | null> {
+    const { session } = this.state;
+    return withLock(LOCK, async () => {
+      // Another tab may have refreshed while we waited for the lock.
+      this.adoptCookie();
+      const current = this.state;
+      if (current.token && current.token !== rejected && Date.now() < this.refreshAt) {
+        return current.token;
+      }
+      const res = await post(this.url("refresh"));
+      // Signed out while the request ran: never resurrect the session.
+      if (this.state.session !== session && !this.state.token) return null;
+      if (res?.status === 401) {
+        this.signOut(null, false);
+        return null;
+      }
+      const tokens = await readTokens(res);
+      if (tokens) {
+        this.signIn(tokens, false, true);
+        return tokens.token;
+      }
+      const err = error(
+        "refresh_failed",
+        `Token refresh failed (${res?.status ?? "network error"}); it is retried automatically.`,
+      );
+      const expired = !this.state.expiresAt || this.state.expiresAt <= Date.now();
+      this.set({ error: err, ...(expired && { status: "error", token: null }) });
+      this.schedule(RETRY_MS);
+      throw err;
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/** Stable machine-readable reasons an {@link AuthClientError} can carry. */
+export type AuthClientErrorCode =
+  | "popup_blocked"
+  | "popup_closed"
+  | "timeout"
+  | "login_failed"
+  | "exchange_failed"
+  | "refresh_failed"
+  | "request_failed"
+  | "invalid_argument";
+
+/**
+ * The one error type this package throws; switch on `code`, never on `message`.
+ *
+ * @example
+ * try {
+ *   await login();
+ * } catch (e) {
+ *   if (e instanceof AuthClientError && e.code === "popup_blocked") showHint("Allow popups");
+ * }
+ */
+export class AuthClientError extends Error {
+  override readonly name = "AuthClientError";
+
+  constructor(
+    readonly code: AuthClientErrorCode,
+    message: string,
+    /** The auth API's machine reason for `login_failed` (`OXA_AUTH_FAILURE.reason`). */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}

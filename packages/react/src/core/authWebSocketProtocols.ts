@@ -1,0 +1,19 @@
+import { AuthClientError } from "./AuthClientError";
+import { TCHARS } from "./internal";
+
+/**
+ * The WebSocket subprotocol list carrying the token, as the server SDK reads it
+ * (recommended: keeps the token out of URLs and logs).
+ *
+ * @example
+ * new WebSocket("wss://api.example.com/ws", authWebSocketProtocols(token));
+ */
+export function authWebSocketProtocols(token: string): string[] {
+  if (!TCHARS.test(token)) {
+    throw new AuthClientError(
+      "invalid_argument",
+      "This token cannot travel as a WebSocket subprotocol (RFC 7230 tchars only); use withAccessToken().",
+    );
+  }
+  return ["oxa-auth", `oxa-auth.bearer.${token}`];
+}

@@ -1,0 +1,12 @@
+/**
+ * Returns `url` with the token in the `access_token` query parameter. Less preferred than
+ * {@link authWebSocketProtocols}: URLs end up in logs and proxies' access logs.
+ *
+ * @example
+ * new WebSocket(withAccessToken("wss://api.example.com/ws", token));
+ */
+export function withAccessToken(url: string | URL, token: string): string {
+  const u = new URL(url, typeof location === "object" ? location.href : undefined);
+  u.searchParams.set("access_token", token);
+  return u.href;
+}

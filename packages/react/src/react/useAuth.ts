@@ -1,0 +1,42 @@
+import type { AuthStatus, AuthUser } from "../core/AuthClient";
+import type { AuthClientError } from "../core/AuthClientError";
+import { useAuthClient, useAuthState } from "./useAuthClient";
+import { useUser } from "./useUser";
+
+/** What {@link useAuth} returns. */
+export interface UseAuthResult {
+  status: AuthStatus;
+  /** The signed-in user once get-me answered, else null. */
+  user: AuthUser | null;
+  error: AuthClientError | null;
+  /** Opens the login popup; call it straight from a click handler. */
+  login: () => Promise<void>;
+  logout: () => Promise<void>;
+  refresh: () => Promise<string | null>;
+  /** A token valid for at least the leeway, or null; use it when (re)connecting sockets. */
+  getAccessToken: () => Promise<string | null>;
+}
+
+/**
+ * The session: status, user, and the login/logout actions.
+ *
+ * @example
+ * const { status, user, login, logout } = useAuth();
+ * return status === "authenticated"
+ *   ? <button onClick={logout}>Sign out {user?.email}</button>
+ *   : <button onClick={login}>Sign in</button>;
+ */
+export function useAuth(): UseAuthResult {
+  const client = useAuthClient();
+  const { status, error } = useAuthState();
+  const { data } = useUser();
+  return {
+    status,
+    user: data ?? null,
+    error,
+    login: client.login,
+    logout: client.logout,
+    refresh: client.refresh,
+    getAccessToken: client.getAccessToken,
+  };
+}
