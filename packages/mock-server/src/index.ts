@@ -1,1 +1,17 @@
-export {};
+export { configFromEnv, type EnvConfig } from "./config/configFromEnv.js";
+export type { MockAuthSettings, MockUser } from "./config/settings.js";
+export type { AuthMessage } from "./core/callbackPage.js";
+export {
+  createMockAuth,
+  type MockAuth,
+  type MockAuthOptions,
+} from "./core/createMockAuth.js";
+export type { LoginParams } from "./core/endpoints/login.js";
+export type { MockState, MockStatePatch } from "./core/MockState.js";
+export type { MockResponse, RequestLike } from "./core/responses.js";
+export { MockAuthError, type MockAuthErrorCode } from "./MockAuthError.js";
+export {
+  type MockServer,
+  type MockServerOptions,
+  startMockServer,
+} from "./node/startMockServer.js";

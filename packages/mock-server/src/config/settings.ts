@@ -1,0 +1,277 @@
+import {
+  parseBoolean,
+  parseCookieName,
+  parseHost,
+  parseHttpUrl,
+  parseInteger,
+  parseNameList,
+  parseOptionalToken,
+  parseOrigin,
+  parseOrigins,
+  parsePath,
+  parseText,
+  parseTextList,
+  parseToken,
+  parseTokenList,
+} from "./parse.js";
+
+/** The mock user's profile, as served by `get-me` (camelCase here, snake_case on the wire). */
+export interface MockUser {
+  userId: string;
+  userName: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  accountType: string;
+  workspaceId: string;
+  workspaceName: string;
+  roleNames: string[];
+  permissions: string[];
+}
+
+/** Every setting of the mock's request handling (the env vars, camelCased). */
+export interface MockAuthSettings extends MockUser {
+  /** Public base URL: issuer of the JWTs and prefix of every redirect. */
+  baseUrl: string;
+  corsOrigins: "*" | string[];
+  tokens: string[];
+  accessTokenValue: string;
+  refreshTokenValue: string;
+  accessCookieName: string;
+  refreshCookieName: string;
+  expiresIn: number;
+  refreshExpiresIn: number;
+  returnTo: string;
+  authorizePath: string;
+  authCode: string;
+  loginAuthorizeUrl: string | null;
+  forbiddenToken: string | null;
+  audience: string;
+  stateApi: boolean;
+}
+
+/** Settings of the process around the handler (bind address, reload, key file). */
+export interface MockServerSettings {
+  host: string;
+  port: number;
+  reload: boolean;
+  signingKeyFile: string | null;
+  envFile: string | null;
+}
+
+type AllSettings = MockAuthSettings & MockServerSettings;
+
+/** One documented setting: option name, env var, default and parser. */
+export interface SettingSpec {
+  key: keyof AllSettings;
+  env: string;
+  /** Default as shown in `--help` and the README. */
+  defaultText: string;
+  description: string;
+  parse: (value: unknown, label: string) => unknown;
+}
+
+const YEAR = 365 * 24 * 3600;
+
+function spec(
+  key: keyof AllSettings,
+  suffix: string,
+  defaultText: string,
+  description: string,
+  parse: SettingSpec["parse"],
+): SettingSpec {
+  return { key, env: `OXAIGEN_AUTH_MOCK_${suffix}`, defaultText, description, parse };
+}
+
+const optionalUrl = (v: unknown, l: string) => (v === "" || v == null ? null : parseHttpUrl(v, l));
+const optionalText = (v: unknown, l: string) => (v === "" || v == null ? null : parseText(v, l));
+const seconds = (v: unknown, l: string) => parseInteger(v, l, 1, YEAR);
+
+/** Every setting, in `--help` order. Env names and defaults are the seed's contract. */
+export const SETTINGS: readonly SettingSpec[] = [
+  spec("host", "HOST", "127.0.0.1", "Address to bind (non-loopback prints a warning)", parseHost),
+  spec("port", "PORT", "8765", "Port to bind; 0 picks a free port", (v, l) =>
+    parseInteger(v, l, 0, 65535),
+  ),
+  spec(
+    "reload",
+    "RELOAD",
+    "false",
+    "1|true|yes: re-read the config (env file + env) on SIGHUP and when OXAIGEN_AUTH_MOCK_ENV_FILE changes, then restart the listener",
+    parseBoolean,
+  ),
+  spec(
+    "envFile",
+    "ENV_FILE",
+    "(unset)",
+    "A KEY=value file of OXAIGEN_AUTH_MOCK_* settings, read at start (its values win over the environment)",
+    optionalText,
+  ),
+  spec(
+    "corsOrigins",
+    "CORS_ORIGINS",
+    "*",
+    '"*" (reflect any http(s) origin, with credentials) or comma-separated origins',
+    parseOrigins,
+  ),
+  spec(
+    "tokens",
+    "TOKENS",
+    "mock-dev-token",
+    "Comma-separated static access tokens (never expire)",
+    parseTokenList,
+  ),
+  spec(
+    "accessTokenValue",
+    "ACCESS_TOKEN_VALUE",
+    "mock-dev-token",
+    "Static dev access token, always valid in addition to TOKENS",
+    parseToken,
+  ),
+  spec(
+    "refreshTokenValue",
+    "REFRESH_TOKEN_VALUE",
+    "mock-dev-refresh-token",
+    "Static dev refresh token: POST /_oxa_auth/refresh with it as the refresh cookie mints a session",
+    parseToken,
+  ),
+  spec(
+    "accessCookieName",
+    "ACCESS_COOKIE_NAME",
+    "OxaigenPlatformAuthAccessToken",
+    "Access token cookie (readable by JS)",
+    parseCookieName,
+  ),
+  spec(
+    "refreshCookieName",
+    "REFRESH_COOKIE_NAME",
+    "OxaigenPlatformAuthRefreshToken",
+    "Refresh token cookie (HttpOnly)",
+    parseCookieName,
+  ),
+  spec("expiresIn", "EXPIRES_IN", "300", "Access token (JWT) lifetime, seconds", seconds),
+  spec(
+    "refreshExpiresIn",
+    "REFRESH_EXPIRES_IN",
+    "1800",
+    "Refresh token lifetime, seconds",
+    seconds,
+  ),
+  spec("returnTo", "RETURN_TO", "/", "Fallback return path after login", parsePath),
+  spec(
+    "authorizePath",
+    "AUTHORIZE_PATH",
+    "/_oxa_auth/mock-authorize",
+    "Path of the mock identity provider's authorize step",
+    parsePath,
+  ),
+  spec(
+    "authCode",
+    "AUTH_CODE",
+    "mock-auth-code",
+    "Code the mock IdP hands to the callback",
+    parseToken,
+  ),
+  spec(
+    "loginAuthorizeUrl",
+    "LOGIN_AUTHORIZE_URL",
+    "(unset)",
+    "If set, login redirects here (with state and redirect_uri) instead of the mock authorize path",
+    optionalUrl,
+  ),
+  spec("email", "EMAIL", "mock.user@example.com", "User email", parseText),
+  spec("userName", "USER_NAME", "mock-user", "User name (preferred_username)", parseText),
+  spec("firstName", "FIRST_NAME", "Mock", "User first name", parseText),
+  spec("lastName", "LAST_NAME", "User", "User last name", parseText),
+  spec("userId", "USER_ID", "mock-user-id", "User id (JWT sub)", parseText),
+  spec("accountType", "ACCOUNT_TYPE", "internal", "Account type (internal|external)", parseText),
+  spec("workspaceId", "WORKSPACE_ID", "mock-workspace-id", "Workspace id", parseText),
+  spec("workspaceName", "WORKSPACE_NAME", "Mock Workspace", "Workspace name", parseText),
+  spec("roleNames", "ROLE_NAMES", "member", "Comma-separated workspace role names", parseTextList),
+  spec("permissions", "PERMISSIONS", "read", "Comma-separated granted permissions", parseNameList),
+  spec(
+    "forbiddenToken",
+    "FORBIDDEN_TOKEN",
+    "mock-forbidden-token",
+    "A token that authenticates but is denied every permission (empty: none)",
+    parseOptionalToken,
+  ),
+  spec("audience", "AUDIENCE", "oxaigen-mock", "JWT aud claim", parseText),
+  spec(
+    "baseUrl",
+    "PUBLIC_URL",
+    "http://HOST:PORT",
+    "Public origin of the mock (JWT issuer, redirect base) when it sits behind a proxy",
+    parseOrigin,
+  ),
+  spec(
+    "signingKeyFile",
+    "SIGNING_KEY_FILE",
+    "(generated)",
+    "Path to a private EC P-256 JWK (JSON) to sign ES256 JWTs with; default: a key generated at start",
+    optionalText,
+  ),
+  spec(
+    "stateApi",
+    "STATE_API",
+    "true",
+    "Serve GET/PUT/DELETE /_oxa_auth/mock/state (change the user, permissions, tokens at run time)",
+    parseBoolean,
+  ),
+];
+
+/** Defaults of the request-handling settings (baseUrl excluded: it depends on where it runs). */
+export const DEFAULT_AUTH_SETTINGS: Omit<MockAuthSettings, "baseUrl"> = {
+  corsOrigins: "*",
+  tokens: ["mock-dev-token"],
+  accessTokenValue: "mock-dev-token",
+  refreshTokenValue: "mock-dev-refresh-token",
+  accessCookieName: "OxaigenPlatformAuthAccessToken",
+  refreshCookieName: "OxaigenPlatformAuthRefreshToken",
+  expiresIn: 300,
+  refreshExpiresIn: 1800,
+  returnTo: "/",
+  authorizePath: "/_oxa_auth/mock-authorize",
+  authCode: "mock-auth-code",
+  loginAuthorizeUrl: null,
+  email: "mock.user@example.com",
+  userName: "mock-user",
+  firstName: "Mock",
+  lastName: "User",
+  userId: "mock-user-id",
+  accountType: "internal",
+  workspaceId: "mock-workspace-id",
+  workspaceName: "Mock Workspace",
+  roleNames: ["member"],
+  permissions: ["read"],
+  forbiddenToken: "mock-forbidden-token",
+  audience: "oxaigen-mock",
+  stateApi: true,
+};
+
+/** Defaults of the process settings. */
+export const DEFAULT_SERVER_SETTINGS: MockServerSettings = {
+  host: "127.0.0.1",
+  port: 8765,
+  reload: false,
+  signingKeyFile: null,
+  envFile: null,
+};
+
+/**
+ * Validate `input` (typed options or env strings) with the setting parsers; `labelOf` names the
+ * source in error messages (the env var or `options.x`). Unknown keys are ignored by design here:
+ * callers decide which keys exist.
+ */
+export function parseSettings(
+  input: Record<string, unknown>,
+  labelOf: (s: SettingSpec) => string,
+  readValue: (s: SettingSpec) => unknown = (s) => input[s.key],
+): Partial<AllSettings> {
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    const value = readValue(s);
+    if (value !== undefined) out[s.key] = s.parse(value, labelOf(s));
+  }
+  return out as Partial<AllSettings>;
+}

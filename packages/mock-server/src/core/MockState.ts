@@ -1,0 +1,109 @@
+import {
+  parseInteger,
+  parseNameList,
+  parseOptionalToken,
+  parseText,
+  parseTextList,
+  parseTokenList,
+} from "../config/parse.js";
+import type { MockUser } from "../config/settings.js";
+import { MockAuthError } from "../MockAuthError.js";
+
+/** What can change at run time (`PUT /_oxa_auth/mock/state`, `mock.setState`). */
+export interface MockState extends MockUser {
+  /** Authenticates, but every permission check answers 403. `null`: none. */
+  forbiddenToken: string | null;
+  /** Static access tokens (never expire), in addition to `accessTokenValue`. */
+  tokens: string[];
+  /** Lifetime of newly issued access JWTs, seconds. */
+  expiresIn: number;
+  /** Lifetime of newly issued refresh tokens, seconds. */
+  refreshExpiresIn: number;
+  /** When set, the mock IdP fails every login with this error (e.g. `access_denied`). */
+  loginError: string | null;
+}
+
+/** A partial update of the state; lists may also be comma-separated strings. */
+export type MockStatePatch = {
+  [K in keyof MockState]?: MockState[K] | (MockState[K] extends string[] ? string : never);
+};
+
+const YEAR = 365 * 24 * 3600;
+const text = (v: unknown, l: string) => parseText(v, l);
+const seconds = (v: unknown, l: string) => parseInteger(v, l, 1, YEAR);
+
+const PARSERS: { [K in keyof MockState]: (value: unknown, label: string) => MockState[K] } = {
+  userId: text,
+  userName: text,
+  email: text,
+  firstName: text,
+  lastName: text,
+  accountType: text,
+  workspaceId: text,
+  workspaceName: text,
+  roleNames: parseTextList,
+  permissions: parseNameList,
+  forbiddenToken: parseOptionalToken,
+  tokens: parseTokenList,
+  expiresIn: seconds,
+  refreshExpiresIn: seconds,
+  loginError: (v, l) => {
+    if (v === null || v === "") return null;
+    if (typeof v !== "string" || !/^[a-z_]{1,64}$/.test(v)) {
+      throw new MockAuthError(
+        "invalid_state_patch",
+        `${l}: expected an OAuth error code like "access_denied" or null`,
+      );
+    }
+    return v;
+  },
+};
+
+/** The keys `PUT /_oxa_auth/mock/state` accepts. */
+export const STATE_KEYS = Object.keys(PARSERS) as (keyof MockState)[];
+
+/**
+ * Validate a state patch (from JSON or code). Unknown keys and bad values throw a
+ * `MockAuthError` ("invalid_state_patch") that names the field.
+ */
+export function parseStatePatch(patch: unknown): Partial<MockState> {
+  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) {
+    throw new MockAuthError("invalid_state_patch", "the state patch must be a JSON object");
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    const parse = (PARSERS as Record<string, (v: unknown, l: string) => unknown>)[key];
+    if (!parse || !Object.hasOwn(PARSERS, key)) {
+      throw new MockAuthError(
+        "invalid_state_patch",
+        `unknown state field ${JSON.stringify(key.slice(0, 64))}; allowed: ${STATE_KEYS.join(", ")}`,
+      );
+    }
+    try {
+      out[key] = parse(value, `state.${key}`);
+    } catch (error) {
+      if (error instanceof MockAuthError) {
+        throw new MockAuthError("invalid_state_patch", error.message, { cause: error });
+      }
+      throw error;
+    }
+  }
+  return out as Partial<MockState>;
+}
+
+/** The `get-me` body for a state (snake_case, contracts.md). */
+export function userBody(state: MockState): Record<string, unknown> {
+  return {
+    id: state.userId,
+    user_name: state.userName,
+    email: state.email,
+    account_type: state.accountType,
+    enabled: true,
+    first_name: state.firstName,
+    last_name: state.lastName,
+    workspace: { id: state.workspaceId, name: state.workspaceName },
+    workspace_roles: state.roleNames.map((name) => ({ name })),
+    workspace_permissions: state.permissions.map((name) => ({ name })),
+    is_authenticated: true,
+  };
+}

@@ -1,0 +1,170 @@
+import type { MockAuthSettings } from "../config/settings.js";
+import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
+import type { MockState } from "./MockState.js";
+import { constantTimeEqual, ExpiringMap, randomToken, sha256 } from "./random.js";
+import type { RequestLike } from "./responses.js";
+import type { Signer } from "./signer.js";
+
+/** A login between `/login` and `/callback`, keyed by its state. */
+export interface PendingLogin {
+  origin: string | null;
+  returnTo: string | null;
+  expiresAt: number;
+}
+
+/** A one-time app code between `/callback` and `/token-exchange`, keyed by sha256(code). */
+export interface PendingCode {
+  origin: string | null;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** A refresh token, keyed by sha256(token); `used` after rotation (reuse revokes the session). */
+export interface RefreshRecord {
+  sid: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** A login session: logout or refresh-token reuse revokes it and every token it issued. */
+export interface Session {
+  revoked: boolean;
+  expiresAt: number;
+}
+
+/** Everything a request handler needs: settings, run-time state, stores, signer, clock. */
+export interface Ctx {
+  readonly settings: MockAuthSettings;
+  readonly baseUrl: URL;
+  readonly cookies: CookiePolicy;
+  state: MockState;
+  readonly logins: ExpiringMap<PendingLogin>;
+  readonly codes: ExpiringMap<PendingCode>;
+  readonly refresh: ExpiringMap<RefreshRecord>;
+  readonly sessions: ExpiringMap<Session>;
+  readonly signer: Signer;
+  now(): number;
+}
+
+/** Who a token belongs to, as far as the mock is concerned. */
+export interface Identity {
+  kind: "static" | "forbidden" | "jwt";
+  /** Unix seconds, or null for static tokens (they never expire). */
+  expiresAt: number | null;
+  sid: string | null;
+}
+
+/** Create the stores with caps that bound memory under a flood of logins. */
+export function createStores(): Pick<Ctx, "logins" | "codes" | "refresh" | "sessions"> {
+  return {
+    logins: new ExpiringMap(1000),
+    codes: new ExpiringMap(1000),
+    refresh: new ExpiringMap(10_000),
+    sessions: new ExpiringMap(10_000),
+  };
+}
+
+/** Build the cookie-policy part of the context for a base URL. */
+export function policyFor(baseUrl: URL): CookiePolicy {
+  return cookiePolicy(baseUrl);
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * The presented access token: `Authorization: Bearer` first (scheme case-insensitive), then
+ * the access cookie. A present but malformed header counts as an invalid token (contracts.md).
+ */
+export function presentedToken(ctx: Ctx, request: RequestLike): string | null | "malformed" {
+  const header = request.headers.get("authorization");
+  if (header !== null) {
+    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header);
+    return match?.[1] ?? "malformed";
+  }
+  return readCookie(request.headers.get("cookie"), ctx.settings.accessCookieName) || null;
+}
+
+/** Validate a token: forbidden token, static tokens, then the mock's own JWTs. */
+export async function authenticate(ctx: Ctx, token: string): Promise<Identity | undefined> {
+  const { state, settings } = ctx;
+  if (state.forbiddenToken && constantTimeEqual(token, state.forbiddenToken)) {
+    return { kind: "forbidden", expiresAt: null, sid: null };
+  }
+  let isStatic = constantTimeEqual(token, settings.accessTokenValue);
+  for (const t of state.tokens) isStatic = constantTimeEqual(token, t) || isStatic;
+  if (isStatic) return { kind: "static", expiresAt: null, sid: null };
+  if (token.length > 8192 || !JWT_SHAPE.test(token)) return undefined;
+  const payload = await ctx.signer.verify(token, ctx.now());
+  if (!payload || typeof payload.exp !== "number") return undefined;
+  const sid = typeof payload.sid === "string" ? payload.sid : null;
+  if (sid !== null) {
+    const session = ctx.sessions.get(sid, ctx.now());
+    if (session?.revoked) return undefined;
+  }
+  return { kind: "jwt", expiresAt: payload.exp, sid };
+}
+
+/** Set-Cookie values for a fresh token pair, or (no tokens) clearing both cookies. */
+export function tokenCookies(ctx: Ctx, tokens?: { access: string; refresh: string }): string[] {
+  const policy = ctx.cookies;
+  const { accessCookieName, refreshCookieName } = ctx.settings;
+  return [
+    serializeCookie(accessCookieName, tokens?.access ?? "", {
+      maxAge: tokens ? ctx.state.expiresIn : 0,
+      httpOnly: false,
+      path: "/",
+      policy,
+    }),
+    serializeCookie(refreshCookieName, tokens?.refresh ?? "", {
+      maxAge: tokens ? ctx.state.refreshExpiresIn : 0,
+      httpOnly: true,
+      // Only the auth endpoints ever need the refresh token.
+      path: "/_oxa_auth",
+      policy,
+    }),
+  ];
+}
+
+/** Mint an access JWT for the current user (claims per contracts.md). */
+export async function mintAccessToken(
+  ctx: Ctx,
+  sid: string | null,
+  expiresIn: number,
+): Promise<string> {
+  const s = ctx.state;
+  const iat = Math.floor(ctx.now() / 1000);
+  const claims: Record<string, unknown> = {
+    sub: s.userId,
+    email: s.email,
+    name: `${s.firstName} ${s.lastName}`,
+    preferred_username: s.userName,
+    roles: s.roleNames,
+    permissions: s.permissions,
+    scope: "openid profile email",
+    jti: randomToken(16),
+  };
+  if (sid !== null) claims.sid = sid;
+  return ctx.signer.sign(claims, iat, iat + expiresIn);
+}
+
+/** Issue access + refresh tokens for a session (new when `sid` is null). */
+export async function issueTokens(
+  ctx: Ctx,
+  sid: string | null,
+): Promise<{ accessToken: string; refreshToken: string; sid: string }> {
+  const now = ctx.now();
+  const { expiresIn, refreshExpiresIn } = ctx.state;
+  const sessionId = sid ?? randomToken(16);
+  const refreshExpiresAt = now + refreshExpiresIn * 1000;
+  // Outlive every token of the session, so a revocation is never forgotten while one is valid.
+  const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
+  ctx.sessions.set(sessionId, { revoked: false, expiresAt: sessionExpiresAt }, now);
+  const refreshToken = randomToken();
+  ctx.refresh.set(
+    await sha256(refreshToken),
+    { sid: sessionId, expiresAt: refreshExpiresAt, used: false },
+    now,
+  );
+  const accessToken = await mintAccessToken(ctx, sessionId, expiresIn);
+  return { accessToken, refreshToken, sid: sessionId };
+}

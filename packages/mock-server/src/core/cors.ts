@@ -1,0 +1,57 @@
+import { safeUrl } from "../config/parse.js";
+
+/** Methods and request headers a browser may use cross-origin. */
+const ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
+const ALLOW_HEADERS = "Authorization, Content-Type";
+
+/**
+ * An `Origin` value the mock accepts: an exact `http(s)://host[:port]` origin (never `null`,
+ * `file:` or anything with a path), and in the configured list unless the list is `*`.
+ */
+export function isOriginAllowed(origin: string, allowed: "*" | readonly string[]): boolean {
+  if (origin.length > 2048) return false;
+  const url = safeUrl(origin);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== origin) {
+    return false;
+  }
+  return allowed === "*" || allowed.includes(origin);
+}
+
+/**
+ * Headers for an actual (non-preflight) response. The allowed origin is always reflected,
+ * never `*`, because credentials (cookies) are allowed.
+ */
+export function corsResponseHeaders(
+  origin: string | null,
+  allowed: "*" | readonly string[],
+): Record<string, string> {
+  if (origin === null || !isOriginAllowed(origin, allowed)) return { vary: "Origin" };
+  return {
+    "access-control-allow-origin": origin,
+    "access-control-allow-credentials": "true",
+    vary: "Origin",
+  };
+}
+
+/** Status and headers answering an `OPTIONS` preflight. */
+export function preflightResponse(
+  origin: string | null,
+  allowed: "*" | readonly string[],
+  privateNetwork: boolean,
+): { status: number; headers: Record<string, string> } {
+  const vary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+  if (origin === null || !isOriginAllowed(origin, allowed)) {
+    return { status: 403, headers: { vary } };
+  }
+  const headers: Record<string, string> = {
+    "access-control-allow-origin": origin,
+    "access-control-allow-credentials": "true",
+    "access-control-allow-methods": ALLOW_METHODS,
+    "access-control-allow-headers": ALLOW_HEADERS,
+    "access-control-max-age": "600",
+    vary,
+  };
+  // Chrome's Private Network Access asks before a public page may call a loopback server.
+  if (privateNetwork) headers["access-control-allow-private-network"] = "true";
+  return { status: 204, headers };
+}

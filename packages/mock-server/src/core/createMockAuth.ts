@@ -1,0 +1,243 @@
+import type { JWK } from "jose";
+import { safeUrl } from "../config/parse.js";
+import { DEFAULT_AUTH_SETTINGS, type MockAuthSettings, parseSettings } from "../config/settings.js";
+import type { AuthMessage } from "./callbackPage.js";
+import { type Ctx, createStores, mintAccessToken, policyFor } from "./context.js";
+import { corsResponseHeaders, isOriginAllowed, preflightResponse } from "./cors.js";
+import { handleGetMe, handlePermission, handleTestAppToken } from "./endpoints/identity.js";
+import {
+  beginLogin,
+  finishLogin,
+  handleAuthorize,
+  handleCallback,
+  handleLogin,
+  type LoginParams,
+} from "./endpoints/login.js";
+import { handleState } from "./endpoints/state.js";
+import { handleLogout, handleRefresh, handleTokenExchange } from "./endpoints/tokens.js";
+import { handleDiscovery, handleJwks } from "./endpoints/wellKnown.js";
+import { type MockState, type MockStatePatch, parseStatePatch } from "./MockState.js";
+import { jsonError, type MockResponse, type RequestLike } from "./responses.js";
+import { createSigner } from "./signer.js";
+
+/** Every setting of the mock as a typed option (the env vars, camelCased); all optional. */
+export interface MockAuthOptions extends Partial<MockAuthSettings> {
+  /** Private EC P-256 JWK to sign ES256 JWTs with; default: a key generated on first use. */
+  signingKey?: JWK;
+  /** Clock in epoch milliseconds (tests: move time forward to expire tokens and codes). */
+  now?: () => number;
+}
+
+/** The mock: a framework-free request handler plus the controls tests and the CLI use. */
+export interface MockAuth {
+  /** Public origin: the JWT issuer and prefix of every redirect. */
+  readonly baseUrl: string;
+  /** The resolved settings (read-only snapshot). */
+  readonly settings: Readonly<MockAuthSettings>;
+  /** Web-fetch handler: `(Request) => Promise<Response>` (used by the msw handlers). */
+  fetch(request: Request): Promise<Response>;
+  /** The same handler without Web classes (used by the node:http adapter). */
+  respond(request: RequestLike): Promise<MockResponse>;
+  /** A copy of the run-time state. */
+  getState(): MockState;
+  /** Merge a validated patch into the run-time state; throws `invalid_state_patch`. */
+  setState(patch: MockStatePatch): MockState;
+  /** Restore the start-up state and forget every login, code and session. */
+  reset(): MockState;
+  /** Run login → IdP → callback in-process; returns the message the callback page would post. */
+  completeLogin(params: LoginParams & { state: string }): Promise<AuthMessage>;
+  /** Mint an access JWT for the current user (not bound to a session). */
+  createAccessToken(options?: { expiresIn?: number }): Promise<string>;
+  /** The public JWKS (what `/.well-known/jwks.json` serves). */
+  jwks(): Promise<{ keys: JWK[] }>;
+}
+
+const DEFAULT_BASE_URL = "http://127.0.0.1:8765";
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+function resolveSettings(options: MockAuthOptions): MockAuthSettings {
+  const { signingKey: _k, now: _n, ...rest } = options;
+  const parsed = parseSettings(rest, (s) => `options.${s.key}`) as Partial<MockAuthSettings>;
+  const settings = { ...DEFAULT_AUTH_SETTINGS, baseUrl: DEFAULT_BASE_URL, ...parsed };
+  settings.baseUrl = new URL(settings.baseUrl).origin;
+  return settings;
+}
+
+function initialState(s: MockAuthSettings): MockState {
+  return {
+    userId: s.userId,
+    userName: s.userName,
+    email: s.email,
+    firstName: s.firstName,
+    lastName: s.lastName,
+    accountType: s.accountType,
+    workspaceId: s.workspaceId,
+    workspaceName: s.workspaceName,
+    roleNames: [...s.roleNames],
+    permissions: [...s.permissions],
+    forbiddenToken: s.forbiddenToken,
+    tokens: [...s.tokens],
+    expiresIn: s.expiresIn,
+    refreshExpiresIn: s.refreshExpiresIn,
+    loginError: null,
+  };
+}
+
+function copyState(state: MockState): MockState {
+  return {
+    ...state,
+    roleNames: [...state.roleNames],
+    permissions: [...state.permissions],
+    tokens: [...state.tokens],
+  };
+}
+
+/**
+ * Create the mock auth proxy: one request handler (Web `Request` → `Response`) with its
+ * in-memory state. The node:http server and the msw handlers are thin adapters around it.
+ *
+ * @example
+ * const mock = createMockAuth({ baseUrl: "http://127.0.0.1:8765", permissions: ["read", "audit"] });
+ * const res = await mock.fetch(new Request("http://127.0.0.1:8765/_oxa_auth/get-me", {
+ *   headers: { authorization: "Bearer mock-dev-token" },
+ * }));
+ */
+export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
+  const settings = resolveSettings(options);
+  const baseUrl = new URL(settings.baseUrl);
+  const ctx: Ctx = {
+    settings,
+    baseUrl,
+    cookies: policyFor(baseUrl),
+    state: initialState(settings),
+    ...createStores(),
+    signer: createSigner(settings.baseUrl, settings.audience, options.signingKey),
+    now: options.now ?? Date.now,
+  };
+  const reset = () => {
+    ctx.state = initialState(settings);
+    for (const store of [ctx.logins, ctx.codes, ctx.refresh, ctx.sessions]) store.clear();
+    return copyState(ctx.state);
+  };
+  const respond = (request: RequestLike) => dispatch(ctx, request, reset);
+  return {
+    baseUrl: settings.baseUrl,
+    settings,
+    respond,
+    fetch: async (request) => toResponse(await respond(request), request.method),
+    getState: () => copyState(ctx.state),
+    setState(patch) {
+      ctx.state = { ...ctx.state, ...parseStatePatch(patch) };
+      return copyState(ctx.state);
+    },
+    reset,
+    async completeLogin(params) {
+      const begun = beginLogin(ctx, params);
+      const error = ctx.state.loginError;
+      const done = await finishLogin(ctx, begun.state, error ? null : settings.authCode, error);
+      return done.message;
+    },
+    createAccessToken: (opts) => mintAccessToken(ctx, null, opts?.expiresIn ?? ctx.state.expiresIn),
+    jwks: () => ctx.signer.jwks(),
+  };
+}
+
+async function dispatch(ctx: Ctx, request: RequestLike, reset: () => void): Promise<MockResponse> {
+  const url = safeUrl(request.url);
+  if (!url) return jsonError(400, "invalid_request", "unparseable request URL");
+  const origin = request.headers.get("origin");
+  const method = request.method.toUpperCase();
+  const allowed = ctx.settings.corsOrigins;
+  if (method === "OPTIONS") {
+    const pf = preflightResponse(
+      origin,
+      allowed,
+      request.headers.get("access-control-request-private-network") === "true",
+    );
+    return { status: pf.status, headers: pf.headers, cookies: [], body: "" };
+  }
+  let response: MockResponse;
+  if (
+    UNSAFE.has(method) &&
+    origin !== null &&
+    origin !== ctx.baseUrl.origin &&
+    !isOriginAllowed(origin, allowed)
+  ) {
+    response = jsonError(
+      403,
+      "origin_not_allowed",
+      "this Origin is not in OXAIGEN_AUTH_MOCK_CORS_ORIGINS",
+    );
+  } else {
+    try {
+      response = await route(ctx, request, url, method === "HEAD" ? "GET" : method, reset);
+    } catch (error) {
+      // Never echo request data (it may hold tokens); the name and message are ours or jose's.
+      console.error(
+        `[auth-mock-server] ${request.method} ${url.pathname} failed:`,
+        (error as Error)?.message,
+      );
+      response = jsonError(500, "server_error", "unexpected mock error: see the mock's console");
+    }
+  }
+  Object.assign(response.headers, corsResponseHeaders(origin, allowed));
+  return response;
+}
+
+type Route = (
+  ctx: Ctx,
+  request: RequestLike,
+  url: URL,
+  reset: () => void,
+) => MockResponse | Promise<MockResponse>;
+
+const ROUTES: Record<string, Record<string, Route>> = {
+  "/.well-known/openid-configuration": { GET: (ctx) => handleDiscovery(ctx) },
+  "/.well-known/jwks.json": { GET: (ctx) => handleJwks(ctx) },
+  "/_oxa_auth/login": { GET: (ctx, _r, url) => handleLogin(ctx, url) },
+  "/_oxa_auth/callback": { GET: (ctx, _r, url) => handleCallback(ctx, url) },
+  "/_oxa_auth/token-exchange": { POST: (ctx, r) => handleTokenExchange(ctx, r) },
+  "/_oxa_auth/refresh": { POST: (ctx, r) => handleRefresh(ctx, r) },
+  "/_oxa_auth/logout": { POST: (ctx, r) => handleLogout(ctx, r) },
+  "/_oxa_auth/get-me": { GET: (ctx, r) => handleGetMe(ctx, r) },
+  "/_oxa_auth/test-app-token": { POST: (ctx, r) => handleTestAppToken(ctx, r) },
+};
+
+const STATE_ROUTE: Record<string, Route> = Object.fromEntries(
+  ["GET", "PUT", "PATCH", "DELETE"].map((m) => [
+    m,
+    (ctx: Ctx, r: RequestLike, _u: URL, reset: () => void) => handleState(ctx, r, reset),
+  ]),
+);
+
+const PERMISSION_PREFIX = "/_oxa_auth/test-app-permission/";
+
+function methodsFor(ctx: Ctx, path: string): Record<string, Route> | undefined {
+  if (path === ctx.settings.authorizePath) return { GET: (c, _r, url) => handleAuthorize(c, url) };
+  if (path === "/_oxa_auth/mock/state") return ctx.settings.stateApi ? STATE_ROUTE : undefined;
+  if (path.startsWith(PERMISSION_PREFIX)) {
+    const name = path.slice(PERMISSION_PREFIX.length);
+    return { POST: (c, r) => handlePermission(c, r, name) };
+  }
+  return Object.hasOwn(ROUTES, path) ? ROUTES[path] : undefined;
+}
+
+async function route(ctx: Ctx, request: RequestLike, url: URL, method: string, reset: () => void) {
+  const methods = methodsFor(ctx, url.pathname);
+  if (!methods)
+    return jsonError(404, "not_found", `no mock endpoint at ${url.pathname.slice(0, 200)}`);
+  const handler = Object.hasOwn(methods, method) ? methods[method] : undefined;
+  if (!handler) {
+    const allow = Object.keys(methods).join(", ");
+    return jsonError(405, "method_not_allowed", `use ${allow}`, { allow });
+  }
+  return handler(ctx, request, url, reset);
+}
+
+/** Turn a `MockResponse` into a Web `Response`. */
+export function toResponse(mock: MockResponse, method = "GET"): Response {
+  const headers = new Headers(mock.headers);
+  for (const cookie of mock.cookies) headers.append("set-cookie", cookie);
+  const empty = mock.status === 204 || mock.status === 304 || method.toUpperCase() === "HEAD";
+  return new Response(empty ? null : mock.body, { status: mock.status, headers });
+}

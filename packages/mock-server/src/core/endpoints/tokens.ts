@@ -1,0 +1,111 @@
+import { authenticate, type Ctx, issueTokens, presentedToken, tokenCookies } from "../context.js";
+import { readCookie } from "../cookies.js";
+import { constantTimeEqual, sha256 } from "../random.js";
+import { json, jsonError, type MockResponse, noContent, type RequestLike } from "../responses.js";
+
+const MAX_BODY = 16 * 1024;
+
+async function readCode(request: RequestLike): Promise<string | undefined> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) return undefined;
+  const text = await request.text();
+  if (text.length > MAX_BODY) return undefined;
+  try {
+    const body: unknown = JSON.parse(text);
+    const code = (body as { code?: unknown } | null)?.code;
+    return typeof code === "string" && code.length > 0 && code.length <= 512 ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function tokenBody(ctx: Ctx, accessToken: string) {
+  return { access_token: accessToken, token_type: "Bearer", expires_in: ctx.state.expiresIn };
+}
+
+/** `POST /_oxa_auth/token-exchange`: a one-time app code (≤ 60 s old) → tokens + cookies. */
+export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
+  const code = await readCode(request);
+  if (code === undefined) {
+    return jsonError(
+      400,
+      "invalid_request",
+      'send Content-Type: application/json with {"code":"<one-time code>"}',
+    );
+  }
+  const key = await sha256(code);
+  const record = ctx.codes.get(key, ctx.now());
+  const invalid = (why: string) => jsonError(400, "invalid_grant", why);
+  if (!record) return invalid("unknown or expired code: codes work once, for 60 seconds");
+  if (record.used) return invalid("this code was already exchanged: codes work once");
+  const origin = request.headers.get("origin");
+  if (
+    origin !== null &&
+    record.origin !== null &&
+    origin !== record.origin &&
+    origin !== ctx.baseUrl.origin
+  ) {
+    return invalid("this code was issued to another origin");
+  }
+  record.used = true;
+  const { accessToken, refreshToken } = await issueTokens(ctx, null);
+  return json(
+    200,
+    tokenBody(ctx, accessToken),
+    tokenCookies(ctx, { access: accessToken, refresh: refreshToken }),
+  );
+}
+
+/** `POST /_oxa_auth/refresh`: rotate the refresh cookie; unknown, expired or reused → 401. */
+export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
+  const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
+  const denied = (why: string) =>
+    jsonError(401, "invalid_grant", why, {}, [tokenCookies(ctx)[1] as string]);
+  if (!presented) return denied(`no ${ctx.settings.refreshCookieName} cookie: log in first`);
+  if (constantTimeEqual(presented, ctx.settings.refreshTokenValue)) {
+    const { accessToken, refreshToken } = await issueTokens(ctx, null);
+    return json(
+      200,
+      tokenBody(ctx, accessToken),
+      tokenCookies(ctx, { access: accessToken, refresh: refreshToken }),
+    );
+  }
+  const now = ctx.now();
+  const record = ctx.refresh.get(await sha256(presented), now);
+  if (!record) return denied("unknown or expired refresh token: log in again");
+  const session = ctx.sessions.get(record.sid, now);
+  if (!session || session.revoked) return denied("this session was logged out: log in again");
+  if (record.used) {
+    // A rotated token came back: someone holds a copy. Kill the whole session (RFC 9700 §4.14).
+    session.revoked = true;
+    return denied("refresh token reuse detected: the session is revoked, log in again");
+  }
+  record.used = true;
+  const { accessToken, refreshToken } = await issueTokens(ctx, record.sid);
+  return json(
+    200,
+    tokenBody(ctx, accessToken),
+    tokenCookies(ctx, { access: accessToken, refresh: refreshToken }),
+  );
+}
+
+/** `POST /_oxa_auth/logout`: revoke the session (refresh cookie and/or bearer JWT), clear cookies. */
+export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
+  const now = ctx.now();
+  const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
+  if (presented) {
+    const record = ctx.refresh.get(await sha256(presented), now);
+    if (record) revoke(ctx, record.sid, now);
+  }
+  const token = presentedToken(ctx, request);
+  if (token && token !== "malformed") {
+    const identity = await authenticate(ctx, token);
+    if (identity?.sid) revoke(ctx, identity.sid, now);
+  }
+  return noContent(tokenCookies(ctx));
+}
+
+function revoke(ctx: Ctx, sid: string, now: number): void {
+  const session = ctx.sessions.get(sid, now);
+  if (session) session.revoked = true;
+}

@@ -1,0 +1,78 @@
+/** The handler's framework-free response: adapters turn it into a Response or a node reply. */
+export interface MockResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** `Set-Cookie` values, one per cookie. */
+  cookies: string[];
+  body: string;
+}
+
+/** The parts of a Fetch `Request` the handler reads; a real `Request` satisfies it. */
+export interface RequestLike {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
+
+/** A JSON response that is never cached (it carries user data or tokens). */
+export function json(status: number, body: unknown, cookies: string[] = []): MockResponse {
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...NO_STORE },
+    cookies,
+    body: JSON.stringify(body),
+  };
+}
+
+/** `{ error, error_description }`: the description says how to fix the request. */
+export function jsonError(
+  status: number,
+  error: string,
+  description: string,
+  extraHeaders: Record<string, string> = {},
+  cookies: string[] = [],
+): MockResponse {
+  const response = json(status, { error, error_description: description }, cookies);
+  Object.assign(response.headers, extraHeaders);
+  return response;
+}
+
+/** A 302 that leaks nothing through Referer and is never cached. */
+export function redirect(location: string): MockResponse {
+  return {
+    status: 302,
+    headers: {
+      location,
+      "content-type": "text/plain; charset=utf-8",
+      "referrer-policy": "no-referrer",
+      ...NO_STORE,
+    },
+    cookies: [],
+    body: `Redirecting to ${location}\n`,
+  };
+}
+
+/** An HTML page with its own CSP. */
+export function html(status: number, body: string, csp: string): MockResponse {
+  return {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": csp,
+      "referrer-policy": "no-referrer",
+      "x-content-type-options": "nosniff",
+      "x-frame-options": "DENY",
+      ...NO_STORE,
+    },
+    cookies: [],
+    body,
+  };
+}
+
+/** 204 with cookies (logout). */
+export function noContent(cookies: string[] = []): MockResponse {
+  return { status: 204, headers: { ...NO_STORE }, cookies, body: "" };
+}
