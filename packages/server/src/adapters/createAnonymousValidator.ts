@@ -1,0 +1,41 @@
+import type { TokenValidator, Verification } from "../core/types.js";
+import type { User } from "../user.js";
+
+/**
+ * The anonymous user of `AUTH_PROVIDER=none` (auth switched off): no id, no roles.
+ *
+ * @example
+ * if (req.user?.isAnonymous) console.log("auth is disabled");
+ */
+export function anonymousUser(): User {
+  return {
+    workspaceRoles: [],
+    workspacePermissions: [],
+    roles: [],
+    permissions: [],
+    scopes: [],
+    isAuthenticated: false,
+    isAnonymous: true,
+    provider: "none",
+    extra: {},
+  };
+}
+
+/**
+ * `AUTH_PROVIDER=none`: every request is the anonymous user and every permission check passes.
+ * For local demos only; start-up logs a loud warning.
+ *
+ * @example
+ * const auth = createAuth({ validator: createAnonymousValidator() });
+ */
+export function createAnonymousValidator(): TokenValidator {
+  return {
+    name: "none",
+    async verify(): Promise<Verification> {
+      return { user: anonymousUser() };
+    },
+    async hasPermission() {
+      return true;
+    },
+  };
+}

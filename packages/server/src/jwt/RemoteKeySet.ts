@@ -1,0 +1,151 @@
+import {
+  createLocalJWKSet,
+  errors,
+  type FlattenedJWSInput,
+  type JSONWebKeySet,
+  type JWK,
+  type JWSHeaderParameters,
+} from "jose";
+import { type FetchJsonLimits, fetchJson } from "./fetchJson.js";
+import { invalidToken, upstreamError } from "./jwtErrors.js";
+
+/** Timing of the key cache; all in milliseconds. */
+export interface KeySetTiming {
+  /** Minimum time between two refetches caused by a `kid` the cached set does not know. */
+  cooldownMs: number;
+  /** After this age the set is refreshed in the background while the cached keys keep serving. */
+  maxAgeMs: number;
+  /** After this age (provider unreachable all along) the cached keys stop being trusted. */
+  maxStaleMs: number;
+}
+
+export interface RemoteKeySetOptions extends KeySetTiming {
+  /** Where the JWKS lives; called lazily (discovery) and only until it first succeeds. */
+  resolveUrl: () => Promise<string>;
+  limits: FetchJsonLimits;
+  now?: () => number;
+  /** Told about background refresh failures (the request itself is served from cache). */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
+type KeyResult = Awaited<ReturnType<LocalKeySet>>;
+
+/** A failed fetch blocks the next attempt this long, so a down provider is not hammered. */
+const FAILURE_BACKOFF_MS = 5_000;
+
+/**
+ * The provider's signing keys, fetched once and shared by all concurrent requests.
+ *
+ * Unknown `kid`s cause at most one refetch per cooldown (a flood of garbage kids costs the
+ * provider one request), old sets are refreshed in the background and keep working for
+ * `maxStaleMs` while the provider is down, and encryption keys (`use: "enc"`) are dropped.
+ */
+export class RemoteKeySet {
+  readonly #options: RemoteKeySetOptions;
+  readonly #now: () => number;
+  #keys: LocalKeySet | undefined;
+  #fetchedAt = Number.NEGATIVE_INFINITY;
+  #attemptAt = Number.NEGATIVE_INFINITY;
+  #lastAttemptFailed = false;
+  #inflight: Promise<void> | undefined;
+  #url: string | undefined;
+
+  constructor(options: RemoteKeySetOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** jose key resolver: the key for this token's header, refetching the set when warranted. */
+  getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyResult> => {
+    const keys = await this.#currentKeys();
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
+    }
+    return this.#retryUnknownKid(header, token);
+  };
+
+  async #currentKeys(): Promise<LocalKeySet> {
+    const age = this.#now() - this.#fetchedAt;
+    if (this.#keys && age < this.#options.maxAgeMs) return this.#keys;
+    if (this.#keys && age < this.#options.maxStaleMs) {
+      if (this.#mayAttempt(FAILURE_BACKOFF_MS)) {
+        this.#refresh().catch((error: unknown) => this.#options.onBackgroundError?.(error));
+      }
+      return this.#keys;
+    }
+    // No keys, or keys too old to trust: the request waits for a fresh set.
+    if (!this.#inflight && !this.#mayAttempt(FAILURE_BACKOFF_MS)) {
+      throw upstreamError("The identity provider's signing keys are unavailable; retrying soon.");
+    }
+    await this.#refresh();
+    if (!this.#keys) throw upstreamError("The identity provider's signing keys are unavailable.");
+    return this.#keys;
+  }
+
+  async #retryUnknownKid(header: JWSHeaderParameters, token: FlattenedJWSInput) {
+    if (!this.#inflight && !this.#mayAttempt(this.#options.cooldownMs)) {
+      if (this.#lastAttemptFailed) {
+        throw upstreamError("The identity provider's signing keys could not be refreshed.");
+      }
+      throw invalidToken("no signing key matches the token's kid and alg");
+    }
+    await this.#refresh();
+    try {
+      return await this.#keys!(header, token);
+    } catch (error) {
+      if (error instanceof errors.JWKSNoMatchingKey) {
+        throw invalidToken("no signing key matches the token's kid and alg", error);
+      }
+      throw error;
+    }
+  }
+
+  #mayAttempt(intervalMs: number): boolean {
+    const sinceLast = this.#now() - this.#attemptAt;
+    return (
+      sinceLast >= (this.#lastAttemptFailed ? Math.min(intervalMs, FAILURE_BACKOFF_MS) : intervalMs)
+    );
+  }
+
+  /** Single flight: concurrent callers share one fetch. */
+  #refresh(): Promise<void> {
+    this.#inflight ??= this.#fetch().finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  async #fetch(): Promise<void> {
+    this.#attemptAt = this.#now();
+    try {
+      this.#url ??= await this.#options.resolveUrl();
+      const body = await fetchJson(this.#url, "JSON Web Key Set", this.#options.limits);
+      this.#keys = createLocalJWKSet(toSigningKeySet(body, this.#url));
+      this.#fetchedAt = this.#now();
+      this.#lastAttemptFailed = false;
+    } catch (error) {
+      this.#lastAttemptFailed = true;
+      throw error;
+    }
+  }
+}
+
+function toSigningKeySet(body: Record<string, unknown>, url: string): JSONWebKeySet {
+  if (!Array.isArray(body.keys)) {
+    throw upstreamError(`The JSON Web Key Set at ${url} has no "keys" array.`);
+  }
+  const keys = body.keys.filter(
+    (key): key is JWK =>
+      key !== null &&
+      typeof key === "object" &&
+      !Array.isArray(key) &&
+      typeof (key as JWK).kty === "string" &&
+      ((key as JWK).use === undefined || (key as JWK).use === "sig") &&
+      // Private members must never be in a public set; such a key is refused, not used.
+      (key as JWK).d === undefined,
+  );
+  return { keys };
+}

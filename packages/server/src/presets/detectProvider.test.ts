@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { clearAdapters, registerAdapter } from "../adapters/registerAdapter.js";
+import { detectProvider } from "./detectProvider.js";
+
+const adapter = (enabled: boolean) => ({
+  validateToken: async () => null,
+  isEnabled: () => enabled,
+});
+
+afterEach(() => clearAdapters());
+
+describe("detectProvider", () => {
+  it("nothing set → proxy (fail closed, never anonymous)", () => {
+    expect(detectProvider({})).toEqual({ provider: "proxy", reason: expect.any(String) });
+    expect(detectProvider({ AUTH_ENABLED: "true" }).provider).toBe("proxy");
+  });
+
+  it("follows the seed's auto-detection table", () => {
+    expect(detectProvider({ AUTH_ENABLED: "false" })).toEqual({
+      provider: "none",
+      reason: "AUTH_ENABLED=false",
+    });
+    expect(detectProvider({ SUPABASE_URL: "https://x.supabase.co" }).provider).toBe("supabase");
+    expect(detectProvider({ KEYCLOAK_URL: "https://kc", KEYCLOAK_REALM: "r" }).provider).toBe(
+      "keycloak",
+    );
+    expect(
+      detectProvider({ AUTH_JWKS_URL: "https://id/jwks", AUTH_ISSUER: "https://id/" }).provider,
+    ).toBe("jwt");
+    expect(detectProvider({ OIDC_ISSUER: "https://id/app/" })).toEqual({
+      provider: "jwt",
+      reason: "OIDC_ISSUER",
+    });
+  });
+
+  it("AUTH_ENABLED=false wins over provider variables (seed order)", () => {
+    expect(detectProvider({ AUTH_ENABLED: "false", SUPABASE_URL: "https://x" }).provider).toBe(
+      "none",
+    );
+  });
+
+  it("AUTH_PROVIDER picks explicitly, case-insensitively", () => {
+    expect(detectProvider({ AUTH_PROVIDER: "Auth0" }).provider).toBe("auth0");
+    expect(detectProvider({ AUTH_PROVIDER: "none" }).provider).toBe("none");
+    expect(detectProvider({ AUTH_PROVIDER: "proxy", SUPABASE_URL: "https://x" }).provider).toBe(
+      "proxy",
+    );
+  });
+
+  it("stops start-up on unknown, conflicting or incomplete settings, naming the variables", () => {
+    expect(() => detectProvider({ AUTH_PROVIDER: "cognito" })).toThrow(/AUTH_PROVIDER=cognito/);
+    expect(() => detectProvider({ AUTH_PROVIDER: "jwt", AUTH_ENABLED: "false" })).toThrow(
+      /AUTH_ENABLED=false contradicts AUTH_PROVIDER=jwt/,
+    );
+    expect(() => detectProvider({ AUTH_ENABLED: "maybe" })).toThrow(/AUTH_ENABLED/);
+    expect(() => detectProvider({ KEYCLOAK_URL: "https://kc" })).toThrow(/KEYCLOAK_REALM/);
+    expect(() => detectProvider({ KEYCLOAK_REALM: "r" })).toThrow(/KEYCLOAK_URL/);
+    expect(() => detectProvider({ AUTH_JWKS_URL: "https://id/jwks" })).toThrow(/AUTH_ISSUER/);
+    expect(() =>
+      detectProvider({
+        SUPABASE_URL: "https://x",
+        KEYCLOAK_URL: "https://kc",
+        KEYCLOAK_REALM: "r",
+      }),
+    ).toThrow(/set AUTH_PROVIDER/);
+  });
+
+  it("knows registered adapters: explicit by name, auto-detected when the only one enabled", () => {
+    registerAdapter("mine", adapter(false));
+    expect(detectProvider({ AUTH_PROVIDER: "mine" }).provider).toBe("mine");
+    expect(detectProvider({}).provider).toBe("proxy");
+    registerAdapter("other", adapter(true));
+    expect(detectProvider({}).provider).toBe("other");
+    expect(() => detectProvider({ SUPABASE_URL: "https://x" })).toThrow(/Several auth providers/);
+  });
+});

@@ -1,0 +1,38 @@
+import type { Preset } from "./Preset.js";
+
+/**
+ * Generic OIDC (`AUTH_PROVIDER=jwt`): standard claims, scopes from `scope` and `scp` (string or
+ * array), `roles`. Configure with AUTH_ISSUER (or OIDC_ISSUER), AUTH_AUDIENCE, AUTH_JWKS_URL.
+ *
+ * @example
+ * // AUTH_ISSUER=https://id.example.com/ AUTH_AUDIENCE=my-api
+ * const validator = createValidatorFromEnv(process.env);
+ */
+export const oidcPreset: Preset = { name: "jwt", defaults: () => ({}) };
+
+/**
+ * Okta: generic OIDC; its `scp` claim is an array, which the default scope mapping reads.
+ *
+ * @example
+ * // AUTH_PROVIDER=okta AUTH_ISSUER=https://dev-1.okta.com/oauth2/default AUTH_AUDIENCE=api://default
+ * const validator = createValidatorFromEnv(process.env);
+ */
+export const oktaPreset: Preset = { name: "okta", defaults: () => ({}) };
+
+/**
+ * Azure AD / Entra ID: the stable user id is `oid` (`sub` is per application), `scp` is a
+ * space-separated string, app roles in `roles`, v1 user names in `upn`.
+ *
+ * @example
+ * // AUTH_PROVIDER=azure AUTH_ISSUER=https://login.microsoftonline.com/<tenant>/v2.0 AUTH_AUDIENCE=<client id>
+ * const validator = createValidatorFromEnv(process.env);
+ */
+export const azurePreset: Preset = {
+  name: "azure",
+  defaults: () => ({
+    claims: {
+      userId: [["oid"], ["sub"]],
+      userName: [["preferred_username"], ["upn"], ["unique_name"]],
+    },
+  }),
+};
