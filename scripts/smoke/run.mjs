@@ -144,6 +144,21 @@ async function install(dir) {
     env: consumerEnv(),
     timeoutMs: 240_000,
   });
+  assertOnlyLocalRegistry();
+}
+
+/** pnpm keeps one metadata folder per registry host: ours must be the only one. */
+function assertOnlyLocalRegistry() {
+  const cache = join(tmp, "pnpm-cache");
+  const ours = new URL(registry.url).host.replace(":", "+");
+  const hosts = readdirSync(cache)
+    .filter((d) => d.startsWith("metadata"))
+    .flatMap((d) => readdirSync(join(cache, d)));
+  const others = hosts.filter((h) => h !== ours);
+  expect(
+    others.length === 0,
+    `pnpm fetched metadata from ${others.join(", ")}, not only from the local registry`,
+  );
 }
 
 /** `tsc --noEmit` for every tsconfig*.json of a consumer (e.g. NodeNext and legacy Node10). */
@@ -223,7 +238,10 @@ async function startMockViaDlx(port) {
   writeFileSync(join(dir, ".npmrc"), `registry=${registry.url}\n@org:registry=${registry.url}\n`);
   const child = spawnTracked(PNPM, ["dlx", "@org/auth-mock-server"], {
     cwd: dir,
-    env: consumerEnv({ OXAIGEN_AUTH_MOCK_PORT: String(port), OXAIGEN_AUTH_MOCK_HOST: "127.0.0.1" }),
+    env: consumerEnv({
+      OXAIGEN_AUTH_MOCK_PORT: String(port),
+      OXAIGEN_AUTH_MOCK_HOST: "127.0.0.1",
+    }),
   });
   cleanups.push(() => killTree(child));
   const url = `http://127.0.0.1:${port}`;

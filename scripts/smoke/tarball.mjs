@@ -37,6 +37,23 @@ export function workspaceOnlyRanges(manifest) {
   return found;
 }
 
+/** [where, path] for every file the manifest points at: main, module, types, exports leaves. */
+function entryTargets(manifest) {
+  const targets = [];
+  for (const field of ["main", "module", "types", "typings"]) {
+    if (typeof manifest[field] === "string") targets.push([field, manifest[field]]);
+  }
+  const walk = (node, where) => {
+    if (typeof node === "string") targets.push([where, node]);
+    else if (node && typeof node === "object") {
+      for (const [key, value] of Object.entries(node))
+        walk(value, `${where}[${JSON.stringify(key)}]`);
+    }
+  };
+  walk(manifest.exports, "exports");
+  return targets;
+}
+
 /** Problems with the files of a packed package that publint and attw do not look for. */
 export function tarballProblems(files) {
   const problems = [];
@@ -59,6 +76,14 @@ export function tarballProblems(files) {
     problems.push(
       `files outside dist/ would be published (${shown}${unexpected.length > 5 ? ", …" : ""}): check "files"`,
     );
+  }
+  for (const [where, target] of entryTargets(manifest)) {
+    if (target.includes("*")) continue;
+    if (!files.has(target.replace(/^\.\//, ""))) {
+      problems.push(
+        `${where} → ${target} is not in the tarball (not built, or excluded by "files")`,
+      );
+    }
   }
   const bins = typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : manifest.bin;
   for (const [name, path] of Object.entries(bins ?? {})) {
