@@ -165,6 +165,17 @@ export function describeBinding(name: string, startApp: StartApp): void {
       expect(Date.now() - started).toBeLessThan(1_900);
     });
 
+    it("single flight: 100 concurrent requests with one new token → exactly 1 upstream call", async () => {
+      proxy.delayMs = 200; // keeps the first call in flight while the other 99 arrive
+      const token = `fresh-${name.replace(/\W/g, "")}-token`;
+      proxy.users.set(token, userBody("fresh"));
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, () => get("/me", bearer(token))),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200));
+      expect(proxy.calls.getMe).toBe(1);
+    });
+
     it("host allow-list: an allowed X-Forwarded-Host is called, a forged one gets 401 with no outbound call", async () => {
       const port = new URL(proxy.url).port;
       const ok = await get(

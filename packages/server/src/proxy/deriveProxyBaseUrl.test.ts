@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { HostNotAllowedError, InvalidRequestError } from "../errors.js";
+import { deriveProxyBaseUrl } from "./deriveProxyBaseUrl.js";
+
+const req = (headers: Record<string, string>) => ({ headers });
+
+describe("deriveProxyBaseUrl", () => {
+  it("override > dev mode > {scheme}://{X-Forwarded-Host or Host}", () => {
+    const headers = req({ host: "app.example.com", "x-forwarded-host": "public.example.com" });
+    const env = {
+      OXAIGEN_AUTH_PROXY_URL_OVERRIDE: "https://fixed.example.com/",
+      OXAIGEN_AUTH_DEV_MODE: "1",
+    };
+    expect(deriveProxyBaseUrl(headers, { env })).toBe("https://fixed.example.com");
+    expect(deriveProxyBaseUrl(headers, { env: { OXAIGEN_AUTH_DEV_MODE: "1" } })).toBe(
+      "http://127.0.0.1:8765",
+    );
+    expect(
+      deriveProxyBaseUrl(headers, {
+        env: { OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: "http://127.0.0.1:9000" },
+      }),
+    ).toBe("http://127.0.0.1:9000");
+    expect(deriveProxyBaseUrl(headers, { env: {} })).toBe("https://public.example.com");
+    expect(
+      deriveProxyBaseUrl(req({ host: "App.Example.com:8443" }), { env: {}, proxyScheme: "http" }),
+    ).toBe("http://app.example.com:8443");
+  });
+
+  it("refuses malformed hosts with 400 and hosts off the allow-list with 401", () => {
+    expect(() => deriveProxyBaseUrl(req({ host: "u@evil.example" }), { env: {} })).toThrow(
+      InvalidRequestError,
+    );
+    expect(() => deriveProxyBaseUrl(req({}), { env: {} })).toThrow(InvalidRequestError);
+    expect(() =>
+      deriveProxyBaseUrl(req({ host: "tenant.example.com" }), {
+        env: { OXAIGEN_AUTH_ALLOWED_HOSTS: "*.example.com" },
+      }),
+    ).not.toThrow();
+    expect(() =>
+      deriveProxyBaseUrl(req({ host: "example.com.evil.example" }), {
+        env: { OXAIGEN_AUTH_ALLOWED_HOSTS: "*.example.com" },
+      }),
+    ).toThrow(HostNotAllowedError);
+    expect(() =>
+      deriveProxyBaseUrl(req({ host: "evil.example" }), { env: {}, allowedHosts: ["app.example"] }),
+    ).toThrow(HostNotAllowedError);
+  });
+
+  it("works on a Web Request whose Host only lives in the URL", () => {
+    const request = new Request("http://api.example.com:3000/x");
+    expect(deriveProxyBaseUrl(request, { env: {} })).toBe("https://api.example.com:3000");
+  });
+});

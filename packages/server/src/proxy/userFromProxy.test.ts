@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { userFromProxy } from "./userFromProxy.js";
+
+describe("userFromProxy", () => {
+  it("maps the contract's example body", () => {
+    const user = userFromProxy({
+      id: "mock-user-id",
+      user_name: "mock-user",
+      email: "mock.user@example.com",
+      account_type: "internal",
+      enabled: true,
+      first_name: "Mock",
+      last_name: "User",
+      workspace: { id: "mock-workspace-id", name: "Mock Workspace" },
+      workspace_roles: [{ name: "member" }],
+      workspace_permissions: [{ name: "read" }],
+      is_authenticated: true,
+    });
+    expect(user).toEqual({
+      id: "mock-user-id",
+      userName: "mock-user",
+      email: "mock.user@example.com",
+      accountType: "internal",
+      enabled: true,
+      firstName: "Mock",
+      lastName: "User",
+      workspace: { id: "mock-workspace-id", name: "Mock Workspace" },
+      workspaceRoles: [{ name: "member" }],
+      workspacePermissions: [{ name: "read" }],
+      roles: ["member"],
+      permissions: ["read"],
+      scopes: [],
+      isAuthenticated: true,
+      isAnonymous: false,
+      provider: "proxy",
+      extra: {},
+    });
+  });
+
+  it("defaults: every field optional, lists empty, authenticated", () => {
+    expect(userFromProxy({})).toMatchObject({
+      workspaceRoles: [],
+      workspacePermissions: [],
+      isAuthenticated: true,
+      isAnonymous: false,
+    });
+  });
+
+  it("keeps unknown and wrong-typed fields in extra; accepts plain-string entries", () => {
+    const user = userFromProxy({
+      email: 42,
+      new_field: { a: 1 },
+      workspace_permissions: ["audit", { name: "read", scope: "all" }, 7],
+    });
+    expect(user.email).toBeUndefined();
+    expect(user.extra).toEqual({ email: 42, new_field: { a: 1 } });
+    expect(user.permissions).toEqual(["audit", "read"]);
+    expect(user.workspacePermissions[1]).toEqual({ name: "read", scope: "all" });
+  });
+
+  it("never lets __proto__ keys reach a prototype", () => {
+    const body = JSON.parse(
+      '{"__proto__": {"isAdmin": true}, "workspace": {"__proto__": {"x": 1}}}',
+    );
+    const user = userFromProxy(body);
+    expect(Object.getPrototypeOf(user.extra)).toBe(Object.prototype);
+    expect((user.extra as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(Object.hasOwn(user.extra, "__proto__")).toBe(true);
+    expect((user.workspace as { x?: unknown }).x).toBeUndefined();
+  });
+});
