@@ -220,6 +220,22 @@ describe("Web Locks", () => {
     otherTab.close();
   });
 
+  it("same-origin: re-checks the access cookie after taking the lock", async () => {
+    api.close();
+    api = startAuthApi({ baseUrl: location.origin });
+    const c = track(new AuthClient({ authApiBaseUrl: location.origin }));
+    await c.getAccessToken();
+    await popupLogin(c, api.codeFor, location.origin);
+    const before = api.counts[REFRESH];
+    const exp = Math.floor(Date.now() / 1000) + 300;
+    const jwt = `e30.${btoa(JSON.stringify({ exp, n: 2 })).replace(/=+$/, "")}.sig`;
+    // Another tab refreshed: the auth API set the new token in the JS-readable cookie.
+    // biome-ignore lint/suspicious/noDocumentCookie: simulating the auth API's JS-readable cookie
+    document.cookie = `OxaigenPlatformAuthAccessToken=${jwt}; Path=/`;
+    expect(await c.renewToken(c.getSnapshot().token)).toBe(jwt);
+    expect(api.counts[REFRESH]).toBe(before);
+  });
+
   it("falls back to the in-tab single flight without Web Locks", async () => {
     vi.stubGlobal("navigator", { ...navigator, locks: undefined });
     const c = await signedIn();

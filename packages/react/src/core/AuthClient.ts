@@ -326,6 +326,7 @@ export class AuthClient {
         { token: data.token, expiresAt: data.expiresAt },
         data.newSession === true,
         false,
+        data.at,
       );
     }
   }

@@ -137,6 +137,41 @@ describe("AuthProvider + useAuth", () => {
     await waitFor(() => expect(text("email")).toBe("second@example.com"));
   });
 
+  it("a sign-in in another tab starts a new session here: the old user is not shown", async () => {
+    const here = new AuthClient({ authApiBaseUrl: AUTH });
+    render(wrap(<Session />, { client: here }));
+    await waitFor(() => expect(text("status")).toBe("anonymous"));
+    await clickLogin();
+    await waitFor(() => expect(text("email")).toBe("mock.user@example.com"));
+    let release = () => {};
+    const { http, HttpResponse } = await import("msw");
+    api.server.use(
+      http.get(`${AUTH}/_oxa_auth/get-me`, async () => {
+        await new Promise<void>((r) => {
+          release = r;
+        });
+        return HttpResponse.json({ email: "other@example.com" });
+      }),
+    );
+    const otherTab = new AuthClient({ authApiBaseUrl: AUTH });
+    const stop = otherTab.start();
+    await otherTab.getAccessToken();
+    const { popup, state, open } = stubPopup();
+    const login = otherTab.login();
+    postMessageFrom(
+      { type: "OXA_AUTH_SUCCESS", state: state(), code: await api.codeFor(state()) },
+      AUTH,
+      popup,
+    );
+    await login;
+    open.mockRestore();
+    await waitFor(() => expect(text("email")).toBe("-"));
+    expect(text("status")).toBe("authenticated");
+    release();
+    await waitFor(() => expect(text("email")).toBe("other@example.com"));
+    stop();
+  });
+
   it("query keys carry a session number, never the token", async () => {
     const { result } = renderHook(() => useAuthClient(), {
       wrapper: ({ children }) => wrap(children),
