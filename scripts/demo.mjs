@@ -5,6 +5,7 @@
 // Env: DEMO_MOCK_PORT, DEMO_API_PORT, DEMO_WEB_PORT change the ports; DEMO_SKIP_BUILD=1 skips the
 // build. Any OXAIGEN_AUTH_MOCK_* / OXAIGEN_AUTH_* / AUTH_* variable you set is passed through.
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -41,7 +42,7 @@ const services = [
   {
     name: "mock",
     color: 35,
-    args: [join(root, "packages/mock-server/dist/cli.js")],
+    args: [mockCli()],
     cwd: root,
     env: {
       OXAIGEN_AUTH_MOCK_HOST: "127.0.0.1",
@@ -153,6 +154,13 @@ function log(name, color, line) {
   const tag = name.padEnd(4);
   const prefix = useColor ? `\u001b[${color}m${tag} |\u001b[0m` : `${tag} |`;
   process.stdout.write(`${prefix} ${line}\n`);
+}
+
+/** The mock's CLI, from its package.json `bin` (what `pnpm dlx @org/auth-mock-server` runs). */
+function mockCli() {
+  const dir = join(root, "packages/mock-server");
+  const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  return join(dir, manifest.bin["auth-mock-server"]);
 }
 
 /**

@@ -1,5 +1,5 @@
 // The only file that touches @org/auth-server: everything the demo needs from the SDK, in one place.
-import { createAuth, rejectUpgrade } from "@org/auth-server";
+import { authenticateUpgrade, createAuth, rejectUpgrade, selectWsProtocol } from "@org/auth-server";
 import {
   authMiddleware,
   getCurrentUser,
@@ -8,34 +8,26 @@ import {
 } from "@org/auth-server/express";
 
 /**
- * Create the auth binding used by the demo routes; settings come from the environment.
+ * Create the auth binding used by the demo routes. Settings come from `env` (proxy mode with
+ * `OXAIGEN_AUTH_DEV_MODE=1`, local JWT validation with `AUTH_PROVIDER=jwt` + `AUTH_ISSUER` …).
+ * @param {NodeJS.ProcessEnv} env
  * @example
- * const auth = createAuthBinding();
+ * const auth = createAuthBinding(process.env);
  * app.use(auth.middleware);
  */
-export function createAuthBinding() {
-  const auth = createAuth();
+export function createAuthBinding(env) {
+  const auth = createAuth({ env });
   return {
-    middleware: authMiddleware(auth),
-    requireUser: getCurrentUser(auth),
-    optionalUser: getCurrentUserOptional(auth),
+    middleware: authMiddleware({ auth }),
+    requireUser: getCurrentUser({ auth }),
+    optionalUser: getCurrentUserOptional({ auth }),
     /** @param {string} name */
-    requirePermission: (name) => requirePermission(name, auth),
-    /** @param {import("express").Request} req */
-    userOf: (req) => /** @type {{ user?: { id?: string, email?: string } | null }} */ (req).user,
+    requirePermission: (name) => requirePermission(name, { auth }),
     /** @param {import("node:http").IncomingMessage} req */
-    authenticateUpgrade: (req) => auth.authenticateUpgrade(req),
-    /**
-     * @param {import("node:stream").Duplex} socket
-     * @param {unknown} error
-     */
-    rejectUpgrade: (socket, error) => rejectUpgrade(socket, error),
-    /** @type {import("express").ErrorRequestHandler} */
-    errorHandler: (error, _req, res, next) => {
-      if (res.headersSent) return next(error);
-      console.error("demo-api: unexpected error", error instanceof Error ? error.name : "");
-      res.status(500).json({ error: "internal", message: "Unexpected error in the demo API." });
-    },
-    close: () => auth.close?.() ?? Promise.resolve(),
+    authenticateUpgrade: (req) => authenticateUpgrade(req, { auth }),
+    rejectUpgrade,
+    /** For `ws`: answer `oxa-auth`, never the entry that carries the token. */
+    selectWsProtocol,
+    close: () => auth.close(),
   };
 }

@@ -9,13 +9,13 @@ const WS_MAX_PAYLOAD_BYTES = 4096;
 /**
  * Build the demo API: an Express 5 app plus a `ws` server sharing one `node:http` server.
  * Auth settings come from the environment (`OXAIGEN_AUTH_DEV_MODE=1`, or `AUTH_PROVIDER=jwt` …).
- * @param {{ webOrigins: string[] }} options
+ * @param {{ webOrigins: string[], env?: NodeJS.ProcessEnv }} options
  * @example
  * const api = createDemoApi({ webOrigins: ["http://localhost:5173"] });
  * api.server.listen(8000, "127.0.0.1");
  */
 export function createDemoApi(options) {
-  const auth = createAuthBinding();
+  const auth = createAuthBinding(options.env ?? process.env);
   const app = express();
   app.disable("x-powered-by");
   app.use(
@@ -33,33 +33,34 @@ export function createDemoApi(options) {
     res.json({ status: "ok" });
   });
   app.get("/v1/me", auth.requireUser, (req, res) => {
-    res.json({ user: auth.userOf(req) });
+    res.json({ user: req.user });
   });
   app.get("/v1/maybe-public", auth.optionalUser, (req, res) => {
-    const user = auth.userOf(req);
+    const user = req.user;
     res.json(user ? { signed_in: true, email: user.email ?? null } : { signed_in: false });
   });
   app.get("/v1/audit", auth.requirePermission("audit"), (req, res) => {
-    const user = auth.userOf(req);
-    res.json({ audit: "granted", user_id: user?.id ?? null, checked_at: new Date().toISOString() });
+    res.json({ audit: "granted", user_id: req.user?.id ?? null, at: new Date().toISOString() });
   });
   app.use((_req, res) => {
     res.status(404).json({ error: "not_found", message: "No such route on the demo API." });
   });
-  app.use(auth.errorHandler);
+  app.use(errorHandler);
 
   const server = createServer(app);
-  const wss = createSocketServer();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: WS_MAX_PAYLOAD_BYTES,
+    handleProtocols: auth.selectWsProtocol,
+  });
   server.on("upgrade", (req, socket, head) => {
     socket.on("error", () => socket.destroy());
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (path !== "/ws") {
+    if (pathOf(req.url) !== "/ws") {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
     auth.authenticateUpgrade(req).then(
-      ({ user, protocol }) => {
-        selectedProtocols.set(req, protocol);
+      ({ user }) => {
         wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user));
       },
       (error) => auth.rejectUpgrade(socket, error),
@@ -80,15 +81,24 @@ export function createDemoApi(options) {
   };
 }
 
-/** The subprotocol the auth check selected, per upgrade request (never the token entry). */
-const selectedProtocols = new WeakMap();
+/** @param {string | undefined} url */
+function pathOf(url) {
+  try {
+    return new URL(url ?? "/", "http://localhost").pathname;
+  } catch {
+    return null;
+  }
+}
 
-function createSocketServer() {
-  return new WebSocketServer({
-    noServer: true,
-    maxPayload: WS_MAX_PAYLOAD_BYTES,
-    // Answer with the plain `oxa-auth` marker, never with the `oxa-auth.bearer.<token>` entry.
-    handleProtocols: (_protocols, req) => selectedProtocols.get(req) ?? false,
+/** @type {import("express").ErrorRequestHandler} */
+function errorHandler(error, _req, res, next) {
+  if (res.headersSent) return next(error);
+  // Bad JSON bodies and the like are the client's fault; everything else is ours (never echo it).
+  const status = typeof error?.status === "number" && error.status < 500 ? error.status : 500;
+  if (status === 500) console.error("demo-api: unexpected error:", error?.name ?? typeof error);
+  res.status(status).json({
+    error: status === 500 ? "internal_error" : "bad_request",
+    message: status === 500 ? "Unexpected error in the demo API." : "The request was malformed.",
   });
 }
 

@@ -22,12 +22,18 @@ export function App({ config }: { config: DemoConfig }) {
         <h2>Session</h2>
         {signedIn ? (
           <div className="profile">
-            <p>
-              Signed in as <strong data-testid="user-name">{displayName(user)}</strong>
-            </p>
-            <p className="muted" data-testid="user-email">
-              {user?.email ?? "(no email)"}
-            </p>
+            {user ? (
+              <>
+                <p>
+                  Signed in as <strong data-testid="user-name">{displayName(user)}</strong>
+                </p>
+                <p className="muted" data-testid="user-email">
+                  {user.email ?? "(no email)"}
+                </p>
+              </>
+            ) : (
+              <p className="muted">Loading your profile…</p>
+            )}
             <button type="button" data-testid="sign-out" onClick={() => void logout()}>
               Sign out
             </button>
@@ -50,7 +56,7 @@ export function App({ config }: { config: DemoConfig }) {
         )}
         {error ? (
           <p className="error" data-testid="auth-error">
-            {error instanceof Error ? error.message : String(error)}
+            {error.message}
           </p>
         ) : null}
       </section>

@@ -1,4 +1,4 @@
-import { authWebSocketProtocols, useAccessToken } from "@org/auth-react";
+import { authWebSocketProtocols, useAuth } from "@org/auth-react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 
 type SocketState = "idle" | "connecting" | "open" | "closed";
@@ -8,13 +8,13 @@ const MAX_RECONNECT_DELAY_MS = 5000;
 
 /**
  * A live WebSocket to the demo API. The token travels in the `oxa-auth.bearer.<token>`
- * subprotocol (never in the URL); every (re)connect reads the current token, so a socket that
- * drops after a refresh comes back with the new one.
+ * subprotocol (never in the URL); every (re)connect asks the SDK for a fresh token, so a socket
+ * that drops after the first token expired comes back with a current one.
  */
 export function SocketPanel({ apiUrl, enabled }: { apiUrl: string; enabled: boolean }) {
-  const token = useAccessToken();
-  const tokenRef = useRef(token);
-  tokenRef.current = token;
+  const { getAccessToken } = useAuth();
+  const getToken = useRef(getAccessToken);
+  getToken.current = getAccessToken;
   const socketRef = useRef<WebSocket | null>(null);
   const [state, setState] = useState<SocketState>("idle");
   const [protocol, setProtocol] = useState("");
@@ -33,11 +33,15 @@ export function SocketPanel({ apiUrl, enabled }: { apiUrl: string; enabled: bool
     let timer: ReturnType<typeof setTimeout> | undefined;
     const url = `${apiUrl.replace(/^http/, "ws")}/ws`;
 
-    const connect = () => {
-      const current = tokenRef.current;
-      if (stopped || !current) return;
+    const connect = async () => {
       setState("connecting");
-      const socket = new WebSocket(url, authWebSocketProtocols(current));
+      const token = await getToken.current().catch(() => null);
+      if (stopped) return;
+      if (!token) {
+        setState("closed");
+        return;
+      }
+      const socket = new WebSocket(url, authWebSocketProtocols(token));
       socketRef.current = socket;
       socket.onopen = () => {
         attempt = 0;
@@ -53,11 +57,14 @@ export function SocketPanel({ apiUrl, enabled }: { apiUrl: string; enabled: bool
         if (stopped) return;
         setState("closed");
         attempt += 1;
-        timer = setTimeout(connect, Math.min(500 * 2 ** attempt, MAX_RECONNECT_DELAY_MS));
+        timer = setTimeout(
+          () => void connect(),
+          Math.min(500 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
+        );
       };
     };
 
-    connect();
+    void connect();
     return () => {
       stopped = true;
       clearTimeout(timer);

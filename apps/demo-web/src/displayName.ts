@@ -1,18 +1,12 @@
-/** The user fields the demo shows (camelCase, as the SDK maps them). */
-interface NamedUser {
-  firstName?: string | null;
-  lastName?: string | null;
-  userName?: string | null;
-  email?: string | null;
-}
+import type { AuthUser } from "@org/auth-react";
 
 /**
- * A human-readable name for the signed-in user.
+ * A human-readable name for the signed-in user (get-me's snake_case fields).
  * @example
- * displayName({ firstName: "Mock", lastName: "User" }); // "Mock User"
+ * displayName({ first_name: "Mock", last_name: "User" }); // "Mock User"
  */
-export function displayName(user: NamedUser | null | undefined): string {
+export function displayName(user: AuthUser | null | undefined): string {
   if (!user) return "";
-  const full = [user.firstName, user.lastName].filter(Boolean).join(" ");
-  return full || user.userName || user.email || "(unnamed user)";
+  const full = [user.first_name, user.last_name].filter(Boolean).join(" ");
+  return full || user.user_name || user.email || "(unnamed user)";
 }

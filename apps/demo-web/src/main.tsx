@@ -14,7 +14,9 @@ createRoot(root).render(
     <AuthProvider
       authApiBaseUrl={config.authApiUrl}
       apiOrigins={[config.apiOrigin]}
-      refreshLeewaySeconds={config.refreshLeewaySeconds}
+      refreshLeewayMs={
+        config.refreshLeewaySeconds === undefined ? undefined : config.refreshLeewaySeconds * 1000
+      }
     >
       <App config={config} />
     </AuthProvider>

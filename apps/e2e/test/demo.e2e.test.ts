@@ -223,7 +223,9 @@ describe.sequential("demo in Chromium, API validating through the mock (proxy mo
     // The app is not stuck: once the popup is gone, a real sign-in still works.
     await popup.close();
     await attacker.unroute(`${stack.mockUrl}/_oxa_auth/login**`);
-    await waitForStatus(app, "anonymous|error");
+    // The SDK reports the closed popup (after a short grace period for COOP) and ends the login.
+    await app.getByTestId("auth-error").waitFor();
+    expect(await authStatus(app)).not.toBe("authenticated");
     const { email } = await signIn(app);
     expect(email).toBe(USER.email);
     await attacker.close();
