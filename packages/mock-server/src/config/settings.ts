@@ -208,7 +208,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     "signingKeyFile",
     "SIGNING_KEY_FILE",
     "(generated)",
-    "Path to a private EC P-256 JWK (JSON) to sign ES256 JWTs with; default: a key generated at start",
+    "Path to a private EC P-256 JWK (JSON) to sign ES256 JWTs with; default: a P-256 key generated once per process, on first use",
     optionalText,
   ),
   spec(
