@@ -2,7 +2,7 @@
 import { createServer } from "node:http";
 
 const body = JSON.stringify({ id: "mock-user-id", is_authenticated: true });
-const server = createServer((req, res) => {
+const server = createServer((_req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
   res.end(body);
 });

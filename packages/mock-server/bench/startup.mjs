@@ -27,7 +27,7 @@ const oauth2Cli = join(
 const contenders = [
   {
     name: "bare node:http",
-    args: (port) => [join(here, "bare-server.mjs")],
+    args: () => [join(here, "bare-server.mjs")],
     env: (port) => ({ PORT: String(port) }),
     path: "/_oxa_auth/get-me",
   },
