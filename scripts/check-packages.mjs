@@ -32,7 +32,12 @@ function run(cmd, args, cwd) {
     encoding: "utf8",
     env: { ...process.env, FORCE_COLOR: "0" },
   });
-  return { ok: res.status === 0, out: `${res.stdout ?? ""}${res.stderr ?? ""}`.trim() };
+  const why = res.error
+    ? `${res.error.message}\n`
+    : res.status === 0
+      ? ""
+      : `exit ${res.signal ?? res.status}\n`;
+  return { ok: res.status === 0, out: `${why}${res.stdout ?? ""}${res.stderr ?? ""}`.trim() };
 }
 
 async function checkPackage(dir, scratch) {
@@ -43,7 +48,9 @@ async function checkPackage(dir, scratch) {
   }
   const packed = run("pnpm", ["pack", "--json", "--pack-destination", scratch], dir);
   if (!packed.ok) return [`pnpm pack failed:\n${packed.out}`];
-  const tarball = JSON.parse(packed.out.slice(packed.out.indexOf("{"))).filename;
+  // Lifecycle scripts (prepack) may print before the JSON report: take the report only.
+  const report = packed.out.slice(packed.out.search(/^\{\s*"name"/m));
+  const tarball = JSON.parse(report.slice(0, report.lastIndexOf("}") + 1)).filename;
   const tgz = readFileSync(tarball);
 
   problems.push(...tarballProblems(untar(tgz)));

@@ -2,8 +2,9 @@
 // Consumer smoke test: the packages as users get them. Publishes the built packages to a
 // throw-away local registry, then installs and runs them in fresh folders outside the workspace,
 // using only that registry. One line per step with its time; any failure names the step and why.
-// Usage: pnpm smoke            (the packages must be built: pnpm build)
-//        pnpm smoke --keep     (keep the temporary folder for a post-mortem)
+// It builds the three packages first (turbo: a cache hit when they are up to date).
+// Usage: pnpm smoke
+//        pnpm smoke --keep                 (keep the temporary folder for a post-mortem)
 //        pnpm smoke --only=react,express   (a subset of: mock, express, fastify, react)
 import { execFileSync } from "node:child_process";
 import {
@@ -259,7 +260,11 @@ async function startMockViaDlx(port) {
   return { url, child, summary: url };
 }
 
-async function checkMockGetMe(url) {
+async function checkMockGetMe({ url, child }) {
+  expect(
+    child.output().includes(url),
+    `the CLI did not print the URL it listens on (${url}):\n${child.output()}`,
+  );
   const me = await fetch(`${url}/_oxa_auth/get-me`, {
     headers: { authorization: `Bearer ${DEV_TOKEN}` },
   });
@@ -394,6 +399,14 @@ async function main() {
     `\`npm config get registry\` printed "${upstream}", not a URL`,
   );
 
+  await step("build the packages (turbo; cached when up to date)", 600_000, async () => {
+    const filters = PACKAGES.map((dir) => `--filter=${workspacePkg(dir).name}`);
+    await run(PNPM, ["exec", "turbo", "run", "build", ...filters, "--output-logs=errors-only"], {
+      cwd: root,
+      timeoutMs: 600_000,
+    });
+  });
+
   await step("registry: start verdaccio (temporary storage)", 90_000, async () => {
     registry = await startRegistry({ dir: join(tmp, "registry"), upstream });
     return `${registry.url}, uplink from \`npm config get registry\``;
@@ -414,7 +427,7 @@ async function mockSteps(backends) {
   const mockUser = await step(
     "mock: answers get-me (200 with the dev token, 401 without)",
     20_000,
-    () => checkMockGetMe(mock.url),
+    () => checkMockGetMe(mock),
   );
 
   for (const framework of backends) {

@@ -68,8 +68,12 @@ export function tarballProblems(files) {
       );
     }
   }
+  // dist/ holds the build; a declared bin may live elsewhere (e.g. a committed shim in bin/).
+  const bins = typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : manifest.bin;
+  const binFiles = new Set(Object.values(bins ?? {}).map((p) => String(p).replace(/^\.\//, "")));
   const unexpected = [...files.keys()].filter(
-    (f) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICEN[CS]E)/.test(f),
+    (f) =>
+      !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICEN[CS]E)/.test(f) && !binFiles.has(f),
   );
   if (unexpected.length > 0) {
     const shown = unexpected.slice(0, 5).join(", ");
@@ -85,7 +89,6 @@ export function tarballProblems(files) {
       );
     }
   }
-  const bins = typeof manifest.bin === "string" ? { [manifest.name]: manifest.bin } : manifest.bin;
   for (const [name, path] of Object.entries(bins ?? {})) {
     const file = files.get(String(path).replace(/^\.\//, ""));
     if (!file) problems.push(`bin "${name}" → ${path} is not in the tarball`);
