@@ -29,10 +29,12 @@ export function anonymousUser(): User {
  * const auth = createAuth({ validator: createAnonymousValidator() });
  */
 export function createAnonymousValidator(): TokenValidator {
+  const anonymous: Verification = { user: anonymousUser() };
   return {
     name: "none",
+    anonymous,
     async verify(): Promise<Verification> {
-      return { user: anonymousUser() };
+      return anonymous;
     },
     async hasPermission() {
       return true;

@@ -41,4 +41,9 @@ export interface TokenValidator {
     ctx: RequestContext,
   ): Promise<boolean>;
   close?(): Promise<void>;
+  /**
+   * Set only by `AUTH_PROVIDER=none`: every request resolves to this (anonymous) principal,
+   * with or without a token.
+   */
+  readonly anonymous?: Verification;
 }

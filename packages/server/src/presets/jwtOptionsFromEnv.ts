@@ -52,7 +52,7 @@ export function jwtOptionsFromEnv(
   if (skew !== undefined) options.clockToleranceSeconds = skew;
   const scopes = envList(env, "AUTH_REQUIRED_SCOPE");
   if (scopes !== undefined) options.requiredScopes = scopes;
-  const maxBytes = envNumber(env, "AUTH_MAX_TOKEN_BYTES", 1024, 1_048_576);
+  const maxBytes = envNumber(env, "AUTH_MAX_TOKEN_BYTES", 1024, 16_384);
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
   const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };

@@ -105,12 +105,12 @@ export async function authenticateUpgrade(
   const auth = resolveAuth(options);
   const ctx = toRequestContext(request);
   const found = upgradeToken(auth, ctx, (request as { url?: string }).url);
-  if (found.token === null) {
+  if (found.token === null && auth.validator.anonymous === undefined) {
     throw new UnauthenticatedError(
       'Authentication required: offer the subprotocols ["oxa-auth", "oxa-auth.bearer.<token>"].',
     );
   }
-  const state = await auth.resolveToken(found.token, ctx);
+  const state = await auth.resolveToken(found.token ?? "", ctx);
   const user =
     options.permission === undefined
       ? state.user

@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Auth } from "../../core/Auth.js";
 import { resolveAuth } from "../../core/defaultAuth.js";
+import {
+  type BindingSpec,
+  bindingGuard,
+  type InternalOptions,
+  internalGuard,
+  roleGuard,
+  scopeGuard,
+} from "../../core/guards.js";
 import { assertPermissionName } from "../../core/permissionName.js";
 import { NodeHeadersContext } from "../../core/requestContext.js";
 import {
@@ -100,4 +108,68 @@ export function requirePermission(name: string, options?: ExpressAuthOptions): E
   assertPermissionName(name);
   const auth = resolveAuth(options);
   return handler(auth, permissionGuard(auth, name));
+}
+
+/**
+ * Requires a role (Keycloak realm/client roles, `roles`, `groups`…): 401 / 403 / 502.
+ *
+ * @example
+ * app.delete("/v1/users/:id", requireRole("admin"), handler);
+ */
+export function requireRole(role: string, options?: ExpressAuthOptions): ExpressHandler {
+  return handler(resolveAuth(options), roleGuard([role], "all"));
+}
+
+/**
+ * Requires at least one of the roles: 401 / 403 / 502.
+ *
+ * @example
+ * app.get("/v1/reports", requireAnyRole(["admin", "auditor"]), handler);
+ */
+export function requireAnyRole(
+  roles: readonly string[],
+  options?: ExpressAuthOptions,
+): ExpressHandler {
+  return handler(resolveAuth(options), roleGuard(roles, "any"));
+}
+
+/**
+ * Requires every listed OAuth scope (`scope` / `scp`): 401 / 403 / 502.
+ *
+ * @example
+ * app.post("/v1/orders", requireScope("orders:write"), handler);
+ */
+export function requireScope(
+  scopes: string | readonly string[],
+  options?: ExpressAuthOptions,
+): ExpressHandler {
+  return handler(resolveAuth(options), scopeGuard(typeof scopes === "string" ? [scopes] : scopes));
+}
+
+/**
+ * Internal endpoints: app-only (client credentials) tokens from allow-listed clients only.
+ *
+ * @example
+ * app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), handler);
+ */
+export function requireInternal(options: InternalOptions & ExpressAuthOptions): ExpressHandler {
+  return handler(resolveAuth(options), internalGuard(options));
+}
+
+/**
+ * Checks the request's app / workspace / user id (path parameter or header) against the token:
+ * 400 when missing, 403 when the token is bound elsewhere.
+ *
+ * @example
+ * app.get("/apps/:appId/users/:userId", requireBinding({ appId: true, userId: true }), handler);
+ */
+export function requireBinding(spec: BindingSpec, options?: ExpressAuthOptions): ExpressHandler {
+  const auth = resolveAuth(options);
+  const forRequest = bindingGuard(spec);
+  return (req, res, next) => {
+    const params = (req as { params?: Record<string, string> }).params;
+    const read = (name: string) =>
+      params && Object.hasOwn(params, name) ? params[name] : undefined;
+    handler(auth, forRequest(read))(req, res, next);
+  };
 }

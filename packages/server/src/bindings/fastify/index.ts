@@ -1,6 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Auth } from "../../core/Auth.js";
 import { resolveAuth } from "../../core/defaultAuth.js";
+import {
+  type BindingSpec,
+  bindingGuard,
+  type InternalOptions,
+  internalGuard,
+  roleGuard,
+  scopeGuard,
+} from "../../core/guards.js";
 import { assertPermissionName } from "../../core/permissionName.js";
 import { NodeHeadersContext } from "../../core/requestContext.js";
 import {
@@ -113,4 +121,70 @@ export function requirePermission(name: string, options?: FastifyAuthOptions): F
   assertPermissionName(name);
   const auth = resolveAuth(options);
   return hook(auth, permissionGuard(auth, name));
+}
+
+/**
+ * preHandler requiring a role: 401 / 403 / 502.
+ *
+ * @example
+ * app.delete("/v1/users/:id", { preHandler: requireRole("admin") }, handler);
+ */
+export function requireRole(role: string, options?: FastifyAuthOptions): FastifyAuthHook {
+  return hook(resolveAuth(options), roleGuard([role], "all"));
+}
+
+/**
+ * preHandler requiring at least one of the roles: 401 / 403 / 502.
+ *
+ * @example
+ * app.get("/v1/reports", { preHandler: requireAnyRole(["admin", "auditor"]) }, handler);
+ */
+export function requireAnyRole(
+  roles: readonly string[],
+  options?: FastifyAuthOptions,
+): FastifyAuthHook {
+  return hook(resolveAuth(options), roleGuard(roles, "any"));
+}
+
+/**
+ * preHandler requiring every listed OAuth scope: 401 / 403 / 502.
+ *
+ * @example
+ * app.post("/v1/orders", { preHandler: requireScope("orders:write") }, handler);
+ */
+export function requireScope(
+  scopes: string | readonly string[],
+  options?: FastifyAuthOptions,
+): FastifyAuthHook {
+  return hook(resolveAuth(options), scopeGuard(typeof scopes === "string" ? [scopes] : scopes));
+}
+
+/**
+ * preHandler for internal endpoints: app-only tokens from allow-listed clients only.
+ *
+ * @example
+ * app.post("/internal/reindex", { preHandler: requireInternal({ allowedClients: ["indexer"] }) }, handler);
+ */
+export function requireInternal(options: InternalOptions & FastifyAuthOptions): FastifyAuthHook {
+  return hook(resolveAuth(options), internalGuard(options));
+}
+
+/**
+ * preHandler checking the request's app / workspace / user id (path parameter or header)
+ * against the token: 400 when missing, 403 when bound elsewhere.
+ *
+ * @example
+ * app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler);
+ */
+export function requireBinding(spec: BindingSpec, options?: FastifyAuthOptions): FastifyAuthHook {
+  const auth = resolveAuth(options);
+  const forRequest = bindingGuard(spec);
+  return (request, reply, done) => {
+    const params = request.params as Record<string, string> | undefined;
+    const read = (name: string) =>
+      params && typeof params === "object" && Object.hasOwn(params, name)
+        ? params[name]
+        : undefined;
+    hook(auth, forRequest(read))(request, reply, done);
+  };
 }

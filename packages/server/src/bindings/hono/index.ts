@@ -1,6 +1,14 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { type Auth, kInternal } from "../../core/Auth.js";
 import { resolveAuth } from "../../core/defaultAuth.js";
+import {
+  type BindingSpec,
+  bindingGuard,
+  type InternalOptions,
+  internalGuard,
+  roleGuard,
+  scopeGuard,
+} from "../../core/guards.js";
 import { assertPermissionName } from "../../core/permissionName.js";
 import { WebRequestContext } from "../../core/requestContext.js";
 import {
@@ -88,4 +96,75 @@ export function requirePermission(
   assertPermissionName(name);
   const auth = resolveAuth(options);
   return middleware(auth, permissionGuard(auth, name));
+}
+
+/**
+ * Requires a role: 401 / 403 / 502.
+ *
+ * @example
+ * app.delete("/v1/users/:id", requireRole("admin"), (c) => c.body(null, 204));
+ */
+export function requireRole(role: string, options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
+  return middleware(resolveAuth(options), roleGuard([role], "all"));
+}
+
+/**
+ * Requires at least one of the roles: 401 / 403 / 502.
+ *
+ * @example
+ * app.get("/v1/reports", requireAnyRole(["admin", "auditor"]), (c) => c.json([]));
+ */
+export function requireAnyRole(
+  roles: readonly string[],
+  options?: HonoAuthOptions,
+): MiddlewareHandler<AuthEnv> {
+  return middleware(resolveAuth(options), roleGuard(roles, "any"));
+}
+
+/**
+ * Requires every listed OAuth scope: 401 / 403 / 502.
+ *
+ * @example
+ * app.post("/v1/orders", requireScope("orders:write"), (c) => c.json({ ok: true }));
+ */
+export function requireScope(
+  scopes: string | readonly string[],
+  options?: HonoAuthOptions,
+): MiddlewareHandler<AuthEnv> {
+  return middleware(
+    resolveAuth(options),
+    scopeGuard(typeof scopes === "string" ? [scopes] : scopes),
+  );
+}
+
+/**
+ * Internal endpoints: app-only tokens from allow-listed clients only.
+ *
+ * @example
+ * app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), (c) => c.json({}));
+ */
+export function requireInternal(
+  options: InternalOptions & HonoAuthOptions,
+): MiddlewareHandler<AuthEnv> {
+  return middleware(resolveAuth(options), internalGuard(options));
+}
+
+/**
+ * Checks the request's app / workspace / user id (path parameter or header) against the token:
+ * 400 when missing, 403 when bound elsewhere.
+ *
+ * @example
+ * app.get("/apps/:appId/data", requireBinding({ appId: true }), (c) => c.json({}));
+ */
+export function requireBinding(
+  spec: BindingSpec,
+  options?: HonoAuthOptions,
+): MiddlewareHandler<AuthEnv> {
+  const auth = resolveAuth(options);
+  const forRequest = bindingGuard(spec);
+  return (c, next) =>
+    middleware(
+      auth,
+      forRequest((name) => c.req.param(name)),
+    )(c, next);
 }

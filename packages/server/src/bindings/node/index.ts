@@ -8,8 +8,17 @@ import {
   requireUser,
 } from "../../core/Auth.js";
 import { resolveAuth } from "../../core/defaultAuth.js";
+import {
+  type BindingSpec,
+  bindingGuard,
+  type InternalOptions,
+  internalGuard,
+  roleGuard,
+  scopeGuard,
+} from "../../core/guards.js";
 import { assertPermissionName } from "../../core/permissionName.js";
 import { NodeHeadersContext, WebRequestContext } from "../../core/requestContext.js";
+import type { Guard } from "../../core/runGuard.js";
 import { sendAuthError } from "../../core/sendAuthError.js";
 import { AuthError } from "../../errors.js";
 import type { User } from "../../user.js";
@@ -115,4 +124,80 @@ export function toResponse(error: unknown): Response {
  */
 export function sendError(res: ServerResponse, error: unknown): void {
   sendAuthError(res, asAuthError(error));
+}
+
+function checker(auth: Auth, guard: Guard): (req: AnyRequest) => Promise<User> {
+  return async (req) => (await guard(await stateOf(auth, req))) as User;
+}
+
+/**
+ * A checker requiring a role: resolves the user or throws 401 / 403 / 502.
+ *
+ * @example
+ * const adminOnly = requireRole("admin");
+ * const user = await adminOnly(request);
+ */
+export function requireRole(
+  role: string,
+  options?: NodeAuthOptions,
+): (req: AnyRequest) => Promise<User> {
+  return checker(resolveAuth(options), roleGuard([role], "all"));
+}
+
+/**
+ * A checker requiring at least one of the roles: resolves the user or throws 401 / 403 / 502.
+ *
+ * @example
+ * const user = await requireAnyRole(["admin", "auditor"])(request);
+ */
+export function requireAnyRole(
+  roles: readonly string[],
+  options?: NodeAuthOptions,
+): (req: AnyRequest) => Promise<User> {
+  return checker(resolveAuth(options), roleGuard(roles, "any"));
+}
+
+/**
+ * A checker requiring every listed OAuth scope: resolves the user or throws 401 / 403 / 502.
+ *
+ * @example
+ * const user = await requireScope("orders:write")(request);
+ */
+export function requireScope(
+  scopes: string | readonly string[],
+  options?: NodeAuthOptions,
+): (req: AnyRequest) => Promise<User> {
+  return checker(resolveAuth(options), scopeGuard(typeof scopes === "string" ? [scopes] : scopes));
+}
+
+/**
+ * A checker for internal endpoints: app-only tokens from allow-listed clients only.
+ *
+ * @example
+ * const caller = await requireInternal({ allowedClients: ["indexer"] })(request);
+ */
+export function requireInternal(
+  options: InternalOptions & NodeAuthOptions,
+): (req: AnyRequest) => Promise<User> {
+  return checker(resolveAuth(options), internalGuard(options));
+}
+
+/**
+ * A checker for the request's app / workspace / user id (path parameters you pass, or headers)
+ * against the token: throws 400 when missing, 403 when bound elsewhere.
+ *
+ * @example
+ * const user = await requireBinding({ appId: true })(request, { appId: params.appId });
+ */
+export function requireBinding(
+  spec: BindingSpec,
+  options?: NodeAuthOptions,
+): (req: AnyRequest, params?: Readonly<Record<string, string | undefined>>) => Promise<User> {
+  const auth = resolveAuth(options);
+  const forRequest = bindingGuard(spec);
+  return (req, params = {}) =>
+    checker(
+      auth,
+      forRequest((name) => (Object.hasOwn(params, name) ? params[name] : undefined)),
+    )(req);
 }

@@ -1,0 +1,289 @@
+import { ConfigurationError, InvalidRequestError, PermissionDeniedError } from "../errors.js";
+import { parseClaimPath, readClaim } from "../jwt/claimPath.js";
+import type { User } from "../user.js";
+import { type RequestAuthState, requireUser } from "./Auth.js";
+import type { Guard } from "./runGuard.js";
+
+// RFC 6750 scope-token characters: safe inside the quoted `scope="…"` of WWW-Authenticate.
+const NAME = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
+
+/** Validates role / scope / client names when the route is declared, not per request. */
+function assertNames(names: readonly string[], what: string): string[] {
+  const list = [...names];
+  if (list.length === 0) throw new ConfigurationError(`Give at least one ${what}.`);
+  for (const name of list) {
+    if (typeof name !== "string" || !NAME.test(name)) {
+      throw new ConfigurationError(
+        `Invalid ${what} ${JSON.stringify(String(name).slice(0, 64))}: 1-128 visible characters, no spaces, quotes or backslashes.`,
+      );
+    }
+  }
+  return list;
+}
+
+/** AUTH_PROVIDER=none: auth is switched off, so every guard lets the anonymous user through. */
+function authDisabled(user: User): boolean {
+  return user.isAnonymous && user.provider === "none";
+}
+
+/**
+ * Role guard: `all` requires every role, `any` at least one. 401 without a user, 403 without
+ * the role(s).
+ */
+export function roleGuard(roles: readonly string[], mode: "all" | "any"): Guard {
+  const wanted = assertNames(roles, "role");
+  return (state) => {
+    const user = requireUser(state);
+    if (authDisabled(user)) return user;
+    const has = (role: string) => user.roles.includes(role);
+    const ok = mode === "all" ? wanted.every(has) : wanted.some(has);
+    if (ok) return user;
+    const missing = mode === "all" ? wanted.filter((role) => !has(role)) : wanted;
+    throw new PermissionDeniedError(
+      missing[0] as string,
+      `Missing role ${mode === "all" ? "" : "(any of) "}${missing.join(", ")}: assign it to the user in the identity provider.`,
+    );
+  };
+}
+
+/** Scope guard: every listed scope must be granted to the token (`scope` / `scp`). */
+export function scopeGuard(scopes: readonly string[]): Guard {
+  const wanted = assertNames(scopes, "scope");
+  return (state) => {
+    const user = requireUser(state);
+    if (authDisabled(user)) return user;
+    const missing = wanted.filter((scope) => !user.scopes.includes(scope));
+    if (missing.length === 0) return user;
+    throw new PermissionDeniedError(
+      missing.join(" "),
+      `Missing scope ${missing.join(", ")}: request it when obtaining the access token.`,
+    );
+  };
+}
+
+/**
+ * Options of `requireInternal`: which clients may call, and which scopes mark a token as a
+ * user's (delegated) token.
+ *
+ * @example
+ * const options: InternalOptions = { allowedClients: ["billing-worker"] };
+ */
+export interface InternalOptions {
+  /** `azp` / `client_id` values allowed to call (required, non-empty). */
+  allowedClients: readonly string[];
+  /** A token carrying any of these scopes is a user token and refused (default `["openid"]`). */
+  userScopes?: readonly string[];
+}
+
+/**
+ * The client behind an app-only (client credentials) token, or undefined for a user token.
+ * Recognised shapes: `gty=client-credentials` (Auth0), `idtyp=app` or `sub == oid` without `scp`
+ * (Azure), `sub` equal to the client id (oidc-provider, Okta, Auth0's `<id>@clients`), and
+ * Keycloak's `service-account-<client>` user.
+ *
+ * @example
+ * appOnlyClientId({ sub: "svc", client_id: "svc" }); // "svc"
+ */
+export function appOnlyClientId(claims: Readonly<Record<string, unknown>>): string | undefined {
+  const text = (name: string) => {
+    const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
+    return typeof value === "string" && value !== "" ? value : undefined;
+  };
+  const clientId = text("azp") ?? text("client_id") ?? text("appid") ?? text("cid");
+  if (clientId === undefined) return undefined;
+  const sub = text("sub");
+  const oid = text("oid");
+  const appOnly =
+    text("gty") === "client-credentials" ||
+    text("idtyp") === "app" ||
+    sub === clientId ||
+    sub === `${clientId}@clients` ||
+    text("preferred_username") === `service-account-${clientId}` ||
+    (oid !== undefined && sub === oid && !Object.hasOwn(claims, "scp"));
+  return appOnly ? clientId : undefined;
+}
+
+/**
+ * Internal-endpoint guard: only app-only tokens from allow-listed clients; user tokens → 403.
+ * Needs token claims (local JWT mode or a custom adapter): proxy-mode users are always refused.
+ */
+export function internalGuard(options: InternalOptions): Guard {
+  const allowed = new Set(assertNames(options?.allowedClients ?? [], "allowed client"));
+  const userScopes = options.userScopes ?? ["openid"];
+  return (state) => {
+    const user = requireUser(state);
+    if (authDisabled(user)) return user;
+    const clientId = appOnlyClientId(user.claims ?? {});
+    if (clientId === undefined || user.scopes.some((scope) => userScopes.includes(scope))) {
+      throw new PermissionDeniedError(
+        "internal",
+        "This endpoint accepts app-only (client credentials) tokens; user tokens are refused.",
+      );
+    }
+    if (!allowed.has(clientId)) {
+      throw new PermissionDeniedError(
+        "internal",
+        "This client may not call internal endpoints: add its client id to allowedClients.",
+      );
+    }
+    return user;
+  };
+}
+
+/**
+ * Where one bound value comes from in the request (path parameter, then header) and in the
+ * token (claim path). `false` switches a source off.
+ *
+ * @example
+ * const source: BindingSource = { param: "tenant", header: "x-tenant-id", claim: "org.id" };
+ */
+export interface BindingSource {
+  param?: string | false;
+  header?: string | false;
+  claim?: string;
+  /** Let requests that carry no value through (default: such a request gets 400). */
+  optional?: boolean;
+}
+
+/**
+ * What `requireBinding` checks; `true` uses the defaults: appId ← `:appId` / `x-app-id` vs
+ * claim `app_id`; workspace ← `:workspaceId` / `x-workspace-id` vs `workspace_id` (or the proxy
+ * user's workspace); userId ← `:userId` / `x-user-id` vs the user's id.
+ *
+ * @example
+ * app.get("/apps/:appId/data", requireBinding({ appId: true }), handler);
+ */
+export interface BindingSpec {
+  appId?: boolean | BindingSource;
+  workspace?: boolean | BindingSource;
+  userId?: boolean | BindingSource;
+}
+
+type Dimension = keyof BindingSpec;
+
+interface ResolvedSource {
+  dimension: Dimension;
+  label: string;
+  param: string | undefined;
+  header: string | undefined;
+  claim: readonly string[] | undefined;
+  optional: boolean;
+}
+
+const DEFAULT_SOURCES: Record<
+  Dimension,
+  Omit<ResolvedSource, "claim" | "optional"> & { claim?: string }
+> = {
+  appId: {
+    dimension: "appId",
+    label: "app id",
+    param: "appId",
+    header: "x-app-id",
+    claim: "app_id",
+  },
+  workspace: {
+    dimension: "workspace",
+    label: "workspace id",
+    param: "workspaceId",
+    header: "x-workspace-id",
+    claim: "workspace_id",
+  },
+  userId: { dimension: "userId", label: "user id", param: "userId", header: "x-user-id" },
+};
+
+/** Reads a path parameter of the current request (framework-specific, supplied by the binding). */
+export type ParamReader = (name: string) => string | undefined;
+
+/**
+ * Binding guard factory: checks that the request's app / workspace / user id (path parameter or
+ * header) is one the token is bound to. Missing value → 400; token not bound or bound elsewhere
+ * → 403. Call the result with the request's path-parameter reader.
+ */
+export function bindingGuard(spec: BindingSpec): (params: ParamReader) => Guard {
+  const sources = resolveSources(spec);
+  return (params) => (state) => {
+    const user = requireUser(state);
+    if (authDisabled(user)) return user;
+    for (const source of sources) checkSource(source, user, state, params);
+    return user;
+  };
+}
+
+function resolveSources(spec: BindingSpec): ResolvedSource[] {
+  const sources: ResolvedSource[] = [];
+  for (const dimension of ["appId", "workspace", "userId"] as const) {
+    const option = spec?.[dimension];
+    if (option === undefined || option === false) continue;
+    const custom: BindingSource = option === true ? {} : option;
+    const base = DEFAULT_SOURCES[dimension];
+    const header = custom.header === undefined ? base.header : custom.header || undefined;
+    if (header !== undefined && !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(header)) {
+      throw new ConfigurationError(
+        `requireBinding: header name "${header}" must be lower-case token characters.`,
+      );
+    }
+    const claim = custom.claim ?? base.claim;
+    sources.push({
+      dimension,
+      label: base.label,
+      param: custom.param === undefined ? base.param : custom.param || undefined,
+      header,
+      claim:
+        claim === undefined
+          ? undefined
+          : parseClaimPath(claim, `requireBinding.${dimension}.claim`),
+      optional: custom.optional === true,
+    });
+  }
+  if (sources.length === 0) {
+    throw new ConfigurationError(
+      "requireBinding: enable at least one of appId, workspace, userId.",
+    );
+  }
+  return sources;
+}
+
+function checkSource(
+  source: ResolvedSource,
+  user: User,
+  state: RequestAuthState,
+  params: ParamReader,
+) {
+  const values: string[] = [];
+  const fromParam = source.param === undefined ? undefined : params(source.param);
+  if (fromParam !== undefined && fromParam !== "") values.push(fromParam);
+  const fromHeader = source.header === undefined ? undefined : state.ctx?.header(source.header);
+  if (fromHeader !== undefined && fromHeader !== "") values.push(fromHeader);
+  if (values.length === 0) {
+    if (source.optional) return;
+    throw new InvalidRequestError(
+      `Send the ${source.label}${source.param ? ` in the path (:${source.param})` : ""}${source.param && source.header ? " or" : ""}${source.header ? ` in the ${source.header} header` : ""}.`,
+    );
+  }
+  const bound = boundValues(source, user);
+  if (bound.length === 0) {
+    throw new PermissionDeniedError(
+      source.dimension,
+      `The access token is not bound to any ${source.label}; it cannot be used here.`,
+    );
+  }
+  if (!values.every((value) => bound.includes(value))) {
+    throw new PermissionDeniedError(
+      source.dimension,
+      `The ${source.label} in the request does not match the access token.`,
+    );
+  }
+}
+
+function boundValues(source: ResolvedSource, user: User): string[] {
+  const claimValue =
+    source.claim === undefined ? undefined : readClaim(user.claims ?? {}, source.claim);
+  const fromClaim = (
+    typeof claimValue === "string" ? [claimValue] : Array.isArray(claimValue) ? claimValue : []
+  ).filter((value): value is string => typeof value === "string" && value !== "");
+  if (fromClaim.length > 0) return fromClaim;
+  if (source.dimension === "userId" && user.id !== undefined) return [user.id];
+  if (source.dimension === "workspace" && typeof user.workspace?.id === "string")
+    return [user.workspace.id];
+  return [];
+}

@@ -1,0 +1,201 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { getRequestListener } from "@hono/node-server";
+import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as ex from "../src/bindings/express/index.js";
+import * as fa from "../src/bindings/fastify/index.js";
+import * as ho from "../src/bindings/hono/index.js";
+import * as no from "../src/bindings/node/index.js";
+import { type Auth, createAuth } from "../src/index.js";
+import { JwtValidator } from "../src/jwt/JwtValidator.js";
+import type { AppUnderTest } from "./bindingSuite.js";
+import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
+import { listen } from "./listen.js";
+
+const AUD = "orders-api";
+const BINDING = { appId: true, userId: true } as const;
+const INTERNAL = { allowedClients: ["svc"] };
+
+type Start = (auth: Auth) => Promise<AppUnderTest>;
+
+const startExpress: Start = (auth) => {
+  const app = express();
+  const o = { auth };
+  const reply = (req: express.Request, res: express.Response) => res.json({ userId: req.user?.id });
+  app.get("/me", ex.getCurrentUser(o), reply);
+  app.get("/audit", ex.requirePermission("audit", o), reply);
+  app.get("/admin", ex.requireRole("admin", o), reply);
+  app.get("/staff", ex.requireAnyRole(["admin", "staff"], o), reply);
+  app.get("/orders", ex.requireScope("orders:write", o), reply);
+  app.get("/internal", ex.requireInternal({ ...INTERNAL, ...o }), reply);
+  app.get("/apps/:appId/users/:userId", ex.requireBinding(BINDING, o), reply);
+  return listen(createServer(app));
+};
+
+const startFastify: Start = async (auth) => {
+  const app = Fastify();
+  const o = { auth };
+  const reply = async (request: { user: { id?: string } | null }) => ({ userId: request.user?.id });
+  await app.register(fa.authPlugin, o);
+  app.get("/me", { preHandler: fa.getCurrentUser(o) }, reply);
+  app.get("/audit", { preHandler: fa.requirePermission("audit", o) }, reply);
+  app.get("/admin", { preHandler: fa.requireRole("admin", o) }, reply);
+  app.get("/staff", { preHandler: fa.requireAnyRole(["admin", "staff"], o) }, reply);
+  app.get("/orders", { preHandler: fa.requireScope("orders:write", o) }, reply);
+  app.get("/internal", { preHandler: fa.requireInternal({ ...INTERNAL, ...o }) }, reply);
+  app.get("/apps/:appId/users/:userId", { preHandler: fa.requireBinding(BINDING, o) }, reply);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+};
+
+const startHono: Start = (auth) => {
+  const app = new Hono<ho.AuthEnv>();
+  const o = { auth };
+  const reply = (c: { get(k: "user"): { id?: string } | null; json(v: unknown): Response }) =>
+    c.json({ userId: c.get("user")?.id });
+  app.get("/me", ho.getCurrentUser(o), reply);
+  app.get("/audit", ho.requirePermission("audit", o), reply);
+  app.get("/admin", ho.requireRole("admin", o), reply);
+  app.get("/staff", ho.requireAnyRole(["admin", "staff"], o), reply);
+  app.get("/orders", ho.requireScope("orders:write", o), reply);
+  app.get("/internal", ho.requireInternal({ ...INTERNAL, ...o }), reply);
+  app.get("/apps/:appId/users/:userId", ho.requireBinding(BINDING, o), reply);
+  return listen(createServer(getRequestListener(app.fetch)));
+};
+
+const startNode: Start = (auth) => {
+  const o = { auth };
+  const checks: Record<string, (req: IncomingMessage) => Promise<{ id?: string }>> = {
+    "/me": (req) => no.getCurrentUser(req, o),
+    "/audit": no.requirePermission("audit", o),
+    "/admin": no.requireRole("admin", o),
+    "/staff": no.requireAnyRole(["admin", "staff"], o),
+    "/orders": no.requireScope("orders:write", o),
+    "/internal": no.requireInternal({ ...INTERNAL, ...o }),
+  };
+  const bound = no.requireBinding(BINDING, o);
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const match = /^\/apps\/([^/]+)\/users\/([^/]+)$/.exec(path);
+    const check = match
+      ? (r: IncomingMessage) =>
+          bound(r, { appId: decodeURIComponent(match[1]!), userId: decodeURIComponent(match[2]!) })
+      : checks[path];
+    if (!check) return void res.writeHead(404).end();
+    try {
+      const user = await check(req);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ userId: user.id }));
+    } catch (error) {
+      no.sendError(res, error);
+    }
+  };
+  return listen(createServer((req, res) => void handle(req, res)));
+};
+
+let key: FixtureKey;
+let idp: FakeIdp;
+beforeAll(async () => {
+  key = await makeKey("ES256", "guards");
+  idp = await startFakeIdp([key]);
+});
+afterAll(() => idp.close());
+
+for (const [name, start] of [
+  ["Express", startExpress],
+  ["Fastify", startFastify],
+  ["Hono", startHono],
+  ["node:http", startNode],
+] as const) {
+  describe(`${name} binding: guards in local JWT mode`, () => {
+    let app: AppUnderTest;
+    let auth: Auth;
+    beforeAll(async () => {
+      auth = createAuth({
+        env: {},
+        validator: new JwtValidator({ issuer: idp.issuer, audience: AUD }),
+        logger: { warn() {} },
+      });
+      app = await start(auth);
+    });
+    afterAll(async () => {
+      await app.close();
+      await auth.close();
+    });
+
+    const token = (claims: Record<string, unknown>) =>
+      signToken(key, { iss: idp.issuer, aud: AUD, ...claims });
+    const call = async (path: string, claims?: Record<string, unknown>, headers = {}) => {
+      const auth: Record<string, string> =
+        claims === undefined ? {} : { authorization: `Bearer ${await token(claims)}` };
+      const res = await fetch(app.url + path, { headers: { ...auth, ...headers } });
+      return {
+        status: res.status,
+        body: await res.json(),
+        challenge: res.headers.get("www-authenticate"),
+      };
+    };
+
+    it("getCurrentUser / requirePermission work unchanged with JWT users", async () => {
+      expect(await call("/me", { sub: "u1" })).toMatchObject({
+        status: 200,
+        body: { userId: "u1" },
+      });
+      expect((await call("/me")).status).toBe(401);
+      expect((await call("/audit", { sub: "u1", permissions: ["audit"] })).status).toBe(200);
+      const denied = await call("/audit", { sub: "u1", permissions: ["read"] });
+      expect(denied.status).toBe(403);
+      expect(denied.challenge).toContain('error="insufficient_scope"');
+    });
+
+    it("an expired token is a 401 invalid_token", async () => {
+      const res = await call("/me", { exp: Math.floor(Date.now() / 1000) - 3600 });
+      expect(res.status).toBe(401);
+      expect(res.challenge).toBe('Bearer error="invalid_token"');
+    });
+
+    it("requireRole and requireAnyRole", async () => {
+      expect((await call("/admin", { roles: ["admin"] })).status).toBe(200);
+      expect((await call("/admin", { roles: ["staff"] })).status).toBe(403);
+      expect((await call("/admin")).status).toBe(401);
+      expect((await call("/staff", { roles: ["staff"] })).status).toBe(200);
+      expect((await call("/staff", { roles: ["guest"] })).status).toBe(403);
+    });
+
+    it("requireScope reads scope and scp", async () => {
+      expect((await call("/orders", { scope: "openid orders:write" })).status).toBe(200);
+      expect((await call("/orders", { scp: ["orders:write"] })).status).toBe(200);
+      const res = await call("/orders", { scope: "orders:read" });
+      expect(res.status).toBe(403);
+      expect(res.challenge).toContain('scope="orders:write"');
+    });
+
+    it("requireInternal: app-only tokens from allow-listed clients only", async () => {
+      const app = { sub: "svc", client_id: "svc", scope: "internal" };
+      expect((await call("/internal", app)).status).toBe(200);
+      expect((await call("/internal", { sub: "other", client_id: "other" })).status).toBe(403);
+      // A user's token issued to the same client is not app-only.
+      expect((await call("/internal", { sub: "user-7", azp: "svc" })).status).toBe(403);
+      expect((await call("/internal", { ...app, scope: "openid internal" })).status).toBe(403);
+      expect((await call("/internal")).status).toBe(401);
+    });
+
+    it("requireBinding: path app id / user id must match the token", async () => {
+      const claims = { sub: "u1", app_id: "app-1" };
+      expect((await call("/apps/app-1/users/u1", claims)).status).toBe(200);
+      expect((await call("/apps/app-2/users/u1", claims)).status).toBe(403);
+      expect((await call("/apps/app-1/users/u2", claims)).status).toBe(403);
+      expect((await call("/apps/app-1/users/u1", { sub: "u1" })).status).toBe(403);
+      expect(
+        (await call("/apps/app-1/users/u1", { sub: "u1", app_id: ["app-0", "app-1"] })).status,
+      ).toBe(200);
+      // A header naming another app is refused even when the path matches.
+      const withHeader = await call("/apps/app-1/users/u1", claims, { "x-app-id": "app-2" });
+      expect(withHeader.status).toBe(403);
+      expect((await call("/apps/app-1/users/u1")).status).toBe(401);
+    });
+  });
+}
