@@ -1,51 +1,55 @@
-// TEMPORARY contract-level stand-in until @org/auth-mock-server/msw lands.
+import { createMockAuthHandlers, type MockAuthHandlersOptions } from "@org/auth-mock-server/msw";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { AUTH } from "./helpers";
 
-export function startAuthApi(opts: { expiresIn?: number; baseUrl?: string } = {}) {
-  const base = opts.baseUrl ?? AUTH;
-  const codes = new Set<string>();
-  const tokens = new Set<string>();
-  let signedIn = false;
-  let n = 0;
-  const counts: Record<string, number> = {};
-  const issue = () => {
-    const token = `tok${++n}`;
-    tokens.add(token);
-    signedIn = true;
-    return HttpResponse.json({
-      access_token: token,
-      token_type: "Bearer",
-      expires_in: opts.expiresIn ?? 300,
-    });
+/**
+ * The auth API for tests: the real mock (`@org/auth-mock-server/msw`) behind msw, plus a
+ * per-endpoint request counter.
+ *
+ * It runs the mock's own request handler (`mock.respond`, what its msw handlers call), but keeps
+ * the auth origin's cookies in a small jar here, like a browser would: under happy-dom the global
+ * Headers drop `Set-Cookie`, and msw's jar keeps only the first of several cookies, so the
+ * HttpOnly refresh cookie would be lost. Non-HttpOnly cookies of a same-origin auth API also
+ * land in `document.cookie`, as in a browser.
+ */
+export function startAuthApi(options: MockAuthHandlersOptions = {}) {
+  const { mock } = createMockAuthHandlers({ baseUrl: AUTH, ...options });
+  const jar = new Map<string, string>();
+  const sameOrigin = mock.baseUrl === location.origin;
+  const store = (setCookie: string) => {
+    const [pair = "", ...attrs] = setCookie.split(";").map((s) => s.trim());
+    const eq = pair.indexOf("=");
+    const name = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    const gone = attrs.some((a) => /^max-age=0$/i.test(a)) || value === "";
+    gone ? jar.delete(name) : jar.set(name, value);
+    if (sameOrigin && !attrs.some((a) => /^httponly$/i.test(a))) {
+      // biome-ignore lint/suspicious/noDocumentCookie: emulating the browser for a JS-readable cookie
+      document.cookie = `${name}=${value}; Path=/${gone ? "; Max-Age=0" : ""}`;
+    }
   };
-  const bearer = (r: Request) => /^Bearer (.+)$/.exec(r.headers.get("authorization") ?? "")?.[1];
   const server = setupServer(
-    http.post(`${base}/_oxa_auth/token-exchange`, async ({ request }) => {
-      const body = (await request.json()) as { code?: string };
-      if (!body.code || !codes.delete(body.code)) return new HttpResponse(null, { status: 400 });
-      return issue();
+    http.all(`${mock.baseUrl}/*`, async ({ request }) => {
+      const withCookies = request.credentials === "include" || sameOrigin;
+      const cookie = withCookies ? [...jar].map(([k, v]) => `${k}=${v}`).join("; ") : "";
+      const r = await mock.respond({
+        method: request.method,
+        url: request.url,
+        headers: {
+          get: (name) =>
+            name.toLowerCase() === "cookie" ? cookie || null : request.headers.get(name),
+        },
+        text: () => request.text(),
+      });
+      for (const c of r.cookies) store(c);
+      return new HttpResponse(r.status === 204 ? null : r.body, {
+        status: r.status,
+        headers: r.headers,
+      });
     }),
-    http.post(`${base}/_oxa_auth/refresh`, () =>
-      signedIn ? issue() : new HttpResponse(null, { status: 401 }),
-    ),
-    http.post(`${base}/_oxa_auth/logout`, () => {
-      signedIn = false;
-      tokens.clear();
-      return new HttpResponse(null, { status: 204 });
-    }),
-    http.get(`${base}/_oxa_auth/get-me`, ({ request }) =>
-      tokens.has(bearer(request) ?? "")
-        ? HttpResponse.json({ id: "mock-user-id", email: "mock.user@example.com" })
-        : new HttpResponse(null, { status: 401 }),
-    ),
-    http.post(`${base}/_oxa_auth/test-app-permission/:name`, ({ request, params }) =>
-      !tokens.has(bearer(request) ?? "")
-        ? new HttpResponse(null, { status: 401 })
-        : new HttpResponse(null, { status: params.name === "read" ? 200 : 403 }),
-    ),
   );
+  const counts: Record<string, number> = {};
   server.events.on("request:start", ({ request }) => {
     const key = `${request.method} ${new URL(request.url).pathname}`;
     counts[key] = (counts[key] ?? 0) + 1;
@@ -53,17 +57,20 @@ export function startAuthApi(opts: { expiresIn?: number; baseUrl?: string } = {}
   server.listen({ onUnhandledRequest: "error" });
   return {
     server,
+    mock,
     counts,
-    /** What the callback page would hand the app for `state`. */
-    async codeFor(_state: string): Promise<string> {
-      const code = `code${++n}`;
-      codes.add(code);
-      return code;
+    jar,
+    /** Runs login → mock IdP → callback for `state`; returns the code the callback would post. */
+    async codeFor(state: string): Promise<string> {
+      const message = await mock.completeLogin({ state, origin: location.origin });
+      if (message.type !== "OXA_AUTH_SUCCESS") throw new Error(`login failed: ${message.reason}`);
+      return message.code;
     },
-    signOutEverywhere() {
-      signedIn = false;
-      tokens.clear();
+    /** Forgets every session and refresh token (as if revoked elsewhere). */
+    signOutEverywhere: () => void mock.reset(),
+    close: () => {
+      server.close();
+      if (sameOrigin) for (const name of jar.keys()) store(`${name}=; Max-Age=0`);
     },
-    close: () => server.close(),
   };
 }

@@ -58,6 +58,18 @@ describe("session restore on start", () => {
     expect(api.counts[REFRESH]).toBe(1);
   });
 
+  it("same-origin: a new tab adopts the mock's access cookie instead of refreshing", async () => {
+    api.close();
+    api = startAuthApi({ baseUrl: location.origin });
+    const tabA = track(new AuthClient({ authApiBaseUrl: location.origin }));
+    await tabA.getAccessToken();
+    await popupLogin(tabA, api.codeFor, location.origin);
+    const before = api.counts[REFRESH];
+    const tabB = track(new AuthClient({ authApiBaseUrl: location.origin }));
+    expect(await tabB.getAccessToken()).toBe(tabA.getSnapshot().token);
+    expect(api.counts[REFRESH]).toBe(before);
+  });
+
   it("same-origin: adopts a fresh JWT from the access cookie without a request", async () => {
     const exp = Math.floor(Date.now() / 1000) + 300;
     const jwt = `e30.${btoa(JSON.stringify({ exp })).replace(/=+$/, "")}.sig`;
@@ -78,7 +90,8 @@ describe("refresh", () => {
     expect(api.counts[REFRESH]).toBe(1); // the restore only
     await vi.advanceTimersByTimeAsync(2_000);
     expect(api.counts[REFRESH]).toBe(2);
-    expect(c.getSnapshot().token).not.toBe(first);
+    // The mock signs with WebCrypto, which fake time does not drive.
+    await vi.waitFor(() => expect(c.getSnapshot().token).not.toBe(first));
     // …and keeps doing so for the next token.
     await vi.advanceTimersByTimeAsync(240_000);
     expect(api.counts[REFRESH]).toBe(3);
@@ -234,6 +247,19 @@ describe("Web Locks", () => {
     document.cookie = `OxaigenPlatformAuthAccessToken=${jwt}; Path=/`;
     expect(await c.renewToken(c.getSnapshot().token)).toBe(jwt);
     expect(api.counts[REFRESH]).toBe(before);
+  });
+
+  it("two tabs refreshing at once do not trip the mock's refresh-token reuse detection", async () => {
+    fakeLocks();
+    const tabA = await signedIn();
+    const tabB = client();
+    await tabB.getAccessToken();
+    const [a, b] = await Promise.all([tabA.refresh(), tabB.refresh()]);
+    expect(a).toBeTruthy();
+    expect(b).toBeTruthy();
+    // The session survived: one more refresh still works.
+    expect(await tabA.refresh()).toBeTruthy();
+    expect(tabA.getSnapshot().status).toBe("authenticated");
   });
 
   it("falls back to the in-tab single flight without Web Locks", async () => {

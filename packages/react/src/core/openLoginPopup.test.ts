@@ -110,11 +110,10 @@ describe("popup login", () => {
     const client = started();
     const { popup, state } = stubPopup();
     const login = client.login();
-    postMessageFrom(
-      { type: "OXA_AUTH_FAILURE", state: state(), reason: "access_denied", message: "no" },
-      AUTH,
-      popup,
-    );
+    api.mock.setState({ loginError: "access_denied" });
+    const failure = await api.mock.completeLogin({ state: state(), origin: location.origin });
+    expect(failure.type).toBe("OXA_AUTH_FAILURE");
+    postMessageFrom(failure, AUTH, popup);
     const err = await expectCode(login, "login_failed");
     expect(err.reason).toBe("access_denied");
   });
@@ -188,6 +187,18 @@ describe("popup login", () => {
     // Once settled, a new login opens a new popup.
     client.login().catch(() => {});
     expect(open).toHaveBeenCalledTimes(2);
+  });
+
+  it("rejects with exchange_failed when a code is used twice", async () => {
+    const client = started();
+    const { popup, state } = stubPopup();
+    const first = client.login();
+    const code = await api.codeFor(state());
+    postMessageFrom({ type: "OXA_AUTH_SUCCESS", state: state(), code }, AUTH, popup);
+    await first;
+    const second = client.login();
+    postMessageFrom({ type: "OXA_AUTH_SUCCESS", state: state(), code }, AUTH, popup);
+    await expectCode(second, "exchange_failed");
   });
 
   it("rejects with exchange_failed when the code is refused", async () => {
