@@ -22,10 +22,18 @@ const useColor = process.stdout.isTTY && !env.NO_COLOR;
 const STOP_GRACE_MS = 3000;
 
 if (env.DEMO_SKIP_BUILD !== "1") {
-  log("demo", 36, "building the packages the demo uses (turbo, cached after the first run)…");
+  log("demo", 36, "building the SDK packages the demo uses (about a minute the first time)…");
   const build = spawnSync(
     "pnpm",
-    ["exec", "turbo", "run", "build", "--filter=@org/demo-web^...", "--filter=@org/demo-api^..."],
+    [
+      "exec",
+      "turbo",
+      "run",
+      "build",
+      "--filter=@org/demo-web^...",
+      "--filter=@org/demo-api^...",
+      "--output-logs=errors-only",
+    ],
     { cwd: root, stdio: "inherit" },
   );
   if (build.status !== 0) {
@@ -42,6 +50,7 @@ const services = [
   {
     name: "mock",
     color: 35,
+    ready: /^http:\/\/127\.0\.0\.1:\d+/,
     args: [mockCli()],
     cwd: root,
     env: {
@@ -53,6 +62,7 @@ const services = [
   {
     name: "api",
     color: 33,
+    ready: /listening on http/,
     args: [join(root, "apps/demo-api/src/main.js")],
     cwd: root,
     env: {
@@ -66,6 +76,7 @@ const services = [
   {
     name: "web",
     color: 32,
+    ready: /Local:\s+http/,
     args: [
       join(root, "apps/demo-web/node_modules/vite/bin/vite.js"),
       "--host",
@@ -79,17 +90,37 @@ const services = [
   },
 ];
 
+const waiting = new Set(services.map((service) => service.name));
 for (const service of services) start(service);
-
-log("demo", 36, "");
-log("demo", 36, `  open ${webUrl}  (API ${apiUrl}, mock auth ${mockUrl})`);
-log("demo", 36, "  Ctrl-C stops everything");
-log("demo", 36, "");
 
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
 
-/** @param {{ name: string, color: number, args: string[], cwd: string, env: Record<string, string> }} service */
+/** Called for every line a service prints; shows the banner once all three are up. */
+function onLine(
+  /** @type {string} */ name,
+  /** @type {RegExp} */ ready,
+  /** @type {string} */ line,
+) {
+  if (!waiting.has(name) || !ready.test(stripAnsi(line).trim())) return;
+  waiting.delete(name);
+  if (waiting.size > 0) return;
+  log("demo", 36, "");
+  log("demo", 36, `  ready: open ${webUrl} and click "Sign in"`);
+  log("demo", 36, `  (demo API ${apiUrl}, mock auth API ${mockUrl})`);
+  log("demo", 36, `  grant "audit": curl -X PUT ${mockUrl}/_oxa_auth/mock/state \\`);
+  log("demo", 36, `    -H 'content-type: application/json' -d '{"permissions":["read","audit"]}'`);
+  log("demo", 36, "  Ctrl-C stops everything");
+  log("demo", 36, "");
+}
+
+/** @param {string} text */
+function stripAnsi(text) {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI escapes on purpose
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
+}
+
+/** @param {{ name: string, color: number, ready: RegExp, args: string[], cwd: string, env: Record<string, string> }} service */
 function start(service) {
   const child = spawn(process.execPath, service.args, {
     cwd: service.cwd,
@@ -102,6 +133,7 @@ function start(service) {
   const prefix = (/** @type {Buffer} */ chunk) => {
     for (const line of chunk.toString("utf8").replace(/\n$/, "").split("\n")) {
       log(service.name, service.color, line);
+      onLine(service.name, service.ready, line);
     }
   };
   child.stdout.on("data", prefix);
