@@ -5,4 +5,5 @@ export {
   createMockAuthHandlers,
   type MockAuthHandlers,
   type MockAuthHandlersOptions,
+  type MockCookies,
 } from "./msw/createMockAuthHandlers.js";
