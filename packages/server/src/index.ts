@@ -1,9 +1,19 @@
+export type { AdapterClaims, AuthAdapter } from "./adapters/AuthAdapter.js";
+export { createAdapterValidator } from "./adapters/createAdapterValidator.js";
+export { anonymousUser, createAnonymousValidator } from "./adapters/createAnonymousValidator.js";
+export { registerAdapter } from "./adapters/registerAdapter.js";
 export type { Auth, AuthResult } from "./core/Auth.js";
 export { type AuthOptions, createAuth } from "./core/createAuth.js";
-export { createValidatorFromEnv } from "./core/createValidatorFromEnv.js";
+export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./core/createValidatorFromEnv.js";
 export { acloseClient, getDefaultAuth } from "./core/defaultAuth.js";
 export type { Env } from "./core/env.js";
 export { extractBearerToken } from "./core/extractBearerToken.js";
+export {
+  appOnlyClientId,
+  type BindingSource,
+  type BindingSpec,
+  type InternalOptions,
+} from "./core/guards.js";
 export type { RequestLike } from "./core/requestContext.js";
 export {
   type AuthLogger,
@@ -23,6 +33,22 @@ export {
   UnauthenticatedError,
   UpstreamError,
 } from "./errors.js";
+export type { ClaimPath } from "./jwt/claimPath.js";
+export {
+  ASYMMETRIC_ALGORITHMS,
+  createJwtValidator,
+  JwtValidator,
+  type JwtValidatorOptions,
+} from "./jwt/JwtValidator.js";
+export type {
+  ClaimMapping,
+  ClaimMappingOptions,
+  PermissionSource,
+  ScopesFormat,
+} from "./jwt/mapClaimsToUser.js";
+export type { KeySetTiming } from "./jwt/RemoteKeySet.js";
+export { createPresetValidator } from "./presets/createPresetValidator.js";
+export { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 export { deriveProxyBaseUrl } from "./proxy/deriveProxyBaseUrl.js";
 export { ProxyAuthClient, type ProxyAuthClientOptions } from "./proxy/ProxyAuthClient.js";
 export {

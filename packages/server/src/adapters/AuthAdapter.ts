@@ -30,6 +30,7 @@ export interface AdapterClaims {
  * };
  */
 export interface AuthAdapter {
+  /** Validates `token`: its claims when valid, `null` when not. */
   validateToken(token: string, ctx: RequestContext): Promise<AdapterClaims | null>;
   /** Whether the adapter is configured; auto-detection only picks enabled adapters. */
   isEnabled?(): boolean;

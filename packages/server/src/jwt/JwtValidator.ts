@@ -6,6 +6,7 @@ import {
   type JWTVerifyOptions,
   jwtVerify,
 } from "jose";
+import type { AuthLogger } from "../core/resolveSettings.js";
 import type { RequestContext, TokenValidator, Verification } from "../core/types.js";
 import { hasProtoKey } from "./claimPath.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
@@ -72,7 +73,7 @@ export interface JwtValidatorOptions {
   /** Name copied to `User.provider` (default "jwt"). */
   provider?: string;
   /** Where warnings go (default: console). Tokens are never logged. */
-  logger?: { warn(message: string): void };
+  logger?: AuthLogger;
 }
 
 const DEFAULTS = {
@@ -138,6 +139,7 @@ export class JwtValidator implements TokenValidator {
     this.#keySet = needsKeys ? this.#createKeySet(options, issuer) : undefined;
   }
 
+  /** Verifies signature and claims; throws 401 for a bad token, 502 when the keys are unreachable. */
   async verify(token: string, _ctx?: RequestContext): Promise<Verification> {
     if (token.length > this.#maxTokenBytes) {
       throw invalidToken(`token is longer than ${this.#maxTokenBytes} bytes`);
@@ -157,6 +159,7 @@ export class JwtValidator implements TokenValidator {
     return { user, expiresAt: (payload.exp as number) * 1000 };
   }
 
+  /** Whether the mapped permissions (permissions, roles, scopes by default) include `permission`. */
   async hasPermission(
     _token: string,
     verification: Verification,

@@ -1,7 +1,7 @@
+import type { Env } from "../core/env.js";
 import { configurationError } from "./jwtErrors.js";
 
-/** Environment variables as `process.env` holds them. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env };
 
 /** The trimmed value, or undefined when unset or blank. */
 export function envString(env: Env, name: string): string | undefined {

@@ -1,3 +1,4 @@
+import type { AuthLogger } from "../core/resolveSettings.js";
 import { JwtValidator } from "../jwt/JwtValidator.js";
 import { configurationError } from "../jwt/jwtErrors.js";
 import type { Env } from "../jwt/readEnv.js";
@@ -12,11 +13,7 @@ import { PRESETS } from "./presets.js";
  * @example
  * const validator = createPresetValidator("keycloak", process.env);
  */
-export function createPresetValidator(
-  name: string,
-  env: Env,
-  logger?: { warn(message: string): void },
-): JwtValidator {
+export function createPresetValidator(name: string, env: Env, logger?: AuthLogger): JwtValidator {
   const preset = PRESETS.get(name);
   if (preset === undefined) {
     throw configurationError(
