@@ -116,7 +116,8 @@ process.on("exit", cleanup);
 function consumerEnv(extra = {}) {
   const env = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (/^npm_config_/i.test(key) || /^pnpm_/i.test(key)) delete env[key];
+    // `pnpm smoke` exports the workspace's config as npm_config_*: none of it may leak in.
+    if (/^npm_config_/i.test(key)) delete env[key];
   }
   return {
     ...env,
