@@ -212,10 +212,12 @@ export class AuthClient {
 
   /** Whether `url` (http(s) or ws(s)) may receive the token. */
   readonly isAllowedUrl = (url: string | URL): boolean => {
+    if (!isBrowser()) return false;
+    const allowed = this.allowedOrigins(); // a bad configuration throws, loudly
     try {
       const u = new URL(url, location.href);
       u.protocol = u.protocol.replace(/^ws/, "http");
-      return this.allowedOrigins().has(u.origin);
+      return allowed.has(u.origin);
     } catch {
       return false;
     }
@@ -255,8 +257,16 @@ export class AuthClient {
   private allowedOrigins(): Set<string> {
     this.allowed ??= new Set(
       [this.base, ...(this.options.apiOrigins ?? [])].map((o) => {
-        const origin = new URL(o).origin;
-        if (origin === "null") throw error("invalid_argument", `"${o}" has no origin.`);
+        let origin = "";
+        try {
+          origin = new URL(o).origin;
+        } catch {}
+        if (!/^https?:\/\//.test(origin)) {
+          throw error(
+            "invalid_argument",
+            `apiOrigins: use http(s) origins like "https://api.example.com"; got "${o}".`,
+          );
+        }
         return origin;
       }),
     );

@@ -106,6 +106,14 @@ describe("createAuthFetch", () => {
     expect(c.getSnapshot().status).toBe("anonymous");
   });
 
+  it("refuses a bad apiOrigins entry loudly instead of silently sending nothing", async () => {
+    for (const bad of ["api.example", "ws://api.example", "file:///etc"]) {
+      const c = track(new AuthClient({ authApiBaseUrl: AUTH, apiOrigins: [bad] }));
+      await expect(c.fetch(`${API}/v1/me`)).rejects.toMatchObject({ code: "invalid_argument" });
+    }
+    expect(seen).toEqual([]);
+  });
+
   it("checks origins of ws(s) URLs by their http(s) equivalent", async () => {
     const c = await signedIn([API, "https://api.example"]);
     expect(c.isAllowedUrl("ws://127.0.0.1:8000/ws")).toBe(true);

@@ -11,7 +11,9 @@ export interface UseAuthResult {
   error: AuthClientError | null;
   /** Opens the login popup; call it straight from a click handler. */
   login: () => Promise<void>;
+  /** Signs out here and in the other tabs, then revokes the refresh token. */
   logout: () => Promise<void>;
+  /** Forces a refresh; resolves with the new token, or null when the session is over. */
   refresh: () => Promise<string | null>;
   /** A token valid for at least the leeway, or null; use it when (re)connecting sockets. */
   getAccessToken: () => Promise<string | null>;
