@@ -21,7 +21,11 @@ const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" };
 export function json(status: number, body: unknown, cookies: string[] = []): MockResponse {
   return {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", ...NO_STORE },
+    headers: {
+      "content-type": "application/json; charset=utf-8",
+      "x-content-type-options": "nosniff",
+      ...NO_STORE,
+    },
     cookies,
     body: JSON.stringify(body),
   };

@@ -21,7 +21,7 @@ function assertPrivateJwk(jwk: JWK): void {
   if (jwk.kty !== "EC" || jwk.crv !== "P-256" || !jwk.d || !jwk.x || !jwk.y) {
     throw new MockAuthError(
       "signing_key",
-      'signingKey must be a private EC P-256 JWK ({"kty":"EC","crv":"P-256","x","y","d"}); generate one with `npx jose`-style tooling or omit it to use a key generated at start',
+      'signingKey must be a private EC P-256 JWK ({"kty":"EC","crv":"P-256","x","y","d"}); create one with: node -e \'crypto.subtle.generateKey({name:"ECDSA",namedCurve:"P-256"},true,["sign"]).then(k=>crypto.subtle.exportKey("jwk",k.privateKey)).then(j=>console.log(JSON.stringify(j)))\' > mock-key.json, or omit it to use a generated key',
     );
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createClock, type HarnessFactory } from "../../test/harness.js";
 import { scenarios } from "../../test/scenarios.js";
@@ -37,6 +40,38 @@ describe("startMockServer over real HTTP", () => {
     expect(server.port).toBeGreaterThan(0);
     await server.close();
     await expect(fetch(`${server.url}/_oxa_auth/get-me`)).rejects.toThrow();
+  });
+
+  it("signs with the key file it is given, and names the setting when the file is bad", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mock-key-"));
+    try {
+      const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+        "sign",
+      ]);
+      const jwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as { x: string };
+      const file = join(dir, "key.json");
+      await writeFile(file, JSON.stringify(jwk));
+      const server = await startMockServer({ signingKeyFile: file });
+      disposers.push(() => server.close());
+      const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as {
+        keys: { x: string }[];
+      };
+      expect(jwks.keys[0]?.x).toBe(jwk.x);
+      await writeFile(file, "not json");
+      await expect(startMockServer({ signingKeyFile: file })).rejects.toThrow(
+        /OXAIGEN_AUTH_MOCK_SIGNING_KEY_FILE/,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a busy port with a fix", async () => {
+    const first = await startMockServer();
+    disposers.push(() => first.close());
+    await expect(startMockServer({ port: first.port })).rejects.toThrow(
+      /in use.*OXAIGEN_AUTH_MOCK_PORT/,
+    );
   });
 
   it("keeps request paths on this server (no absolute-form or // tricks)", async () => {
