@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { startMockServer } from "@org/auth-mock-server";
 import express from "express";
 import { exportJWK, generateKeyPair } from "jose";
-import Provider from "oidc-provider";
+import Provider, { type ResourceServer } from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as ex from "../src/bindings/express/index.js";
 import { type Auth, createAuth } from "../src/index.js";
@@ -43,7 +43,7 @@ async function startOidcProvider(): Promise<{ issuer: string; server: Server }> 
         enabled: true,
         defaultResource: () => RS,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, indicator) => ({
+        getResourceServerInfo: (_ctx: unknown, indicator: string): ResourceServer => ({
           scope: "read write",
           audience: indicator,
           accessTokenFormat: "jwt",
