@@ -1,0 +1,120 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import {
+  type Auth,
+  authenticateUpgrade,
+  createAuth,
+  rejectUpgrade,
+  selectWsProtocol,
+} from "../src/index.js";
+import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
+
+interface Outcome {
+  status: number;
+  protocol?: string;
+  userId?: string;
+}
+
+describe("WebSocket upgrade auth in local JWT mode (env-configured)", () => {
+  let key: FixtureKey;
+  let idp: FakeIdp;
+  let auth: Auth;
+  let noQueryAuth: Auth;
+  let server: ReturnType<typeof createServer>;
+  let url: string;
+
+  beforeAll(async () => {
+    key = await makeKey("RS256", "ws");
+    idp = await startFakeIdp([key]);
+    const env = { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: "chat" };
+    const logger = { warn() {} };
+    auth = createAuth({ env, logger });
+    noQueryAuth = createAuth({ env: { ...env, AUTH_WS_ALLOW_QUERY_TOKEN: "false" }, logger });
+    const wss = new WebSocketServer({ noServer: true, handleProtocols: selectWsProtocol });
+    server = createServer();
+    server.on("upgrade", async (req: IncomingMessage, socket, head) => {
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      try {
+        const { user } = await authenticateUpgrade(req, {
+          auth: path === "/no-query" ? noQueryAuth : auth,
+          ...(path === "/moderate" ? { permission: "moderate" } : {}),
+        });
+        wss.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ userId: user.id })));
+      } catch (error) {
+        rejectUpgrade(socket, error);
+      }
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    server.close();
+    await auth.close();
+    await noQueryAuth.close();
+    await idp.close();
+  });
+
+  const connect = (path: string, protocols: string[] = []) =>
+    new Promise<Outcome>((resolve, reject) => {
+      const ws = new WebSocket(url + path, protocols);
+      ws.on("message", (data) => {
+        resolve({ status: 101, protocol: ws.protocol, userId: JSON.parse(String(data)).userId });
+        ws.close();
+      });
+      ws.on("unexpected-response", (_req, res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0 });
+      });
+      ws.on("error", reject);
+    });
+  const token = (claims: Record<string, unknown> = {}) =>
+    signToken(key, { iss: idp.issuer, aud: "chat", sub: "ws-user", ...claims });
+
+  it("accepts a JWT in the oxa-auth.bearer. subprotocol and answers oxa-auth", async () => {
+    const outcome = await connect("/", ["oxa-auth", `oxa-auth.bearer.${await token()}`]);
+    expect(outcome).toEqual({ status: 101, protocol: "oxa-auth", userId: "ws-user" });
+  });
+
+  it("accepts ?access_token= unless AUTH_WS_ALLOW_QUERY_TOKEN=false", async () => {
+    const t = await token();
+    expect((await connect(`/?access_token=${t}`)).userId).toBe("ws-user");
+    expect((await connect(`/no-query?access_token=${t}`)).status).toBe(401);
+    const viaProtocol = await connect("/no-query", ["oxa-auth", `oxa-auth.bearer.${t}`]);
+    expect(viaProtocol.status).toBe(101);
+  });
+
+  it("rejects expired and foreign tokens with 401 and a missing permission with 403", async () => {
+    const expired = await token({ exp: Math.floor(Date.now() / 1000) - 3600 });
+    expect((await connect(`/?access_token=${expired}`)).status).toBe(401);
+    const foreign = await token({ aud: "other" });
+    expect((await connect("/", ["oxa-auth", `oxa-auth.bearer.${foreign}`])).status).toBe(401);
+    const plain = await token({ permissions: ["read"] });
+    expect((await connect(`/moderate?access_token=${plain}`)).status).toBe(403);
+    const mod = await token({ permissions: ["moderate"] });
+    expect((await connect(`/moderate?access_token=${mod}`)).status).toBe(101);
+  });
+
+  it("answers 502 before the socket opens when the provider's keys are unreachable", async () => {
+    const down = await startFakeIdp([key]);
+    down.failWith = 503;
+    const downAuth = createAuth({
+      env: { AUTH_ISSUER: down.issuer, AUTH_AUDIENCE: "chat" },
+      logger: { warn() {} },
+    });
+    try {
+      const t = await signToken(key, { iss: down.issuer, aud: "chat" });
+      await expect(
+        authenticateUpgrade({ headers: { authorization: `Bearer ${t}` } }, { auth: downAuth }),
+      ).rejects.toMatchObject({ status: 502 });
+    } finally {
+      await downAuth.close();
+      await down.close();
+    }
+  });
+});
