@@ -157,6 +157,22 @@ describe("refresh", () => {
     }
   });
 
+  it("logout revokes the session at the auth API: the old token and refresh cookie stop working", async () => {
+    const c = await signedIn();
+    const token = c.getSnapshot().token;
+    let sent: string | null = null;
+    api.server.events.on("request:start", ({ request }) => {
+      if (request.url.endsWith("/logout")) sent = request.headers.get("authorization");
+    });
+    await c.logout();
+    expect(sent).toBe(`Bearer ${token}`);
+    const me = await fetch(`${AUTH}/_oxa_auth/get-me`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(me.status).toBe(401);
+    expect(await c.refresh()).toBeNull();
+  });
+
   it("does not resurrect a session when logout happens during a refresh", async () => {
     const c = await signedIn();
     let release = () => {};

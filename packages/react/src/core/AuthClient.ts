@@ -92,11 +92,14 @@ function jwtExpiry(token: string): number {
   }
 }
 
-const post = (url: string, body?: unknown) =>
+const post = (url: string, body?: unknown, token?: string | null) =>
   fetch(url, {
     method: "POST",
     credentials: "include",
-    headers: body ? { "content-type": "application/json" } : {},
+    headers: {
+      ...(body ? { "content-type": "application/json" } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body ? JSON.stringify(body) : null,
   }).catch(() => null);
 
@@ -178,8 +181,10 @@ export class AuthClient {
 
   /** Signs out here and in the other tabs, then revokes the refresh token. */
   readonly logout = async (): Promise<void> => {
+    const { token } = this.state;
     this.signOut(null, false);
-    await withLock(LOCK, () => post(this.url("logout")));
+    // The Bearer token lets the auth API revoke the session even when its cookie is blocked.
+    await withLock(LOCK, () => post(this.url("logout"), undefined, token));
   };
 
   /** Forces a refresh; resolves with the new token, or null when the session is over. */
