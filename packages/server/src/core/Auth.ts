@@ -21,28 +21,38 @@ export interface AuthResult {
   error: AuthError | null;
 }
 
-/** Per-request state shared by middleware and guards (internal: holds the token). */
-export interface RequestAuthState extends AuthResult {
-  readonly token: string | null;
-  readonly key: string;
-  readonly verification: Verification | null;
-  readonly ctx: RequestContext | null;
+/**
+ * Per-request state shared by middleware and guards. The token sits in a private field so that
+ * inspecting or serialising a request never prints it.
+ */
+export class RequestAuthState implements AuthResult {
+  readonly #token: string | null;
+
+  constructor(
+    readonly user: User | null,
+    readonly error: AuthError | null,
+    token: string | null,
+    readonly key: string,
+    readonly verification: Verification | null,
+    readonly ctx: RequestContext | null,
+  ) {
+    this.#token = token;
+  }
+
+  get token(): string | null {
+    return this.#token;
+  }
 }
 
-const ANONYMOUS: RequestAuthState = Object.freeze({
-  user: null,
-  error: null,
-  token: null,
-  key: "",
-  verification: null,
-  ctx: null,
-});
+const ANONYMOUS = new RequestAuthState(null, null, null, "", null, null);
+
+type StateOrPromise = RequestAuthState | Promise<RequestAuthState>;
 
 /** Internal entry points used by the framework bindings (not part of the public API). */
 export const kInternal = Symbol("@org/auth-server.internal");
 
 function failed(error: AuthError): RequestAuthState {
-  return { user: null, error, token: null, key: "", verification: null, ctx: null };
+  return new RequestAuthState(null, error, null, "", null, null);
 }
 
 /** Whether an error means "no valid credentials" (401) rather than "could not tell". */
@@ -76,12 +86,24 @@ export class Auth {
   readonly settings: Readonly<AuthSettings>;
   readonly validator: TokenValidator;
   private readonly pipeline: ValidationPipeline;
-  private readonly states = new WeakMap<object, RequestAuthState | Promise<RequestAuthState>>();
+  /** Per-instance property key under which a request's state is memoised (cheaper than a WeakMap
+   * for short-lived requests; two instances never share a state). */
+  private readonly stateKey = Symbol("@org/auth-server.state");
+  private readonly fallbackStates = new WeakMap<object, StateOrPromise>();
+  /** AUTH_PROVIDER=none: the one state every request gets. */
+  private readonly anonymousState: RequestAuthState | null;
 
   constructor(validator: TokenValidator, settings: AuthSettings) {
     this.validator = validator;
     this.settings = Object.freeze({ ...settings });
     this.pipeline = new ValidationPipeline(validator, settings);
+    const anonymous = validator.anonymous;
+    this.anonymousState =
+      anonymous === undefined
+        ? null
+        : new RequestAuthState(anonymous.user, null, "", "anonymous", anonymous, {
+            header: () => undefined,
+          });
   }
 
   /**
@@ -139,15 +161,25 @@ export class Auth {
 
   /** @internal Per-request state, computed once per request object (sync on a cache hit). */
   [kInternal](request: object, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
-    const known = this.states.get(request);
+    const holder = request as Record<symbol, StateOrPromise | undefined>;
+    const known = holder[this.stateKey];
     if (known !== undefined) return known;
-    const state = this.resolve(ctx);
-    this.states.set(request, state);
+    if (Object.isExtensible(request)) {
+      const state = this.resolve(ctx);
+      holder[this.stateKey] = state;
+      return state;
+    }
+    let state = this.fallbackStates.get(request);
+    if (state === undefined) {
+      state = this.resolve(ctx);
+      this.fallbackStates.set(request, state);
+    }
     return state;
   }
 
   /** @internal Validates an explicit token (WebSocket upgrades); sync on a cache hit. */
   resolveToken(token: string, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
+    if (this.anonymousState !== null) return this.anonymousState;
     let scope: string;
     try {
       scope = this.validator.scope === undefined ? "" : this.validator.scope(ctx);
@@ -158,21 +190,17 @@ export class Auth {
     const cached = this.pipeline.lookup(key);
     if (cached !== undefined) {
       if (cached instanceof AuthError) return failed(cached);
-      return { user: cached.user, error: null, token, key, verification: cached, ctx };
+      return new RequestAuthState(cached.user, null, token, key, cached, ctx);
     }
     // Only well-formed tokens are ever sent upstream (and so can ever be cached).
     if (!isWellFormedToken(token)) return failed(new InvalidTokenError());
-    return this.pipeline.verify(key, token, ctx).then(
-      (verification): RequestAuthState => ({
-        user: verification.user,
-        error: null,
-        token,
-        key,
-        verification,
-        ctx,
-      }),
-      failed,
-    );
+    return this.pipeline
+      .verify(key, token, ctx)
+      .then(
+        (verification) =>
+          new RequestAuthState(verification.user, null, token, key, verification, ctx),
+        failed,
+      );
   }
 
   /** @internal Checks one permission for a resolved state; sync on a cache hit. Throws AuthError. */
@@ -198,6 +226,7 @@ export class Auth {
   }
 
   private resolve(ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
+    if (this.anonymousState !== null) return this.anonymousState;
     const token = readToken(
       ctx.header("authorization"),
       ctx.header("cookie"),

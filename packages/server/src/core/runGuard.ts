@@ -19,36 +19,55 @@ export function permissionGuard(auth: Auth, name: string): Guard {
   return (state) => auth.checkPermission(state, name);
 }
 
+/** Where a binding receives a guard's outcome: static methods, so no closure per request. */
+export interface GuardSink<A, B, C> {
+  ok(a: A, b: B, c: C, user: User | null, state: RequestAuthState): void;
+  fail(a: A, b: B, c: C, error: unknown): void;
+}
+
 /**
- * Runs a guard against the request's (memoised) auth state, staying synchronous on a cache hit
- * so bindings add no promise hops to the hot path.
+ * Runs a guard against the request's (memoised, keyed by `request`) auth state. Stays synchronous
+ * and allocation-free on a cache hit, so bindings add no promise hop to the hot path; `a`, `b`,
+ * `c` are passed through to the sink (e.g. req, res, next).
  */
-export function runGuard(
+export function runGuard<A, B, C>(
   auth: Auth,
   request: object,
   ctx: RequestContext,
   guard: Guard,
-  onUser: (user: User | null, state: RequestAuthState) => void,
-  onError: (error: unknown) => void,
+  sink: GuardSink<A, B, C>,
+  a: A,
+  b: B,
+  c: C,
 ): void {
   const state = auth[kInternal](request, ctx);
-  if (state instanceof Promise) state.then((s) => applyGuard(s, guard, onUser, onError), onError);
-  else applyGuard(state, guard, onUser, onError);
+  if (state instanceof Promise) {
+    state.then(
+      (resolved) => applyGuard(resolved, guard, sink, a, b, c),
+      (error) => sink.fail(a, b, c, error),
+    );
+  } else applyGuard(state, guard, sink, a, b, c);
 }
 
-function applyGuard(
+function applyGuard<A, B, C>(
   state: RequestAuthState,
   guard: Guard,
-  onUser: (user: User | null, state: RequestAuthState) => void,
-  onError: (error: unknown) => void,
+  sink: GuardSink<A, B, C>,
+  a: A,
+  b: B,
+  c: C,
 ): void {
   let result: User | null | Promise<User | null>;
   try {
     result = guard(state);
   } catch (error) {
-    onError(error);
+    sink.fail(a, b, c, error);
     return;
   }
-  if (result instanceof Promise) result.then((user) => onUser(user, state), onError);
-  else onUser(result, state);
+  if (result instanceof Promise) {
+    result.then(
+      (user) => sink.ok(a, b, c, user, state),
+      (error) => sink.fail(a, b, c, error),
+    );
+  } else sink.ok(a, b, c, result, state);
 }

@@ -14,6 +14,7 @@ import { NodeHeadersContext } from "../../core/requestContext.js";
 import {
   attachGuard,
   type Guard,
+  type GuardSink,
   optionalGuard,
   permissionGuard,
   requiredGuard,
@@ -47,24 +48,24 @@ export type ExpressHandler = (
   next: (error?: unknown) => void,
 ) => void;
 
+type Next = (error?: unknown) => void;
+
+const sink: GuardSink<AuthRequest, ServerResponse, Next> = {
+  ok(req, _res, next, user, state) {
+    req.user = user;
+    req.authError = state.error === null ? null : state.error.code;
+    next();
+  },
+  fail(req, res, next, error) {
+    if (!(error instanceof AuthError)) return next(error);
+    req.authError = error.code;
+    sendAuthError(res, error);
+  },
+};
+
 function handler(auth: Auth, guard: Guard): ExpressHandler {
   return (req, res, next) =>
-    runGuard(
-      auth,
-      req,
-      new NodeHeadersContext(req.headers),
-      guard,
-      (user, state) => {
-        req.user = user;
-        req.authError = state.error === null ? null : state.error.code;
-        next();
-      },
-      (error) => {
-        if (!(error instanceof AuthError)) return next(error);
-        req.authError = error.code;
-        sendAuthError(res, error);
-      },
-    );
+    runGuard(auth, req, new NodeHeadersContext(req.headers), guard, sink, req, res, next);
 }
 
 /**

@@ -1,6 +1,7 @@
 import Fastify from "fastify";
 import { expect, it } from "vitest";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
+import { fakeValidator, makeUser } from "../../../test/fakeValidator.js";
 import type { Auth } from "../../core/Auth.js";
 import { createAuth } from "../../core/createAuth.js";
 import { ConfigurationError } from "../../errors.js";
@@ -63,4 +64,21 @@ it("the plugin skips encapsulation: routes registered in a sibling scope see req
 
 it("requirePermission throws at declaration for an invalid name", () => {
   expect(() => requirePermission("audit\r\nx")).toThrow(ConfigurationError);
+});
+
+it("validateEveryRequest: false only decorates; public routes make no upstream call", async () => {
+  const validator = fakeValidator({ t: makeUser("u2") });
+  const auth = createAuth({ env: {}, validator });
+  const app = Fastify();
+  await app.register(authPlugin, { auth, validateEveryRequest: false });
+  app.get("/public", async (request) => ({ userId: request.user?.id ?? null }));
+  app.get("/me", { preHandler: getCurrentUser({ auth }) }, async (request) => ({
+    userId: request.user?.id,
+  }));
+  const headers = { authorization: "Bearer t" };
+  expect((await app.inject({ url: "/public", headers })).json()).toEqual({ userId: null });
+  expect(validator.verifyCalls).toBe(0);
+  expect((await app.inject({ url: "/me", headers })).json()).toEqual({ userId: "u2" });
+  expect(validator.verifyCalls).toBe(1);
+  await app.close();
 });

@@ -14,6 +14,7 @@ import { NodeHeadersContext } from "../../core/requestContext.js";
 import {
   attachGuard,
   type Guard,
+  type GuardSink,
   optionalGuard,
   permissionGuard,
   requiredGuard,
@@ -36,12 +37,41 @@ export interface FastifyAuthOptions {
   auth?: Auth;
 }
 
+/** Options of {@link authPlugin}. */
+export interface FastifyAuthPluginOptions extends FastifyAuthOptions {
+  /**
+   * Validate every request in an onRequest hook (the middleware), default true. Set false to
+   * only decorate: then the preHandlers fill `request.user` on the routes that use them, and
+   * public routes never cause an upstream call.
+   */
+  validateEveryRequest?: boolean;
+}
+
 /** A callback-style Fastify hook (no promise hop on a cache hit). */
 export type FastifyAuthHook = (
   request: FastifyRequest,
   reply: FastifyReply,
   done: (error?: Error) => void,
 ) => void;
+
+type Done = (error?: Error) => void;
+
+const sink: GuardSink<FastifyRequest, FastifyReply, Done> = {
+  ok(request, _reply, done, user, state) {
+    request.user = user;
+    request.authError = state.error === null ? null : state.error.code;
+    done();
+  },
+  fail(request, reply, done, error) {
+    if (!(error instanceof AuthError)) return done(error as Error);
+    request.authError = error.code;
+    // Replying from a callback hook ends the lifecycle; done() must not be called.
+    reply
+      .code(error.status)
+      .headers({ ...error.headers, "cache-control": "no-store" })
+      .send(error.toJSON());
+  },
+};
 
 function hook(auth: Auth, guard: Guard): FastifyAuthHook {
   return (request, reply, done) =>
@@ -50,26 +80,17 @@ function hook(auth: Auth, guard: Guard): FastifyAuthHook {
       request.raw,
       new NodeHeadersContext(request.headers),
       guard,
-      (user, state) => {
-        request.user = user;
-        request.authError = state.error === null ? null : state.error.code;
-        done();
-      },
-      (error) => {
-        if (!(error instanceof AuthError)) return done(error as Error);
-        request.authError = error.code;
-        // Replying from a callback hook ends the lifecycle; done() must not be called.
-        reply
-          .code(error.status)
-          .headers({ ...error.headers, "cache-control": "no-store" })
-          .send(error.toJSON());
-      },
+      sink,
+      request,
+      reply,
+      done,
     );
 }
 
 /**
- * Fastify plugin: decorates `request.user` / `request.authError` and fills them on every request
- * (never blocks). Not encapsulated, so it covers routes registered beside it.
+ * Fastify plugin: decorates `request.user` / `request.authError` (a stable object shape, which
+ * keeps the preHandlers fast) and fills them on every request (never blocks). Not encapsulated,
+ * so it covers routes registered beside it.
  *
  * @example
  * await app.register(authPlugin);            // zero config, from env
@@ -77,12 +98,14 @@ function hook(auth: Auth, guard: Guard): FastifyAuthHook {
  */
 export function authPlugin(
   fastify: FastifyInstance,
-  options: FastifyAuthOptions,
+  options: FastifyAuthPluginOptions,
   done: (error?: Error) => void,
 ): void {
   fastify.decorateRequest("user", null);
   fastify.decorateRequest("authError", null);
-  fastify.addHook("onRequest", hook(resolveAuth(options), attachGuard));
+  if (options.validateEveryRequest !== false) {
+    fastify.addHook("onRequest", hook(resolveAuth(options), attachGuard));
+  }
   done();
 }
 // Same effect as fastify-plugin: skip encapsulation, without a runtime dependency.

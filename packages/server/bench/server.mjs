@@ -1,0 +1,66 @@
+// A bench server: `node server.mjs <express|fastify|node> <none|auth>`, using the built dist and
+// zero-config auth from env. Same route and body in every variant.
+import { createServer } from "node:http";
+
+const [framework, mode] = process.argv.slice(2);
+const withAuth = mode === "auth";
+const BODY = JSON.stringify({ hello: "world" });
+
+async function express() {
+  const { default: createApp } = await import("express");
+  const { getCurrentUser } = await import("@org/auth-server/express");
+  const app = createApp();
+  const handler = (_req, res) => {
+    res.type("application/json").send(BODY);
+  };
+  if (withAuth) app.get("/hello", getCurrentUser(), handler);
+  else app.get("/hello", handler);
+  return new Promise((resolve) => {
+    const server = app.listen(0, "127.0.0.1", () => resolve(server.address().port));
+  });
+}
+
+async function fastify() {
+  const { default: Fastify } = await import("fastify");
+  const { authPlugin, getCurrentUser } = await import("@org/auth-server/fastify");
+  const app = Fastify();
+  // Guard-only, like the other frameworks: the plugin just decorates request.user / authError.
+  if (withAuth) await app.register(authPlugin, { validateEveryRequest: false });
+  const handler = (_request, reply) => {
+    reply.type("application/json").send(BODY);
+  };
+  if (withAuth) app.get("/hello", { preHandler: getCurrentUser() }, handler);
+  else app.get("/hello", handler);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return app.server.address().port;
+}
+
+async function node() {
+  const { getCurrentUser, sendError } = await import("@org/auth-server/node");
+  const reply = (res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(BODY);
+  };
+  const server = createServer(
+    withAuth
+      ? (req, res) => {
+          getCurrentUser(req).then(
+            () => reply(res),
+            (error) => sendError(res, error),
+          );
+        }
+      : (_req, res) => reply(res),
+  );
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve(server.address().port));
+  });
+}
+
+const start = { express, fastify, node }[framework];
+if (start === undefined) throw new Error(`unknown framework ${framework}`);
+process.on("SIGINT", () => process.exit(0));
+process.send({ port: await start() });
+// CPU time the server spent, so the bench can report a load-independent cost per request.
+process.on("message", (message) => {
+  if (message === "cpu") process.send({ cpu: process.cpuUsage() });
+});
