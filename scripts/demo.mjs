@@ -4,7 +4,7 @@
 //
 // Env: DEMO_MOCK_PORT, DEMO_API_PORT, DEMO_WEB_PORT change the ports; DEMO_SKIP_BUILD=1 skips the
 // build. Any OXAIGEN_AUTH_MOCK_* / OXAIGEN_AUTH_* / AUTH_* variable you set is passed through.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,22 +23,10 @@ const STOP_GRACE_MS = 3000;
 
 if (env.DEMO_SKIP_BUILD !== "1") {
   log("demo", 36, "building the SDK packages the demo uses (about a minute the first time)…");
-  const build = spawnSync(
-    "pnpm",
-    [
-      "exec",
-      "turbo",
-      "run",
-      "build",
-      "--filter=@org/demo-web^...",
-      "--filter=@org/demo-api^...",
-      "--output-logs=errors-only",
-    ],
-    { cwd: root, stdio: "inherit" },
-  );
-  if (build.status !== 0) {
-    log("demo", 31, "build failed, not starting the demo");
-    process.exit(build.status ?? 1);
+  const status = await buildPackages();
+  if (status !== 0) {
+    log("demo", 31, "build failed or interrupted, not starting the demo");
+    process.exit(status);
   }
 }
 
@@ -186,6 +174,40 @@ function log(name, color, line) {
   const tag = name.padEnd(4);
   const prefix = useColor ? `\u001b[${color}m${tag} |\u001b[0m` : `${tag} |`;
   process.stdout.write(`${prefix} ${line}\n`);
+}
+
+/**
+ * `turbo run build` for the packages the apps depend on. turbo comes from the workspace, so this
+ * works under `npx pnpm demo` without pnpm on PATH; Ctrl-C during the build stops turbo too.
+ * @returns {Promise<number>} exit status
+ */
+function buildPackages() {
+  const turbo = spawn(
+    join(root, "node_modules/.bin/turbo"),
+    [
+      "run",
+      "build",
+      "--filter=@org/demo-web^...",
+      "--filter=@org/demo-api^...",
+      "--output-logs=errors-only",
+    ],
+    { cwd: root, stdio: "inherit" },
+  );
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    turbo.kill("SIGTERM");
+  };
+  process.on("SIGINT", interrupt);
+  process.on("SIGTERM", interrupt);
+  return new Promise((resolve) => {
+    turbo.once("error", () => resolve(1));
+    turbo.once("exit", (code) => {
+      process.off("SIGINT", interrupt);
+      process.off("SIGTERM", interrupt);
+      resolve(interrupted ? 130 : (code ?? 1));
+    });
+  });
 }
 
 /** The mock's CLI, from its package.json `bin` (what `pnpm dlx @org/auth-mock-server` runs). */

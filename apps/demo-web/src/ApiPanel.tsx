@@ -32,6 +32,11 @@ export function ApiPanel({ apiUrl }: { apiUrl: string }) {
   return (
     <section className="card">
       <h2>Demo API</h2>
+      <p className="muted small">
+        Calls carry <code>Authorization: Bearer …</code> (added by <code>useAuthFetch</code> for the
+        API origin only). Grant “audit” at run time with the mock's{" "}
+        <code>PUT /_oxa_auth/mock/state</code> endpoint.
+      </p>
       <div className="calls">
         {ROUTES.map((route) => {
           const result = results[route.id];

@@ -31,6 +31,8 @@ interface ForeignWindow {
 let stack: Stack;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+/** Uncaught exceptions in any page of the app: a working demo has none. */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
@@ -56,7 +58,10 @@ afterAll(async () => {
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== "fail") return;
+  if (ctx.task.result?.state === "pass") {
+    expect(pageErrors, "uncaught errors in the app").toEqual([]);
+    return;
+  }
   const pages = contexts.flatMap((context) => context.pages());
   await Promise.all(
     pages.map((page, index) =>
@@ -71,6 +76,7 @@ afterEach(async (ctx) => {
 async function newContext(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
+  context.on("weberror", (error) => pageErrors.push(error.error().message));
   contexts.push(context);
   return context;
 }
