@@ -121,10 +121,13 @@ describe.sequential("demo in Chromium, API validating through the mock (proxy mo
   it("1. signs in through a popup that closes itself, then shows the user's email", async () => {
     context = await newContext();
     bearers = recordAuthorization(context, new URL(stack.apiUrl).origin);
+    const authCalls = recordPaths(context, new URL(stack.mockUrl).origin);
     page = await openApp(context);
     expect(await authStatus(page)).toBe("anonymous");
 
     const { popupClosed, email } = await signIn(page);
+    // The one-time code is exchanged exactly once.
+    expect(authCalls.filter((call) => call === "POST /_oxa_auth/token-exchange")).toHaveLength(1);
 
     expect(email).toBe(USER.email);
     expect(popupClosed).toBe(true);
