@@ -59,6 +59,8 @@ const services = [
       DEMO_WEB_ORIGIN: webUrl,
       OXAIGEN_AUTH_DEV_MODE: env.OXAIGEN_AUTH_DEV_MODE ?? "1",
       OXAIGEN_AUTH_DEV_PROXY_URL: env.OXAIGEN_AUTH_DEV_PROXY_URL ?? mockUrl,
+      // Short cache so a permission granted through the mock shows within seconds (SDK default 30).
+      OXAIGEN_AUTH_CACHE_TTL_SECONDS: env.OXAIGEN_AUTH_CACHE_TTL_SECONDS ?? "5",
     },
   },
   {
@@ -97,7 +99,11 @@ function onLine(
   log("demo", 36, `  ready: open ${webUrl} and click "Sign in"`);
   log("demo", 36, `  (demo API ${apiUrl}, mock auth API ${mockUrl})`);
   log("demo", 36, `  grant "audit": curl -X PUT ${mockUrl}/_oxa_auth/mock/state \\`);
-  log("demo", 36, `    -H 'content-type: application/json' -d '{"permissions":["read","audit"]}'`);
+  log(
+    "demo",
+    36,
+    `    -H 'content-type: application/json' -d '{"permissions":["read","audit"]}'  (API cache: 5 s)`,
+  );
   log("demo", 36, "  Ctrl-C stops everything");
   log("demo", 36, "");
 }
