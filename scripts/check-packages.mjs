@@ -64,9 +64,16 @@ async function checkPackage(dir, scratch) {
   // attw on the very tarball that would be published (what `attw --pack` does, minus a second pack).
   const attw = run(bin("attw"), [tarball, "--format", "ascii"], dir);
   if (!attw.ok) problems.push(`@arethetypeswrong/cli found problems:\n${attw.out}`);
-  else console.log(attw.out.split("\n").filter((l) => /problems|🟢|💀|❗|⚠️/u.test(l))[0] ?? "");
+  const attwVerdict = attw.out
+    .split("\n")
+    .find((l) => /problems/.test(l))
+    ?.trim();
 
-  console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${pkg.name}`);
+  const verdict = problems.length === 0 ? "ok  " : "FAIL";
+  console.log(
+    `${verdict} ${pkg.name} (publint: ${lint.messages.length} issue(s); attw: ${attw.ok ? attwVerdict : "problems"})`,
+  );
+
   return problems;
 }
 
