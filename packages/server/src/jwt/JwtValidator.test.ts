@@ -238,6 +238,29 @@ describe("JwtValidator: attacks, each → 401", () => {
   });
 });
 
+describe("JwtValidator: token types", () => {
+  it("refuses Keycloak ID and refresh tokens (typ claim) but accepts Bearer ones", async () => {
+    for (const typ of ["ID", "Refresh"]) {
+      const error = await expectStatus(await signToken(rsa, { ...claims(), typ }), 401);
+      expect(error.message).toMatch(/not an access token/);
+    }
+    await expect(
+      validator.verify(await signToken(rsa, { ...claims(), typ: "Bearer" }), ctx),
+    ).resolves.toBeDefined();
+  });
+
+  it("warns when keys would be fetched over plain HTTP from a non-loopback host", () => {
+    const warnings: string[] = [];
+    const logger = { warn: (m: string) => warnings.push(m) };
+    createJwtValidator({ issuer: "http://id.example.com/", audience: AUD, logger });
+    expect(warnings.join()).toMatch(/plain HTTP \(http:\/\/id\.example\.com\)/);
+    warnings.length = 0;
+    createJwtValidator({ issuer: "https://id.example.com/", audience: AUD, logger });
+    createJwtValidator({ issuer: "http://127.0.0.1:9/", audience: AUD, logger });
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe("JwtValidator: HS256 needs an explicit secret", () => {
   const secret = "s".repeat(32);
   const hs = (key: string, extra: Record<string, unknown> = {}) =>

@@ -37,6 +37,8 @@ export const ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
 
 const HMAC_ALGORITHMS: readonly string[] = ["HS256", "HS384", "HS512"];
 
+const NOT_ACCESS_TOKENS = new Set(["id", "refresh", "logout", "offline"]);
+
 /** Compact JWS: three base64url segments (the signature may not be empty either). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -150,6 +152,11 @@ export class JwtValidator implements TokenValidator {
       throw invalidToken("token contains a forbidden __proto__ key");
     }
     this.#checkAudience(payload);
+    // Keycloak marks its ID and refresh tokens in a `typ` claim; they share keys, iss and (azp)
+    // audience with access tokens, so refuse them explicitly.
+    if (typeof payload.typ === "string" && NOT_ACCESS_TOKENS.has(payload.typ.toLowerCase())) {
+      throw invalidToken(`a ${payload.typ} token is not an access token`);
+    }
     const user = mapClaimsToUser(payload as Record<string, unknown>, this.#mapping, this.name);
     for (const scope of this.#requiredScopes) {
       if (!user.scopes.includes(scope))
@@ -227,6 +234,12 @@ export class JwtValidator implements TokenValidator {
       maxBytes: checkPositiveInt(options.jwks?.maxBytes ?? DEFAULTS.maxBytes, "jwks.maxBytes"),
     };
     const logger = options.logger ?? console;
+    const source = jwksUrl ?? issuer!;
+    if (isPlainHttpRemote(source)) {
+      logger.warn(
+        `[@org/auth-server] The provider's keys are fetched over plain HTTP (${new URL(source).origin}): anyone on the path can swap them. Use https outside local development.`,
+      );
+    }
     return new RemoteKeySet({
       cooldownMs: options.jwks?.cooldownMs ?? DEFAULTS.cooldownMs,
       maxAgeMs: options.jwks?.maxAgeMs ?? DEFAULTS.maxAgeMs,
@@ -327,4 +340,10 @@ function checkPositiveInt(value: number, name: string): number {
     throw configurationError(`${name} must be a positive integer; got ${value}.`);
   }
   return value;
+}
+
+function isPlainHttpRemote(value: string): boolean {
+  const { protocol, hostname } = new URL(value);
+  const loopback = hostname === "localhost" || hostname === "[::1]" || hostname.startsWith("127.");
+  return protocol === "http:" && !loopback;
 }
