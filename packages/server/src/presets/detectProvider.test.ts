@@ -65,6 +65,16 @@ describe("detectProvider", () => {
     ).toThrow(/set AUTH_PROVIDER/);
   });
 
+  it("proxy-only settings next to a JWT provider's are ambiguous unless AUTH_PROVIDER decides", () => {
+    const both = {
+      OXAIGEN_AUTH_PROXY_URL_OVERRIDE: "https://auth.example",
+      SUPABASE_URL: "https://x",
+    };
+    expect(() => detectProvider(both)).toThrow(/proxy via OXAIGEN_AUTH_PROXY_URL_OVERRIDE/);
+    expect(detectProvider({ ...both, AUTH_PROVIDER: "supabase" }).provider).toBe("supabase");
+    expect(detectProvider({ OXAIGEN_AUTH_DEV_MODE: "1" }).provider).toBe("proxy");
+  });
+
   it("knows registered adapters: explicit by name, auto-detected when the only one enabled", () => {
     registerAdapter("mine", adapter(false));
     expect(detectProvider({ AUTH_PROVIDER: "mine" }).provider).toBe("mine");

@@ -21,8 +21,9 @@ export interface ProviderDetection {
  * Picks the provider: `AUTH_PROVIDER` when set, else auto-detection (`AUTH_ENABLED=false` → none,
  * `SUPABASE_URL` → supabase, `KEYCLOAK_URL` + `KEYCLOAK_REALM` → keycloak, `AUTH_ISSUER` /
  * `OIDC_ISSUER` (with or without `AUTH_JWKS_URL`) → jwt, one enabled custom adapter → it).
- * Nothing set → proxy: it fails closed rather than running without auth. Conflicting or
- * incomplete settings throw a configuration error naming the variables.
+ * Nothing set → proxy: it fails closed rather than running without auth. Conflicting (e.g.
+ * proxy-only `OXAIGEN_AUTH_*` variables next to a JWT provider's) or incomplete settings throw a
+ * configuration error naming the variables.
  *
  * @example
  * detectProvider({ SUPABASE_URL: "https://abc.supabase.co" }).provider; // "supabase"
@@ -34,6 +35,10 @@ export function detectProvider(env: Env): ProviderDetection {
   if (enabled === false) return { provider: "none", reason: "AUTH_ENABLED=false" };
   checkIncomplete(env);
   const candidates = detectCandidates(env);
+  const proxyVar = PROXY_VARS.find((name) => envString(env, name) !== undefined);
+  if (proxyVar !== undefined && candidates.length > 0) {
+    candidates.unshift({ provider: "proxy", reason: proxyVar });
+  }
   if (candidates.length > 1) {
     throw configurationError(
       `Several auth providers are configured (${candidates.map((c) => `${c.provider} via ${c.reason}`).join("; ")}): set AUTH_PROVIDER to the one to use.`,
@@ -41,6 +46,13 @@ export function detectProvider(env: Env): ProviderDetection {
   }
   return candidates[0] ?? { provider: "proxy", reason: "no provider settings (default)" };
 }
+
+/** Settings that only make sense in proxy mode: with a JWT provider also configured, ask. */
+const PROXY_VARS = [
+  "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
+  "OXAIGEN_AUTH_DEV_MODE",
+  "OXAIGEN_AUTH_ALLOWED_HOSTS",
+];
 
 function checkExplicit(provider: string, enabled: boolean | undefined): ProviderDetection {
   if (enabled === false && provider !== "none") {
