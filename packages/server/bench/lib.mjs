@@ -42,7 +42,10 @@ export async function startServer(script, args, env) {
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const [message] = await once(child, "message");
+  const message = await new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`${script} ${args.join(" ")} exited (${code})`)));
+  });
   return {
     url: `http://127.0.0.1:${message.port}`,
     /** User + system CPU microseconds the server has used so far. */

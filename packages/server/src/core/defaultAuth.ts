@@ -3,7 +3,12 @@ import { createAuth } from "./createAuth.js";
 
 let defaultAuth: Auth | undefined;
 
-/** The process-wide Auth the zero-config bindings share, created from env on first use. */
+/**
+ * The process-wide Auth the zero-config bindings share, created from env on first use.
+ *
+ * @example
+ * const user = await getDefaultAuth().getCurrentUser(req);
+ */
 export function getDefaultAuth(): Auth {
   defaultAuth ??= createAuth();
   return defaultAuth;

@@ -3,6 +3,7 @@ import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
 
 /** Where the SDK writes its few messages (one start-up warning at most). Never receives tokens. */
 export interface AuthLogger {
+  /** Receives a human-readable warning. */
   warn(message: string): void;
 }
 

@@ -5,6 +5,7 @@ import type { User } from "../user.js";
  * header names are lower-case.
  */
 export interface RequestContext {
+  /** The header's value (duplicates joined), or undefined; `name` is lower-case. */
   header(name: string): string | undefined;
 }
 
@@ -32,6 +33,7 @@ export interface TokenValidator {
    * (e.g. a Host that is not allowed) before any outbound call.
    */
   scope?(ctx: RequestContext): string;
+  /** Validates a token: resolves the principal or throws an AuthError (401 / 502). */
   verify(token: string, ctx: RequestContext): Promise<Verification>;
   /** Whether the verified principal holds `permission`. */
   hasPermission(
@@ -40,6 +42,7 @@ export interface TokenValidator {
     permission: string,
     ctx: RequestContext,
   ): Promise<boolean>;
+  /** Releases connections / timers (called by `auth.close()`). */
   close?(): Promise<void>;
   /**
    * Set only by `AUTH_PROVIDER=none`: every request resolves to this (anonymous) principal,

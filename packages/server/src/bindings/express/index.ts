@@ -40,7 +40,11 @@ export interface ExpressAuthOptions {
   auth?: Auth;
 }
 
-type AuthRequest = IncomingMessage & { user?: User | null; authError?: AuthErrorCode | null };
+/** The request as the helpers see it: Express's, with `user` / `authError` attached. */
+export type AuthRequest = IncomingMessage & {
+  user?: User | null;
+  authError?: AuthErrorCode | null;
+};
 /** An Express (4 or 5) request handler. */
 export type ExpressHandler = (
   req: AuthRequest,
