@@ -166,7 +166,7 @@ export function describeBinding(name: string, startApp: StartApp): void {
     });
 
     it("single flight: 100 concurrent requests with one new token → exactly 1 upstream call", async () => {
-      proxy.delayMs = 200; // keeps the first call in flight while the other 99 arrive
+      proxy.delayMs = 600; // keeps the first call in flight while the other 99 arrive (timeout 1 s)
       const token = `fresh-${name.replace(/\W/g, "")}-token`;
       proxy.users.set(token, userBody("fresh"));
       const responses = await Promise.all(
