@@ -9,9 +9,16 @@ export interface MockResponse {
 
 /** The parts of a Fetch `Request` the handler reads; a real `Request` satisfies it. */
 export interface RequestLike {
+  /** HTTP method, upper case. */
   readonly method: string;
+  /** Absolute request URL. */
   readonly url: string;
-  readonly headers: { get(name: string): string | null };
+  /** Request headers (case-insensitive lookup). */
+  readonly headers: {
+    /** The header's value, or null when absent. */
+    get(name: string): string | null;
+  };
+  /** The request body as text (read once). */
   text(): Promise<string>;
 }
 

@@ -24,13 +24,19 @@ export interface MockServerOptions extends MockAuthOptions {
 export interface MockServer {
   /** `http://host:port` as clients should call it (also the JWT issuer). */
   readonly url: string;
+  /** The address it is bound to. */
   readonly host: string;
+  /** The port it listens on (the real one when 0 was asked for). */
   readonly port: number;
   /** The handler and its state (same object the msw handlers expose). */
   readonly mock: MockAuth;
+  /** The current scenario (user, permissions, forbidden token…). */
   getState(): MockState;
+  /** Merge a patch into the scenario at run time (no restart); returns the new state. */
   setState(patch: MockStatePatch): MockState;
+  /** Back to the scenario the server started with. */
   reset(): MockState;
+  /** Run the login flow for `state` and return the message the callback page would post. */
   completeLogin(params: LoginParams & { state: string }): Promise<AuthMessage>;
   /** Stop listening and drop open connections. */
   close(): Promise<void>;
