@@ -1,6 +1,6 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-export default defineConfig({
+const shared: Options = {
   entry: {
     index: "src/index.ts",
     express: "src/bindings/express/index.ts",
@@ -8,11 +8,16 @@ export default defineConfig({
     hono: "src/bindings/hono/index.ts",
     node: "src/bindings/node/index.ts",
   },
-  format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
-  clean: true,
   target: "node20",
   splitting: true,
   treeshake: true,
-});
+};
+
+export default defineConfig([
+  { ...shared, format: ["esm"] },
+  // jose 6 ships ESM only, and `require(esm)` needs Node >= 20.19: bundle it into the CommonJS
+  // build so CJS consumers work on every Node version `engines` allows (>= 20.18).
+  { ...shared, format: ["cjs"], noExternal: ["jose"] },
+]);
