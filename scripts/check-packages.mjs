@@ -2,7 +2,8 @@
 // Lints every publishable package exactly as it would be published: packs it with pnpm (which
 // rewrites workspace: ranges, as `pnpm publish` does), then checks that one tarball with publint
 // (strict: warnings fail too), @arethetypeswrong/cli, and a few checks of our own that neither
-// tool makes (workspace-only references, README, bin shebangs). Builds are assumed done.
+// tool makes (workspace-only references, README, bin shebangs), plus the size budget of packages
+// that declare one (.size-limit.json, run with size-limit). Builds are assumed done.
 // Usage: node scripts/check-packages.mjs [package-dir ...]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -69,12 +70,32 @@ async function checkPackage(dir, scratch) {
     .find((l) => /problems/.test(l))
     ?.trim();
 
+  const size = checkSizeBudget(dir);
+  if (size && !size.ok) problems.push(`size-limit: over the budget or failed:\n${size.out}`);
+
   const verdict = problems.length === 0 ? "ok  " : "FAIL";
+  const sizeNote = size ? `; size: ${size.summary}` : "";
   console.log(
-    `${verdict} ${pkg.name} (publint: ${lint.messages.length} issue(s); attw: ${attw.ok ? attwVerdict : "problems"})`,
+    `${verdict} ${pkg.name} (publint: ${lint.messages.length} issue(s); attw: ${attw.ok ? attwVerdict : "problems"}${sizeNote})`,
   );
 
   return problems;
+}
+
+/** size-limit for a package with a `.size-limit.json`: fails above the budget it declares. */
+function checkSizeBudget(dir) {
+  if (!existsSync(join(dir, ".size-limit.json"))) return undefined;
+  const res = run(join(dir, "node_modules", ".bin", "size-limit"), ["--json"], dir);
+  let checks = [];
+  try {
+    checks = JSON.parse(res.out.slice(res.out.indexOf("[")));
+  } catch {
+    return { ok: false, out: res.out, summary: "size-limit gave no report" };
+  }
+  const kb = (bytes) => `${(bytes / 1000).toFixed(2)} kB`;
+  const summary = checks.map((c) => `${kb(c.size)} of ${kb(c.sizeLimit)}`).join(", ");
+  const ok = res.ok && checks.length > 0 && checks.every((c) => c.passed);
+  return { ok, out: res.out, summary };
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "check-packages-"));
