@@ -71,25 +71,30 @@ describe("packed artifact", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it("runs with `pnpm dlx --package=<tarball>` from an empty folder and serves get-me", async () => {
-    const child = spawn("pnpm", ["dlx", `--package=${tarball}`, "auth-mock-server"], {
-      cwd: dir,
-      env: { ...process.env, OXAIGEN_AUTH_MOCK_PORT: "0" },
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    try {
-      const url = await firstLine(child, 60_000);
-      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const res = await getMe(url);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ id: "mock-user-id" });
-    } finally {
-      // pnpm runs the bin as a child: signal the whole group we started.
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
-      await exited(child);
-    }
-  }, 90_000);
+  // Both bins of the seed: the second run reuses pnpm's dlx cache for the same tarball.
+  it.each(["auth-mock-server", "oxaigen-auth-mock"])(
+    "runs `pnpm dlx --package=<tarball> %s` from an empty folder and serves get-me",
+    async (bin) => {
+      const child = spawn("pnpm", ["dlx", `--package=${tarball}`, bin], {
+        cwd: dir,
+        env: { ...process.env, OXAIGEN_AUTH_MOCK_PORT: "0" },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      try {
+        const url = await firstLine(child, 60_000);
+        expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const res = await getMe(url);
+        expect(res.status).toBe(200);
+        expect(await res.json()).toMatchObject({ id: "mock-user-id" });
+      } finally {
+        // pnpm runs the bin as a child: signal the whole group we started.
+        if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+        await exited(child);
+      }
+    },
+    90_000,
+  );
 
   it("the bin stops cleanly on SIGTERM and SIGINT", async () => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) {

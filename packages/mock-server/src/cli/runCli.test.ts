@@ -24,6 +24,35 @@ async function startCli(env: Record<string, string>) {
   return { ...c, cli: result };
 }
 
+const SEED_ENV = [
+  "HOST",
+  "PORT",
+  "RELOAD",
+  "CORS_ORIGINS",
+  "TOKENS",
+  "ACCESS_TOKEN_VALUE",
+  "REFRESH_TOKEN_VALUE",
+  "ACCESS_COOKIE_NAME",
+  "REFRESH_COOKIE_NAME",
+  "EXPIRES_IN",
+  "REFRESH_EXPIRES_IN",
+  "RETURN_TO",
+  "AUTHORIZE_PATH",
+  "AUTH_CODE",
+  "LOGIN_AUTHORIZE_URL",
+  "EMAIL",
+  "USER_NAME",
+  "FIRST_NAME",
+  "LAST_NAME",
+  "USER_ID",
+  "ACCOUNT_TYPE",
+  "WORKSPACE_ID",
+  "WORKSPACE_NAME",
+  "ROLE_NAMES",
+  "PERMISSIONS",
+  "FORBIDDEN_TOKEN",
+];
+
 describe("runCli", () => {
   it("--help lists every env var with its default", async () => {
     const { io, out } = capture();
@@ -32,6 +61,13 @@ describe("runCli", () => {
     for (const s of SETTINGS) {
       expect(text).toContain(s.env);
       expect(text).toContain(`default: ${s.defaultText}`);
+    }
+    // The seed's variables are a contract: listed here, not read from SETTINGS, so that dropping
+    // one from SETTINGS fails this test.
+    for (const suffix of SEED_ENV) {
+      const name = `OXAIGEN_AUTH_MOCK_${suffix}`;
+      expect(SETTINGS.map((s) => s.env)).toContain(name);
+      expect(text).toMatch(new RegExp(`^  ${name} `, "m"));
     }
     for (const seedDefault of [
       "8765",
