@@ -54,6 +54,7 @@ async function session(h: Harness) {
   const body = (await res.json()) as { access_token: string };
   return {
     res,
+    body,
     access: body.access_token,
     refresh: cookie(res, "OxaigenPlatformAuthRefreshToken") as string,
   };
@@ -232,7 +233,9 @@ export const scenarios: Scenario[] = [
   {
     name: "login flow: the exchanged JWT verifies against the served JWKS and discovery",
     async run(h) {
-      const { access, res } = await session(h);
+      const { access, res, body } = await session(h);
+      // The token-exchange body is exactly the contract's, nothing more (no refresh token).
+      expect(body).toEqual({ access_token: access, token_type: "Bearer", expires_in: 300 });
       expect(await h.fetch("/_oxa_auth/get-me", bearer(access)).then((r) => r.status)).toBe(200);
       const discovery = (await (
         await h.fetch("/.well-known/openid-configuration")
@@ -257,8 +260,6 @@ export const scenarios: Scenario[] = [
         scope: "openid profile email",
       });
       expect((payload.exp as number) - (payload.iat as number)).toBe(300);
-      const body = { access_token: access, token_type: "Bearer", expires_in: 300 };
-      expect(body).toEqual({ access_token: access, token_type: "Bearer", expires_in: 300 });
       expect(res.headers.get("access-control-allow-origin")).toBe(APP);
     },
   },
