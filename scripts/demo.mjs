@@ -20,6 +20,8 @@ const apiUrl = `http://127.0.0.1:${apiPort}`;
 const webUrl = `http://localhost:${webPort}`;
 const useColor = process.stdout.isTTY && !env.NO_COLOR;
 const STOP_GRACE_MS = 3000;
+// Short API cache so a permission granted through the mock shows within seconds (SDK default 30).
+const apiCacheSeconds = env.OXAIGEN_AUTH_CACHE_TTL_SECONDS ?? "5";
 
 if (env.DEMO_SKIP_BUILD !== "1") {
   log("demo", 36, "building the SDK packages the demo uses (about a minute the first time)…");
@@ -59,8 +61,7 @@ const services = [
       DEMO_WEB_ORIGIN: webUrl,
       OXAIGEN_AUTH_DEV_MODE: env.OXAIGEN_AUTH_DEV_MODE ?? "1",
       OXAIGEN_AUTH_DEV_PROXY_URL: env.OXAIGEN_AUTH_DEV_PROXY_URL ?? mockUrl,
-      // Short cache so a permission granted through the mock shows within seconds (SDK default 30).
-      OXAIGEN_AUTH_CACHE_TTL_SECONDS: env.OXAIGEN_AUTH_CACHE_TTL_SECONDS ?? "5",
+      OXAIGEN_AUTH_CACHE_TTL_SECONDS: apiCacheSeconds,
     },
   },
   {
@@ -102,7 +103,7 @@ function onLine(
   log(
     "demo",
     36,
-    `    -H 'content-type: application/json' -d '{"permissions":["read","audit"]}'  (API cache: 5 s)`,
+    `    -H 'content-type: application/json' -d '{"permissions":["read","audit"]}'  (API cache: ${apiCacheSeconds} s)`,
   );
   log("demo", 36, "  Ctrl-C stops everything");
   log("demo", 36, "");
