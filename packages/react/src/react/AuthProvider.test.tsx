@@ -13,6 +13,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startAuthApi } from "../../test/authApi";
 import { API, AUTH, flush, postMessageFrom, stubPopup } from "../../test/helpers";
 import { AuthClient } from "../core/AuthClient";
+import { AuthClientError } from "../core/AuthClientError";
 import { AuthProvider } from "./AuthProvider";
 import { PermissionGate } from "./PermissionGate";
 import { RequireAuth } from "./RequireAuth";
@@ -203,7 +204,15 @@ describe("AuthProvider + useAuth", () => {
 
   it("explains a missing provider", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    expect(() => renderHook(() => useAuth())).toThrow(/AuthProvider/);
+    let thrown: unknown;
+    try {
+      renderHook(() => useAuth());
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(AuthClientError);
+    expect((thrown as AuthClientError).code).toBe("invalid_argument");
+    expect((thrown as AuthClientError).message).toMatch(/wrap your app in <AuthProvider>/);
   });
 });
 

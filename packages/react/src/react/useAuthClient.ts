@@ -1,5 +1,6 @@
 import { createContext, useContext, useSyncExternalStore } from "react";
 import type { AuthClient, AuthState } from "../core/AuthClient";
+import { AuthClientError } from "../core/AuthClientError";
 
 export const AuthContext = createContext<AuthClient | null>(null);
 
@@ -24,7 +25,12 @@ const serverSnapshot = () => SERVER_STATE;
  */
 export function useAuthClient(): AuthClient {
   const client = useContext(AuthContext);
-  if (!client) throw new Error("No AuthClient here: wrap your app in <AuthProvider>.");
+  if (!client) {
+    throw new AuthClientError(
+      "invalid_argument",
+      "No AuthClient here: wrap your app in <AuthProvider>.",
+    );
+  }
   return client;
 }
 
