@@ -124,6 +124,22 @@ describe("runCli", () => {
     expect(res.status).toBe(200);
   });
 
+  it("prints the non-loopback warning when started on such an address", async () => {
+    // 192.0.2.1 (TEST-NET-1) is never a local address: the bind fails, so nothing is exposed,
+    // but the warning must already be out before the attempt.
+    const { io, err } = capture();
+    const result = await runCli(
+      [],
+      { OXAIGEN_AUTH_MOCK_HOST: "192.0.2.1", OXAIGEN_AUTH_MOCK_PORT: "0" },
+      io,
+    );
+    if (typeof result !== "number") {
+      running.push(result);
+      throw new Error("bound 192.0.2.1 unexpectedly");
+    }
+    expect(err.join("\n")).toMatch(/WARNING: listening on 192\.0\.2\.1, not loopback/);
+  });
+
   it("warns about non-loopback binds only", () => {
     expect(bindWarning("0.0.0.0")).toMatch(/hands out tokens/);
     expect(bindWarning("192.168.1.10")).toMatch(/WARNING/);
