@@ -408,6 +408,17 @@ async function main() {
     });
   });
 
+  await step(
+    "checks: the tarball checks catch broken packages (no files, bad bin…)",
+    60_000,
+    async () => {
+      await run(process.execPath, ["--test", join(here, "tarball.test.mjs")], {
+        cwd: root,
+        timeoutMs: 60_000,
+      });
+    },
+  );
+
   await step("registry: start verdaccio (temporary storage)", 90_000, async () => {
     registry = await startRegistry({ dir: join(tmp, "registry"), upstream });
     return `${registry.url}, uplink from \`npm config get registry\``;
