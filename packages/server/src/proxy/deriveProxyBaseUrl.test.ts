@@ -31,6 +31,13 @@ describe("deriveProxyBaseUrl", () => {
       InvalidRequestError,
     );
     expect(() => deriveProxyBaseUrl(req({}), { env: {} })).toThrow(InvalidRequestError);
+    // Malformed IPv6 literals are a 400 here, not a URL that fails later as a 502.
+    for (const host of ["[:::]:8080", "[1:2:3:4:5:6:7:8:9]:80"]) {
+      expect(() => deriveProxyBaseUrl(req({ host }), { env: {} })).toThrow(InvalidRequestError);
+    }
+    expect(deriveProxyBaseUrl(req({ host: "[::ffff:127.0.0.1]:80" }), { env: {} })).toBe(
+      "https://[::ffff:127.0.0.1]:80",
+    );
     expect(() =>
       deriveProxyBaseUrl(req({ host: "tenant.example.com" }), {
         env: { OXAIGEN_AUTH_ALLOWED_HOSTS: "*.example.com" },

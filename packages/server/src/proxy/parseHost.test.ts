@@ -34,6 +34,11 @@ describe("parseHost", () => {
     ["two ports", "a.example:1:2"],
     ["bad ipv6", "[zz::1]"],
     ["ipv6 trailing junk", "[::1]x"],
+    ["ipv6 triple colon", "[:::]"],
+    ["ipv6 nine groups", "[1:2:3:4:5:6:7:8:9]:80"],
+    ["ipv6 two double colons", "[1::2::3]"],
+    ["ipv6 group too long", "[12345::1]"],
+    ["ipv6 zone id", "[fe80::1%25eth0]"],
     ["label too long", `${"a".repeat(64)}.example`],
   ])("refuses %s", (_name, value) => {
     expect(parseHost(value)).toBeNull();

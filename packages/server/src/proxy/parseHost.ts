@@ -1,3 +1,5 @@
+import { isIPv6 } from "node:net";
+
 /** A validated `host[:port]` value, lower-cased. */
 export interface ParsedHost {
   hostname: string;
@@ -38,7 +40,9 @@ export function parseHost(value: string): ParsedHost | null {
     const close = lower.indexOf("]");
     if (close === -1) return null;
     const inner = lower.slice(1, close);
-    if (!IPV6.test(inner) || !inner.includes(":")) return null;
+    // The charset check is a cheap pre-filter; isIPv6 rejects `[:::]` or nine groups, which
+    // would otherwise become a URL that fails at call time (a 502 instead of this 400).
+    if (!IPV6.test(inner) || !isIPv6(inner)) return null;
     hostname = lower.slice(0, close + 1);
     rest = lower.slice(close + 1);
     if (rest !== "" && !rest.startsWith(":")) return null;
