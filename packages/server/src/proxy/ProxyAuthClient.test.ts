@@ -1,6 +1,6 @@
 import { MockAgent } from "undici";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { InvalidTokenError, UpstreamError } from "../errors.js";
+import { ConfigurationError, InvalidTokenError, UpstreamError } from "../errors.js";
 import { ProxyAuthClient } from "./ProxyAuthClient.js";
 
 // msw cannot see undici's own sockets (mswjs/msw#2165), so the proxy is mocked with undici's
@@ -106,4 +106,18 @@ describe("ProxyAuthClient", () => {
     permission("audit").reply(500, "");
     await expect(client.testPermission(BASE, TOKEN, "audit")).rejects.toBeInstanceOf(UpstreamError);
   });
+
+  it.each(["..", "a/../../x", "a?b#c", "", "a b", "x".repeat(129)])(
+    "test-app-permission refuses the name %j before any call",
+    async (name) => {
+      // Matches any path: without the check the call would go out and answer "granted".
+      pool()
+        .intercept({ path: () => true, method: "POST" })
+        .reply(200, "");
+      await expect(client.testPermission(BASE, TOKEN, name)).rejects.toBeInstanceOf(
+        ConfigurationError,
+      );
+      expect(agent.pendingInterceptors()).toHaveLength(1);
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher, request } from "undici";
+import { assertPermissionName } from "../core/permissionName.js";
 import { InvalidTokenError, UpstreamError } from "../errors.js";
 import type { User } from "../user.js";
 import { userFromProxy } from "./userFromProxy.js";
@@ -83,12 +84,14 @@ export class ProxyAuthClient {
 
   /**
    * Calls `POST {baseUrl}/_oxa_auth/test-app-permission/{name}`: true when granted (200), false
-   * when denied (403).
+   * when denied (403). A name outside `[A-Za-z0-9_-]{1,128}` throws a ConfigurationError before
+   * any call, so a caller-supplied name cannot walk the upstream path (`..`, `/`, `?`).
    *
    * @example
    * if (!(await client.testPermission(baseUrl, token, "audit"))) throw new Error("denied");
    */
   async testPermission(baseUrl: string, token: string, name: string): Promise<boolean> {
+    assertPermissionName(name);
     const path = TEST_PERMISSION_PATH + encodeURIComponent(name);
     const what = `POST ${TEST_PERMISSION_PATH}{name}`;
     const { status } = await this.call("POST", baseUrl + path, token, what, false);
