@@ -18,6 +18,7 @@ describe("resolveSettings", () => {
       devMode: false,
       devProxyUrl: "http://127.0.0.1:8765",
       allowedHosts: undefined,
+      trustForwardedHost: true,
       proxyTimeoutSeconds: 5,
     });
   });

@@ -8,13 +8,14 @@ const MAX_REMEMBERED_HOSTS = 1024;
 
 /**
  * Picks the proxy base URL for a request: override > dev mode > `{scheme}://{host}` from
- * X-Forwarded-Host or Host, checked against the allow-list. Allowed hosts are remembered so the
- * hot path is one Map lookup.
+ * X-Forwarded-Host or Host (Host only when `trustForwardedHost` is false), checked against the
+ * allow-list. Allowed hosts are remembered so the hot path is one Map lookup.
  */
 export class ProxyUrlResolver {
   /** Set when the URL never depends on the request (override or dev mode). */
   readonly fixedUrl: string | undefined;
   private readonly scheme: string;
+  private readonly trustForwardedHost: boolean;
   private readonly allowList: HostAllowList | undefined;
   private readonly known = new Map<string, string>();
 
@@ -22,6 +23,7 @@ export class ProxyUrlResolver {
     this.fixedUrl =
       settings.proxyUrlOverride ?? (settings.devMode ? settings.devProxyUrl : undefined);
     this.scheme = settings.proxyScheme;
+    this.trustForwardedHost = settings.trustForwardedHost;
     this.allowList =
       settings.allowedHosts === undefined ? undefined : new HostAllowList(settings.allowedHosts);
   }
@@ -36,7 +38,8 @@ export class ProxyUrlResolver {
   /** The proxy base URL for this request; throws 400 (malformed) or 401 (not allowed). */
   resolve(ctx: RequestContext): string {
     if (this.fixedUrl !== undefined) return this.fixedUrl;
-    const raw = ctx.header("x-forwarded-host") ?? ctx.header("host");
+    const raw =
+      (this.trustForwardedHost ? ctx.header("x-forwarded-host") : undefined) ?? ctx.header("host");
     if (raw === undefined) {
       throw new InvalidRequestError("The request has no Host header to derive the auth proxy URL.");
     }

@@ -6,7 +6,7 @@ import type { ProxySettings } from "./resolveProxySettings.js";
 
 /** The start-up warning when the proxy URL comes from client-controlled headers. */
 export const UNRESTRICTED_HOST_WARNING =
-  "[@org/auth-server] OXAIGEN_AUTH_ALLOWED_HOSTS is not set: the auth proxy URL is derived from the client-controlled Host / X-Forwarded-Host header, so a forged host chooses who vouches for a token. Set OXAIGEN_AUTH_ALLOWED_HOSTS (e.g. app.example.com,*.example.com) or OXAIGEN_AUTH_PROXY_URL_OVERRIDE.";
+  "[@org/auth-server] SECURITY WARNING — NOT SAFE FOR PRODUCTION: OXAIGEN_AUTH_ALLOWED_HOSTS is not set (or is *), so the client-controlled Host / X-Forwarded-Host header chooses the auth proxy that vouches for every token. A request with `Host: attacker.example` (or an internal address such as `127.1`) makes this server call that host and accept its answer: full authentication bypass and SSRF. Set OXAIGEN_AUTH_ALLOWED_HOSTS to the hosts the proxy serves (e.g. app.example.com,*.example.com), or OXAIGEN_AUTH_PROXY_URL_OVERRIDE.";
 
 /**
  * Proxy mode as a {@link TokenValidator}: the cache scope is the proxy base URL of the request,
@@ -19,7 +19,7 @@ export function createProxyValidator(
   const resolver = new ProxyUrlResolver(settings);
   const client =
     options.client ?? new ProxyAuthClient({ timeoutSeconds: settings.proxyTimeoutSeconds });
-  if (resolver.fixedUrl === undefined && settings.allowedHosts === undefined) {
+  if (resolver.isUnrestricted) {
     (options.logger ?? console).warn(UNRESTRICTED_HOST_WARNING);
   }
   return {

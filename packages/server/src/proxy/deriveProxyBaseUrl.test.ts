@@ -53,6 +53,41 @@ describe("deriveProxyBaseUrl", () => {
     ).toThrow(HostNotAllowedError);
   });
 
+  it("trustForwardedHost=false (OXAIGEN_AUTH_TRUST_FORWARDED_HOST) derives from Host only", () => {
+    const headers = req({ host: "app.example.com", "x-forwarded-host": "evil.example" });
+    expect(deriveProxyBaseUrl(headers, { env: {} })).toBe("https://evil.example");
+    expect(deriveProxyBaseUrl(headers, { env: {}, trustForwardedHost: false })).toBe(
+      "https://app.example.com",
+    );
+    for (const value of ["false", "0", "off"]) {
+      expect(
+        deriveProxyBaseUrl(headers, { env: { OXAIGEN_AUTH_TRUST_FORWARDED_HOST: value } }),
+      ).toBe("https://app.example.com");
+    }
+    // The option wins over the env var, as for every setting.
+    expect(
+      deriveProxyBaseUrl(headers, {
+        env: { OXAIGEN_AUTH_TRUST_FORWARDED_HOST: "false" },
+        trustForwardedHost: true,
+      }),
+    ).toBe("https://evil.example");
+    // The allow-list then judges the Host header, whatever X-Forwarded-Host says.
+    const allowed = { env: { OXAIGEN_AUTH_ALLOWED_HOSTS: "app.example.com" } };
+    expect(() => deriveProxyBaseUrl(headers, allowed)).toThrow(HostNotAllowedError);
+    expect(deriveProxyBaseUrl(headers, { ...allowed, trustForwardedHost: false })).toBe(
+      "https://app.example.com",
+    );
+    expect(() =>
+      deriveProxyBaseUrl(req({ "x-forwarded-host": "app.example.com" }), {
+        env: {},
+        trustForwardedHost: false,
+      }),
+    ).toThrow(InvalidRequestError);
+    expect(() =>
+      deriveProxyBaseUrl(headers, { env: { OXAIGEN_AUTH_TRUST_FORWARDED_HOST: "maybe" } }),
+    ).toThrow(/OXAIGEN_AUTH_TRUST_FORWARDED_HOST/);
+  });
+
   it("works on a Web Request whose Host only lives in the URL", () => {
     const request = new Request("http://api.example.com:3000/x");
     expect(deriveProxyBaseUrl(request, { env: {} })).toBe("https://api.example.com:3000");

@@ -13,6 +13,11 @@ export interface ProxySettings {
   devProxyUrl: string;
   /** `OXAIGEN_AUTH_ALLOWED_HOSTS` (comma-separated; unset = any host, with a start-up warning). */
   allowedHosts: readonly string[] | undefined;
+  /**
+   * `OXAIGEN_AUTH_TRUST_FORWARDED_HOST` (default true, as the Python SDK): derive from
+   * X-Forwarded-Host when present; false = only the Host header.
+   */
+  trustForwardedHost: boolean;
   /** `OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS` (default 5.0): whole-request deadline per upstream call. */
   proxyTimeoutSeconds: number;
 }
@@ -25,6 +30,8 @@ export interface ProxyOptions {
   devProxyUrl?: string;
   /** Array, or a comma-separated string as in the env var. */
   allowedHosts?: readonly string[] | string;
+  /** false: ignore X-Forwarded-Host and derive the proxy URL from Host only. */
+  trustForwardedHost?: boolean;
   proxyTimeoutSeconds?: number;
 }
 
@@ -93,6 +100,12 @@ export function resolveProxySettings(env: Env, options: ProxyOptions = {}): Prox
       "OXAIGEN_AUTH_DEV_PROXY_URL",
     ),
     allowedHosts: readAllowedHosts(env, options.allowedHosts),
+    trustForwardedHost: readBoolean(
+      env,
+      "OXAIGEN_AUTH_TRUST_FORWARDED_HOST",
+      options.trustForwardedHost,
+      true,
+    ),
     proxyTimeoutSeconds: timeout,
   };
 }
