@@ -33,8 +33,52 @@ describe("detectProvider", () => {
     });
   });
 
-  it("AUTH_ENABLED=false wins over provider variables (seed order)", () => {
-    expect(detectProvider({ AUTH_ENABLED: "false", SUPABASE_URL: "https://x" }).provider).toBe(
+  it.each([
+    ["SUPABASE_URL", "https://x.supabase.co"],
+    ["KEYCLOAK_URL", "https://kc"],
+    ["KEYCLOAK_REALM", "main"],
+    ["KEYCLOAK_CLIENT_ID", "api"],
+    ["AUTH_ISSUER", "https://id.example/"],
+    ["OIDC_ISSUER", "https://id.example/app/"],
+    ["AUTH_JWKS_URL", "https://id.example/jwks"],
+    ["AUTH_AUDIENCE", "api"],
+    ["OXAIGEN_AUTH_PROXY_URL_OVERRIDE", "https://auth.example.com"],
+    ["OXAIGEN_AUTH_ALLOWED_HOSTS", "app.example.com"],
+    ["OXAIGEN_AUTH_DEV_MODE", "1"],
+  ])(
+    "AUTH_ENABLED=false next to %s stops start-up instead of silently disabling auth",
+    (name, value) => {
+      expect(() => detectProvider({ AUTH_ENABLED: "false", [name]: value })).toThrow(
+        new RegExp(`AUTH_ENABLED=false would switch authentication off although ${name} is set`),
+      );
+    },
+  );
+
+  it("AUTH_ENABLED=false names every conflicting variable, and an enabled custom adapter", () => {
+    registerAdapter("mine", adapter(true));
+    expect(() =>
+      detectProvider({
+        AUTH_ENABLED: "0",
+        SUPABASE_URL: "https://x",
+        OXAIGEN_AUTH_ALLOWED_HOSTS: "a.example",
+      }),
+    ).toThrow(
+      /SUPABASE_URL, OXAIGEN_AUTH_ALLOWED_HOSTS, registered adapter "mine" are set.*AUTH_PROVIDER=none/,
+    );
+  });
+
+  it("only a bare AUTH_ENABLED=false, or AUTH_PROVIDER=none, disables auth", () => {
+    // Unrelated settings (cookie name, dev mode off, claim mapping) do not count.
+    const bare = {
+      AUTH_ENABLED: "false",
+      OXAIGEN_AUTH_DEV_MODE: "0",
+      OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME: "c",
+      AUTH_ROLES_CLAIM: "roles",
+    };
+    expect(detectProvider(bare).provider).toBe("none");
+    registerAdapter("off", adapter(false));
+    expect(detectProvider(bare).provider).toBe("none");
+    expect(detectProvider({ AUTH_PROVIDER: "none", SUPABASE_URL: "https://x" }).provider).toBe(
       "none",
     );
   });

@@ -18,7 +18,8 @@ export interface ProviderDetection {
 }
 
 /**
- * Picks the provider: `AUTH_PROVIDER` when set, else auto-detection (`AUTH_ENABLED=false` → none,
+ * Picks the provider: `AUTH_PROVIDER` when set, else auto-detection (a bare `AUTH_ENABLED=false` →
+ * none; with any provider or proxy variable also set it throws instead of silently ignoring them,
  * `SUPABASE_URL` → supabase, `KEYCLOAK_URL` + `KEYCLOAK_REALM` → keycloak, `AUTH_ISSUER` /
  * `OIDC_ISSUER` (with or without `AUTH_JWKS_URL`) → jwt, one enabled custom adapter → it).
  * Nothing set → proxy: it fails closed rather than running without auth. Conflicting (e.g.
@@ -32,7 +33,7 @@ export function detectProvider(env: Env): ProviderDetection {
   const enabled = envBoolean(env, "AUTH_ENABLED");
   const explicit = envString(env, "AUTH_PROVIDER")?.toLowerCase();
   if (explicit !== undefined) return checkExplicit(explicit, enabled);
-  if (enabled === false) return { provider: "none", reason: "AUTH_ENABLED=false" };
+  if (enabled === false) return checkBareDisable(env);
   checkIncomplete(env);
   const candidates = detectCandidates(env);
   const proxyVar = PROXY_VARS.find((name) => envString(env, name) !== undefined);
@@ -53,6 +54,43 @@ const PROXY_VARS = [
   "OXAIGEN_AUTH_DEV_MODE",
   "OXAIGEN_AUTH_ALLOWED_HOSTS",
 ];
+
+/**
+ * Variables that choose or configure who vouches for tokens. `AUTH_ENABLED=false` next to any of
+ * them is a leftover or a mistake, never a clear wish to run without auth: refuse it.
+ */
+const TRUST_VARS = [
+  "SUPABASE_URL",
+  "SUPABASE_JWT_SECRET",
+  "KEYCLOAK_URL",
+  "KEYCLOAK_REALM",
+  "KEYCLOAK_CLIENT_ID",
+  "AUTH0_DOMAIN",
+  "AUTH_ISSUER",
+  "OIDC_ISSUER",
+  "OIDC_CLIENT_ID",
+  "AUTH_JWKS_URL",
+  "AUTH_AUDIENCE",
+  "AUTH_JWT_SECRET",
+  "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
+  "OXAIGEN_AUTH_DEV_PROXY_URL",
+  "OXAIGEN_AUTH_ALLOWED_HOSTS",
+];
+
+function checkBareDisable(env: Env): ProviderDetection {
+  const set = TRUST_VARS.filter((name) => envString(env, name) !== undefined);
+  // Dev mode is a boolean: only "on" asks for the proxy.
+  if (envBoolean(env, "OXAIGEN_AUTH_DEV_MODE") === true) set.push("OXAIGEN_AUTH_DEV_MODE");
+  for (const name of registeredAdapterNames()) {
+    if (getAdapter(name)?.isEnabled?.() === true) set.push(`registered adapter "${name}"`);
+  }
+  if (set.length > 0) {
+    throw configurationError(
+      `AUTH_ENABLED=false would switch authentication off although ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set: remove AUTH_ENABLED=false to validate tokens with ${set.length === 1 ? "it" : "them"}, or remove ${set.length === 1 ? "it" : "them"} to run without auth (AUTH_PROVIDER=none switches auth off explicitly).`,
+    );
+  }
+  return { provider: "none", reason: "AUTH_ENABLED=false" };
+}
 
 function checkExplicit(provider: string, enabled: boolean | undefined): ProviderDetection {
   if (enabled === false && provider !== "none") {
