@@ -2,7 +2,7 @@ import { ConfigurationError, InvalidRequestError, PermissionDeniedError } from "
 import { parseClaimPath, readClaim } from "../jwt/claimPath.js";
 import type { User } from "../user.js";
 import { type RequestAuthState, requireUser } from "./Auth.js";
-import type { Guard } from "./runGuard.js";
+import type { Guard, RouteParams } from "./runGuard.js";
 
 // RFC 6750 scope-token characters: safe inside the quoted `scope="…"` of WWW-Authenticate.
 const NAME = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
@@ -191,17 +191,13 @@ const DEFAULT_SOURCES: Record<
   userId: { dimension: "userId", label: "user id", param: "userId", header: "x-user-id" },
 };
 
-/** Reads a path parameter of the current request (framework-specific, supplied by the binding). */
-export type ParamReader = (name: string) => string | undefined;
-
 /**
- * Binding guard factory: checks that the request's app / workspace / user id (path parameter or
- * header) is one the token is bound to. Missing value → 400; token not bound or bound elsewhere
- * → 403. Call the result with the request's path-parameter reader.
+ * Binding guard: checks that the request's app / workspace / user id (path parameter or header)
+ * is one the token is bound to. Missing value → 400; token not bound or bound elsewhere → 403.
  */
-export function bindingGuard(spec: BindingSpec): (params: ParamReader) => Guard {
+export function bindingGuard(spec: BindingSpec): Guard {
   const sources = resolveSources(spec);
-  return (params) => (state) => {
+  return (state, params) => {
     const user = requireUser(state);
     if (authDisabled(user)) return user;
     for (const source of sources) checkSource(source, user, state, params);
@@ -247,10 +243,10 @@ function checkSource(
   source: ResolvedSource,
   user: User,
   state: RequestAuthState,
-  params: ParamReader,
+  params: RouteParams,
 ) {
   const values: string[] = [];
-  const fromParam = source.param === undefined ? undefined : params(source.param);
+  const fromParam = source.param === undefined ? undefined : readParam(params, source.param);
   if (fromParam !== undefined && fromParam !== "") values.push(fromParam);
   const fromHeader = source.header === undefined ? undefined : state.ctx?.header(source.header);
   if (fromHeader !== undefined && fromHeader !== "") values.push(fromHeader);
@@ -273,6 +269,15 @@ function checkSource(
       `The ${source.label} in the request does not match the access token.`,
     );
   }
+}
+
+/** Own string properties only: a parameter named like `__proto__` or `toString` is just absent. */
+function readParam(params: RouteParams, name: string): string | undefined {
+  if (params === null || typeof params !== "object" || !Object.hasOwn(params, name)) {
+    return undefined;
+  }
+  const value = params[name];
+  return typeof value === "string" ? value : undefined;
 }
 
 function boundValues(source: ResolvedSource, user: User): string[] {

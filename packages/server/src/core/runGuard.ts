@@ -1,10 +1,17 @@
 import type { User } from "../user.js";
 import { type Auth, kInternal, optionalUser, type RequestAuthState, requireUser } from "./Auth.js";
+import type { BoundGuard } from "./guardFor.js";
 import { assertPermissionName } from "./permissionName.js";
 import type { RequestContext } from "./types.js";
 
+/** The route's path parameters (e.g. Express `req.params`), read by `requireBinding` only. */
+export type RouteParams = Readonly<Record<string, string | undefined>> | undefined;
+
 /** What a route asks of the request's auth state: nothing (middleware), a user, a permission. */
-export type Guard = (state: RequestAuthState) => User | null | Promise<User | null>;
+export type Guard = (
+  state: RequestAuthState,
+  params: RouteParams,
+) => User | null | Promise<User | null>;
 
 /** Middleware semantics: never fails. */
 export const attachGuard: Guard = (state) => state.user;
@@ -26,15 +33,15 @@ export interface GuardSink<A, B, C> {
 }
 
 /**
- * Runs a guard against the request's (memoised, keyed by `request`) auth state. Stays synchronous
- * and allocation-free on a cache hit, so bindings add no promise hop to the hot path; `a`, `b`,
- * `c` are passed through to the sink (e.g. req, res, next).
+ * Runs a bound guard against the request's (memoised, keyed by `request`) auth state. Stays
+ * synchronous and allocation-free on a cache hit, so bindings add no promise hop to the hot path;
+ * `a`, `b`, `c` are passed through to the sink (e.g. req, res, next).
  */
 export function runGuard<A, B, C>(
-  auth: Auth,
+  { auth, guard }: BoundGuard,
   request: object,
   ctx: RequestContext,
-  guard: Guard,
+  params: RouteParams,
   sink: GuardSink<A, B, C>,
   a: A,
   b: B,
@@ -42,32 +49,40 @@ export function runGuard<A, B, C>(
 ): void {
   const state = auth[kInternal](request, ctx);
   if (state instanceof Promise) {
-    state.then(
-      (resolved) => applyGuard(resolved, guard, sink, a, b, c),
-      (error) => sink.fail(a, b, c, error),
-    );
-  } else applyGuard(state, guard, sink, a, b, c);
+    settle(state, (resolved) => applyGuard(sink, a, b, c, resolved, guard, params), sink, a, b, c);
+  } else applyGuard(sink, a, b, c, state, guard, params);
 }
 
+/** The guard's verdict on a resolved state, handed to the sink (sync unless the guard is async). */
 function applyGuard<A, B, C>(
-  state: RequestAuthState,
-  guard: Guard,
   sink: GuardSink<A, B, C>,
   a: A,
   b: B,
   c: C,
+  state: RequestAuthState,
+  guard: Guard,
+  params: RouteParams,
 ): void {
   let result: User | null | Promise<User | null>;
   try {
-    result = guard(state);
+    result = guard(state, params);
   } catch (error) {
     sink.fail(a, b, c, error);
     return;
   }
   if (result instanceof Promise) {
-    result.then(
-      (user) => sink.ok(a, b, c, user, state),
-      (error) => sink.fail(a, b, c, error),
-    );
+    settle(result, (user) => sink.ok(a, b, c, user, state), sink, a, b, c);
   } else sink.ok(a, b, c, result, state);
+}
+
+/** The slow path (a cache miss or an upstream permission check): any rejection goes to `fail`. */
+function settle<T, A, B, C>(
+  promise: Promise<T>,
+  onValue: (value: T) => void,
+  sink: GuardSink<A, B, C>,
+  a: A,
+  b: B,
+  c: C,
+): void {
+  promise.then(onValue, (error) => sink.fail(a, b, c, error));
 }

@@ -1,25 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Auth } from "../../core/Auth.js";
-import { resolveAuth } from "../../core/defaultAuth.js";
-import {
-  type BindingSpec,
-  bindingGuard,
-  type InternalOptions,
-  internalGuard,
-  roleGuard,
-  scopeGuard,
-} from "../../core/guards.js";
-import { assertPermissionName } from "../../core/permissionName.js";
+import { type BoundGuard, guardFor } from "../../core/guardFor.js";
+import type { BindingSpec, InternalOptions } from "../../core/guards.js";
 import { NodeHeadersContext } from "../../core/requestContext.js";
-import {
-  attachGuard,
-  type Guard,
-  type GuardSink,
-  optionalGuard,
-  permissionGuard,
-  requiredGuard,
-  runGuard,
-} from "../../core/runGuard.js";
+import { type GuardSink, type RouteParams, runGuard } from "../../core/runGuard.js";
 import { sendAuthError } from "../../core/sendAuthError.js";
 import { AuthError, type AuthErrorCode } from "../../errors.js";
 import type { User } from "../../user.js";
@@ -67,9 +51,18 @@ const sink: GuardSink<AuthRequest, ServerResponse, Next> = {
   },
 };
 
-function handler(auth: Auth, guard: Guard): ExpressHandler {
+function handler(bound: BoundGuard): ExpressHandler {
   return (req, res, next) =>
-    runGuard(auth, req, new NodeHeadersContext(req.headers), guard, sink, req, res, next);
+    runGuard(
+      bound,
+      req,
+      new NodeHeadersContext(req.headers),
+      (req as { params?: RouteParams }).params,
+      sink,
+      req,
+      res,
+      next,
+    );
 }
 
 /**
@@ -80,7 +73,7 @@ function handler(auth: Auth, guard: Guard): ExpressHandler {
  * app.use(authMiddleware());
  */
 export function authMiddleware(options?: ExpressAuthOptions): ExpressHandler {
-  return handler(resolveAuth(options), attachGuard);
+  return handler(guardFor.authMiddleware(options));
 }
 
 /**
@@ -90,7 +83,7 @@ export function authMiddleware(options?: ExpressAuthOptions): ExpressHandler {
  * app.get("/v1/me", getCurrentUser(), (req, res) => res.json(req.user));
  */
 export function getCurrentUser(options?: ExpressAuthOptions): ExpressHandler {
-  return handler(resolveAuth(options), requiredGuard);
+  return handler(guardFor.getCurrentUser(options));
 }
 
 /**
@@ -100,7 +93,7 @@ export function getCurrentUser(options?: ExpressAuthOptions): ExpressHandler {
  * app.get("/v1/maybe", getCurrentUserOptional(), (req, res) => res.json({ signedIn: !!req.user }));
  */
 export function getCurrentUserOptional(options?: ExpressAuthOptions): ExpressHandler {
-  return handler(resolveAuth(options), optionalGuard);
+  return handler(guardFor.getCurrentUserOptional(options));
 }
 
 /**
@@ -110,9 +103,7 @@ export function getCurrentUserOptional(options?: ExpressAuthOptions): ExpressHan
  * app.get("/v1/audit", requirePermission("audit"), (req, res) => res.json({ ok: true }));
  */
 export function requirePermission(name: string, options?: ExpressAuthOptions): ExpressHandler {
-  assertPermissionName(name);
-  const auth = resolveAuth(options);
-  return handler(auth, permissionGuard(auth, name));
+  return handler(guardFor.requirePermission(name, options));
 }
 
 /**
@@ -122,7 +113,7 @@ export function requirePermission(name: string, options?: ExpressAuthOptions): E
  * app.delete("/v1/users/:id", requireRole("admin"), handler);
  */
 export function requireRole(role: string, options?: ExpressAuthOptions): ExpressHandler {
-  return handler(resolveAuth(options), roleGuard([role], "all"));
+  return handler(guardFor.requireRole(role, options));
 }
 
 /**
@@ -135,7 +126,7 @@ export function requireAnyRole(
   roles: readonly string[],
   options?: ExpressAuthOptions,
 ): ExpressHandler {
-  return handler(resolveAuth(options), roleGuard(roles, "any"));
+  return handler(guardFor.requireAnyRole(roles, options));
 }
 
 /**
@@ -148,7 +139,7 @@ export function requireScope(
   scopes: string | readonly string[],
   options?: ExpressAuthOptions,
 ): ExpressHandler {
-  return handler(resolveAuth(options), scopeGuard(typeof scopes === "string" ? [scopes] : scopes));
+  return handler(guardFor.requireScope(scopes, options));
 }
 
 /**
@@ -158,7 +149,7 @@ export function requireScope(
  * app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), handler);
  */
 export function requireInternal(options: InternalOptions & ExpressAuthOptions): ExpressHandler {
-  return handler(resolveAuth(options), internalGuard(options));
+  return handler(guardFor.requireInternal(options));
 }
 
 /**
@@ -169,12 +160,5 @@ export function requireInternal(options: InternalOptions & ExpressAuthOptions): 
  * app.get("/apps/:appId/users/:userId", requireBinding({ appId: true, userId: true }), handler);
  */
 export function requireBinding(spec: BindingSpec, options?: ExpressAuthOptions): ExpressHandler {
-  const auth = resolveAuth(options);
-  const forRequest = bindingGuard(spec);
-  return (req, res, next) => {
-    const params = (req as { params?: Record<string, string> }).params;
-    const read = (name: string) =>
-      params && Object.hasOwn(params, name) ? params[name] : undefined;
-    handler(auth, forRequest(read))(req, res, next);
-  };
+  return handler(guardFor.requireBinding(spec, options));
 }

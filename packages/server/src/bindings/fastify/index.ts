@@ -1,25 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Auth } from "../../core/Auth.js";
-import { resolveAuth } from "../../core/defaultAuth.js";
-import {
-  type BindingSpec,
-  bindingGuard,
-  type InternalOptions,
-  internalGuard,
-  roleGuard,
-  scopeGuard,
-} from "../../core/guards.js";
-import { assertPermissionName } from "../../core/permissionName.js";
+import { type BoundGuard, guardFor } from "../../core/guardFor.js";
+import type { BindingSpec, InternalOptions } from "../../core/guards.js";
 import { NodeHeadersContext } from "../../core/requestContext.js";
-import {
-  attachGuard,
-  type Guard,
-  type GuardSink,
-  optionalGuard,
-  permissionGuard,
-  requiredGuard,
-  runGuard,
-} from "../../core/runGuard.js";
+import { type GuardSink, type RouteParams, runGuard } from "../../core/runGuard.js";
 import { AuthError, type AuthErrorCode } from "../../errors.js";
 import type { User } from "../../user.js";
 
@@ -73,13 +57,13 @@ const sink: GuardSink<FastifyRequest, FastifyReply, Done> = {
   },
 };
 
-function hook(auth: Auth, guard: Guard): FastifyAuthHook {
+function hook(bound: BoundGuard): FastifyAuthHook {
   return (request, reply, done) =>
     runGuard(
-      auth,
+      bound,
       request.raw,
       new NodeHeadersContext(request.headers),
-      guard,
+      request.params as RouteParams,
       sink,
       request,
       reply,
@@ -104,7 +88,7 @@ export function authPlugin(
   fastify.decorateRequest("user", null);
   fastify.decorateRequest("authError", null);
   if (options.validateEveryRequest !== false) {
-    fastify.addHook("onRequest", hook(resolveAuth(options), attachGuard));
+    fastify.addHook("onRequest", hook(guardFor.authMiddleware(options)));
   }
   done();
 }
@@ -121,7 +105,7 @@ Object.assign(authPlugin, {
  * app.get("/v1/me", { preHandler: getCurrentUser() }, async (request) => request.user);
  */
 export function getCurrentUser(options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(resolveAuth(options), requiredGuard);
+  return hook(guardFor.getCurrentUser(options));
 }
 
 /**
@@ -131,7 +115,7 @@ export function getCurrentUser(options?: FastifyAuthOptions): FastifyAuthHook {
  * app.get("/v1/maybe", { preHandler: getCurrentUserOptional() }, async (r) => ({ in: !!r.user }));
  */
 export function getCurrentUserOptional(options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(resolveAuth(options), optionalGuard);
+  return hook(guardFor.getCurrentUserOptional(options));
 }
 
 /**
@@ -141,9 +125,7 @@ export function getCurrentUserOptional(options?: FastifyAuthOptions): FastifyAut
  * app.get("/v1/audit", { preHandler: requirePermission("audit") }, async () => ({ ok: true }));
  */
 export function requirePermission(name: string, options?: FastifyAuthOptions): FastifyAuthHook {
-  assertPermissionName(name);
-  const auth = resolveAuth(options);
-  return hook(auth, permissionGuard(auth, name));
+  return hook(guardFor.requirePermission(name, options));
 }
 
 /**
@@ -153,7 +135,7 @@ export function requirePermission(name: string, options?: FastifyAuthOptions): F
  * app.delete("/v1/users/:id", { preHandler: requireRole("admin") }, handler);
  */
 export function requireRole(role: string, options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(resolveAuth(options), roleGuard([role], "all"));
+  return hook(guardFor.requireRole(role, options));
 }
 
 /**
@@ -166,7 +148,7 @@ export function requireAnyRole(
   roles: readonly string[],
   options?: FastifyAuthOptions,
 ): FastifyAuthHook {
-  return hook(resolveAuth(options), roleGuard(roles, "any"));
+  return hook(guardFor.requireAnyRole(roles, options));
 }
 
 /**
@@ -179,7 +161,7 @@ export function requireScope(
   scopes: string | readonly string[],
   options?: FastifyAuthOptions,
 ): FastifyAuthHook {
-  return hook(resolveAuth(options), scopeGuard(typeof scopes === "string" ? [scopes] : scopes));
+  return hook(guardFor.requireScope(scopes, options));
 }
 
 /**
@@ -189,7 +171,7 @@ export function requireScope(
  * app.post("/internal/reindex", { preHandler: requireInternal({ allowedClients: ["indexer"] }) }, handler);
  */
 export function requireInternal(options: InternalOptions & FastifyAuthOptions): FastifyAuthHook {
-  return hook(resolveAuth(options), internalGuard(options));
+  return hook(guardFor.requireInternal(options));
 }
 
 /**
@@ -200,14 +182,5 @@ export function requireInternal(options: InternalOptions & FastifyAuthOptions): 
  * app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler);
  */
 export function requireBinding(spec: BindingSpec, options?: FastifyAuthOptions): FastifyAuthHook {
-  const auth = resolveAuth(options);
-  const forRequest = bindingGuard(spec);
-  return (request, reply, done) => {
-    const params = request.params as Record<string, string> | undefined;
-    const read = (name: string) =>
-      params && typeof params === "object" && Object.hasOwn(params, name)
-        ? params[name]
-        : undefined;
-    hook(auth, forRequest(read))(request, reply, done);
-  };
+  return hook(guardFor.requireBinding(spec, options));
 }

@@ -1,23 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { type Auth, kInternal } from "../../core/Auth.js";
-import { resolveAuth } from "../../core/defaultAuth.js";
-import {
-  type BindingSpec,
-  bindingGuard,
-  type InternalOptions,
-  internalGuard,
-  roleGuard,
-  scopeGuard,
-} from "../../core/guards.js";
-import { assertPermissionName } from "../../core/permissionName.js";
+import { type BoundGuard, guardFor } from "../../core/guardFor.js";
+import type { BindingSpec, InternalOptions } from "../../core/guards.js";
 import { WebRequestContext } from "../../core/requestContext.js";
-import {
-  attachGuard,
-  type Guard,
-  optionalGuard,
-  permissionGuard,
-  requiredGuard,
-} from "../../core/runGuard.js";
 import { AuthError, type AuthErrorCode } from "../../errors.js";
 import type { User } from "../../user.js";
 
@@ -31,7 +16,7 @@ export interface HonoAuthOptions {
   auth?: Auth;
 }
 
-function middleware(auth: Auth, guard: Guard): MiddlewareHandler<AuthEnv> {
+function middleware({ auth, guard }: BoundGuard): MiddlewareHandler<AuthEnv> {
   return async (c: Context<AuthEnv>, next) => {
     const request = c.req.raw;
     const state = await auth[kInternal](
@@ -39,7 +24,7 @@ function middleware(auth: Auth, guard: Guard): MiddlewareHandler<AuthEnv> {
       new WebRequestContext(request.headers, request.url),
     );
     try {
-      c.set("user", await guard(state));
+      c.set("user", await guard(state, c.req.param()));
       c.set("authError", state.error === null ? null : state.error.code);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
@@ -60,7 +45,7 @@ function middleware(auth: Auth, guard: Guard): MiddlewareHandler<AuthEnv> {
  * app.use("*", authMiddleware());
  */
 export function authMiddleware(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(resolveAuth(options), attachGuard);
+  return middleware(guardFor.authMiddleware(options));
 }
 
 /**
@@ -70,7 +55,7 @@ export function authMiddleware(options?: HonoAuthOptions): MiddlewareHandler<Aut
  * app.get("/v1/me", getCurrentUser(), (c) => c.json(c.get("user")));
  */
 export function getCurrentUser(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(resolveAuth(options), requiredGuard);
+  return middleware(guardFor.getCurrentUser(options));
 }
 
 /**
@@ -80,7 +65,7 @@ export function getCurrentUser(options?: HonoAuthOptions): MiddlewareHandler<Aut
  * app.get("/v1/maybe", getCurrentUserOptional(), (c) => c.json({ signedIn: !!c.get("user") }));
  */
 export function getCurrentUserOptional(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(resolveAuth(options), optionalGuard);
+  return middleware(guardFor.getCurrentUserOptional(options));
 }
 
 /**
@@ -93,9 +78,7 @@ export function requirePermission(
   name: string,
   options?: HonoAuthOptions,
 ): MiddlewareHandler<AuthEnv> {
-  assertPermissionName(name);
-  const auth = resolveAuth(options);
-  return middleware(auth, permissionGuard(auth, name));
+  return middleware(guardFor.requirePermission(name, options));
 }
 
 /**
@@ -105,7 +88,7 @@ export function requirePermission(
  * app.delete("/v1/users/:id", requireRole("admin"), (c) => c.body(null, 204));
  */
 export function requireRole(role: string, options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(resolveAuth(options), roleGuard([role], "all"));
+  return middleware(guardFor.requireRole(role, options));
 }
 
 /**
@@ -118,7 +101,7 @@ export function requireAnyRole(
   roles: readonly string[],
   options?: HonoAuthOptions,
 ): MiddlewareHandler<AuthEnv> {
-  return middleware(resolveAuth(options), roleGuard(roles, "any"));
+  return middleware(guardFor.requireAnyRole(roles, options));
 }
 
 /**
@@ -131,10 +114,7 @@ export function requireScope(
   scopes: string | readonly string[],
   options?: HonoAuthOptions,
 ): MiddlewareHandler<AuthEnv> {
-  return middleware(
-    resolveAuth(options),
-    scopeGuard(typeof scopes === "string" ? [scopes] : scopes),
-  );
+  return middleware(guardFor.requireScope(scopes, options));
 }
 
 /**
@@ -146,7 +126,7 @@ export function requireScope(
 export function requireInternal(
   options: InternalOptions & HonoAuthOptions,
 ): MiddlewareHandler<AuthEnv> {
-  return middleware(resolveAuth(options), internalGuard(options));
+  return middleware(guardFor.requireInternal(options));
 }
 
 /**
@@ -160,11 +140,5 @@ export function requireBinding(
   spec: BindingSpec,
   options?: HonoAuthOptions,
 ): MiddlewareHandler<AuthEnv> {
-  const auth = resolveAuth(options);
-  const forRequest = bindingGuard(spec);
-  return (c, next) =>
-    middleware(
-      auth,
-      forRequest((name) => c.req.param(name)),
-    )(c, next);
+  return middleware(guardFor.requireBinding(spec, options));
 }

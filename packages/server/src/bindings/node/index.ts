@@ -8,17 +8,10 @@ import {
   requireUser,
 } from "../../core/Auth.js";
 import { resolveAuth } from "../../core/defaultAuth.js";
-import {
-  type BindingSpec,
-  bindingGuard,
-  type InternalOptions,
-  internalGuard,
-  roleGuard,
-  scopeGuard,
-} from "../../core/guards.js";
-import { assertPermissionName } from "../../core/permissionName.js";
+import { type BoundGuard, guardFor } from "../../core/guardFor.js";
+import type { BindingSpec, InternalOptions } from "../../core/guards.js";
 import { NodeHeadersContext, WebRequestContext } from "../../core/requestContext.js";
-import type { Guard } from "../../core/runGuard.js";
+import type { RouteParams } from "../../core/runGuard.js";
 import { sendAuthError } from "../../core/sendAuthError.js";
 import { AuthError } from "../../errors.js";
 import type { User } from "../../user.js";
@@ -98,9 +91,7 @@ export function requirePermission(
   name: string,
   options?: NodeAuthOptions,
 ): (req: AnyRequest) => Promise<User> {
-  assertPermissionName(name);
-  const auth = resolveAuth(options);
-  return async (req) => auth.checkPermission(await stateOf(auth, req), name);
+  return checker(guardFor.requirePermission(name, options));
 }
 
 function asAuthError(error: unknown): AuthError {
@@ -133,8 +124,11 @@ export function sendError(res: ServerResponse, error: unknown): void {
   sendAuthError(res, asAuthError(error));
 }
 
-function checker(auth: Auth, guard: Guard): (req: AnyRequest) => Promise<User> {
-  return async (req) => (await guard(await stateOf(auth, req))) as User;
+function checker({
+  auth,
+  guard,
+}: BoundGuard): (req: AnyRequest, params?: RouteParams) => Promise<User> {
+  return async (req, params) => (await guard(await stateOf(auth, req), params)) as User;
 }
 
 /**
@@ -148,7 +142,7 @@ export function requireRole(
   role: string,
   options?: NodeAuthOptions,
 ): (req: AnyRequest) => Promise<User> {
-  return checker(resolveAuth(options), roleGuard([role], "all"));
+  return checker(guardFor.requireRole(role, options));
 }
 
 /**
@@ -161,7 +155,7 @@ export function requireAnyRole(
   roles: readonly string[],
   options?: NodeAuthOptions,
 ): (req: AnyRequest) => Promise<User> {
-  return checker(resolveAuth(options), roleGuard(roles, "any"));
+  return checker(guardFor.requireAnyRole(roles, options));
 }
 
 /**
@@ -174,7 +168,7 @@ export function requireScope(
   scopes: string | readonly string[],
   options?: NodeAuthOptions,
 ): (req: AnyRequest) => Promise<User> {
-  return checker(resolveAuth(options), scopeGuard(typeof scopes === "string" ? [scopes] : scopes));
+  return checker(guardFor.requireScope(scopes, options));
 }
 
 /**
@@ -186,7 +180,7 @@ export function requireScope(
 export function requireInternal(
   options: InternalOptions & NodeAuthOptions,
 ): (req: AnyRequest) => Promise<User> {
-  return checker(resolveAuth(options), internalGuard(options));
+  return checker(guardFor.requireInternal(options));
 }
 
 /**
@@ -200,11 +194,5 @@ export function requireBinding(
   spec: BindingSpec,
   options?: NodeAuthOptions,
 ): (req: AnyRequest, params?: Readonly<Record<string, string | undefined>>) => Promise<User> {
-  const auth = resolveAuth(options);
-  const forRequest = bindingGuard(spec);
-  return (req, params = {}) =>
-    checker(
-      auth,
-      forRequest((name) => (Object.hasOwn(params, name) ? params[name] : undefined)),
-    )(req);
+  return checker(guardFor.requireBinding(spec, options));
 }
