@@ -1,4 +1,14 @@
-/** Stable machine codes of every error the mock raises. */
+/**
+ * Stable machine codes of every error the mock raises.
+ *
+ * @example
+ * try {
+ *   await startMockServer({ port: 8765 });
+ * } catch (e) {
+ *   const code: MockAuthErrorCode | undefined = e instanceof MockAuthError ? e.code : undefined;
+ *   if (code === "server_start") console.error("port 8765 is busy: pass port: 0");
+ * }
+ */
 export type MockAuthErrorCode =
   | "invalid_config"
   | "invalid_state_patch"

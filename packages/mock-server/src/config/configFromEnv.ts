@@ -4,7 +4,17 @@ import { parseSettings, SETTINGS } from "./settings.js";
 /** Settings where an empty value means "none" rather than "use the default". */
 const EMPTY_MEANS_NONE = new Set(["forbiddenToken", "tokens", "permissions", "roleNames"]);
 
-/** Options for `startMockServer` as read from the environment, plus the CLI-only settings. */
+/**
+ * Options for `startMockServer` as read from the environment, plus the CLI-only settings.
+ *
+ * @example
+ * const config: EnvConfig = configFromEnv({
+ *   OXAIGEN_AUTH_MOCK_PORT: "0",
+ *   OXAIGEN_AUTH_MOCK_PERMISSIONS: "read,audit",
+ * });
+ * // config.port === 0, config.permissions: ["read", "audit"]
+ * const server = await startMockServer(config);
+ */
 export interface EnvConfig extends MockAuthOptions {
   host?: string;
   port?: number;

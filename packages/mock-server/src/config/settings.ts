@@ -15,7 +15,18 @@ import {
   parseTokenList,
 } from "./parse.js";
 
-/** The mock user's profile, as served by `get-me` (camelCase here, snake_case on the wire). */
+/**
+ * The mock user's profile, as served by `get-me` (camelCase here, snake_case on the wire).
+ *
+ * @example
+ * const user: Partial<MockUser> = {
+ *   userId: "user-42",
+ *   email: "ada@example.com",
+ *   roleNames: ["admin"],
+ *   permissions: ["read", "audit"],
+ * };
+ * const mock = createMockAuth(user);
+ */
 export interface MockUser {
   userId: string;
   userName: string;
@@ -29,7 +40,15 @@ export interface MockUser {
   permissions: string[];
 }
 
-/** Every setting of the mock's request handling (the env vars, camelCased). */
+/**
+ * Every setting of the mock's request handling (the env vars, camelCased).
+ *
+ * @example
+ * const mock = createMockAuth({ expiresIn: 60 });
+ * const settings: Readonly<MockAuthSettings> = mock.settings;
+ * settings.accessCookieName; // "OxaigenPlatformAuthAccessToken" (the default)
+ * settings.expiresIn; // 60
+ */
 export interface MockAuthSettings extends MockUser {
   /** Public base URL: issuer of the JWTs and prefix of every redirect. */
   baseUrl: string;

@@ -9,7 +9,14 @@ import {
 import type { MockUser } from "../config/settings.js";
 import { MockAuthError } from "../MockAuthError.js";
 
-/** What can change at run time (`PUT /_oxa_auth/mock/state`, `mock.setState`). */
+/**
+ * What can change at run time (`PUT /_oxa_auth/mock/state`, `mock.setState`).
+ *
+ * @example
+ * const state: MockState = mock.getState();
+ * state.permissions; // ["read"] (the default)
+ * state.loginError; // null: logins succeed
+ */
 export interface MockState extends MockUser {
   /** Authenticates, but every permission check answers 403. `null`: none. */
   forbiddenToken: string | null;
@@ -23,7 +30,14 @@ export interface MockState extends MockUser {
   loginError: string | null;
 }
 
-/** A partial update of the state; lists may also be comma-separated strings. */
+/**
+ * A partial update of the state; lists may also be comma-separated strings.
+ *
+ * @example
+ * const patch: MockStatePatch = { permissions: "read,audit", loginError: "access_denied" };
+ * server.setState(patch);
+ * // The same JSON body works over HTTP: PUT /_oxa_auth/mock/state
+ */
 export type MockStatePatch = {
   [K in keyof MockState]?: MockState[K] | (MockState[K] extends string[] ? string : never);
 };

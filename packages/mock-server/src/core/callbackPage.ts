@@ -1,4 +1,17 @@
-/** The message the callback page posts to the app (contracts.md, popup login step 3). */
+/**
+ * The message the callback page posts to the app (contracts.md, popup login step 3).
+ *
+ * @example
+ * const message: AuthMessage = await mock.completeLogin({
+ *   state: "state-1",
+ *   origin: "http://localhost:3000",
+ * });
+ * if (message.type === "OXA_AUTH_SUCCESS") {
+ *   // Exchange message.code at POST /_oxa_auth/token-exchange, body {"code": "..."}.
+ * } else {
+ *   console.error(message.reason, message.message);
+ * }
+ */
 export type AuthMessage =
   | { type: "OXA_AUTH_SUCCESS"; state: string; code: string }
   | { type: "OXA_AUTH_FAILURE"; state: string; reason: string; message: string };

@@ -20,7 +20,16 @@ import { type MockState, type MockStatePatch, parseStatePatch } from "./MockStat
 import { jsonError, type MockResponse, type RequestLike } from "./responses.js";
 import { createSigner } from "./signer.js";
 
-/** Every setting of the mock as a typed option (the env vars, camelCased); all optional. */
+/**
+ * Every setting of the mock as a typed option (the env vars, camelCased); all optional.
+ *
+ * @example
+ * let now = Date.now();
+ * const options: MockAuthOptions = { permissions: ["read"], expiresIn: 60, now: () => now };
+ * const mock = createMockAuth(options);
+ * const token = await mock.createAccessToken();
+ * now += 61_000; // `token` is now expired: get-me answers 401
+ */
 export interface MockAuthOptions extends Partial<MockAuthSettings> {
   /** Private EC P-256 JWK to sign ES256 JWTs with; default: a key generated on first use. */
   signingKey?: JWK;
@@ -28,7 +37,19 @@ export interface MockAuthOptions extends Partial<MockAuthSettings> {
   now?: () => number;
 }
 
-/** The mock: a framework-free request handler plus the controls tests and the CLI use. */
+/**
+ * The mock: a framework-free request handler plus the controls tests and the CLI use.
+ *
+ * @example
+ * const mock: MockAuth = createMockAuth({ permissions: ["read"] });
+ * const token = await mock.createAccessToken({ expiresIn: 60 });
+ * const res = await mock.fetch(
+ *   new Request(`${mock.baseUrl}/_oxa_auth/get-me`, {
+ *     headers: { authorization: `Bearer ${token}` },
+ *   }),
+ * );
+ * mock.reset(); // back to the start-up state, logins and sessions forgotten
+ */
 export interface MockAuth {
   /** Public origin: the JWT issuer and prefix of every redirect. */
   readonly baseUrl: string;

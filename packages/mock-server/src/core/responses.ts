@@ -1,4 +1,12 @@
-/** The handler's framework-free response: adapters turn it into a Response or a node reply. */
+/**
+ * The handler's framework-free response: adapters turn it into a Response or a node reply.
+ *
+ * @example
+ * const out: MockResponse = await mock.respond(new Request(`${mock.baseUrl}/.well-known/jwks.json`));
+ * out.status; // 200
+ * out.headers["content-type"]; // "application/json; charset=utf-8"
+ * JSON.parse(out.body).keys; // the public signing key(s)
+ */
 export interface MockResponse {
   status: number;
   headers: Record<string, string>;
@@ -7,7 +15,18 @@ export interface MockResponse {
   body: string;
 }
 
-/** The parts of a Fetch `Request` the handler reads; a real `Request` satisfies it. */
+/**
+ * The parts of a Fetch `Request` the handler reads; a real `Request` satisfies it.
+ *
+ * @example
+ * const request: RequestLike = {
+ *   method: "GET",
+ *   url: `${mock.baseUrl}/_oxa_auth/get-me`,
+ *   headers: new Headers({ authorization: "Bearer mock-dev-token" }),
+ *   text: async () => "",
+ * };
+ * const out = await mock.respond(request);
+ */
 export interface RequestLike {
   /** HTTP method, upper case. */
   readonly method: string;

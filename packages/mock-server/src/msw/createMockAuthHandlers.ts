@@ -8,13 +8,34 @@ import {
 import type { RequestLike } from "../core/responses.js";
 import { CookieJar } from "./CookieJar.js";
 
-/** Options of the msw handlers: every mock setting; `baseUrl` is the origin to intercept. */
+/**
+ * Options of the msw handlers: every mock setting; `baseUrl` is the origin to intercept.
+ *
+ * @example
+ * const options: MockAuthHandlersOptions = {
+ *   baseUrl: "http://localhost:8765",
+ *   permissions: ["read", "audit"],
+ * };
+ * const { handlers } = createMockAuthHandlers(options);
+ */
 export interface MockAuthHandlersOptions extends MockAuthOptions {
   /** Origin the app calls as its auth API, e.g. `http://127.0.0.1:8765` (the default). */
   baseUrl?: string;
 }
 
-/** The browser cookies of the mock origin, as the msw handlers keep them. */
+/**
+ * The browser cookies of the mock origin, as the msw handlers keep them.
+ *
+ * @example
+ * const { handlers, cookies } = createMockAuthHandlers();
+ * setupServer(...handlers).listen();
+ * await fetch("http://127.0.0.1:8765/_oxa_auth/refresh", {
+ *   method: "POST",
+ *   headers: { cookie: "OxaigenPlatformAuthRefreshToken=mock-dev-refresh-token" },
+ * });
+ * cookies.get("OxaigenPlatformAuthAccessToken"); // the new access token
+ * cookies.clear();
+ */
 export interface MockCookies {
   /** A cookie's value (HttpOnly included), or undefined. */
   get(name: string): string | undefined;
@@ -22,7 +43,18 @@ export interface MockCookies {
   clear(): void;
 }
 
-/** msw handlers for the whole mock origin, plus the mock itself (state, completeLogin…). */
+/**
+ * msw handlers for the whole mock origin, plus the mock itself (state, completeLogin…).
+ *
+ * @example
+ * const { handlers, mock, cookies }: MockAuthHandlers = createMockAuthHandlers();
+ * const server = setupServer(...handlers);
+ * server.listen();
+ * afterEach(() => {
+ *   mock.reset();
+ *   cookies.clear();
+ * });
+ */
 export interface MockAuthHandlers {
   /** Pass to `setupServer(...handlers)` / `setupWorker(...handlers)`. */
   handlers: RequestHandler[];

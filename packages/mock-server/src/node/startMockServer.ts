@@ -10,7 +10,18 @@ import type { MockState, MockStatePatch } from "../core/MockState.js";
 import type { RequestLike } from "../core/responses.js";
 import { MockAuthError } from "../MockAuthError.js";
 
-/** Options of `startMockServer`: every mock setting plus where to listen. */
+/**
+ * Options of `startMockServer`: every mock setting plus where to listen.
+ *
+ * @example
+ * const options: MockServerOptions = {
+ *   host: "127.0.0.1",
+ *   port: 0,
+ *   signingKeyFile: "./mock-signing-key.json",
+ *   permissions: ["read"],
+ * };
+ * const server = await startMockServer(options);
+ */
 export interface MockServerOptions extends MockAuthOptions {
   /** Address to bind; default `127.0.0.1`. */
   host?: string;
@@ -20,7 +31,15 @@ export interface MockServerOptions extends MockAuthOptions {
   signingKeyFile?: string | null;
 }
 
-/** A running mock server. */
+/**
+ * A running mock server.
+ *
+ * @example
+ * const server: MockServer = await startMockServer();
+ * const message = await server.completeLogin({ state: "state-1", origin: "http://localhost:3000" });
+ * server.setState({ permissions: [] });
+ * await server.close();
+ */
 export interface MockServer {
   /** `http://host:port` as clients should call it (also the JWT issuer). */
   readonly url: string;

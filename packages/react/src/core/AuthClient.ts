@@ -4,10 +4,31 @@ import { isBrowser, isRecord, TOKEN_CHARS } from "./internal";
 import { openLoginPopup } from "./openLoginPopup";
 import { withLock } from "./withLock";
 
-/** Where the session stands: `error` means it could not be determined (e.g. the auth API is down). */
+/**
+ * Where the session stands: `error` means it could not be determined (e.g. the auth API is down).
+ *
+ * @example
+ * const LABELS: Record<AuthStatus, string> = {
+ *   loading: "Checking your session…",
+ *   authenticated: "Signed in",
+ *   anonymous: "Signed out",
+ *   error: "The sign-in service is unreachable",
+ * };
+ * const { status } = useAuth();
+ * return <span>{LABELS[status]}</span>;
+ */
 export type AuthStatus = "loading" | "authenticated" | "anonymous" | "error";
 
-/** An immutable snapshot of the client's state. */
+/**
+ * An immutable snapshot of the client's state.
+ *
+ * @example
+ * const client = new AuthClient();
+ * client.subscribe(() => {
+ *   const state: AuthState = client.getSnapshot();
+ *   if (state.status === "error") console.warn(state.error?.code);
+ * });
+ */
 export interface AuthState {
   readonly status: AuthStatus;
   /** The in-memory access token, or null. */
@@ -20,7 +41,17 @@ export interface AuthState {
   readonly error: AuthClientError | null;
 }
 
-/** Options of {@link AuthClient} (and props of `AuthProvider`). */
+/**
+ * Options of {@link AuthClient} (and props of `AuthProvider`).
+ *
+ * @example
+ * const options: AuthClientOptions = {
+ *   authApiBaseUrl: "https://auth.example.com",
+ *   apiOrigins: ["https://api.example.com"],
+ *   popupTimeoutMs: 120_000,
+ * };
+ * const client = new AuthClient(options);
+ */
 export interface AuthClientOptions {
   /** Base URL of the auth API serving `/_oxa_auth/*`. Default: the page's own origin. */
   authApiBaseUrl?: string;
@@ -36,7 +67,13 @@ export interface AuthClientOptions {
   returnTo?: string;
 }
 
-/** The user as `/_oxa_auth/get-me` returns it (snake_case wire fields, all optional). */
+/**
+ * The user as `/_oxa_auth/get-me` returns it (snake_case wire fields, all optional).
+ *
+ * @example
+ * const user: AuthUser | null = await client.getUser();
+ * const roles = (user?.workspace_roles ?? []).map((r) => (typeof r === "string" ? r : r.name));
+ */
 export interface AuthUser {
   id?: string;
   user_name?: string;

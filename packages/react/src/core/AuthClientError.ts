@@ -1,4 +1,13 @@
-/** Stable machine-readable reasons an {@link AuthClientError} can carry. */
+/**
+ * Stable machine-readable reasons an {@link AuthClientError} can carry.
+ *
+ * @example
+ * const HINTS: Partial<Record<AuthClientErrorCode, string>> = {
+ *   popup_blocked: "Allow popups for this site, then try again",
+ *   timeout: "Sign-in took too long: try again",
+ * };
+ * client.login().catch((e: AuthClientError) => showToast(HINTS[e.code] ?? e.message));
+ */
 export type AuthClientErrorCode =
   | "popup_blocked"
   | "popup_closed"

@@ -3,7 +3,17 @@ import { type ReactNode, useContext, useEffect, useRef, useState } from "react";
 import { AuthClient, type AuthClientOptions } from "../core/AuthClient";
 import { AuthContext, QUERY_KEY } from "./useAuthClient";
 
-/** Props of {@link AuthProvider}: the {@link AuthClientOptions} plus the ones below. */
+/**
+ * Props of {@link AuthProvider}: the {@link AuthClientOptions} plus the ones below.
+ *
+ * @example
+ * const props: AuthProviderProps = {
+ *   authApiBaseUrl: "http://127.0.0.1:8765",
+ *   apiOrigins: ["http://127.0.0.1:8000"],
+ *   onSignOut: () => navigate("/"),
+ * };
+ * root.render(<AuthProvider {...props}><App /></AuthProvider>);
+ */
 export interface AuthProviderProps extends AuthClientOptions {
   children?: ReactNode;
   /** The react-query client; default: the one from an outer `QueryClientProvider`, else a new one. */

@@ -2,7 +2,14 @@ import type { ReactNode } from "react";
 import { useAuthState } from "./useAuthClient";
 import { usePermission } from "./usePermission";
 
-/** Props of {@link PermissionGate}. */
+/**
+ * Props of {@link PermissionGate}.
+ *
+ * @example
+ * function AdminOnly(props: Omit<PermissionGateProps, "permission">) {
+ *   return <PermissionGate permission="admin" {...props} />;
+ * }
+ */
 export interface PermissionGateProps {
   /** The app permission to test (`[A-Za-z0-9_-]+`). */
   permission: string;

@@ -1,7 +1,14 @@
 import type { ReactNode } from "react";
 import { useAuthState } from "./useAuthClient";
 
-/** Props of {@link RequireAuth}. */
+/**
+ * Props of {@link RequireAuth}.
+ *
+ * @example
+ * function Protected({ children }: Pick<RequireAuthProps, "children">) {
+ *   return <RequireAuth fallback={<SignInButton />} loading={<Spinner />}>{children}</RequireAuth>;
+ * }
+ */
 export interface RequireAuthProps {
   children?: ReactNode;
   /** Shown when signed out (e.g. a sign-in button). Default: nothing. */

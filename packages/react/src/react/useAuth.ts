@@ -3,7 +3,15 @@ import type { AuthClientError } from "../core/AuthClientError";
 import { useAuthClient, useAuthState } from "./useAuthClient";
 import { useUser } from "./useUser";
 
-/** What {@link useAuth} returns. */
+/**
+ * What {@link useAuth} returns.
+ *
+ * @example
+ * function SignInButton() {
+ *   const { status, login }: UseAuthResult = useAuth();
+ *   return <button disabled={status === "loading"} onClick={() => void login()}>Sign in</button>;
+ * }
+ */
 export interface UseAuthResult {
   status: AuthStatus;
   /** The signed-in user once get-me answered, else null. */
