@@ -19,25 +19,41 @@ export class AuthError extends Error {
   readonly status: number;
   /** Response headers the error requires (e.g. `WWW-Authenticate`). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The message clients see in the JSON body. Equals `message` for 4xx errors; generic for 5xx,
+   * whose `message` (how to fix it, with internal URLs) is for your logs only.
+   */
+  readonly publicMessage: string;
 
   constructor(
     code: AuthErrorCode,
     status: number,
     message: string,
-    options: { headers?: Record<string, string>; cause?: unknown } = {},
+    options: { headers?: Record<string, string>; cause?: unknown; publicMessage?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.status = status;
     this.headers = options.headers ?? {};
+    this.publicMessage = options.publicMessage ?? message;
   }
 
-  /** The JSON error body sent to clients: `{ error, message }`. Never contains a token. */
+  /**
+   * The JSON error body sent to clients: `{ error, message: publicMessage }`. Never contains a
+   * token, nor (for 5xx) internal URLs or configuration hints: log `err.message` for those.
+   */
   toJSON(): { error: AuthErrorCode; message: string } {
-    return { error: this.code, message: this.message };
+    return { error: this.code, message: this.publicMessage };
   }
 }
+
+/** The body message of every 502: upstream URLs and hosts stay in `err.message` / `err.cause`. */
+export const UPSTREAM_PUBLIC_MESSAGE =
+  "The authentication service is unavailable; try again later.";
+/** The body message of a 500 ConfigurationError that reaches a client. */
+export const CONFIGURATION_PUBLIC_MESSAGE =
+  "The server's authentication is misconfigured; the operator must check its logs.";
 
 const NO_TOKEN_CHALLENGE = { "WWW-Authenticate": "Bearer" } as const;
 const INVALID_TOKEN_CHALLENGE = { "WWW-Authenticate": 'Bearer error="invalid_token"' } as const;
@@ -121,17 +137,18 @@ export class PermissionDeniedError extends AuthError {
 
 /**
  * 502: the auth upstream (proxy, JWKS, custom adapter) failed or answered something unexpected.
- * Never cached.
+ * Never cached. `message` says what failed and how to fix it (server-side); the client body
+ * carries only a generic message.
  *
  * @example
  * throw new UpstreamError("The auth proxy answered 503; check that it is running.");
  */
 export class UpstreamError extends AuthError {
-  constructor(
-    message = "The auth service is unavailable; try again later.",
-    options: { cause?: unknown } = {},
-  ) {
-    super("upstream_error", 502, message, { cause: options.cause });
+  constructor(message = UPSTREAM_PUBLIC_MESSAGE, options: { cause?: unknown } = {}) {
+    super("upstream_error", 502, message, {
+      cause: options.cause,
+      publicMessage: UPSTREAM_PUBLIC_MESSAGE,
+    });
   }
 }
 
@@ -158,6 +175,6 @@ export class InvalidRequestError extends AuthError {
  */
 export class ConfigurationError extends AuthError {
   constructor(message: string) {
-    super("configuration_error", 500, message);
+    super("configuration_error", 500, message, { publicMessage: CONFIGURATION_PUBLIC_MESSAGE });
   }
 }

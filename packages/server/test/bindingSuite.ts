@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { UPSTREAM_PUBLIC_MESSAGE } from "../src/errors.js";
 import { type Auth, createAuth } from "../src/index.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
@@ -152,7 +153,12 @@ export function describeBinding(name: string, startApp: StartApp): void {
         const res = await get(path, bearer(ALICE));
         expect(res.status, path).toBe(502);
         const text = await res.text();
-        expect(JSON.parse(text)).toMatchObject({ error: "upstream_error" });
+        // Generic body: the upstream URL / host stay in err.message, server-side.
+        expect(JSON.parse(text)).toEqual({
+          error: "upstream_error",
+          message: UPSTREAM_PUBLIC_MESSAGE,
+        });
+        expect(text).not.toContain(new URL(proxy.url).host);
         expect(text).not.toContain(ALICE);
       }
     });

@@ -150,8 +150,10 @@ describe("RemoteKeySet", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => status(v, t)));
     expect(results.every((s) => s === 502)).toBe(true);
     expect(idp.hits.discovery).toBe(1);
-    // Within the failure back-off no new attempt is made.
-    expect(await status(v, t)).toBe(502);
+    // Within the failure back-off no new attempt is made; the error still says why (server-side).
+    const backoff = await v.verify(t).catch((e: AuthError) => e);
+    expect(backoff).toMatchObject({ status: 502 });
+    expect((backoff as AuthError).message).toMatch(/retrying soon\. Last failure: .*HTTP 500/);
     expect(idp.hits.discovery).toBe(1);
     idp.failWith = undefined;
     clock += 5_001;

@@ -48,6 +48,8 @@ export class RemoteKeySet {
   #fetchedAt = Number.NEGATIVE_INFINITY;
   #attemptAt = Number.NEGATIVE_INFINITY;
   #lastAttemptFailed = false;
+  /** Why the last fetch failed: kept so errors thrown during the back-off still say why. */
+  #lastError: unknown;
   #inflight: Promise<void> | undefined;
   #url: string | undefined;
 
@@ -78,7 +80,7 @@ export class RemoteKeySet {
     }
     // No keys, or keys too old to trust: the request waits for a fresh set.
     if (!this.#inflight && !this.#mayAttempt(FAILURE_BACKOFF_MS)) {
-      throw upstreamError("The identity provider's signing keys are unavailable; retrying soon.");
+      throw this.#backoffError("are unavailable; retrying soon");
     }
     await this.#refresh();
     if (!this.#keys) throw upstreamError("The identity provider's signing keys are unavailable.");
@@ -88,7 +90,7 @@ export class RemoteKeySet {
   async #retryUnknownKid(header: JWSHeaderParameters, token: FlattenedJWSInput) {
     if (!this.#inflight && !this.#mayAttempt(this.#options.cooldownMs)) {
       if (this.#lastAttemptFailed) {
-        throw upstreamError("The identity provider's signing keys could not be refreshed.");
+        throw this.#backoffError("could not be refreshed");
       }
       throw invalidToken("no signing key matches the token's kid and alg");
     }
@@ -126,10 +128,18 @@ export class RemoteKeySet {
       this.#keys = createLocalJWKSet(toSigningKeySet(body, this.#url));
       this.#fetchedAt = this.#now();
       this.#lastAttemptFailed = false;
+      this.#lastError = undefined;
     } catch (error) {
       this.#lastAttemptFailed = true;
+      this.#lastError = error;
       throw error;
     }
+  }
+
+  #backoffError(what: string) {
+    const last =
+      this.#lastError instanceof Error ? ` Last failure: ${this.#lastError.message}` : "";
+    return upstreamError(`The identity provider's signing keys ${what}.${last}`, this.#lastError);
   }
 }
 
