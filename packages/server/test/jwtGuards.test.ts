@@ -31,6 +31,9 @@ const startExpress: Start = (auth) => {
   app.get("/orders", ex.requireScope("orders:write", o), reply);
   app.get("/internal", ex.requireInternal({ ...INTERNAL, ...o }), reply);
   app.get("/apps/:appId/users/:userId", ex.requireBinding(BINDING, o), reply);
+  // Mounted with app.use: Express hides the route's :appId from the guard.
+  app.use("/mounted", ex.requireBinding({ appId: true }, o));
+  app.get("/mounted/apps/:appId", reply);
   return listen(createServer(app));
 };
 
@@ -46,6 +49,8 @@ const startFastify: Start = async (auth) => {
   app.get("/orders", { preHandler: fa.requireScope("orders:write", o) }, reply);
   app.get("/internal", { preHandler: fa.requireInternal({ ...INTERNAL, ...o }) }, reply);
   app.get("/apps/:appId/users/:userId", { preHandler: fa.requireBinding(BINDING, o) }, reply);
+  // A route that names its parameter differently.
+  app.get("/mounted/apps/:id", { preHandler: fa.requireBinding({ appId: true }, o) }, reply);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address() as { port: number };
   return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
@@ -54,6 +59,8 @@ const startFastify: Start = async (auth) => {
 const startHono: Start = (auth) => {
   const app = new Hono<ho.AuthEnv>();
   const o = { auth };
+  // Mounted with app.use: Hono hides the route's :appId from the guard.
+  app.use("/mounted/*", ho.requireBinding({ appId: true }, o));
   const reply = (c: { get(k: "user"): { id?: string } | null; json(v: unknown): Response }) =>
     c.json({ userId: c.get("user")?.id });
   app.get("/me", ho.getCurrentUser(o), reply);
@@ -63,6 +70,7 @@ const startHono: Start = (auth) => {
   app.get("/orders", ho.requireScope("orders:write", o), reply);
   app.get("/internal", ho.requireInternal({ ...INTERNAL, ...o }), reply);
   app.get("/apps/:appId/users/:userId", ho.requireBinding(BINDING, o), reply);
+  app.get("/mounted/apps/:appId", reply);
   return listen(createServer(getRequestListener(app.fetch)));
 };
 
@@ -75,6 +83,8 @@ const startNode: Start = (auth) => {
     "/staff": no.requireAnyRole(["admin", "staff"], o),
     "/orders": no.requireScope("orders:write", o),
     "/internal": no.requireInternal({ ...INTERNAL, ...o }),
+    // The caller forgot to pass the path parameters.
+    "/mounted/apps/victim": no.requireBinding({ appId: true }, o),
   };
   const bound = no.requireBinding(BINDING, o);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -192,10 +202,18 @@ for (const [name, start] of [
       expect(
         (await call("/apps/app-1/users/u1", { sub: "u1", app_id: ["app-0", "app-1"] })).status,
       ).toBe(200);
-      // A header naming another app is refused even when the path matches.
+      // Headers are not a default source: the path is authoritative.
       const withHeader = await call("/apps/app-1/users/u1", claims, { "x-app-id": "app-2" });
-      expect(withHeader.status).toBe(403);
+      expect(withHeader.status).toBe(200);
       expect((await call("/apps/app-1/users/u1")).status).toBe(401);
+    });
+
+    it("requireBinding without the route parameter fails closed (the header is no fallback)", async () => {
+      const attacker = { sub: "u1", app_id: "mine" };
+      const res = await call("/mounted/apps/victim", attacker, { "x-app-id": "mine" });
+      expect(res.status).toBe(500);
+      expect(res.body).toMatchObject({ error: "configuration_error" });
+      expect(JSON.stringify(res.body)).not.toContain("victim");
     });
   });
 }

@@ -105,27 +105,57 @@ describe("guards (core logic, through the node checkers)", () => {
 
   it("requireBinding: a missing value is a 400 that names where to send it", async () => {
     const check = requireBinding({ appId: true }, o);
-    const error = await check(req({ sub: "u", app_id: "a" })).catch((e: Error) => e);
+    const error = await check(req({ sub: "u", app_id: "a" }), { appId: "" }).catch((e) => e);
     expect(error).toMatchObject({ status: 400 });
-    expect((error as Error).message).toMatch(/:appId.*x-app-id/);
-    await expect(check(req({ sub: "u", app_id: "a" }, { "x-app-id": "a" }))).resolves.toBeDefined();
-    await expect(check(req({ sub: "u", app_id: "a" }, { "x-app-id": "b" }))).rejects.toMatchObject({
-      status: 403,
-    });
+    expect((error as Error).message).toMatch(/:appId/);
+    const headerOnly = requireBinding({ appId: { param: false, header: "x-app-id" } }, o);
+    const noHeader = await headerOnly(req({ sub: "u", app_id: "a" })).catch((e) => e);
+    expect(noHeader).toMatchObject({ status: 400 });
+    expect((noHeader as Error).message).toMatch(/x-app-id header/);
+    await expect(
+      headerOnly(req({ sub: "u", app_id: "a" }, { "x-app-id": "a" })),
+    ).resolves.toBeDefined();
+    await expect(
+      headerOnly(req({ sub: "u", app_id: "a" }, { "x-app-id": "b" })),
+    ).rejects.toMatchObject({ status: 403 });
   });
 
-  it("requireBinding: optional values, custom params, headers and claim paths", async () => {
+  it("requireBinding: a route without the parameter fails closed, never trusting the header", async () => {
+    const check = requireBinding({ appId: true }, o);
+    const claims = { sub: "u", app_id: "mine" };
+    // The guard mounted where the route param is invisible (app.use): the attacker's own app id
+    // in the header must not stand in for the victim's app id in the path.
+    for (const params of [undefined, {}, Object.create({ appId: "mine" })]) {
+      const error = await check(req(claims, { "x-app-id": "mine" }), params).catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ status: 500 });
+      expect((error as Error).message).toMatch(
+        /Mount requireBinding on the route that declares :appId/,
+      );
+    }
+    // Even an optional binding refuses a route that lacks the parameter.
+    const optional = requireBinding({ appId: { optional: true } }, o);
+    await expect(optional(req(claims), {})).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(optional(req(claims), { appId: "" })).resolves.toBeDefined();
+    // The default sources ignore headers: the path is authoritative.
+    await expect(
+      check(req(claims, { "x-app-id": "other" }), { appId: "mine" }),
+    ).resolves.toBeDefined();
+  });
+
+  it("requireBinding: optional values, custom params, opted-in headers and claim paths", async () => {
     const check = requireBinding(
       { workspace: { param: "ws", header: "x-tenant", claim: "org.id", optional: true } },
       o,
     );
     const claims = { sub: "u", org: { id: "t1" } };
-    await expect(check(req(claims))).resolves.toBeDefined();
+    await expect(check(req(claims), { ws: "" })).resolves.toBeDefined();
     await expect(check(req(claims), { ws: "t1" })).resolves.toBeDefined();
     await expect(check(req(claims), { ws: "t2" })).rejects.toMatchObject({ status: 403 });
-    await expect(check(req(claims, { "x-tenant": "t2" }))).rejects.toMatchObject({ status: 403 });
-    // Params are read as own properties only.
-    await expect(check(req({ sub: "u" }), Object.create({ ws: "t1" }))).resolves.toBeDefined();
+    await expect(check(req(claims, { "x-tenant": "t2" }), { ws: "t1" })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(check(req(claims, { "x-tenant": "t1" }), { ws: "t1" })).resolves.toBeDefined();
   });
 
   it("requireBinding falls back to the user's id and the proxy user's workspace", async () => {

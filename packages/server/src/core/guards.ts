@@ -131,27 +131,36 @@ export function internalGuard(options: InternalOptions): Guard {
 }
 
 /**
- * Where one bound value comes from in the request (path parameter, then header) and in the
- * token (claim path). `false` switches a source off.
+ * Where one bound value comes from in the request and in the token (claim path). The route
+ * parameter is the default source; a header is read only when named here (explicit opt-in).
+ * With a `param` source, a route that does not declare that parameter (e.g. the guard mounted
+ * with `app.use`) fails closed with a 500 ConfigurationError: the header is never a fallback.
  *
  * @example
- * const source: BindingSource = { param: "tenant", header: "x-tenant-id", claim: "org.id" };
+ * const fromPath: BindingSource = { param: "tenant", claim: "org.id" };
+ * const fromHeaderOnly: BindingSource = { param: false, header: "x-tenant-id", claim: "org.id" };
  */
 export interface BindingSource {
+  /** Route parameter name (default `appId` / `workspaceId` / `userId`); `false` switches it off. */
   param?: string | false;
+  /** Header to read as well (lower-case); off unless given. With a param, both must match. */
   header?: string | false;
+  /** Claim path holding the bound value(s) (default `app_id` / `workspace_id` / the user id). */
   claim?: string;
-  /** Let requests that carry no value through (default: such a request gets 400). */
+  /** Let requests that carry no value through (default: 400). Never skips a missing route param. */
   optional?: boolean;
 }
 
 /**
- * What `requireBinding` checks; `true` uses the defaults: appId ← `:appId` / `x-app-id` vs
- * claim `app_id`; workspace ← `:workspaceId` / `x-workspace-id` vs `workspace_id` (or the proxy
- * user's workspace); userId ← `:userId` / `x-user-id` vs the user's id.
+ * What `requireBinding` checks; `true` uses the defaults: appId ← route param `:appId` vs claim
+ * `app_id`; workspace ← `:workspaceId` vs `workspace_id` (or the proxy user's workspace);
+ * userId ← `:userId` vs the user's id. Headers (`x-app-id`…) only when opted in with a
+ * {@link BindingSource}. Mount the guard on the route that declares the parameter, not `app.use`.
  *
  * @example
  * app.get("/apps/:appId/data", requireBinding({ appId: true }), handler);
+ * // Header only, for routes without the id in the path:
+ * app.post("/data", requireBinding({ appId: { param: false, header: "x-app-id" } }), handler);
  */
 export interface BindingSpec {
   appId?: boolean | BindingSource;
@@ -172,28 +181,27 @@ interface ResolvedSource {
 
 const DEFAULT_SOURCES: Record<
   Dimension,
-  Omit<ResolvedSource, "claim" | "optional"> & { claim?: string }
+  Omit<ResolvedSource, "claim" | "optional" | "header"> & { claim?: string }
 > = {
   appId: {
     dimension: "appId",
     label: "app id",
     param: "appId",
-    header: "x-app-id",
     claim: "app_id",
   },
   workspace: {
     dimension: "workspace",
     label: "workspace id",
     param: "workspaceId",
-    header: "x-workspace-id",
     claim: "workspace_id",
   },
-  userId: { dimension: "userId", label: "user id", param: "userId", header: "x-user-id" },
+  userId: { dimension: "userId", label: "user id", param: "userId" },
 };
 
 /**
- * Binding guard: checks that the request's app / workspace / user id (path parameter or header)
- * is one the token is bound to. Missing value → 400; token not bound or bound elsewhere → 403.
+ * Binding guard: checks that the request's app / workspace / user id (route parameter, and a
+ * header when opted in) is one the token is bound to. Missing value → 400; token not bound or
+ * bound elsewhere → 403; route without the configured parameter → 500 ConfigurationError.
  */
 export function bindingGuard(spec: BindingSpec): Guard {
   const sources = resolveSources(spec);
@@ -212,7 +220,8 @@ function resolveSources(spec: BindingSpec): ResolvedSource[] {
     if (option === undefined || option === false) continue;
     const custom: BindingSource = option === true ? {} : option;
     const base = DEFAULT_SOURCES[dimension];
-    const header = custom.header === undefined ? base.header : custom.header || undefined;
+    // Headers are client-chosen: read one only when the route asks for it by name.
+    const header = custom.header || undefined;
     if (header !== undefined && !/^[a-z0-9!#$%&'*+.^_`|~-]+$/.test(header)) {
       throw new ConfigurationError(
         `requireBinding: header name "${header}" must be lower-case token characters.`,
@@ -246,8 +255,13 @@ function checkSource(
   params: RouteParams,
 ) {
   const values: string[] = [];
-  const fromParam = source.param === undefined ? undefined : readParam(params, source.param);
-  if (fromParam !== undefined && fromParam !== "") values.push(fromParam);
+  if (source.param !== undefined) {
+    // The handler reads the route parameter: without one there is nothing to bind, and a
+    // header must never stand in for it (app.use mounts see no params; the path wins).
+    if (!hasParam(params, source.param)) throw missingParam(source.param);
+    const fromParam = readParam(params, source.param);
+    if (fromParam !== undefined && fromParam !== "") values.push(fromParam);
+  }
   const fromHeader = source.header === undefined ? undefined : state.ctx?.header(source.header);
   if (fromHeader !== undefined && fromHeader !== "") values.push(fromHeader);
   if (values.length === 0) {
@@ -269,6 +283,17 @@ function checkSource(
       `The ${source.label} in the request does not match the access token.`,
     );
   }
+}
+
+/** Whether the route declares the parameter (an own property, whatever its value). */
+function hasParam(params: RouteParams, name: string): boolean {
+  return params !== null && typeof params === "object" && Object.hasOwn(params, name);
+}
+
+function missingParam(name: string): ConfigurationError {
+  return new ConfigurationError(
+    `requireBinding: the route has no :${name} parameter. Mount requireBinding on the route that declares :${name} (not app.use / a global hook; node: pass { ${name} } as the second argument), or read a header explicitly with { param: false, header: "x-…" }.`,
+  );
 }
 
 /** Own string properties only: a parameter named like `__proto__` or `toString` is just absent. */

@@ -175,8 +175,9 @@ export function requireInternal(options: InternalOptions & FastifyAuthOptions): 
 }
 
 /**
- * preHandler checking the request's app / workspace / user id (path parameter or header)
- * against the token: 400 when missing, 403 when bound elsewhere.
+ * preHandler checking the request's app / workspace / user id (route parameter; a header only
+ * when opted in) against the token: 400 when missing, 403 when bound elsewhere, 500 when the
+ * route does not declare the parameter.
  *
  * @example
  * app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler);

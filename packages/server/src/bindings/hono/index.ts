@@ -130,8 +130,9 @@ export function requireInternal(
 }
 
 /**
- * Checks the request's app / workspace / user id (path parameter or header) against the token:
- * 400 when missing, 403 when bound elsewhere.
+ * Checks the request's app / workspace / user id (route parameter; a header only when opted in)
+ * against the token: 400 when missing, 403 when bound elsewhere, 500 when the route does not
+ * declare the parameter (mount it on the route, not with `app.use`).
  *
  * @example
  * app.get("/apps/:appId/data", requireBinding({ appId: true }), (c) => c.json({}));

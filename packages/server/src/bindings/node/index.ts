@@ -184,8 +184,9 @@ export function requireInternal(
 }
 
 /**
- * A checker for the request's app / workspace / user id (path parameters you pass, or headers)
- * against the token: throws 400 when missing, 403 when bound elsewhere.
+ * A checker for the request's app / workspace / user id (the path parameters you pass; a header
+ * only when opted in) against the token: throws 400 when missing, 403 when bound elsewhere,
+ * ConfigurationError (500) when the parameters are not passed.
  *
  * @example
  * const user = await requireBinding({ appId: true })(request, { appId: params.appId });
