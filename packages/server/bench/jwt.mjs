@@ -4,7 +4,7 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { CONNECTIONS, cannon, DURATION, printTable, ROUNDS, startServer, WARMUP } from "./lib.mjs";
+import { compare, describeRuns, printTable } from "./lib.mjs";
 
 const SERVER = new URL("./jwt-server.mjs", import.meta.url);
 const AUDIENCE = "https://api.bench.example";
@@ -44,48 +44,29 @@ function signer(privateKey, issuer) {
   };
 }
 
-/** One bounded run after a warm-up; `tokens` are cycled, one per request (static when one). */
-async function measure(server, tokens) {
+/** Autocannon load for one variant: a static header, or `tokens` cycled one per request. */
+function loadFor(tokens) {
+  if (tokens.length === 1)
+    return { path: "/hello", headers: { authorization: `Bearer ${tokens[0]}` } };
   let next = 0;
-  const common = { url: `${server.url}/hello`, connections: CONNECTIONS };
-  if (tokens.length === 1) common.headers = { authorization: `Bearer ${tokens[0]}` };
-  else {
-    common.requests = [
-      {
-        setupRequest: (request) => {
-          request.headers = { authorization: `Bearer ${tokens[next++ % tokens.length]}` };
-          return request;
-        },
-      },
-    ];
-  }
-  await cannon({ ...common, duration: WARMUP });
-  const cpuBefore = await server.cpu();
-  const result = await cannon({ ...common, duration: DURATION });
-  const cpuUsed = (await server.cpu()) - cpuBefore;
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${common.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-  }
-  return { rps: result.requests.average, cpuPerRequest: cpuUsed / result.requests.total };
+  const setupRequest = (request) => {
+    request.headers = { authorization: `Bearer ${tokens[next++ % tokens.length]}` };
+    return request;
+  };
+  return { path: "/hello", requests: [{ setupRequest }] };
 }
 
-/** Best of ROUNDS per variant, rotating the order each round so machine drift hits all alike. */
-async function compare(variants, tokensFor, env) {
-  const best = Object.fromEntries(variants.map((v) => [v, { rps: 0, cpuPerRequest: Infinity }]));
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = variants.map((_, i) => variants[(i + round) % variants.length]);
-    for (const variant of order) {
-      const server = await startServer(SERVER, [variant], env);
-      try {
-        const { rps, cpuPerRequest } = await measure(server, tokensFor(variant));
-        best[variant].rps = Math.max(best[variant].rps, rps);
-        best[variant].cpuPerRequest = Math.min(best[variant].cpuPerRequest, cpuPerRequest);
-      } finally {
-        await server.close();
-      }
-    }
-  }
-  return best;
+/** All variants side by side in one interleaved comparison (see lib.mjs `compare`). */
+function compareVariants(variants, tokensFor, env) {
+  return compare(
+    variants.map((name) => ({
+      name,
+      script: SERVER,
+      args: [name],
+      env,
+      load: loadFor(tokensFor(name)),
+    })),
+  );
 }
 
 const LABELS = {
@@ -98,14 +79,13 @@ const LABELS = {
   "express-jwt": "express-jwt + jwks-rsa",
 };
 
-function rows(best, variants) {
-  const base = best.none;
+function rows(result, variants) {
   return variants.map((variant) => [
     LABELS[variant] ?? variant,
-    Math.round(best[variant].rps).toString(),
-    (best[variant].rps / base.rps).toFixed(2),
-    best[variant].cpuPerRequest.toFixed(1),
-    (base.cpuPerRequest / best[variant].cpuPerRequest).toFixed(2),
+    Math.round(result[variant].rps).toString(),
+    result[variant].rpsRatio.toFixed(2),
+    result[variant].cpuPerRequest.toFixed(1),
+    result[variant].cpuRatio.toFixed(2),
   ]);
 }
 
@@ -135,11 +115,9 @@ export async function run() {
     "vs no auth (CPU)",
   ];
   try {
-    console.log(
-      `\n## Local JWT (RS256), cache hit: ${DURATION}s per run after a warm-up, ${CONNECTIONS} connections, best of ${ROUNDS} rounds\n`,
-    );
+    console.log(`\n## Local JWT (RS256), cache hit: ${describeRuns()}\n`);
     const hitToken = [mint("bench-user")];
-    const hit = await compare(
+    const hit = await compareVariants(
       ["none", ...HIT_VARIANTS],
       (v) => (v === "none" ? [""] : hitToken),
       env,
@@ -150,14 +128,14 @@ export async function run() {
       `\n## Local JWT (RS256), cache miss: ${MISS_POOL} distinct tokens cycled (more than the cache holds), so every request verifies a signature\n`,
     );
     const pool = Array.from({ length: MISS_POOL }, (_, i) => mint(`user-${i}`));
-    const miss = await compare(
+    const miss = await compareVariants(
       ["none", ...MISS_VARIANTS],
       (v) => (v === "none" ? [""] : pool),
       env,
     );
     printTable(header, rows(miss, ["none", ...MISS_VARIANTS]));
     console.log(
-      `\nours / jose on a cache miss: ${(miss.ours.rps / miss.jose.rps).toFixed(2)} (req/s)`,
+      `\nours / jose on a cache miss: ${(miss.ours.rpsRatio / miss.jose.rpsRatio).toFixed(2)} (req/s), ${(miss.ours.cpuRatio / miss.jose.cpuRatio).toFixed(2)} (CPU)`,
     );
   } finally {
     await provider.close();

@@ -1,15 +1,40 @@
 // Shared benchmark helpers: loopback only, bounded duration, servers in child processes so the
 // load generator (this process) and the server under test do not share an event loop.
-import { fork } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
-export const DURATION = Number(process.env.BENCH_DURATION ?? 3);
+export const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 export const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
-export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+/**
+ * On Linux with taskset and ≥ 2 cores, the load generator (this process) runs on CPU 0 and every
+ * server on CPU 1 (BENCH_PIN=0 turns this off): otherwise the scheduler moves them around and
+ * req/s swing by ±40 % between identical runs on a 2-core machine.
+ */
+const SERVER_CPU = pinLoadGenerator();
+
+function pinLoadGenerator() {
+  if (process.env.BENCH_PIN === "0" || availableParallelism() < 2) return undefined;
+  try {
+    const [client, server] = (process.env.BENCH_PIN ?? "0,1").split(",");
+    execFileSync("taskset", ["-p", "-c", client, String(process.pid)], { stdio: "ignore" });
+    return server;
+  } catch {
+    return undefined;
+  }
+}
+
+/** fork() options that start the child under `taskset -c <cpu>`. */
+function pinned(cpu) {
+  if (cpu === undefined) return {};
+  return { execPath: "taskset", execArgv: ["-c", cpu, process.execPath] };
+}
 
 /** A stand-in auth proxy on 127.0.0.1:0 that counts get-me calls. */
 export async function startStandInProxy(tokens, { delayMs = 0 } = {}) {
@@ -39,6 +64,7 @@ export async function startStandInProxy(tokens, { delayMs = 0 } = {}) {
 /** Forks a server script (it must `process.send({ port })` once listening). */
 export async function startServer(script, args, env) {
   const child = fork(fileURLToPath(script), args, {
+    ...pinned(SERVER_CPU),
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -69,25 +95,81 @@ export function cannon(options) {
 }
 
 /**
- * One bounded run after a warm-up: req/s, and the server's CPU µs per request (less sensitive to
- * other load on the machine than req/s). Fails loudly on non-2xx answers.
+ * One bounded run: req/s, and the server's CPU µs per request (less sensitive to other load on
+ * the machine than req/s). Fails loudly on non-2xx answers.
  */
-export async function measure(server, path, headers) {
-  const common = { url: server.url + path, headers, connections: CONNECTIONS };
-  await cannon({ ...common, duration: WARMUP });
+async function measureOnce(server, load, duration) {
+  const options = { ...load, url: server.url + load.path, connections: CONNECTIONS, duration };
   const cpuBefore = await server.cpu();
-  const result = await cannon({ ...common, duration: DURATION });
+  const result = await cannon(options);
   const cpuUsed = (await server.cpu()) - cpuBefore;
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${common.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+    throw new Error(`${options.url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
   return { rps: result.requests.average, cpuPerRequest: cpuUsed / result.requests.total };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Interleaved comparison. Each round starts a fresh server process per variant (a process can
+ * land in a lastingly faster or slower state — JIT tiering, placement — so one process per
+ * variant would bias the whole comparison), warms them up, then runs the variants back to back
+ * in an order rotated per round, so drift on a shared machine hits all variants alike. Each
+ * variant is compared with the first (the baseline) of the same round; medians over rounds.
+ *
+ * `variants`: [{ name, script, args, env, load: autocannon options incl. `path` }].
+ * Resolves { [name]: { rps, cpuPerRequest, rpsRatio, cpuRatio } } (medians; ratios vs baseline,
+ * the CPU ratio as baseline µs / variant µs so that 1.00 means "costs nothing").
+ */
+export async function compare(variants) {
+  const runs = variants.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    const servers = [];
+    try {
+      for (const variant of variants) {
+        servers.push(await startServer(variant.script, variant.args, variant.env));
+      }
+      for (let i = 0; i < variants.length; i++) {
+        await measureOnce(servers[i], variants[i].load, WARMUP);
+      }
+      for (let k = 0; k < variants.length; k++) {
+        const i = (k + round) % variants.length;
+        runs[i].push(await measureOnce(servers[i], variants[i].load, DURATION));
+      }
+    } finally {
+      await Promise.all(servers.map((server) => server.close()));
+    }
+  }
+  const base = runs[0];
+  return Object.fromEntries(
+    variants.map((variant, i) => [
+      variant.name,
+      {
+        rps: median(runs[i].map((run) => run.rps)),
+        cpuPerRequest: median(runs[i].map((run) => run.cpuPerRequest)),
+        rpsRatio: median(runs[i].map((run, round) => run.rps / base[round].rps)),
+        cpuRatio: median(
+          runs[i].map((run, round) => base[round].cpuPerRequest / run.cpuPerRequest),
+        ),
+      },
+    ]),
+  );
 }
 
 /** Fires `count` concurrent requests (one connection each) and waits for all answers. */
 export async function burst(url, headers, count) {
   const result = await cannon({ url, headers, connections: count, amount: count, timeout: 30 });
   return { ok: result["2xx"], total: result.requests.total };
+}
+
+/** How a run was measured, for the section headings. */
+export function describeRuns() {
+  return `${ROUNDS} rounds (fresh server processes each) of ${DURATION}s per variant after a ${WARMUP}s warm-up, variants interleaved, ${CONNECTIONS} connections, medians`;
 }
 
 /** Prints rows as a Markdown table (also pasted into the README). */

@@ -1,5 +1,7 @@
 // A bench server: `node server.mjs <express|fastify|node> <none|auth>`, using the built dist and
-// zero-config auth from env. Same route and body in every variant.
+// zero-config auth from env. Both modes load and configure the SDK the same way (a real app has
+// it loaded for its public routes too); only the auth mode puts the guard on the route. Same
+// route and body in every variant.
 import { createServer } from "node:http";
 
 const [framework, mode] = process.argv.slice(2);
@@ -13,7 +15,8 @@ async function express() {
   const handler = (_req, res) => {
     res.type("application/json").send(BODY);
   };
-  if (withAuth) app.get("/hello", getCurrentUser(), handler);
+  const guard = getCurrentUser();
+  if (withAuth) app.get("/hello", guard, handler);
   else app.get("/hello", handler);
   return new Promise((resolve) => {
     const server = app.listen(0, "127.0.0.1", () => resolve(server.address().port));
@@ -25,18 +28,21 @@ async function fastify() {
   const { authPlugin, getCurrentUser } = await import("@org/auth-server/fastify");
   const app = Fastify();
   // Guard-only, like the other frameworks: the plugin just decorates request.user / authError.
-  if (withAuth) await app.register(authPlugin, { validateEveryRequest: false });
+  await app.register(authPlugin, { validateEveryRequest: false });
   const handler = (_request, reply) => {
     reply.type("application/json").send(BODY);
   };
-  if (withAuth) app.get("/hello", { preHandler: getCurrentUser() }, handler);
+  const guard = getCurrentUser();
+  if (withAuth) app.get("/hello", { preHandler: guard }, handler);
   else app.get("/hello", handler);
   await app.listen({ port: 0, host: "127.0.0.1" });
   return app.server.address().port;
 }
 
 async function node() {
+  const { getDefaultAuth } = await import("@org/auth-server");
   const { getCurrentUser, sendError } = await import("@org/auth-server/node");
+  getDefaultAuth();
   const reply = (res) => {
     res.writeHead(200, { "content-type": "application/json" });
     res.end(BODY);
