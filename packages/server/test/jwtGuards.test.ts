@@ -188,6 +188,11 @@ for (const [name, start] of [
       expect((await call("/internal", app)).status).toBe(200);
       expect((await call("/internal", { sub: "other", client_id: "other" })).status).toBe(403);
       // A user's token issued to the same client is not app-only.
+      expect((await call("/internal", { sub: "svc", client_id: "svc", sid: "s-1" })).status).toBe(
+        403,
+      );
+      const keycloakUser = { sub: "u", azp: "svc", preferred_username: "service-account-svc" };
+      expect((await call("/internal", { ...keycloakUser, session_state: "s" })).status).toBe(403);
       expect((await call("/internal", { sub: "user-7", azp: "svc" })).status).toBe(403);
       expect((await call("/internal", { ...app, scope: "openid internal" })).status).toBe(403);
       expect((await call("/internal")).status).toBe(401);

@@ -59,7 +59,7 @@ describe("appOnlyClientId", () => {
     ],
     [
       "Azure app token",
-      { sub: "sp-oid", oid: "sp-oid", azp: "app-1", roles: ["Task.All"] },
+      { sub: "sp-oid", oid: "sp-oid", tid: "t-1", azp: "app-1", roles: ["Task.All"] },
       "app-1",
     ],
     ["Azure idtyp=app", { sub: "x", azp: "app-1", idtyp: "app" }, "app-1"],
@@ -77,6 +77,30 @@ describe("appOnlyClientId", () => {
     ["a user token issued to a client", { sub: "user-1", azp: "svc" }],
     ["an Azure user token", { sub: "pairwise", oid: "user-oid", azp: "app-1", scp: "User.Read" }],
     ["no client at all", { sub: "svc" }],
+    // User-controllable shapes that used to pass: a session marker always means a user.
+    [
+      "a Keycloak user named service-account-<client>",
+      {
+        sub: "3f1c",
+        azp: "svc",
+        preferred_username: "service-account-svc",
+        sid: "s-1",
+        session_state: "s-1",
+      },
+    ],
+    ["a user whose sub equals the client id (auth_time)", { sub: "svc", azp: "svc", auth_time: 1 }],
+    ["a user whose sub equals the client id (nonce)", { sub: "svc", client_id: "svc", nonce: "n" }],
+    [
+      "an Auth0 client-credentials shape with a session",
+      { sub: "a@clients", azp: "a", gty: "client-credentials", sid: "s" },
+    ],
+    ["an Okta user whose login is the client id", { sub: "0oa1", cid: "0oa1", uid: "00u1" }],
+    [
+      "an Azure user token with app roles",
+      { sub: "u", oid: "u", tid: "t", azp: "app-1", roles: ["R"], scp: "User.Read" },
+    ],
+    ["roles without scp outside Azure (no tid)", { sub: "u", azp: "svc", roles: ["admin"] }],
+    ["Auth0's <id>@clients without gty", { sub: "abc@clients", azp: "abc" }],
     ["a non-string client", { sub: "svc", client_id: ["svc"] }],
   ])("refuses %s", (_name, claims) => {
     expect(appOnlyClientId(claims as Record<string, unknown>)).toBeUndefined();

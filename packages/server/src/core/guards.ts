@@ -75,31 +75,40 @@ export interface InternalOptions {
   userScopes?: readonly string[];
 }
 
+/** Claims only a token minted for a signed-in user's session carries. */
+const SESSION_MARKERS = ["sid", "session_state", "nonce", "auth_time"] as const;
+
 /**
  * The client behind an app-only (client credentials) token, or undefined for a user token.
- * Recognised shapes: `gty=client-credentials` (Auth0), `idtyp=app` or `sub == oid` without `scp`
- * (Azure), `sub` equal to the client id (oidc-provider, Okta, Auth0's `<id>@clients`), and
- * Keycloak's `service-account-<client>` user.
+ * A token with any user-session marker (`sid`, `session_state`, `nonce`, `auth_time`) is a user
+ * token. Otherwise one positive client-credentials signal is required: Auth0
+ * `gty=client-credentials`; Azure `idtyp=app`, or `roles` without `scp` in a token with `tid`;
+ * Keycloak `preferred_username` starting with `service-account-`; Okta `sub == cid` without
+ * `uid`; generic OIDC `sub` equal to `client_id` / `azp`.
  *
  * @example
  * appOnlyClientId({ sub: "svc", client_id: "svc" }); // "svc"
+ * appOnlyClientId({ sub: "svc", client_id: "svc", sid: "s-1" }); // undefined (a user session)
  */
 export function appOnlyClientId(claims: Readonly<Record<string, unknown>>): string | undefined {
+  const has = (name: string) => Object.hasOwn(claims, name);
   const text = (name: string) => {
-    const value = Object.hasOwn(claims, name) ? claims[name] : undefined;
+    const value = has(name) ? claims[name] : undefined;
     return typeof value === "string" && value !== "" ? value : undefined;
   };
+  // Claims a user can influence (usernames, subject ids) never suffice on their own: a session
+  // marker always means a user, and each IdP's signal below is set by the IdP itself.
+  if (SESSION_MARKERS.some(has)) return undefined;
   const clientId = text("azp") ?? text("client_id") ?? text("appid") ?? text("cid");
   if (clientId === undefined) return undefined;
   const sub = text("sub");
-  const oid = text("oid");
   const appOnly =
     text("gty") === "client-credentials" ||
     text("idtyp") === "app" ||
-    sub === clientId ||
-    sub === `${clientId}@clients` ||
-    text("preferred_username") === `service-account-${clientId}` ||
-    (oid !== undefined && sub === oid && !Object.hasOwn(claims, "scp"));
+    (has("tid") && has("roles") && !has("scp")) ||
+    text("preferred_username")?.startsWith("service-account-") === true ||
+    (text("cid") === clientId && sub === clientId && !has("uid")) ||
+    (sub === clientId && (text("client_id") === clientId || text("azp") === clientId));
   return appOnly ? clientId : undefined;
 }
 
