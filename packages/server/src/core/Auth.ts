@@ -8,7 +8,7 @@ import type { User } from "../user.js";
 import { isWellFormedToken, MALFORMED, readToken } from "./extractBearerToken.js";
 import { assertPermissionName } from "./permissionName.js";
 import { type RequestLike, toRequestContext } from "./requestContext.js";
-import type { AuthSettings } from "./resolveSettings.js";
+import type { AuthLogger, AuthSettings } from "./resolveSettings.js";
 import { toAuthError } from "./toAuthError.js";
 import type { RequestContext, TokenValidator, Verification } from "./types.js";
 import { ValidationPipeline } from "./ValidationPipeline.js";
@@ -85,6 +85,8 @@ export function optionalUser(state: RequestAuthState): User | null {
 export class Auth {
   readonly settings: Readonly<AuthSettings>;
   readonly validator: TokenValidator;
+  /** Receives the detail of the 5xx answers the bindings send (once per error). */
+  readonly logger: AuthLogger;
   private readonly pipeline: ValidationPipeline;
   /** Per-instance property key under which a request's state is memoised (cheaper than a WeakMap
    * for short-lived requests; two instances never share a state). */
@@ -93,8 +95,9 @@ export class Auth {
   /** AUTH_PROVIDER=none: the one state every request gets. */
   private readonly anonymousState: RequestAuthState | null;
 
-  constructor(validator: TokenValidator, settings: AuthSettings) {
+  constructor(validator: TokenValidator, settings: AuthSettings, logger: AuthLogger = console) {
     this.validator = validator;
+    this.logger = logger;
     this.settings = Object.freeze({ ...settings });
     this.pipeline = new ValidationPipeline(validator, settings);
     const anonymous = validator.anonymous;

@@ -12,7 +12,7 @@ export interface AuthOptions extends SettingsOptions, ProxyOptions {
   validator?: TokenValidator;
   /** Where settings are read from, once. Default `process.env`. */
   env?: Env;
-  /** Receives the start-up warning. Default `console`. */
+  /** Receives start-up warnings and the detail of 5xx answers. Default `console`. */
   logger?: AuthLogger;
   /** A preconfigured proxy client (e.g. with its own undici dispatcher). */
   proxyClient?: ProxyAuthClient;
@@ -30,5 +30,5 @@ export function createAuth(options: AuthOptions = {}): Auth {
   const env = options.env ?? process.env;
   const settings = resolveSettings(env, options);
   const validator = options.validator ?? createValidatorFromEnv(env, options);
-  return new Auth(validator, settings);
+  return new Auth(validator, settings, options.logger ?? console);
 }

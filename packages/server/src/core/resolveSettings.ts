@@ -1,10 +1,18 @@
 import { ConfigurationError } from "../errors.js";
 import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
 
-/** Where the SDK writes its few messages (one start-up warning at most). Never receives tokens. */
+/**
+ * Where the SDK writes its few messages: start-up warnings, and the detail of each 5xx it answers
+ * (the client body is generic). Never receives tokens.
+ *
+ * @example
+ * const logger: AuthLogger = { warn: (m) => log.warn(m), error: (m) => log.error(m) };
+ */
 export interface AuthLogger {
   /** Receives a human-readable warning. */
   warn(message: string): void;
+  /** Receives why a request was answered 5xx (upstream down, misconfiguration); else `warn`. */
+  error?(message: string): void;
 }
 
 /** Settings shared by every validation mode, resolved once at creation. */

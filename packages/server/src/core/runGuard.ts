@@ -2,6 +2,7 @@ import type { User } from "../user.js";
 import { type Auth, kInternal, optionalUser, type RequestAuthState, requireUser } from "./Auth.js";
 import type { BoundGuard } from "./guardFor.js";
 import { assertPermissionName } from "./permissionName.js";
+import { reportServerError } from "./reportServerError.js";
 import type { RequestContext } from "./types.js";
 
 /** The route's path parameters (e.g. Express `req.params`), read by `requireBinding` only. */
@@ -38,7 +39,7 @@ export interface GuardSink<A, B, C> {
  * `a`, `b`, `c` are passed through to the sink (e.g. req, res, next).
  */
 export function runGuard<A, B, C>(
-  { auth, guard }: BoundGuard,
+  bound: BoundGuard,
   request: object,
   ctx: RequestContext,
   params: RouteParams,
@@ -47,10 +48,10 @@ export function runGuard<A, B, C>(
   b: B,
   c: C,
 ): void {
-  const state = auth[kInternal](request, ctx);
+  const state = bound.auth[kInternal](request, ctx);
   if (state instanceof Promise) {
-    settle(state, (resolved) => applyGuard(sink, a, b, c, resolved, guard, params), sink, a, b, c);
-  } else applyGuard(sink, a, b, c, state, guard, params);
+    settle(state, (resolved) => applyGuard(sink, a, b, c, resolved, bound, params), sink, a, b, c);
+  } else applyGuard(sink, a, b, c, state, bound, params);
 }
 
 /** The guard's verdict on a resolved state, handed to the sink (sync unless the guard is async). */
@@ -60,18 +61,29 @@ function applyGuard<A, B, C>(
   b: B,
   c: C,
   state: RequestAuthState,
-  guard: Guard,
+  { auth, guard }: BoundGuard,
   params: RouteParams,
 ): void {
+  // Operators see why a request got a 5xx (the body is generic), even behind the middleware.
+  if (state.error !== null) reportServerError(auth.logger, state.error);
   let result: User | null | Promise<User | null>;
   try {
     result = guard(state, params);
   } catch (error) {
+    reportServerError(auth.logger, error);
     sink.fail(a, b, c, error);
     return;
   }
   if (result instanceof Promise) {
-    settle(result, (user) => sink.ok(a, b, c, user, state), sink, a, b, c);
+    settle(
+      result,
+      (user) => sink.ok(a, b, c, user, state),
+      sink,
+      a,
+      b,
+      c,
+      (error) => reportServerError(auth.logger, error),
+    );
   } else sink.ok(a, b, c, result, state);
 }
 
@@ -83,6 +95,10 @@ function settle<T, A, B, C>(
   a: A,
   b: B,
   c: C,
+  report?: (error: unknown) => void,
 ): void {
-  promise.then(onValue, (error) => sink.fail(a, b, c, error));
+  promise.then(onValue, (error) => {
+    report?.(error);
+    sink.fail(a, b, c, error);
+  });
 }

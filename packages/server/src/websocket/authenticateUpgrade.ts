@@ -2,6 +2,7 @@ import type { Auth } from "../core/Auth.js";
 import { resolveAuth } from "../core/defaultAuth.js";
 import { MALFORMED, readToken } from "../core/extractBearerToken.js";
 import { assertPermissionName } from "../core/permissionName.js";
+import { reportServerError } from "../core/reportServerError.js";
 import { type RequestLike, toRequestContext } from "../core/requestContext.js";
 import type { RequestContext } from "../core/types.js";
 import { InvalidRequestError, InvalidTokenError, UnauthenticatedError } from "../errors.js";
@@ -111,10 +112,17 @@ export async function authenticateUpgrade(
     );
   }
   const state = await auth.resolveToken(found.token ?? "", ctx);
-  const user =
-    options.permission === undefined
-      ? state.user
-      : await auth.checkPermission(state, options.permission);
+  if (state.error !== null) reportServerError(auth.logger, state.error);
+  let user: User | null;
+  try {
+    user =
+      options.permission === undefined
+        ? state.user
+        : await auth.checkPermission(state, options.permission);
+  } catch (error) {
+    reportServerError(auth.logger, error);
+    throw error;
+  }
   if (user === null) throw state.error ?? new UnauthenticatedError();
   return { user, protocol: found.offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined };
 }

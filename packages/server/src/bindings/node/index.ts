@@ -10,6 +10,7 @@ import {
 import { resolveAuth } from "../../core/defaultAuth.js";
 import { type BoundGuard, guardFor } from "../../core/guardFor.js";
 import type { BindingSpec, InternalOptions } from "../../core/guards.js";
+import { reportServerError } from "../../core/reportServerError.js";
 import { NodeHeadersContext, WebRequestContext } from "../../core/requestContext.js";
 import type { RouteParams } from "../../core/runGuard.js";
 import { sendAuthError } from "../../core/sendAuthError.js";
@@ -30,7 +31,15 @@ function stateOf(auth: Auth, req: AnyRequest): RequestAuthState | Promise<Reques
     typeof (headers as Headers).get === "function"
       ? new WebRequestContext(headers as Headers, req.url)
       : new NodeHeadersContext(headers as IncomingMessage["headers"]);
-  return auth[kInternal](req, ctx);
+  const state = auth[kInternal](req, ctx);
+  if (state instanceof Promise) return state.then((resolved) => logged(auth, resolved));
+  return logged(auth, state);
+}
+
+/** Operators see why a request got a 5xx (the body is generic): logged once per error. */
+function logged(auth: Auth, state: RequestAuthState): RequestAuthState {
+  if (state.error !== null) reportServerError(auth.logger, state.error);
+  return state;
 }
 
 /**
@@ -128,7 +137,14 @@ function checker({
   auth,
   guard,
 }: BoundGuard): (req: AnyRequest, params?: RouteParams) => Promise<User> {
-  return async (req, params) => (await guard(await stateOf(auth, req), params)) as User;
+  return async (req, params) => {
+    try {
+      return (await guard(await stateOf(auth, req), params)) as User;
+    } catch (error) {
+      reportServerError(auth.logger, error);
+      throw error;
+    }
+  };
 }
 
 /**
