@@ -1,4 +1,10 @@
-/** Stable machine-readable codes carried by every {@link AuthError}. */
+/**
+ * Stable machine-readable codes carried by every {@link AuthError}.
+ *
+ * @example
+ * const code: AuthErrorCode = req.authError ?? "unauthenticated";
+ * if (code === "upstream_error") retryLater();
+ */
 export type AuthErrorCode =
   | "unauthenticated"
   | "invalid_token"

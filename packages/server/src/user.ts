@@ -1,17 +1,33 @@
-/** The workspace the user is scoped to (proxy mode). Unknown upstream fields are kept. */
+/**
+ * The workspace the user is scoped to (proxy mode). Unknown upstream fields are kept.
+ *
+ * @example
+ * const workspace: UserWorkspace | undefined = user.workspace;
+ * if (workspace?.id !== params.workspaceId) throw new PermissionDeniedError("workspace");
+ */
 export interface UserWorkspace {
   id?: string;
   name?: string;
   [field: string]: unknown;
 }
 
-/** A role assignment in the scoped workspace. */
+/**
+ * A role assignment in the scoped workspace.
+ *
+ * @example
+ * const isOwner = user.workspaceRoles.some((role: WorkspaceRole) => role.name === "owner");
+ */
 export interface WorkspaceRole {
   name?: string;
   [field: string]: unknown;
 }
 
-/** A permission assignment in the scoped workspace. */
+/**
+ * A permission assignment in the scoped workspace.
+ *
+ * @example
+ * const names = user.workspacePermissions.map((p: WorkspacePermission) => p.name);
+ */
 export interface WorkspacePermission {
   name?: string;
   [field: string]: unknown;

@@ -13,7 +13,13 @@ import { toAuthError } from "./toAuthError.js";
 import type { RequestContext, TokenValidator, Verification } from "./types.js";
 import { ValidationPipeline } from "./ValidationPipeline.js";
 
-/** What the middleware attaches to a request: never throws, never blocks. */
+/**
+ * What the middleware attaches to a request: never throws, never blocks.
+ *
+ * @example
+ * const { user, error }: AuthResult = await auth.authenticate(req);
+ * if (error?.code === "upstream_error") res.status(502);
+ */
 export interface AuthResult {
   /** The authenticated user, or null. */
   user: User | null;

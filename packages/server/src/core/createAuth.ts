@@ -6,7 +6,13 @@ import type { Env } from "./env.js";
 import { type AuthLogger, resolveSettings, type SettingsOptions } from "./resolveSettings.js";
 import type { TokenValidator } from "./types.js";
 
-/** Options of {@link createAuth}: every env var has a typed option that wins over it. */
+/**
+ * Options of {@link createAuth}: every env var has a typed option that wins over it.
+ *
+ * @example
+ * const options: AuthOptions = { allowedHosts: ["app.example.com"], logger: console };
+ * const auth = createAuth(options);
+ */
 export interface AuthOptions extends SettingsOptions, ProxyOptions {
   /** A custom validator; default: the one the env asks for (proxy mode). */
   validator?: TokenValidator;

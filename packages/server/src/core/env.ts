@@ -1,6 +1,12 @@
 import { ConfigurationError } from "../errors.js";
 
-/** Environment variables as read at start-up (`process.env` by default). */
+/**
+ * Environment variables as read at start-up (`process.env` by default).
+ *
+ * @example
+ * const env: Env = { AUTH_PROVIDER: "keycloak", KEYCLOAK_URL: "https://sso.example.com" };
+ * const auth = createAuth({ env });
+ */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads a variable, treating an empty or blank value as unset. */

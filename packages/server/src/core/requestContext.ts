@@ -2,7 +2,12 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { RequestContext } from "./types.js";
 
 /** What the public helpers accept as "a request": node:http / Express / Fastify requests, Web
- * `Request`s (Next.js, Hono), `Headers`, a plain header record, or a {@link RequestContext}. */
+ * `Request`s (Next.js, Hono), `Headers`, a plain header record, or a {@link RequestContext}.
+ *
+ * @example
+ * const request: RequestLike = { headers: { authorization: `Bearer ${token}` } };
+ * const user = await auth.getCurrentUser(request);
+ */
 export type RequestLike =
   | RequestContext
   | { headers: IncomingHttpHeaders | Headers; url?: string }

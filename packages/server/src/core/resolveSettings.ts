@@ -15,7 +15,12 @@ export interface AuthLogger {
   error?(message: string): void;
 }
 
-/** Settings shared by every validation mode, resolved once at creation. */
+/**
+ * Settings shared by every validation mode, resolved once at creation.
+ *
+ * @example
+ * const { cacheTtlSeconds, wsAllowQueryToken }: AuthSettings = auth.settings;
+ */
 export interface AuthSettings {
   /** `OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME` (default `OxaigenPlatformAuthAccessToken`). */
   accessTokenCookieName: string;
@@ -29,7 +34,13 @@ export interface AuthSettings {
   wsAllowQueryToken: boolean;
 }
 
-/** The typed constructor options matching {@link AuthSettings}; each overrides its env var. */
+/**
+ * The typed constructor options matching {@link AuthSettings}; each overrides its env var.
+ *
+ * @example
+ * const settings: SettingsOptions = { cacheTtlSeconds: 10, wsAllowQueryToken: false };
+ * const auth = createAuth(settings);
+ */
 export type SettingsOptions = Partial<AuthSettings>;
 
 /** Default access-token cookie name, shared with the proxy and the mock server. */

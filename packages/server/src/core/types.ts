@@ -3,13 +3,24 @@ import type { User } from "../user.js";
 /**
  * What a validator sees of the incoming request. Bindings adapt their framework's request to it;
  * header names are lower-case.
+ *
+ * @example
+ * const ctx: RequestContext = {
+ *   header: (name) => (name === "authorization" ? `Bearer ${token}` : undefined),
+ * };
+ * const user = await auth.getCurrentUser(ctx);
  */
 export interface RequestContext {
   /** The header's value (duplicates joined), or undefined; `name` is lower-case. */
   header(name: string): string | undefined;
 }
 
-/** The outcome of validating one token. */
+/**
+ * The outcome of validating one token.
+ *
+ * @example
+ * const verification: Verification = { user, expiresAt: claims.exp * 1000 };
+ */
 export interface Verification {
   user: User;
   /** Epoch milliseconds after which the result must not be served from cache (e.g. JWT `exp`). */
@@ -23,6 +34,9 @@ export interface Verification {
  *
  * Validators throw `AuthError`s: `invalid_token` (401) when the token is bad, `upstream_error`
  * (502) when they cannot tell (provider down). Any other thrown value is treated as upstream error.
+ *
+ * @example
+ * const auth = createAuth({ validator: createJwtValidator({ issuer, audience: "orders-api" }) });
  */
 export interface TokenValidator {
   /** Short name, e.g. "proxy", "jwt", "keycloak"; copied to `User.provider`. */

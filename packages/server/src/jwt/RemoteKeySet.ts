@@ -9,7 +9,13 @@ import {
 import { type FetchJsonLimits, fetchJson } from "./fetchJson.js";
 import { invalidToken, upstreamError } from "./jwtErrors.js";
 
-/** Timing of the key cache; all in milliseconds. */
+/**
+ * Timing of the key cache; all in milliseconds.
+ *
+ * @example
+ * const jwks: Partial<KeySetTiming> = { cooldownMs: 30_000, maxStaleMs: 3_600_000 };
+ * createJwtValidator({ issuer, audience, jwks });
+ */
 export interface KeySetTiming {
   /** Minimum time between two refetches caused by a `kid` the cached set does not know. */
   cooldownMs: number;

@@ -1,6 +1,11 @@
 import { configurationError } from "./jwtErrors.js";
 
-/** A claim location as path segments: `["realm_access", "roles"]` for `realm_access.roles`. */
+/**
+ * A claim location as path segments: `["realm_access", "roles"]` for `realm_access.roles`.
+ *
+ * @example
+ * const path: ClaimPath = ["realm_access", "roles"]; // "realm_access.roles"
+ */
 export type ClaimPath = readonly string[];
 
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "prototype", "constructor"]);

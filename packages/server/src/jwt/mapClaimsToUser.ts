@@ -1,13 +1,30 @@
 import type { User } from "../user.js";
 import { type ClaimPath, parseClaimPath, readClaim } from "./claimPath.js";
 
-/** How scopes are written in the token: `space`-separated string, `array`, or either (`auto`). */
+/**
+ * How scopes are written in the token: `space`-separated string, `array`, or either (`auto`).
+ *
+ * @example
+ * const scopesFormat: ScopesFormat = "array"; // Okta `scp: ["a", "b"]`
+ * createJwtValidator({ issuer, audience, claims: { scopes: "scp", scopesFormat } });
+ */
 export type ScopesFormat = "auto" | "space" | "array";
 
-/** Which mapped lists satisfy `requirePermission(name)`. */
+/**
+ * Which mapped lists satisfy `requirePermission(name)`.
+ *
+ * @example
+ * const sources: PermissionSource[] = ["permissions", "scopes"];
+ * createJwtValidator({ issuer, audience, claims: { permissionSources: sources } });
+ */
 export type PermissionSource = "permissions" | "roles" | "scopes";
 
-/** Where each `User` field comes from; each field lists claim paths, tried in order. */
+/**
+ * Where each `User` field comes from; each field lists claim paths, tried in order.
+ *
+ * @example
+ * const mapping: Partial<ClaimMapping> = { roles: [["realm_access", "roles"], ["groups"]] };
+ */
 export interface ClaimMapping {
   userId: ClaimPath[];
   email: ClaimPath[];

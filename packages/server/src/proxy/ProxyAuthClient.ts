@@ -4,7 +4,13 @@ import { InvalidTokenError, UpstreamError } from "../errors.js";
 import type { User } from "../user.js";
 import { userFromProxy } from "./userFromProxy.js";
 
-/** Options of {@link ProxyAuthClient}. */
+/**
+ * Options of {@link ProxyAuthClient}.
+ *
+ * @example
+ * const proxyClient = new ProxyAuthClient({ timeoutSeconds: 2, maxResponseBytes: 65_536 });
+ * const auth = createAuth({ proxyClient });
+ */
 export interface ProxyAuthClientOptions {
   /** Whole-request deadline in seconds (connect + headers + body). Default 5. */
   timeoutSeconds?: number;

@@ -1,7 +1,20 @@
 import { type Env, readBoolean, readEnv, readNumber } from "../core/env.js";
 import { ConfigurationError } from "../errors.js";
 
-/** Proxy-mode settings, resolved once at creation. */
+/**
+ * Proxy-mode settings, resolved once at creation.
+ *
+ * @example
+ * const settings: ProxySettings = {
+ *   proxyUrlOverride: undefined,
+ *   proxyScheme: "https",
+ *   devMode: true,
+ *   devProxyUrl: DEFAULT_DEV_PROXY_URL,
+ *   allowedHosts: ["app.example.com"],
+ *   trustForwardedHost: false,
+ *   proxyTimeoutSeconds: 5,
+ * };
+ */
 export interface ProxySettings {
   /** `OXAIGEN_AUTH_PROXY_URL_OVERRIDE`: fixed proxy URL, wins over everything. */
   proxyUrlOverride: string | undefined;
@@ -22,7 +35,13 @@ export interface ProxySettings {
   proxyTimeoutSeconds: number;
 }
 
-/** Typed constructor options for proxy mode; each overrides its env var. */
+/**
+ * Typed constructor options for proxy mode; each overrides its env var.
+ *
+ * @example
+ * const proxy: ProxyOptions = { allowedHosts: "app.example.com", trustForwardedHost: false };
+ * const auth = createAuth(proxy);
+ */
 export interface ProxyOptions {
   proxyUrlOverride?: string;
   proxyScheme?: "http" | "https";

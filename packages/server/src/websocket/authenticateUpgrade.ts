@@ -9,7 +9,13 @@ import { InvalidRequestError, InvalidTokenError, UnauthenticatedError } from "..
 import type { User } from "../user.js";
 import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX } from "./constants.js";
 
-/** Options of {@link authenticateUpgrade}. */
+/**
+ * Options of {@link authenticateUpgrade}.
+ *
+ * @example
+ * const options: UpgradeOptions = { auth, permission: "chat" };
+ * const { user } = await authenticateUpgrade(request, options);
+ */
 export interface UpgradeOptions {
   /** Explicit instance; default: the process-wide one from env. */
   auth?: Auth;
@@ -17,7 +23,13 @@ export interface UpgradeOptions {
   permission?: string;
 }
 
-/** The outcome of an authenticated upgrade. */
+/**
+ * The outcome of an authenticated upgrade.
+ *
+ * @example
+ * const { user, protocol }: UpgradeResult = await authenticateUpgrade(request);
+ * // answer with `protocol` (never the token-carrying entry)
+ */
 export interface UpgradeResult {
   user: User;
   /** The subprotocol to answer with (`oxa-auth` when the client offered it), never the token. */

@@ -19,17 +19,34 @@ declare global {
   }
 }
 
-/** Options of every Express helper: an explicit instance, else the process-wide default. */
+/**
+ * Options of every Express helper: an explicit instance, else the process-wide default.
+ *
+ * @example
+ * const options: ExpressAuthOptions = { auth: createAuth({ cacheTtlSeconds: 10 }) };
+ * app.get("/v1/me", getCurrentUser(options), (req, res) => res.json(req.user));
+ */
 export interface ExpressAuthOptions {
   auth?: Auth;
 }
 
-/** The request as the helpers see it: Express's, with `user` / `authError` attached. */
+/**
+ * The request as the helpers see it: Express's, with `user` / `authError` attached.
+ *
+ * @example
+ * app.get("/v1/me", getCurrentUser(), (req: AuthRequest, res) => res.json({ id: req.user?.id }));
+ */
 export type AuthRequest = IncomingMessage & {
   user?: User | null;
   authError?: AuthErrorCode | null;
 };
-/** An Express (4 or 5) request handler. */
+/**
+ * An Express (4 or 5) request handler.
+ *
+ * @example
+ * const guard: ExpressHandler = requireRole("admin");
+ * app.delete("/v1/items/:id", guard, remove);
+ */
 export type ExpressHandler = (
   req: AuthRequest,
   res: ServerResponse,

@@ -16,12 +16,24 @@ declare module "fastify" {
   }
 }
 
-/** Options of the Fastify plugin and preHandlers: an explicit instance, else the default. */
+/**
+ * Options of the Fastify plugin and preHandlers: an explicit instance, else the default.
+ *
+ * @example
+ * const options: FastifyAuthOptions = { auth };
+ * app.get("/v1/me", { preHandler: getCurrentUser(options) }, async (req) => req.user);
+ */
 export interface FastifyAuthOptions {
   auth?: Auth;
 }
 
-/** Options of {@link authPlugin}. */
+/**
+ * Options of {@link authPlugin}.
+ *
+ * @example
+ * const options: FastifyAuthPluginOptions = { auth, validateEveryRequest: false };
+ * await app.register(authPlugin, options);
+ */
 export interface FastifyAuthPluginOptions extends FastifyAuthOptions {
   /**
    * Validate every request in an onRequest hook (the middleware), default true. Set false to
@@ -31,7 +43,13 @@ export interface FastifyAuthPluginOptions extends FastifyAuthOptions {
   validateEveryRequest?: boolean;
 }
 
-/** A callback-style Fastify hook (no promise hop on a cache hit). */
+/**
+ * A callback-style Fastify hook (no promise hop on a cache hit).
+ *
+ * @example
+ * const hook: FastifyAuthHook = requireScope("orders:write");
+ * app.post("/v1/orders", { preHandler: hook }, createOrder);
+ */
 export type FastifyAuthHook = (
   request: FastifyRequest,
   reply: FastifyReply,

@@ -6,12 +6,32 @@ import { WebRequestContext } from "../../core/requestContext.js";
 import { AuthError, type AuthErrorCode } from "../../errors.js";
 import type { User } from "../../user.js";
 
-/** Context variables set by the Hono helpers: `c.get("user")`, `c.get("authError")`. */
+/**
+ * Context variables set by the Hono helpers: `c.get("user")`, `c.get("authError")`.
+ *
+ * @example
+ * app.get("/v1/me", getCurrentUser(), (c) => {
+ *   const user: AuthVariables["user"] = c.get("user");
+ *   return c.json({ id: user?.id });
+ * });
+ */
 export type AuthVariables = { user: User | null; authError: AuthErrorCode | null };
-/** Hono environment carrying {@link AuthVariables}. */
+/**
+ * Hono environment carrying {@link AuthVariables}.
+ *
+ * @example
+ * const app = new Hono<AuthEnv>();
+ * app.use(authMiddleware());
+ */
 export type AuthEnv = { Variables: AuthVariables };
 
-/** Options of every Hono helper: an explicit instance, else the process-wide default. */
+/**
+ * Options of every Hono helper: an explicit instance, else the process-wide default.
+ *
+ * @example
+ * const options: HonoAuthOptions = { auth };
+ * app.get("/v1/me", getCurrentUser(options), (c) => c.json(c.get("user")));
+ */
 export interface HonoAuthOptions {
   auth?: Auth;
 }

@@ -17,10 +17,24 @@ import { sendAuthError } from "../../core/sendAuthError.js";
 import { AuthError } from "../../errors.js";
 import type { User } from "../../user.js";
 
-/** A node:http request or a Web `Request` (Next.js route handlers, Bun, Deno…). */
+/**
+ * A node:http request or a Web `Request` (Next.js route handlers, Bun, Deno…).
+ *
+ * @example
+ * export async function GET(request: AnyRequest) {
+ *   const user = await getCurrentUser(request);
+ *   return Response.json({ id: user.id });
+ * }
+ */
 export type AnyRequest = IncomingMessage | Request;
 
-/** Options of every helper here: an explicit instance, else the process-wide default. */
+/**
+ * Options of every helper here: an explicit instance, else the process-wide default.
+ *
+ * @example
+ * const options: NodeAuthOptions = { auth };
+ * const user = await getCurrentUser(request, options);
+ */
 export interface NodeAuthOptions {
   auth?: Auth;
 }
