@@ -163,6 +163,13 @@ export function describeBinding(name: string, startApp: StartApp): void {
       }
     });
 
+    it("proxy down: middleware + guard on one request still make ONE upstream call", async () => {
+      // Failures are never cached, so only the per-request memo keeps the guard from asking again.
+      proxy.mode = "status500";
+      expect((await get("/me", bearer(ALICE))).status).toBe(502);
+      expect(proxy.calls.getMe).toBe(1);
+    });
+
     it("upstream timeout → 502 within the timeout", async () => {
       proxy.mode = "hang";
       const started = Date.now();

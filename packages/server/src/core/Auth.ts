@@ -94,8 +94,8 @@ export class Auth {
   /** Receives the detail of the 5xx answers the bindings send (once per error). */
   readonly logger: AuthLogger;
   private readonly pipeline: ValidationPipeline;
-  /** Per-instance property key under which a request's state is memoised (cheaper than a WeakMap
-   * for short-lived requests; two instances never share a state). */
+  /** Per-instance property key under which a request's pending state is memoised (cheaper than a
+   * WeakMap for short-lived requests; two instances never share a state). */
   private readonly stateKey = Symbol("@org/auth-server.state");
   private readonly fallbackStates = new WeakMap<object, StateOrPromise>();
   /** AUTH_PROVIDER=none: the one state every request gets. */
@@ -168,20 +168,23 @@ export class Auth {
     await this.validator.close?.();
   }
 
-  /** @internal Per-request state, computed once per request object (sync on a cache hit). */
+  /**
+   * @internal Per-request state; sync on a cache hit. Every upstream answer a request waits for is
+   * memoised on the request object, so middleware and guards share one upstream call even when
+   * the answer is not cached (a 502, a zero TTL). Synchronous answers come from the cache or need
+   * no upstream at all: recomputing them costs a hash and a lookup, less than the property write
+   * that memoising them would add to every request.
+   */
   [kInternal](request: object, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
-    const holder = request as Record<symbol, StateOrPromise | undefined>;
-    const known = holder[this.stateKey];
+    const extensible = Object.isExtensible(request);
+    const known = extensible
+      ? (request as Record<symbol, StateOrPromise | undefined>)[this.stateKey]
+      : this.fallbackStates.get(request);
     if (known !== undefined) return known;
-    if (Object.isExtensible(request)) {
-      const state = this.resolve(ctx);
-      holder[this.stateKey] = state;
-      return state;
-    }
-    let state = this.fallbackStates.get(request);
-    if (state === undefined) {
-      state = this.resolve(ctx);
-      this.fallbackStates.set(request, state);
+    const state = this.resolve(ctx);
+    if (state instanceof Promise) {
+      if (extensible) (request as Record<symbol, StateOrPromise>)[this.stateKey] = state;
+      else this.fallbackStates.set(request, state);
     }
     return state;
   }
