@@ -1,17 +1,24 @@
 import { once } from "node:events";
+import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import express5 from "express";
 import express4 from "express4";
-import { expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
+import { type StandInProxy, startStandInProxy, userBody } from "../../../test/standInProxy.js";
 import type { Auth } from "../../core/Auth.js";
+import { createAuth } from "../../core/createAuth.js";
 import { ConfigurationError } from "../../errors.js";
 import {
+  type AuthRequest,
   authMiddleware,
   getCurrentUser,
   getCurrentUserOptional,
   requirePermission,
 } from "./index.js";
+
+const ALICE = "alice-token.abc_DEF-123";
+const silentLogger = () => ({ warn: () => {}, error: () => {} });
 
 type ExpressFactory = typeof express5;
 
@@ -50,4 +57,61 @@ describeBinding("Express 4", startExpress(express4 as unknown as ExpressFactory)
 it("requirePermission throws at declaration for an invalid name", () => {
   expect(() => requirePermission("audit log")).toThrow(ConfigurationError);
   expect(() => requirePermission("../admin")).toThrow(/\[A-Za-z0-9_-\]/);
+});
+
+describe("guard-only routes (no middleware)", () => {
+  let proxy: StandInProxy;
+  let auth: Auth;
+  let url: string;
+  let server: Server;
+
+  beforeAll(async () => {
+    proxy = await startStandInProxy({ [ALICE]: userBody("alice", ["read"]) });
+    auth = createAuth({ env: {}, proxyUrlOverride: proxy.url, logger: silentLogger() });
+    const app = express5();
+    const echo = (req: AuthRequest, res: ServerResponse) => {
+      res.setHeader("content-type", "application/json");
+      const authError = req.authError === undefined ? "unset" : req.authError;
+      res.end(JSON.stringify({ userId: req.user?.id ?? null, authError }));
+    };
+    app.get("/me", getCurrentUser({ auth }), echo);
+    app.get("/maybe", getCurrentUserOptional({ auth }), echo);
+    // A stale error from earlier in the chain must not survive a guard that lets the user in.
+    const stale = (req: AuthRequest, _res: ServerResponse, next: () => void) => {
+      req.authError = "invalid_token";
+      next();
+    };
+    app.get("/stale", stale, getCurrentUser({ auth }), echo);
+    server = app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    server.close();
+    await auth.close();
+    await proxy.close();
+  });
+
+  const get = async (path: string, token?: string) =>
+    (
+      await fetch(url + path, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+    ).json();
+
+  it("getCurrentUser sets req.user and leaves req.authError alone when there is no error", async () => {
+    expect(await get("/me", ALICE)).toEqual({ userId: "alice", authError: "unset" });
+  });
+
+  it("getCurrentUserOptional records why the user is null", async () => {
+    expect(await get("/maybe", "not-a-known-token")).toEqual({
+      userId: null,
+      authError: "invalid_token",
+    });
+    expect(await get("/maybe")).toEqual({ userId: null, authError: "unset" });
+  });
+
+  it("a guard that lets the user in clears a stale req.authError", async () => {
+    expect(await get("/stale", ALICE)).toEqual({ userId: "alice", authError: null });
+  });
 });

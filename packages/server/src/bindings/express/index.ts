@@ -13,7 +13,8 @@ declare global {
     interface Request {
       /** Set by the auth middleware / guards: the user or null. */
       user?: User | null;
-      /** Set by the auth middleware / guards: why `user` is null (error code), else null. */
+      /** Why `user` is null (error code): always set by the middleware (null when there is no
+       * error); guards set it only to record an error or clear a stale one. */
       authError?: AuthErrorCode | null;
     }
   }
@@ -55,20 +56,44 @@ export type ExpressHandler = (
 
 type Next = (error?: unknown) => void;
 
-const sink: GuardSink<AuthRequest, ServerResponse, Next> = {
+function fail(req: AuthRequest, res: ServerResponse, next: Next, error: unknown): void {
+  if (!(error instanceof AuthError)) {
+    next(error);
+    return;
+  }
+  req.authError = error.code;
+  sendAuthError(res, error);
+}
+
+/** The middleware always attaches both properties: `null` is part of its contract. */
+const middlewareSink: GuardSink<AuthRequest, ServerResponse, Next> = {
   ok(req, _res, next, user, state) {
     req.user = user;
     req.authError = state.error === null ? null : state.error.code;
     next();
   },
-  fail(req, res, next, error) {
-    if (!(error instanceof AuthError)) return next(error);
-    req.authError = error.code;
-    sendAuthError(res, error);
-  },
+  fail,
 };
 
-function handler(bound: BoundGuard): ExpressHandler {
+/**
+ * Guards write only what changes. Express 5 gives every request object its own hidden class
+ * (its prototype is swapped per request), so each property added costs about 1 µs; after the
+ * middleware, or on a guard-only route, a let-through request has no error to record.
+ */
+const guardSink: GuardSink<AuthRequest, ServerResponse, Next> = {
+  ok(req, _res, next, user, state) {
+    if (req.user !== user) req.user = user;
+    const code = state.error === null ? null : state.error.code;
+    if (code !== null || (req.authError ?? null) !== null) req.authError = code;
+    next();
+  },
+  fail,
+};
+
+function handler(
+  bound: BoundGuard,
+  sink: GuardSink<AuthRequest, ServerResponse, Next> = guardSink,
+): ExpressHandler {
   return (req, res, next) =>
     runGuard(
       bound,
@@ -90,7 +115,7 @@ function handler(bound: BoundGuard): ExpressHandler {
  * app.use(authMiddleware());
  */
 export function authMiddleware(options?: ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.authMiddleware(options));
+  return handler(guardFor.authMiddleware(options), middlewareSink);
 }
 
 /**
