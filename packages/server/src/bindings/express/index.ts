@@ -76,13 +76,13 @@ const middlewareSink: GuardSink<AuthRequest, ServerResponse, Next> = {
 };
 
 /**
- * Guards write only what changes. Express 5 gives every request object its own hidden class
- * (its prototype is swapped per request), so each property added costs about 1 µs; after the
- * middleware, or on a guard-only route, a let-through request has no error to record.
+ * Guards set `req.user` and touch `req.authError` only to record an error or clear a stale one.
+ * Express 5 gives every request object its own hidden class (its prototype is swapped per
+ * request), so each property added costs about 1 µs, and a let-through request has no error.
  */
 const guardSink: GuardSink<AuthRequest, ServerResponse, Next> = {
   ok(req, _res, next, user, state) {
-    if (req.user !== user) req.user = user;
+    req.user = user;
     const code = state.error === null ? null : state.error.code;
     if (code !== null || (req.authError ?? null) !== null) req.authError = code;
     next();
@@ -99,7 +99,7 @@ function handler(
       bound,
       req,
       new NodeHeadersContext(req.headers),
-      (req as { params?: RouteParams }).params,
+      bound.usesParams ? (req as { params?: RouteParams }).params : undefined,
       sink,
       req,
       res,

@@ -81,7 +81,7 @@ function hook(bound: BoundGuard): FastifyAuthHook {
       bound,
       request.raw,
       new NodeHeadersContext(request.headers),
-      request.params as RouteParams,
+      bound.usesParams ? (request.params as RouteParams) : undefined,
       sink,
       request,
       reply,

@@ -36,7 +36,7 @@ export interface HonoAuthOptions {
   auth?: Auth;
 }
 
-function middleware({ auth, guard }: BoundGuard): MiddlewareHandler<AuthEnv> {
+function middleware({ auth, guard, usesParams }: BoundGuard): MiddlewareHandler<AuthEnv> {
   return async (c: Context<AuthEnv>, next) => {
     const request = c.req.raw;
     const state = await auth[kInternal](
@@ -44,7 +44,7 @@ function middleware({ auth, guard }: BoundGuard): MiddlewareHandler<AuthEnv> {
       new WebRequestContext(request.headers, request.url),
     );
     try {
-      c.set("user", await guard(state, c.req.param()));
+      c.set("user", await guard(state, usesParams ? c.req.param() : undefined));
       c.set("authError", state.error === null ? null : state.error.code);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
