@@ -259,6 +259,17 @@ describe("JwtValidator: token types", () => {
     createJwtValidator({ issuer: "http://127.0.0.1:9/", audience: AUD, logger });
     expect(warnings).toEqual([]);
   });
+
+  it("refuses at start-up an http AUTH_JWKS_URL under an https issuer (loopback stays open)", () => {
+    const issuer = "https://id.example.com/";
+    const logger = { warn: () => {} };
+    expect(() =>
+      createJwtValidator({ issuer, audience: AUD, jwksUrl: "http://id.example.com/certs", logger }),
+    ).toThrow(/AUTH_JWKS_URL is plain http \(http:\/\/id\.example\.com\).*issuer is https/);
+    for (const jwksUrl of ["https://id.example.com/certs", "http://127.0.0.1:9/certs"]) {
+      expect(() => createJwtValidator({ issuer, audience: AUD, jwksUrl, logger })).not.toThrow();
+    }
+  });
 });
 
 describe("JwtValidator: HS256 needs an explicit secret", () => {

@@ -10,6 +10,7 @@ import type { AuthLogger } from "../core/resolveSettings.js";
 import type { RequestContext, TokenValidator, Verification } from "../core/types.js";
 import { hasProtoKey } from "./claimPath.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
+import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
 import { configurationError, invalidToken } from "./jwtErrors.js";
 import {
   type ClaimMapping,
@@ -233,6 +234,11 @@ export class JwtValidator implements TokenValidator {
       timeoutMs: checkPositiveInt(options.jwks?.timeoutMs ?? DEFAULTS.timeoutMs, "jwks.timeoutMs"),
       maxBytes: checkPositiveInt(options.jwks?.maxBytes ?? DEFAULTS.maxBytes, "jwks.maxBytes"),
     };
+    if (jwksUrl !== undefined && issuer !== undefined && isKeyDowngrade(issuer, jwksUrl)) {
+      throw configurationError(
+        `AUTH_JWKS_URL is plain http (${new URL(jwksUrl).origin}) although the issuer is https: the signing keys could be swapped in transit. Use the provider's https JWKS URL.`,
+      );
+    }
     const logger = options.logger ?? console;
     const source = jwksUrl ?? issuer!;
     if (isPlainHttpRemote(source)) {
@@ -340,10 +346,4 @@ function checkPositiveInt(value: number, name: string): number {
     throw configurationError(`${name} must be a positive integer; got ${value}.`);
   }
   return value;
-}
-
-function isPlainHttpRemote(value: string): boolean {
-  const { protocol, hostname } = new URL(value);
-  const loopback = hostname === "localhost" || hostname === "[::1]" || hostname.startsWith("127.");
-  return protocol === "http:" && !loopback;
 }

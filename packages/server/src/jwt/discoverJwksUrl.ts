@@ -1,5 +1,5 @@
-import { isIPv4 } from "node:net";
 import { type FetchJsonLimits, fetchJson } from "./fetchJson.js";
+import { isKeyDowngrade } from "./insecureUrl.js";
 import { upstreamError } from "./jwtErrors.js";
 
 /**
@@ -23,26 +23,12 @@ export async function discoverJwksUrl(issuer: string, limits: FetchJsonLimits): 
       `The discovery document at ${url} has no usable jwks_uri; set AUTH_JWKS_URL explicitly.`,
     );
   }
-  if (isDowngrade(issuer, jwksUri)) {
+  if (isKeyDowngrade(issuer, jwksUri)) {
     throw upstreamError(
       `The discovery document at ${url} names an http: jwks_uri (${jwksUri}) although the issuer is https: the signing keys could be swapped in transit. Serve the JWKS over https, or set AUTH_JWKS_URL to its https URL.`,
     );
   }
   return jwksUri;
-}
-
-/** https issuer → http jwks_uri on a host other than loopback (loopback stays open for dev). */
-function isDowngrade(issuer: string, jwksUri: string): boolean {
-  const jwks = new URL(jwksUri);
-  if (jwks.protocol !== "http:" || new URL(issuer).protocol !== "https:") return false;
-  return !isLoopback(jwks.hostname);
-}
-
-function isLoopback(hostname: string): boolean {
-  // URL has normalised the host: IPv4 in dotted form (127.1 → 127.0.0.1), IPv6 compressed.
-  if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
-  if (isIPv4(hostname)) return hostname.startsWith("127.");
-  return hostname === "[::1]";
 }
 
 function isHttpUrl(value: string): boolean {
