@@ -17,6 +17,11 @@ const bearer = (req) => {
 
 const variants = {
   none: async () => [],
+  // Control: the SDK imported but not on the route, to tell the guard's cost from the process's.
+  "sdk-loaded": async () => {
+    await import("@org/auth-server/express");
+    return [];
+  },
   // This package, zero config: AUTH_ISSUER / AUTH_AUDIENCE are set in env (OIDC discovery).
   ours: async () => {
     const { getCurrentUser } = await import("@org/auth-server/express");
