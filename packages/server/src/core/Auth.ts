@@ -52,7 +52,6 @@ export class RequestAuthState implements AuthResult {
 
 const ANONYMOUS = new RequestAuthState(null, null, null, "", null, null);
 
-type StateOrPromise = RequestAuthState | Promise<RequestAuthState>;
 
 /** Internal entry points used by the framework bindings (not part of the public API). */
 export const kInternal = Symbol("@org/auth-server.internal");
@@ -97,7 +96,7 @@ export class Auth {
   /** Per-instance property key under which a request's pending state is memoised (cheaper than a
    * WeakMap for short-lived requests; two instances never share a state). */
   private readonly stateKey = Symbol("@org/auth-server.state");
-  private readonly fallbackStates = new WeakMap<object, StateOrPromise>();
+  private readonly fallbackStates = new WeakMap<object, Promise<RequestAuthState>>();
   /** AUTH_PROVIDER=none: the one state every request gets. */
   private readonly anonymousState: RequestAuthState | null;
 
@@ -169,50 +168,35 @@ export class Auth {
   }
 
   /**
-   * @internal Per-request state; sync on a cache hit. Every upstream answer a request waits for is
-   * memoised on the request object, so middleware and guards share one upstream call even when
-   * the answer is not cached (a 502, a zero TTL). Synchronous answers come from the cache or need
-   * no upstream at all: recomputing them costs a hash and a lookup, less than the property write
-   * that memoising them would add to every request.
+   * @internal Per-request state; sync on a cache hit. The cache is asked first: a hit costs a hash
+   * and a lookup, less than reading a memo off the request (on Express 5 every request object has
+   * its own hidden class, so each property read or write on it is a slow lookup). Only on a miss is
+   * the request's memo consulted: every upstream answer a request waits for is memoised there, so
+   * middleware and guards share one upstream call even when the answer is not cached (a 502, a
+   * zero TTL), and a cached answer is the one that upstream call produced.
    */
   [kInternal](request: object, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
-    const extensible = Object.isExtensible(request);
-    const known = extensible
-      ? (request as Record<symbol, StateOrPromise | undefined>)[this.stateKey]
-      : this.fallbackStates.get(request);
-    if (known !== undefined) return known;
-    const state = this.resolve(ctx);
-    if (state instanceof Promise) {
-      if (extensible) (request as Record<symbol, StateOrPromise>)[this.stateKey] = state;
-      else this.fallbackStates.set(request, state);
+    if (this.anonymousState !== null) return this.anonymousState;
+    const token = readToken(
+      ctx.header("authorization"),
+      ctx.header("cookie"),
+      this.settings.accessTokenCookieName,
+    );
+    if (token === null) return ANONYMOUS;
+    if (token === MALFORMED) {
+      return failed(
+        new InvalidTokenError(
+          "The Authorization header must be `Bearer <token>`; fix the client that sends it.",
+        ),
+      );
     }
-    return state;
+    return this.stateFor(token, ctx, request);
   }
 
   /** @internal Validates an explicit token (WebSocket upgrades); sync on a cache hit. */
   resolveToken(token: string, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
     if (this.anonymousState !== null) return this.anonymousState;
-    let scope: string;
-    try {
-      scope = this.validator.scope === undefined ? "" : this.validator.scope(ctx);
-    } catch (error) {
-      return failed(toAuthError(error));
-    }
-    const key = this.pipeline.keyFor(scope, token);
-    const cached = this.pipeline.lookup(key);
-    if (cached !== undefined) {
-      if (cached instanceof AuthError) return failed(cached);
-      return new RequestAuthState(cached.user, null, token, key, cached, ctx);
-    }
-    // Only well-formed tokens are ever sent upstream (and so can ever be cached).
-    if (!isWellFormedToken(token)) return failed(new InvalidTokenError());
-    return this.pipeline
-      .verify(key, token, ctx)
-      .then(
-        (verification) =>
-          new RequestAuthState(verification.user, null, token, key, verification, ctx),
-        failed,
-      );
+    return this.stateFor(token, ctx, undefined);
   }
 
   /** @internal Checks one permission for a resolved state; sync on a cache hit. Throws AuthError. */
@@ -237,21 +221,49 @@ export class Auth {
     return this[kInternal](request, toRequestContext(request));
   }
 
-  private resolve(ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
-    if (this.anonymousState !== null) return this.anonymousState;
-    const token = readToken(
-      ctx.header("authorization"),
-      ctx.header("cookie"),
-      this.settings.accessTokenCookieName,
-    );
-    if (token === null) return ANONYMOUS;
-    if (token === MALFORMED) {
-      return failed(
-        new InvalidTokenError(
-          "The Authorization header must be `Bearer <token>`; fix the client that sends it.",
-        ),
-      );
+  /** The cached outcome, else the request's memoised upstream call, else a new (memoised) one. */
+  private stateFor(
+    token: string,
+    ctx: RequestContext,
+    request: object | undefined,
+  ): RequestAuthState | Promise<RequestAuthState> {
+    let scope: string;
+    try {
+      scope = this.validator.scope === undefined ? "" : this.validator.scope(ctx);
+    } catch (error) {
+      return failed(toAuthError(error));
     }
-    return this.resolveToken(token, ctx);
+    const key = this.pipeline.keyFor(scope, token);
+    const cached = this.pipeline.lookup(key);
+    if (cached !== undefined) {
+      if (cached instanceof AuthError) return failed(cached);
+      return new RequestAuthState(cached.user, null, token, key, cached, ctx);
+    }
+    const known = request === undefined ? undefined : this.memoOf(request);
+    if (known !== undefined) return known;
+    // Only well-formed tokens are ever sent upstream (and so can ever be cached).
+    if (!isWellFormedToken(token)) return failed(new InvalidTokenError());
+    const pending = this.pipeline
+      .verify(key, token, ctx)
+      .then(
+        (verification) =>
+          new RequestAuthState(verification.user, null, token, key, verification, ctx),
+        failed,
+      );
+    if (request !== undefined) this.memoise(request, pending);
+    return pending;
+  }
+
+  private memoOf(request: object): Promise<RequestAuthState> | undefined {
+    return Object.isExtensible(request)
+      ? (request as Record<symbol, Promise<RequestAuthState> | undefined>)[this.stateKey]
+      : this.fallbackStates.get(request);
+  }
+
+  /** A symbol property where possible (cheaper than a WeakMap); frozen requests use the WeakMap. */
+  private memoise(request: object, pending: Promise<RequestAuthState>): void {
+    if (Object.isExtensible(request)) {
+      (request as Record<symbol, Promise<RequestAuthState>>)[this.stateKey] = pending;
+    } else this.fallbackStates.set(request, pending);
   }
 }
