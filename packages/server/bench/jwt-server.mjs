@@ -1,11 +1,10 @@
-// A JWT bench server: `node jwt-server.mjs <variant>`; Express 5, one route, the same body in every
-// variant. ISSUER / AUDIENCE / JWKS_URL come from env (a local 127.0.0.1 provider).
-const [variant] = process.argv.slice(2);
+// A JWT bench server: `node jwt-server.mjs <variant>[,<variant>…]`: one Express 5 app and port per
+// variant in this one process, one route, the same body in every variant. ISSUER / AUDIENCE / JWKS_URL come from env (a local 127.0.0.1 provider).
+const [names] = process.argv.slice(2);
 const { ISSUER, AUDIENCE, JWKS_URL } = process.env;
 const BODY = JSON.stringify({ hello: "world" });
 
 const { default: express } = await import("express");
-const app = express();
 const handler = (_req, res) => {
   res.type("application/json").send(BODY);
 };
@@ -116,13 +115,22 @@ const variants = {
   },
 };
 
-const make = variants[variant];
-if (make === undefined) throw new Error(`unknown variant ${variant}`);
-app.get("/hello", ...(await make()), handler);
-app.use((error, _req, res, _next) =>
-  res.status(error.status ?? 500).json({ error: "unauthorized" }),
-);
-const server = app.listen(0, "127.0.0.1", () => process.send({ port: server.address().port }));
+async function start(variant) {
+  const make = variants[variant];
+  if (make === undefined) throw new Error(`unknown variant ${variant}`);
+  const app = express();
+  app.get("/hello", ...(await make()), handler);
+  app.use((error, _req, res, _next) =>
+    res.status(error.status ?? 500).json({ error: "unauthorized" }),
+  );
+  return new Promise((resolve) => {
+    const server = app.listen(0, "127.0.0.1", () => resolve(server.address().port));
+  });
+}
+
+const ports = {};
+for (const variant of names.split(",")) ports[variant] = await start(variant);
+process.send({ ports });
 // CPU time the server spent, so the bench can report a load-independent cost per request.
 process.on("message", (message) => {
   if (message === "cpu") process.send({ cpu: process.cpuUsage() });

@@ -58,15 +58,12 @@ function loadFor(tokens) {
 
 /** All variants side by side in one interleaved comparison (see lib.mjs `compare`). */
 function compareVariants(variants, tokensFor, env) {
-  return compare(
-    variants.map((name) => ({
-      name,
-      script: SERVER,
-      args: [name],
-      env,
-      load: loadFor(tokensFor(name)),
-    })),
-  );
+  return compare({
+    script: SERVER,
+    args: [],
+    env,
+    variants: variants.map((name) => ({ name, load: loadFor(tokensFor(name)) })),
+  });
 }
 
 const LABELS = {

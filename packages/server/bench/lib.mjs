@@ -61,7 +61,10 @@ export async function startStandInProxy(tokens, { delayMs = 0 } = {}) {
   };
 }
 
-/** Forks a server script (it must `process.send({ port })` once listening). */
+/**
+ * Forks a server script; it must `process.send({ ports: { [name]: port } })` once listening, one
+ * port per variant it hosts. `url` is the first variant's.
+ */
 export async function startServer(script, args, env) {
   const child = fork(fileURLToPath(script), args, {
     ...pinned(SERVER_CPU),
@@ -72,8 +75,12 @@ export async function startServer(script, args, env) {
     child.once("message", resolve);
     child.once("exit", (code) => reject(new Error(`${script} ${args.join(" ")} exited (${code})`)));
   });
+  const urls = Object.fromEntries(
+    Object.entries(message.ports).map(([name, port]) => [name, `http://127.0.0.1:${port}`]),
+  );
   return {
-    url: `http://127.0.0.1:${message.port}`,
+    url: Object.values(urls)[0],
+    urls,
     /** User + system CPU microseconds the server has used so far. */
     cpu: async () => {
       child.send("cpu");
@@ -95,11 +102,11 @@ export function cannon(options) {
 }
 
 /**
- * One bounded run: req/s, and the server's CPU µs per request (less sensitive to other load on
- * the machine than req/s). Fails loudly on non-2xx answers.
+ * One bounded run against `url`: req/s, and the server's CPU µs per request (less sensitive to
+ * other load on the machine than req/s). Fails loudly on non-2xx answers.
  */
-async function measureOnce(server, load, duration) {
-  const options = { ...load, url: server.url + load.path, connections: CONNECTIONS, duration };
+async function measureOnce(server, url, load, duration) {
+  const options = { ...load, url: url + load.path, connections: CONNECTIONS, duration };
   const cpuBefore = await server.cpu();
   const result = await cannon(options);
   const cpuUsed = (await server.cpu()) - cpuBefore;
@@ -116,33 +123,49 @@ function median(values) {
 }
 
 /**
- * Interleaved comparison. Each round starts a fresh server process per variant (a process can
- * land in a lastingly faster or slower state — JIT tiering, placement — so one process per
- * variant would bias the whole comparison), warms them up, then runs the variants back to back
- * in an order rotated per round, so drift on a shared machine hits all variants alike. Each
- * variant is compared with the first (the baseline) of the same round; medians over rounds.
+ * BENCH_ISOLATE=1: one server process per variant instead of all variants in one process. The
+ * default (shared) measures every variant in the same process, so JIT tiering, heap layout and
+ * CPU placement — which differ lastingly between processes and moved identical variants by up to
+ * ±15 % here — are common to all variants and cancel out of the ratios.
+ */
+const ISOLATE = process.env.BENCH_ISOLATE === "1";
+
+/**
+ * Interleaved comparison. Each round starts fresh server processes (shared: one hosting every
+ * variant on its own port; isolated: one per variant), warms every variant up, then runs them
+ * back to back in an order rotated per round, so drift on a shared machine hits all variants
+ * alike. Each variant is compared with the first (the baseline) of the same round; medians over
+ * rounds.
  *
- * `variants`: [{ name, script, args, env, load: autocannon options incl. `path` }].
+ * `group`: { script, args, env, variants: [{ name, load: autocannon options incl. `path` }] };
+ * the script is started with `[...args, "name1,name2,…"]`.
  * Resolves { [name]: { rps, cpuPerRequest, rpsRatio, cpuRatio } } (medians; ratios vs baseline,
  * the CPU ratio as baseline µs / variant µs so that 1.00 means "costs nothing").
  */
-export async function compare(variants) {
+export async function compare({ script, args, env, variants }) {
+  const names = variants.map((variant) => variant.name);
+  const groups = ISOLATE ? names.map((name) => [name]) : [names];
   const runs = variants.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
-    const servers = [];
+    const hosts = [];
     try {
+      for (const group of groups)
+        hosts.push(await startServer(script, [...args, group.join(",")], env));
+      const target = (name) => {
+        const server = hosts.find((host) => host.urls[name] !== undefined);
+        return { server, url: server.urls[name] };
+      };
       for (const variant of variants) {
-        servers.push(await startServer(variant.script, variant.args, variant.env));
-      }
-      for (let i = 0; i < variants.length; i++) {
-        await measureOnce(servers[i], variants[i].load, WARMUP);
+        const { server, url } = target(variant.name);
+        await measureOnce(server, url, variant.load, WARMUP);
       }
       for (let k = 0; k < variants.length; k++) {
         const i = (k + round) % variants.length;
-        runs[i].push(await measureOnce(servers[i], variants[i].load, DURATION));
+        const { server, url } = target(variants[i].name);
+        runs[i].push(await measureOnce(server, url, variants[i].load, DURATION));
       }
     } finally {
-      await Promise.all(servers.map((server) => server.close()));
+      await Promise.all(hosts.map((host) => host.close()));
     }
   }
   const base = runs[0];
@@ -169,7 +192,10 @@ export async function burst(url, headers, count) {
 
 /** How a run was measured, for the section headings. */
 export function describeRuns() {
-  return `${ROUNDS} rounds (fresh server processes each) of ${DURATION}s per variant after a ${WARMUP}s warm-up, variants interleaved, ${CONNECTIONS} connections, medians`;
+  const hosts = ISOLATE
+    ? "a fresh server process per variant"
+    : "all variants in one fresh server process";
+  return `${ROUNDS} rounds (${hosts} each) of ${DURATION}s per variant after a ${WARMUP}s warm-up, variants interleaved, ${CONNECTIONS} connections, medians`;
 }
 
 /** Prints rows as a Markdown table (also pasted into the README). */

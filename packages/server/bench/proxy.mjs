@@ -25,14 +25,15 @@ export async function run() {
   try {
     console.log(`\n## Proxy mode, cache hit: ${describeRuns()}\n`);
     for (const framework of FRAMEWORKS) {
-      const variant = (mode) => ({
-        name: mode,
+      const { none, auth } = await compare({
         script: SERVER,
-        args: [framework, mode],
+        args: [framework],
         env,
-        load,
+        variants: [
+          { name: "none", load },
+          { name: "auth", load },
+        ],
       });
-      const { none, auth } = await compare([variant("none"), variant("auth")]);
       rows.push([
         LABELS[framework],
         Math.round(none.rps).toString(),

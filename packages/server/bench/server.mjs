@@ -1,14 +1,13 @@
-// A bench server: `node server.mjs <express|fastify|node> <none|auth>`, using the built dist and
-// zero-config auth from env. Both modes load and configure the SDK the same way (a real app has
+// A bench server: `node server.mjs <express|fastify|node> <none|auth>[,<none|auth>…]`, one app and
+// port per mode in this one process, using the built dist and zero-config auth from env. Both modes load and configure the SDK the same way (a real app has
 // it loaded for its public routes too); only the auth mode puts the guard on the route. Same
 // route and body in every variant.
 import { createServer } from "node:http";
 
-const [framework, mode] = process.argv.slice(2);
-const withAuth = mode === "auth";
+const [framework, modes] = process.argv.slice(2);
 const BODY = JSON.stringify({ hello: "world" });
 
-async function express() {
+async function express(withAuth) {
   const { default: createApp } = await import("express");
   const { getCurrentUser } = await import("@org/auth-server/express");
   const app = createApp();
@@ -23,7 +22,7 @@ async function express() {
   });
 }
 
-async function fastify() {
+async function fastify(withAuth) {
   const { default: Fastify } = await import("fastify");
   const { authPlugin, getCurrentUser } = await import("@org/auth-server/fastify");
   const app = Fastify();
@@ -39,7 +38,7 @@ async function fastify() {
   return app.server.address().port;
 }
 
-async function node() {
+async function node(withAuth) {
   const { getDefaultAuth } = await import("@org/auth-server");
   const { getCurrentUser, sendError } = await import("@org/auth-server/node");
   getDefaultAuth();
@@ -65,7 +64,9 @@ async function node() {
 const start = { express, fastify, node }[framework];
 if (start === undefined) throw new Error(`unknown framework ${framework}`);
 process.on("SIGINT", () => process.exit(0));
-process.send({ port: await start() });
+const ports = {};
+for (const mode of modes.split(",")) ports[mode] = await start(mode === "auth");
+process.send({ ports });
 // CPU time the server spent, so the bench can report a load-independent cost per request.
 process.on("message", (message) => {
   if (message === "cpu") process.send({ cpu: process.cpuUsage() });
