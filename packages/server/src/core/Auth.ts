@@ -52,7 +52,6 @@ export class RequestAuthState implements AuthResult {
 
 const ANONYMOUS = new RequestAuthState(null, null, null, "", null, null);
 
-
 /** Internal entry points used by the framework bindings (not part of the public API). */
 export const kInternal = Symbol("@org/auth-server.internal");
 
