@@ -128,6 +128,8 @@ async function start(variant) {
   });
 }
 
+// Exit cleanly on SIGINT, so `--cpu-prof` runs write their profile.
+process.on("SIGINT", () => process.exit(0));
 const ports = {};
 for (const variant of names.split(",")) ports[variant] = await start(variant);
 process.send({ ports });
