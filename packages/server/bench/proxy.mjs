@@ -25,12 +25,14 @@ export async function run() {
   try {
     console.log(`\n## Proxy mode, cache hit: ${describeRuns()}\n`);
     for (const framework of FRAMEWORKS) {
-      const { none, floor, auth } = await compare({
+      const result = await compare({
         script: SERVER,
         args: [framework],
         env,
-        variants: ["none", "floor", "auth"].map((name) => ({ name, load })),
+        variants: ["none", "floor", "floor-sha256", "auth"].map((name) => ({ name, load })),
       });
+      const { none, floor, auth } = result;
+      const floorSha = result["floor-sha256"];
       rows.push([
         LABELS[framework],
         Math.round(none.rps).toString(),
@@ -39,6 +41,7 @@ export async function run() {
         `${none.cpuPerRequest.toFixed(1)} / ${auth.cpuPerRequest.toFixed(1)}`,
         auth.cpuRatio.toFixed(2),
         `${floor.rpsRatio.toFixed(2)} / ${floor.cpuRatio.toFixed(2)}`,
+        `${floorSha.rpsRatio.toFixed(2)} / ${floorSha.cpuRatio.toFixed(2)}`,
       ]);
     }
     printTable(
@@ -50,11 +53,12 @@ export async function run() {
         "server CPU µs/req (no auth / auth)",
         "ratio (CPU)",
         "floor ratio (req/s / CPU)",
+        "floor + sha256 ratio (req/s / CPU)",
       ],
       rows,
     );
     console.log(
-      "\nfloor: the least any auth does on that framework, measured in the same run (Express and Fastify: a middleware / preHandler that attaches a constant user; node:http: read the header, answer after a promise hop).\n",
+      "\nfloor: the least any auth does on that framework, measured in the same run: read the Authorization header through the framework's API, then attach a constant user (Express middleware, Fastify preHandler) or answer after a promise hop (node:http). floor + sha256 adds the one sha256 of scope and token per request that cache keys require.\n",
     );
     await singleFlight(env);
   } finally {
