@@ -19,7 +19,7 @@ const SCOPE = process.env.OXAIGEN_AUTH_PROXY_URL_OVERRIDE ?? "";
 /** The floor modes' "validation": a constant user when a header was sent. */
 function floorUser(mode, authorization) {
   if (authorization === undefined) return null;
-  if (mode === "floor-sha256") hash("sha256", `${SCOPE}\n${authorization}`, "latin1");
+  if (mode === "floor-sha256") hash("sha256", `${SCOPE}\n${authorization}`, "binary");
   return FLOOR_USER;
 }
 
