@@ -176,11 +176,7 @@ export class Auth {
    */
   [kInternal](request: object, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
     if (this.anonymousState !== null) return this.anonymousState;
-    const token = readToken(
-      ctx.header("authorization"),
-      ctx.header("cookie"),
-      this.settings.accessTokenCookieName,
-    );
+    const token = readToken(ctx, this.settings.accessTokenCookieName);
     if (token === null) return ANONYMOUS;
     if (token === MALFORMED) {
       return failed(

@@ -1,6 +1,7 @@
 import { InvalidTokenError } from "../errors.js";
 import { type RequestLike, toRequestContext } from "./requestContext.js";
 import { DEFAULT_ACCESS_TOKEN_COOKIE_NAME } from "./resolveSettings.js";
+import type { RequestContext } from "./types.js";
 
 /** Marker for "an Authorization header was sent but is not `Bearer <token>`". */
 export const MALFORMED = Symbol("malformed-authorization");
@@ -48,15 +49,18 @@ export function readCookie(header: string, name: string): string | undefined {
 }
 
 /**
- * The hot-path extraction: header first, then cookie. Returns null when no token was sent and
- * {@link MALFORMED} when an Authorization header is present but not a Bearer credential.
+ * The hot-path extraction: header first, then cookie (`cookieName` null: header only); the Cookie
+ * header is read only when there is no Authorization header. Returns null when no token was sent
+ * and {@link MALFORMED} when an Authorization header is present but not a Bearer credential.
  */
 export function readToken(
-  authorization: string | undefined,
-  cookie: string | undefined,
-  cookieName: string,
+  ctx: RequestContext,
+  cookieName: string | null,
 ): string | null | typeof MALFORMED {
+  const authorization = ctx.header("authorization");
   if (authorization !== undefined) return parseAuthorization(authorization);
+  if (cookieName === null) return null;
+  const cookie = ctx.header("cookie");
   if (cookie === undefined) return null;
   const value = readCookie(cookie, cookieName);
   return value === undefined || value === "" ? null : value;
@@ -74,10 +78,8 @@ export function extractBearerToken(
   request: RequestLike,
   options: { cookieName?: string } = {},
 ): string | null {
-  const ctx = toRequestContext(request);
   const token = readToken(
-    ctx.header("authorization"),
-    ctx.header("cookie"),
+    toRequestContext(request),
     options.cookieName ?? DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
   );
   if (token === MALFORMED) {

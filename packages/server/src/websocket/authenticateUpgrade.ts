@@ -87,7 +87,7 @@ function upgradeToken(auth: Auth, ctx: RequestContext, url: string | undefined):
   const found = fromSubprotocols(ctx.header("sec-websocket-protocol"));
   if (found.token !== null) return found;
   // Cookies are deliberately ignored: browsers attach them to cross-site WebSocket handshakes.
-  const header = readToken(ctx.header("authorization"), undefined, "");
+  const header = readToken(ctx, null);
   if (header === MALFORMED) {
     throw new InvalidTokenError("The Authorization header must be `Bearer <token>`.");
   }
