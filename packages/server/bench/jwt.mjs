@@ -4,7 +4,7 @@
 import { generateKeyPairSync, sign } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { compare, describeRuns, printTable } from "./lib.mjs";
+import { compare, describeRuns, formatRatio, printTable } from "./lib.mjs";
 
 const SERVER = new URL("./jwt-server.mjs", import.meta.url);
 const AUDIENCE = "https://api.bench.example";
@@ -81,7 +81,7 @@ function rows(result, variants) {
   return variants.map((variant) => [
     LABELS[variant] ?? variant,
     Math.round(result[variant].rps).toString(),
-    result[variant].rpsRatio.toFixed(2),
+    formatRatio(result[variant]),
     result[variant].cpuPerRequest.toFixed(1),
     result[variant].cpuRatio.toFixed(2),
   ]);
@@ -108,7 +108,7 @@ export async function run() {
   const header = [
     "Express 5 route",
     "req/s",
-    "vs no auth (req/s)",
+    "vs no auth (req/s), median (range over rounds)",
     "server CPU µs/req",
     "vs no auth (CPU)",
   ];

@@ -116,6 +116,16 @@ async function measureOnce(server, url, load, duration) {
   return { rps: result.requests.average, cpuPerRequest: cpuUsed / result.requests.total };
 }
 
+/** [lowest, highest] of the values. */
+function range(values) {
+  return [Math.min(...values), Math.max(...values)];
+}
+
+/** A req/s ratio as "median (lowest–highest round)", so a table shows its own spread. */
+export function formatRatio({ rpsRatio, rpsRatioRange: [low, high] }) {
+  return `${rpsRatio.toFixed(2)} (${low.toFixed(2)}–${high.toFixed(2)})`;
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -139,7 +149,7 @@ const ISOLATE = process.env.BENCH_ISOLATE === "1";
  *
  * `group`: { script, args, env, variants: [{ name, load: autocannon options incl. `path` }] };
  * the script is started with `[...args, "name1,name2,…"]`.
- * Resolves { [name]: { rps, cpuPerRequest, rpsRatio, cpuRatio } } (medians; ratios vs baseline,
+ * Resolves { [name]: { rps, cpuPerRequest, rpsRatio, rpsRatioRange, cpuRatio } } (medians; ratios vs baseline,
  * the CPU ratio as baseline µs / variant µs so that 1.00 means "costs nothing").
  */
 export async function compare({ script, args, env, variants }) {
@@ -176,6 +186,7 @@ export async function compare({ script, args, env, variants }) {
         rps: median(runs[i].map((run) => run.rps)),
         cpuPerRequest: median(runs[i].map((run) => run.cpuPerRequest)),
         rpsRatio: median(runs[i].map((run, round) => run.rps / base[round].rps)),
+        rpsRatioRange: range(runs[i].map((run, round) => run.rps / base[round].rps)),
         cpuRatio: median(
           runs[i].map((run, round) => base[round].cpuPerRequest / run.cpuPerRequest),
         ),
