@@ -234,7 +234,8 @@ export class Auth {
       if (cached instanceof AuthError) return failed(cached);
       return new RequestAuthState(cached.user, null, token, key, cached, ctx);
     }
-    const known = request === undefined ? undefined : this.memoOf(request);
+    const extensible = request !== undefined && Object.isExtensible(request);
+    const known = request === undefined ? undefined : this.memoOf(request, extensible);
     if (known !== undefined) return known;
     // Only well-formed tokens are ever sent upstream (and so can ever be cached).
     if (!isWellFormedToken(token)) return failed(new InvalidTokenError());
@@ -245,19 +246,19 @@ export class Auth {
           new RequestAuthState(verification.user, null, token, key, verification, ctx),
         failed,
       );
-    if (request !== undefined) this.memoise(request, pending);
+    if (request !== undefined) this.memoise(request, extensible, pending);
     return pending;
   }
 
-  private memoOf(request: object): Promise<RequestAuthState> | undefined {
-    return Object.isExtensible(request)
+  private memoOf(request: object, extensible: boolean): Promise<RequestAuthState> | undefined {
+    return extensible
       ? (request as Record<symbol, Promise<RequestAuthState> | undefined>)[this.stateKey]
       : this.fallbackStates.get(request);
   }
 
   /** A symbol property where possible (cheaper than a WeakMap); frozen requests use the WeakMap. */
-  private memoise(request: object, pending: Promise<RequestAuthState>): void {
-    if (Object.isExtensible(request)) {
+  private memoise(request: object, extensible: boolean, pending: Promise<RequestAuthState>): void {
+    if (extensible) {
       (request as Record<symbol, Promise<RequestAuthState>>)[this.stateKey] = pending;
     } else this.fallbackStates.set(request, pending);
   }

@@ -47,8 +47,9 @@ export class ValidationPipeline {
 
   /**
    * The cache key of a token under a scope: its sha256, never the token itself. The 32 digest
-   * bytes as a latin1 ("binary") string (one char per byte, so distinct digests stay distinct keys) cost a
-   * third less than base64url on every request; the key is only ever a Map key, never printed.
+   * bytes as a latin1 ("binary") string, one char per byte so distinct digests stay distinct
+   * keys, cost a third less than base64url on every request; the key is only a Map key, never
+   * printed.
    */
   keyFor(scope: string, token: string): string {
     return hash("sha256", `${scope}\n${token}`, "binary");
