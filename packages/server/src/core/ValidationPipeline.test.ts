@@ -140,6 +140,14 @@ describe("cache pipeline", () => {
     expect(validator.verifyCalls).toBe(1);
   });
 
+  it("one validation per frozen request object too (the memo falls back to a WeakMap)", async () => {
+    const { validator, auth } = setup({ cacheTtlSeconds: 0 });
+    const request = Object.freeze(req(ALICE));
+    await auth.authenticate(request);
+    await auth.getCurrentUser(request);
+    expect(validator.verifyCalls).toBe(1);
+  });
+
   it("caches permission answers (granted and denied), not permission failures", async () => {
     const { validator, auth } = setup();
     const audit = auth.requirePermission("audit");
