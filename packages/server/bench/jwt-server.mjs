@@ -1,5 +1,7 @@
 // A JWT bench server: `node jwt-server.mjs <variant>[,<variant>…]`: one Express 5 app and port per
 // variant in this one process, one route, the same body in every variant. ISSUER / AUDIENCE / JWKS_URL come from env (a local 127.0.0.1 provider).
+import { hash } from "node:crypto";
+
 const [names] = process.argv.slice(2);
 const { ISSUER, AUDIENCE, JWKS_URL } = process.env;
 const BODY = JSON.stringify({ hello: "world" });
@@ -20,6 +22,19 @@ const variants = {
   "sdk-loaded": async () => {
     await import("@org/auth-server/express");
     return [];
+  },
+  // Control: the least any cached verifier must do (read the header, sha256 it for the cache key,
+  // attach a user), so the table shows what Express itself leaves for auth to work with.
+  floor: async () => {
+    const user = Object.freeze({ sub: "bench-user" });
+    return [
+      (req, res, next) => {
+        const token = bearer(req);
+        if (token === null) return unauthorized(res);
+        req.auth = hash("sha256", token, "binary").length > 0 ? user : null;
+        next();
+      },
+    ];
   },
   // This package, zero config: AUTH_ISSUER / AUTH_AUDIENCE are set in env (OIDC discovery).
   ours: async () => {

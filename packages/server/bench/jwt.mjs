@@ -10,7 +10,7 @@ const SERVER = new URL("./jwt-server.mjs", import.meta.url);
 const AUDIENCE = "https://api.bench.example";
 const HIT_VARIANTS = (
   process.env.BENCH_JWT_VARIANTS ??
-  "sdk-loaded,ours,fast-jwt,jose,express-oauth2-jwt-bearer,aws-jwt-verify,express-jwt"
+  "sdk-loaded,floor,ours,fast-jwt,jose,express-oauth2-jwt-bearer,aws-jwt-verify,express-jwt"
 ).split(",");
 const MISS_VARIANTS = ["ours", "jose"];
 const MISS_POOL = Number(process.env.BENCH_JWT_MISS_POOL ?? 4096);
@@ -69,6 +69,7 @@ function compareVariants(variants, tokensFor, env) {
 const LABELS = {
   none: "no auth",
   "sdk-loaded": "no auth, @org/auth-server loaded (control)",
+  floor: "floor: read header + sha256 + attach a user (control)",
   ours: "**@org/auth-server** (local JWT)",
   "fast-jwt": "fast-jwt (+ get-jwks, cache on)",
   jose: "jose (createRemoteJWKSet + jwtVerify)",
