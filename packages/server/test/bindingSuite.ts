@@ -66,7 +66,7 @@ export function describeBinding(name: string, startApp: StartApp): void {
       proxy.calls.permission = 0;
     });
 
-    const get = (path: string, headers: Record<string, string> = {}, base = app.url) =>
+    const get = (path: string, headers: Headers | Record<string, string> = {}, base = app.url) =>
       fetch(base + path, { headers });
     const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -127,6 +127,21 @@ export function describeBinding(name: string, startApp: StartApp): void {
       });
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
+      expect(proxy.calls.getMe).toBe(0);
+    });
+
+    it("answers 400 invalid_request for several Authorization values; the middleware records it", async () => {
+      // fetch joins repeated headers with ", " (as every Web Request does) and sends one line.
+      const headers = new Headers(bearer(ALICE));
+      headers.append("authorization", `Bearer ${BOB}`);
+      const res = await get("/me", headers);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("www-authenticate")).toBe('Bearer error="invalid_request"');
+      expect(await res.json()).toMatchObject({ error: "invalid_request" });
+      expect(await (await get("/public", headers)).json()).toEqual({
+        userId: null,
+        authError: "invalid_request",
+      });
       expect(proxy.calls.getMe).toBe(0);
     });
 

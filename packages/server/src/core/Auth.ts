@@ -5,7 +5,12 @@ import {
   UnauthenticatedError,
 } from "../errors.js";
 import type { User } from "../user.js";
-import { isWellFormedToken, MALFORMED, readToken } from "./extractBearerToken.js";
+import {
+  isWellFormedToken,
+  MALFORMED,
+  malformedAuthorization,
+  readToken,
+} from "./extractBearerToken.js";
 import { assertPermissionName } from "./permissionName.js";
 import { type RequestLike, toRequestContext } from "./requestContext.js";
 import type { AuthLogger, AuthSettings } from "./resolveSettings.js";
@@ -178,13 +183,7 @@ export class Auth {
     if (this.anonymousState !== null) return this.anonymousState;
     const token = readToken(ctx, this.settings.accessTokenCookieName);
     if (token === null) return ANONYMOUS;
-    if (token === MALFORMED) {
-      return failed(
-        new InvalidTokenError(
-          "The Authorization header must be `Bearer <token>`; fix the client that sends it.",
-        ),
-      );
-    }
+    if (token === MALFORMED) return failed(malformedAuthorization(ctx));
     return this.stateFor(token, ctx, request);
   }
 

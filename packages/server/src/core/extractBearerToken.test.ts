@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidTokenError } from "../errors.js";
+import { InvalidRequestError, InvalidTokenError } from "../errors.js";
 import { extractBearerToken, isWellFormedToken, readCookie } from "./extractBearerToken.js";
 
 const COOKIE = "OxaigenPlatformAuthAccessToken";
@@ -32,6 +32,15 @@ describe("extractBearerToken", () => {
     for (const authorization of ["Basic abc", "Bearer", "Bearer ", "Bearer a b", "Token x"]) {
       expect(() => extractBearerToken({ authorization }), authorization).toThrow(InvalidTokenError);
     }
+  });
+
+  it("throws invalid_request (400) for several Authorization values", () => {
+    const headers = new Headers({ authorization: "Bearer first" });
+    headers.append("authorization", "Bearer second"); // a Web Request joins them with ", "
+    expect(() => extractBearerToken(headers)).toThrow(InvalidRequestError);
+    expect(() => extractBearerToken({ authorization: "Bearer a,Bearer b" })).toThrow(
+      InvalidRequestError,
+    );
   });
 
   it("accepts Web Headers and Request objects", () => {

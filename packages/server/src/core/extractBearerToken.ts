@@ -1,4 +1,4 @@
-import { InvalidTokenError } from "../errors.js";
+import { type AuthError, InvalidRequestError, InvalidTokenError } from "../errors.js";
 import { type RequestLike, toRequestContext } from "./requestContext.js";
 import { DEFAULT_ACCESS_TOKEN_COOKIE_NAME } from "./resolveSettings.js";
 import type { RequestContext } from "./types.js";
@@ -67,9 +67,28 @@ export function readToken(
 }
 
 /**
+ * The error for an Authorization header that {@link readToken} found {@link MALFORMED}: 400
+ * `invalid_request` when it carries several values (a Web `Request` joins repeated headers with
+ * ", ", and a token never contains a comma), else 401 `invalid_token`. Built on the error path
+ * only, so a well-formed header costs nothing more.
+ */
+export function malformedAuthorization(ctx: RequestContext): AuthError {
+  if (ctx.header("authorization")?.includes(",")) {
+    return new InvalidRequestError(
+      "The request carries several Authorization values (repeated headers are joined with commas); send exactly one `Bearer <token>`.",
+    );
+  }
+  return new InvalidTokenError(
+    "The Authorization header must be `Bearer <token>`; fix the client that sends it.",
+  );
+}
+
+/**
  * Extracts the access token: `Authorization: Bearer <token>` first, else the access cookie.
- * Returns null when none was sent; throws {@link InvalidTokenError} for a malformed Authorization
- * header (a token was sent but is unusable).
+ * Returns null when none was sent; throws {@link InvalidTokenError} (401) for a malformed
+ * Authorization header (a token was sent but is unusable) and {@link InvalidRequestError} (400)
+ * for several of them. (node:http keeps only the first of repeated Authorization headers; a Web
+ * `Request` joins them.)
  *
  * @example
  * const token = extractBearerToken(req); // IncomingMessage, Web Request, Headers…
@@ -78,14 +97,8 @@ export function extractBearerToken(
   request: RequestLike,
   options: { cookieName?: string } = {},
 ): string | null {
-  const token = readToken(
-    toRequestContext(request),
-    options.cookieName ?? DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
-  );
-  if (token === MALFORMED) {
-    throw new InvalidTokenError(
-      "The Authorization header must be `Bearer <token>`; fix the client that sends it.",
-    );
-  }
+  const ctx = toRequestContext(request);
+  const token = readToken(ctx, options.cookieName ?? DEFAULT_ACCESS_TOKEN_COOKIE_NAME);
+  if (token === MALFORMED) throw malformedAuthorization(ctx);
   return token;
 }

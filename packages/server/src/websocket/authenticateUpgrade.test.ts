@@ -125,6 +125,15 @@ describe("authenticateUpgrade with ws (handleUpgrade)", () => {
     expect(down.body).not.toContain(ALICE);
   });
 
+  it("rejects a malformed Authorization header (401) and several values in one (400)", async () => {
+    const basic = await connect("/", [], { authorization: "Basic YWxpY2U6cHc=" });
+    expect(basic.status).toBe(401);
+    expect(JSON.parse(basic.body ?? "")).toMatchObject({ error: "invalid_token" });
+    const several = await connect("/", [], { authorization: `Bearer ${ALICE}, Bearer ${BOB}` });
+    expect(several.status).toBe(400);
+    expect(JSON.parse(several.body ?? "")).toMatchObject({ error: "invalid_request" });
+  });
+
   it("requires oxa-auth to be offered next to the bearer entry (400)", async () => {
     const outcome = await connect("/", [WS_BEARER_PROTOCOL_PREFIX + ALICE]);
     expect(outcome.status).toBe(400);

@@ -1,6 +1,6 @@
 import type { Auth } from "../core/Auth.js";
 import { resolveAuth } from "../core/defaultAuth.js";
-import { MALFORMED, readToken } from "../core/extractBearerToken.js";
+import { MALFORMED, malformedAuthorization, readToken } from "../core/extractBearerToken.js";
 import { assertPermissionName } from "../core/permissionName.js";
 import { reportServerError } from "../core/reportServerError.js";
 import { type RequestLike, toRequestContext } from "../core/requestContext.js";
@@ -88,9 +88,7 @@ function upgradeToken(auth: Auth, ctx: RequestContext, url: string | undefined):
   if (found.token !== null) return found;
   // Cookies are deliberately ignored: browsers attach them to cross-site WebSocket handshakes.
   const header = readToken(ctx, null);
-  if (header === MALFORMED) {
-    throw new InvalidTokenError("The Authorization header must be `Bearer <token>`.");
-  }
+  if (header === MALFORMED) throw malformedAuthorization(ctx);
   found.token = header ?? (auth.settings.wsAllowQueryToken ? fromQuery(url) : null);
   return found;
 }
