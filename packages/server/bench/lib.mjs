@@ -147,8 +147,8 @@ const ISOLATE = process.env.BENCH_ISOLATE === "1";
  * alike. Each variant is compared with the first (the baseline) of the same round; medians over
  * rounds.
  *
- * `group`: { script, args, env, variants: [{ name, load: autocannon options incl. `path` }] };
- * the script is started with `[...args, "name1,name2,…"]`.
+ * Takes { script, args, env, variants: [{ name, load: autocannon options incl. `path` }] }; the
+ * script is started with `[...args, "name1,name2,…"]`.
  * Resolves { [name]: { rps, cpuPerRequest, rpsRatio, rpsRatioRange, cpuRatio } } (medians; ratios vs baseline,
  * the CPU ratio as baseline µs / variant µs so that 1.00 means "costs nothing").
  */
@@ -180,18 +180,21 @@ export async function compare({ script, args, env, variants }) {
   }
   const base = runs[0];
   return Object.fromEntries(
-    variants.map((variant, i) => [
-      variant.name,
-      {
-        rps: median(runs[i].map((run) => run.rps)),
-        cpuPerRequest: median(runs[i].map((run) => run.cpuPerRequest)),
-        rpsRatio: median(runs[i].map((run, round) => run.rps / base[round].rps)),
-        rpsRatioRange: range(runs[i].map((run, round) => run.rps / base[round].rps)),
-        cpuRatio: median(
-          runs[i].map((run, round) => base[round].cpuPerRequest / run.cpuPerRequest),
-        ),
-      },
-    ]),
+    variants.map((variant, i) => {
+      const rpsRatios = runs[i].map((run, round) => run.rps / base[round].rps);
+      return [
+        variant.name,
+        {
+          rps: median(runs[i].map((run) => run.rps)),
+          cpuPerRequest: median(runs[i].map((run) => run.cpuPerRequest)),
+          rpsRatio: median(rpsRatios),
+          rpsRatioRange: range(rpsRatios),
+          cpuRatio: median(
+            runs[i].map((run, round) => base[round].cpuPerRequest / run.cpuPerRequest),
+          ),
+        },
+      ];
+    }),
   );
 }
 

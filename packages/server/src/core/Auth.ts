@@ -233,20 +233,30 @@ export class Auth {
       if (cached instanceof AuthError) return failed(cached);
       return new RequestAuthState(cached.user, null, token, key, cached, ctx);
     }
-    const extensible = request !== undefined && Object.isExtensible(request);
-    const known = request === undefined ? undefined : this.memoOf(request, extensible);
-    if (known !== undefined) return known;
     // Only well-formed tokens are ever sent upstream (and so can ever be cached).
     if (!isWellFormedToken(token)) return failed(new InvalidTokenError());
-    const pending = this.pipeline
+    if (request === undefined) return this.verifyUpstream(key, token, ctx);
+    const extensible = Object.isExtensible(request);
+    const known = this.memoOf(request, extensible);
+    if (known !== undefined) return known;
+    const pending = this.verifyUpstream(key, token, ctx);
+    this.memoise(request, extensible, pending);
+    return pending;
+  }
+
+  /** The validator's answer as a state (single flight and caching live in the pipeline). */
+  private verifyUpstream(
+    key: string,
+    token: string,
+    ctx: RequestContext,
+  ): Promise<RequestAuthState> {
+    return this.pipeline
       .verify(key, token, ctx)
       .then(
         (verification) =>
           new RequestAuthState(verification.user, null, token, key, verification, ctx),
         failed,
       );
-    if (request !== undefined) this.memoise(request, extensible, pending);
-    return pending;
   }
 
   private memoOf(request: object, extensible: boolean): Promise<RequestAuthState> | undefined {
