@@ -1,4 +1,5 @@
 import { configFromEnv, type EnvConfig } from "../config/configFromEnv.js";
+import { DEFAULT_SERVER_SETTINGS } from "../config/settings.js";
 import { isLoopbackHost } from "../core/cookies.js";
 import { MockAuthError } from "../MockAuthError.js";
 import { type MockServer, startMockServer } from "../node/startMockServer.js";
@@ -57,10 +58,14 @@ async function start(
   port?: number,
 ): Promise<{ server: MockServer; config: EnvConfig }> {
   const config = configFromEnv(await readEnv(env));
-  const host = config.host ?? "127.0.0.1";
+  const host = config.host ?? DEFAULT_SERVER_SETTINGS.host;
   const warning = bindWarning(host);
   if (warning) io.err(warning);
-  const server = await startMockServer({ ...config, host, port: port ?? config.port ?? 8765 });
+  const server = await startMockServer({
+    ...config,
+    host,
+    port: port ?? config.port ?? DEFAULT_SERVER_SETTINGS.port,
+  });
   return { server, config };
 }
 

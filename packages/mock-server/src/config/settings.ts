@@ -84,7 +84,9 @@ type AllSettings = MockAuthSettings & MockServerSettings;
 export interface SettingSpec {
   key: keyof AllSettings;
   env: string;
-  /** Default as shown in `--help` and the README. */
+  /** The default value; `undefined` when it is decided at run time (see `defaultText`). */
+  defaultValue: unknown;
+  /** Default as shown in `--help` and the README, derived from `defaultValue`. */
   defaultText: string;
   description: string;
   parse: (value: unknown, label: string) => unknown;
@@ -92,37 +94,48 @@ export interface SettingSpec {
 
 const YEAR = 365 * 24 * 3600;
 
-function spec(
-  key: keyof AllSettings,
+/** How a default reads in `--help`: lists comma-separated (as the env var takes them). */
+function showDefault(value: unknown): string {
+  if (value === null) return "(unset)";
+  return Array.isArray(value) ? value.join(",") : String(value);
+}
+
+function spec<K extends keyof AllSettings>(
+  key: K,
   suffix: string,
-  defaultText: string,
+  defaultValue: AllSettings[K] | undefined,
   description: string,
   parse: SettingSpec["parse"],
+  shownAs?: string,
 ): SettingSpec {
-  return { key, env: `OXAIGEN_AUTH_MOCK_${suffix}`, defaultText, description, parse };
+  const defaultText = shownAs ?? showDefault(defaultValue);
+  return { key, env: `OXAIGEN_AUTH_MOCK_${suffix}`, defaultValue, defaultText, description, parse };
 }
 
 const optionalUrl = (v: unknown, l: string) => (v === "" || v == null ? null : parseHttpUrl(v, l));
 const optionalText = (v: unknown, l: string) => (v === "" || v == null ? null : parseText(v, l));
 const seconds = (v: unknown, l: string) => parseInteger(v, l, 1, YEAR);
 
-/** Every setting, in `--help` order. Env names and defaults are the seed's contract. */
+/**
+ * Every setting, in `--help` order: the one place where a setting's env name, default and
+ * parser are written. Env names and defaults are a public contract.
+ */
 export const SETTINGS: readonly SettingSpec[] = [
   spec("host", "HOST", "127.0.0.1", "Address to bind (non-loopback prints a warning)", parseHost),
-  spec("port", "PORT", "8765", "Port to bind; 0 picks a free port", (v, l) =>
+  spec("port", "PORT", 8765, "Port to bind; 0 picks a free port", (v, l) =>
     parseInteger(v, l, 0, 65535),
   ),
   spec(
     "reload",
     "RELOAD",
-    "false",
+    false,
     "1|true|yes: re-read the config (env file + env) on SIGHUP and when OXAIGEN_AUTH_MOCK_ENV_FILE changes, then restart the listener",
     parseBoolean,
   ),
   spec(
     "envFile",
     "ENV_FILE",
-    "(unset)",
+    null,
     "A KEY=value file of OXAIGEN_AUTH_MOCK_* settings, read at start (its values win over the environment)",
     optionalText,
   ),
@@ -136,7 +149,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec(
     "tokens",
     "TOKENS",
-    "mock-dev-token",
+    ["mock-dev-token"],
     "Comma-separated static access tokens (never expire)",
     parseTokenList,
   ),
@@ -168,14 +181,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     "Refresh token cookie (HttpOnly)",
     parseCookieName,
   ),
-  spec("expiresIn", "EXPIRES_IN", "300", "Access token (JWT) lifetime, seconds", seconds),
-  spec(
-    "refreshExpiresIn",
-    "REFRESH_EXPIRES_IN",
-    "1800",
-    "Refresh token lifetime, seconds",
-    seconds,
-  ),
+  spec("expiresIn", "EXPIRES_IN", 300, "Access token (JWT) lifetime, seconds", seconds),
+  spec("refreshExpiresIn", "REFRESH_EXPIRES_IN", 1800, "Refresh token lifetime, seconds", seconds),
   spec("returnTo", "RETURN_TO", "/", "Fallback return path after login", parsePath),
   spec(
     "authorizePath",
@@ -194,7 +201,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec(
     "loginAuthorizeUrl",
     "LOGIN_AUTHORIZE_URL",
-    "(unset)",
+    null,
     "If set, login redirects here (with state and redirect_uri) instead of the mock authorize path",
     optionalUrl,
   ),
@@ -206,8 +213,20 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec("accountType", "ACCOUNT_TYPE", "internal", "Account type (internal|external)", parseText),
   spec("workspaceId", "WORKSPACE_ID", "mock-workspace-id", "Workspace id", parseText),
   spec("workspaceName", "WORKSPACE_NAME", "Mock Workspace", "Workspace name", parseText),
-  spec("roleNames", "ROLE_NAMES", "member", "Comma-separated workspace role names", parseTextList),
-  spec("permissions", "PERMISSIONS", "read", "Comma-separated granted permissions", parseNameList),
+  spec(
+    "roleNames",
+    "ROLE_NAMES",
+    ["member"],
+    "Comma-separated workspace role names",
+    parseTextList,
+  ),
+  spec(
+    "permissions",
+    "PERMISSIONS",
+    ["read"],
+    "Comma-separated granted permissions",
+    parseNameList,
+  ),
   spec(
     "forbiddenToken",
     "FORBIDDEN_TOKEN",
@@ -219,63 +238,67 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec(
     "baseUrl",
     "PUBLIC_URL",
-    "http://HOST:PORT",
+    undefined,
     "Public origin of the mock (JWT issuer, redirect base) when it sits behind a proxy",
     parseOrigin,
+    "http://HOST:PORT",
   ),
   spec(
     "signingKeyFile",
     "SIGNING_KEY_FILE",
-    "(generated)",
+    null,
     "Path to a private EC P-256 JWK (JSON) to sign ES256 JWTs with; default: a P-256 key generated once per process, on first use",
     optionalText,
+    "(generated)",
   ),
   spec(
     "stateApi",
     "STATE_API",
-    "true",
+    true,
     "Serve GET/PUT/DELETE /_oxa_auth/mock/state (change the user, permissions, tokens at run time)",
     parseBoolean,
   ),
 ];
 
+/** The settings of the process around the handler; every other setting is a handler's. */
+const SERVER_KEYS: ReadonlySet<keyof AllSettings> = new Set<keyof MockServerSettings>([
+  "host",
+  "port",
+  "reload",
+  "signingKeyFile",
+  "envFile",
+]);
+
+/** The defaults of the settings `pick` selects, read from `SETTINGS` (lists copied). */
+function defaultsWhere(pick: (s: SettingSpec) => boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) {
+    if (!pick(s) || s.defaultValue === undefined) continue;
+    out[s.key] = Array.isArray(s.defaultValue) ? [...s.defaultValue] : s.defaultValue;
+  }
+  return out;
+}
+
 /** Defaults of the request-handling settings (baseUrl excluded: it depends on where it runs). */
-export const DEFAULT_AUTH_SETTINGS: Omit<MockAuthSettings, "baseUrl"> = {
-  corsOrigins: "*",
-  tokens: ["mock-dev-token"],
-  accessTokenValue: "mock-dev-token",
-  refreshTokenValue: "mock-dev-refresh-token",
-  accessCookieName: "OxaigenPlatformAuthAccessToken",
-  refreshCookieName: "OxaigenPlatformAuthRefreshToken",
-  expiresIn: 300,
-  refreshExpiresIn: 1800,
-  returnTo: "/",
-  authorizePath: "/_oxa_auth/mock-authorize",
-  authCode: "mock-auth-code",
-  loginAuthorizeUrl: null,
-  email: "mock.user@example.com",
-  userName: "mock-user",
-  firstName: "Mock",
-  lastName: "User",
-  userId: "mock-user-id",
-  accountType: "internal",
-  workspaceId: "mock-workspace-id",
-  workspaceName: "Mock Workspace",
-  roleNames: ["member"],
-  permissions: ["read"],
-  forbiddenToken: "mock-forbidden-token",
-  audience: "oxaigen-mock",
-  stateApi: true,
-};
+export const DEFAULT_AUTH_SETTINGS = defaultsWhere((s) => !SERVER_KEYS.has(s.key)) as Omit<
+  MockAuthSettings,
+  "baseUrl"
+>;
 
 /** Defaults of the process settings. */
-export const DEFAULT_SERVER_SETTINGS: MockServerSettings = {
-  host: "127.0.0.1",
-  port: 8765,
-  reload: false,
-  signingKeyFile: null,
-  envFile: null,
-};
+export const DEFAULT_SERVER_SETTINGS = defaultsWhere((s) =>
+  SERVER_KEYS.has(s.key),
+) as unknown as MockServerSettings;
+
+/**
+ * The parser of one setting, for the places that accept the same value elsewhere (the run-time
+ * state API), so a value is validated the same way wherever it comes in.
+ */
+export function settingParser(key: keyof AllSettings): SettingSpec["parse"] {
+  const found = SETTINGS.find((s) => s.key === key);
+  if (!found) throw new Error(`no setting ${key}`);
+  return found.parse;
+}
 
 /**
  * Validate `input` (typed options or env strings) with the setting parsers; `labelOf` names the

@@ -1,12 +1,4 @@
-import {
-  parseInteger,
-  parseNameList,
-  parseOptionalToken,
-  parseText,
-  parseTextList,
-  parseTokenList,
-} from "../config/parse.js";
-import type { MockUser } from "../config/settings.js";
+import { type MockUser, settingParser } from "../config/settings.js";
 import { MockAuthError } from "../MockAuthError.js";
 
 /**
@@ -42,25 +34,25 @@ export type MockStatePatch = {
   [K in keyof MockState]?: MockState[K] | (MockState[K] extends string[] ? string : never);
 };
 
-const YEAR = 365 * 24 * 3600;
-const text = (v: unknown, l: string) => parseText(v, l);
-const seconds = (v: unknown, l: string) => parseInteger(v, l, 1, YEAR);
+type Parser<T> = (value: unknown, label: string) => T;
+/** A state field takes the values of the setting it starts from (same parser). */
+const like = <T>(key: Parameters<typeof settingParser>[0]) => settingParser(key) as Parser<T>;
 
-const PARSERS: { [K in keyof MockState]: (value: unknown, label: string) => MockState[K] } = {
-  userId: text,
-  userName: text,
-  email: text,
-  firstName: text,
-  lastName: text,
-  accountType: text,
-  workspaceId: text,
-  workspaceName: text,
-  roleNames: parseTextList,
-  permissions: parseNameList,
-  forbiddenToken: parseOptionalToken,
-  tokens: parseTokenList,
-  expiresIn: seconds,
-  refreshExpiresIn: seconds,
+const PARSERS: { [K in keyof MockState]: Parser<MockState[K]> } = {
+  userId: like("userId"),
+  userName: like("userName"),
+  email: like("email"),
+  firstName: like("firstName"),
+  lastName: like("lastName"),
+  accountType: like("accountType"),
+  workspaceId: like("workspaceId"),
+  workspaceName: like("workspaceName"),
+  roleNames: like("roleNames"),
+  permissions: like("permissions"),
+  forbiddenToken: like("forbiddenToken"),
+  tokens: like("tokens"),
+  expiresIn: like("expiresIn"),
+  refreshExpiresIn: like("refreshExpiresIn"),
   loginError: (v, l) => {
     if (v === null || v === "") return null;
     if (typeof v !== "string" || !/^[a-z_]{1,64}$/.test(v)) {

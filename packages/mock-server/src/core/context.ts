@@ -1,7 +1,8 @@
+import { LRUCache } from "lru-cache";
 import type { MockAuthSettings } from "../config/settings.js";
 import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
 import type { MockState } from "./MockState.js";
-import { constantTimeEqual, ExpiringMap, randomToken, sha256 } from "./random.js";
+import { constantTimeEqual, randomToken, sha256 } from "./random.js";
 import type { RequestLike } from "./responses.js";
 import type { Signer } from "./signer.js";
 
@@ -38,10 +39,10 @@ export interface Ctx {
   readonly baseUrl: URL;
   readonly cookies: CookiePolicy;
   state: MockState;
-  readonly logins: ExpiringMap<PendingLogin>;
-  readonly codes: ExpiringMap<PendingCode>;
-  readonly refresh: ExpiringMap<RefreshRecord>;
-  readonly sessions: ExpiringMap<Session>;
+  readonly logins: Store<PendingLogin>;
+  readonly codes: Store<PendingCode>;
+  readonly refresh: Store<RefreshRecord>;
+  readonly sessions: Store<Session>;
   readonly signer: Signer;
   now(): number;
 }
@@ -54,13 +55,34 @@ export interface Identity {
   sid: string | null;
 }
 
+/** A capped store whose entries expire at their `expiresAt` on the mock's clock. */
+export type Store<V extends { expiresAt: number }> = LRUCache<string, V>;
+
+function store<V extends { expiresAt: number }>(max: number, now: () => number): Store<V> {
+  // The mock's clock (tests move it), read on every check: no cached "now" between reads.
+  return new LRUCache<string, V>({ max, perf: { now }, ttlResolution: 0 });
+}
+
+/** Store `value` until its `expiresAt`. */
+export function keep<V extends { expiresAt: number }>(
+  into: Store<V>,
+  key: string,
+  value: V,
+  now: number,
+): void {
+  // A ttl of 0 would mean "never expires": an already-due entry lives 1 ms instead.
+  into.set(key, value, { ttl: Math.max(1, value.expiresAt - now) });
+}
+
 /** Create the stores with caps that bound memory under a flood of logins. */
-export function createStores(): Pick<Ctx, "logins" | "codes" | "refresh" | "sessions"> {
+export function createStores(
+  now: () => number,
+): Pick<Ctx, "logins" | "codes" | "refresh" | "sessions"> {
   return {
-    logins: new ExpiringMap(1000),
-    codes: new ExpiringMap(1000),
-    refresh: new ExpiringMap(10_000),
-    sessions: new ExpiringMap(10_000),
+    logins: store(1000, now),
+    codes: store(1000, now),
+    refresh: store(10_000, now),
+    sessions: store(10_000, now),
   };
 }
 
@@ -98,7 +120,7 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Identity | 
   if (!payload || typeof payload.exp !== "number") return undefined;
   const sid = typeof payload.sid === "string" ? payload.sid : null;
   if (sid !== null) {
-    const session = ctx.sessions.get(sid, ctx.now());
+    const session = ctx.sessions.get(sid);
     if (session?.revoked) return undefined;
   }
   return { kind: "jwt", expiresAt: payload.exp, sid };
@@ -158,9 +180,10 @@ export async function issueTokens(
   const refreshExpiresAt = now + refreshExpiresIn * 1000;
   // Outlive every token of the session, so a revocation is never forgotten while one is valid.
   const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
-  ctx.sessions.set(sessionId, { revoked: false, expiresAt: sessionExpiresAt }, now);
+  keep(ctx.sessions, sessionId, { revoked: false, expiresAt: sessionExpiresAt }, now);
   const refreshToken = randomToken();
-  ctx.refresh.set(
+  keep(
+    ctx.refresh,
     await sha256(refreshToken),
     { sid: sessionId, expiresAt: refreshExpiresAt, used: false },
     now,

@@ -1,6 +1,11 @@
 import type { JWK } from "jose";
 import { safeUrl } from "../config/parse.js";
-import { DEFAULT_AUTH_SETTINGS, type MockAuthSettings, parseSettings } from "../config/settings.js";
+import {
+  DEFAULT_AUTH_SETTINGS,
+  DEFAULT_SERVER_SETTINGS,
+  type MockAuthSettings,
+  parseSettings,
+} from "../config/settings.js";
 import type { AuthMessage } from "./callbackPage.js";
 import { type Ctx, createStores, mintAccessToken, policyFor } from "./context.js";
 import { corsResponseHeaders, isOriginAllowed, preflightResponse } from "./cors.js";
@@ -73,13 +78,17 @@ export interface MockAuth {
   jwks(): Promise<{ keys: JWK[] }>;
 }
 
-const DEFAULT_BASE_URL = "http://127.0.0.1:8765";
+const DEFAULT_BASE_URL = `http://${DEFAULT_SERVER_SETTINGS.host}:${DEFAULT_SERVER_SETTINGS.port}`;
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 function resolveSettings(options: MockAuthOptions): MockAuthSettings {
   const { signingKey: _k, now: _n, ...rest } = options;
   const parsed = parseSettings(rest, (s) => `options.${s.key}`) as Partial<MockAuthSettings>;
-  const settings = { ...DEFAULT_AUTH_SETTINGS, baseUrl: DEFAULT_BASE_URL, ...parsed };
+  const settings = {
+    ...structuredClone(DEFAULT_AUTH_SETTINGS),
+    baseUrl: DEFAULT_BASE_URL,
+    ...parsed,
+  };
   settings.baseUrl = new URL(settings.baseUrl).origin;
   return settings;
 }
@@ -126,14 +135,15 @@ function copyState(state: MockState): MockState {
 export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
   const settings = resolveSettings(options);
   const baseUrl = new URL(settings.baseUrl);
+  const now = options.now ?? Date.now;
   const ctx: Ctx = {
     settings,
     baseUrl,
     cookies: policyFor(baseUrl),
     state: initialState(settings),
-    ...createStores(),
+    ...createStores(now),
     signer: createSigner(settings.baseUrl, settings.audience, options.signingKey),
-    now: options.now ?? Date.now,
+    now,
   };
   const reset = () => {
     ctx.state = initialState(settings);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import type { JWK } from "jose";
 import { parseHost, parseInteger } from "../config/parse.js";
+import { DEFAULT_SERVER_SETTINGS } from "../config/settings.js";
 import type { AuthMessage } from "../core/callbackPage.js";
 import { createMockAuth, type MockAuth, type MockAuthOptions } from "../core/createMockAuth.js";
 import type { LoginParams } from "../core/endpoints/login.js";
@@ -153,7 +154,7 @@ function listen(
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const { host: hostOption, port: portOption, signingKeyFile, ...authOptions } = options;
-  const host = parseHost(hostOption ?? "127.0.0.1", "options.host");
+  const host = parseHost(hostOption ?? DEFAULT_SERVER_SETTINGS.host, "options.host");
   const wanted = parseInteger(portOption ?? 0, "options.port", 0, 65535);
   if (signingKeyFile && !authOptions.signingKey)
     authOptions.signingKey = await loadKeyFile(signingKeyFile);

@@ -1,6 +1,6 @@
 import { MockAuthError } from "../../MockAuthError.js";
 import { type AuthMessage, callbackCsp, renderCallbackPage } from "../callbackPage.js";
-import type { Ctx } from "../context.js";
+import { type Ctx, keep } from "../context.js";
 import { isOriginAllowed } from "../cors.js";
 import { randomToken, sha256 } from "../random.js";
 import { html, jsonError, type MockResponse, redirect } from "../responses.js";
@@ -33,7 +33,7 @@ export function beginLogin(ctx: Ctx, params: LoginParams): Begun {
   const state = params.state ?? randomToken();
   if (!STATE.test(state))
     fail("invalid_state", "state must be 1-512 characters of A-Z a-z 0-9 . _ ~ -");
-  if (ctx.logins.has(state, ctx.now())) {
+  if (ctx.logins.has(state)) {
     fail(
       "invalid_state",
       "this state is already in use: generate a new random state for every login",
@@ -55,7 +55,8 @@ export function beginLogin(ctx: Ctx, params: LoginParams): Begun {
       { state, origin },
     );
   }
-  ctx.logins.set(state, { origin, returnTo, expiresAt: ctx.now() + LOGIN_TTL_MS }, ctx.now());
+  const now = ctx.now();
+  keep(ctx.logins, state, { origin, returnTo, expiresAt: now + LOGIN_TTL_MS }, now);
   return { state, origin, returnTo };
 }
 
@@ -89,7 +90,7 @@ export async function finishLogin(
   code: string | null,
   idpError: string | null,
 ): Promise<{ message: AuthMessage; origin: string | null; returnTo: string | null }> {
-  const login = state !== null && STATE.test(state) ? ctx.logins.get(state, ctx.now()) : undefined;
+  const login = state !== null && STATE.test(state) ? ctx.logins.get(state) : undefined;
   const safeState = state !== null && STATE.test(state) ? state : "";
   if (!login) {
     return failure(
@@ -117,7 +118,12 @@ export async function finishLogin(
   }
   const appCode = randomToken();
   const now = ctx.now();
-  ctx.codes.set(await sha256(appCode), { origin, expiresAt: now + CODE_TTL_MS, used: false }, now);
+  keep(
+    ctx.codes,
+    await sha256(appCode),
+    { origin, expiresAt: now + CODE_TTL_MS, used: false },
+    now,
+  );
   return {
     message: { type: "OXA_AUTH_SUCCESS", state: safeState, code: appCode },
     origin,

@@ -34,7 +34,7 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
     );
   }
   const key = await sha256(code);
-  const record = ctx.codes.get(key, ctx.now());
+  const record = ctx.codes.get(key);
   const invalid = (why: string) => jsonError(400, "invalid_grant", why);
   if (!record) return invalid("unknown or expired code: codes work once, for 60 seconds");
   if (record.used) return invalid("this code was already exchanged: codes work once");
@@ -70,10 +70,9 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
       tokenCookies(ctx, { access: accessToken, refresh: refreshToken }),
     );
   }
-  const now = ctx.now();
-  const record = ctx.refresh.get(await sha256(presented), now);
+  const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
-  const session = ctx.sessions.get(record.sid, now);
+  const session = ctx.sessions.get(record.sid);
   if (!session || session.revoked) return denied("this session was logged out: log in again");
   if (record.used) {
     // A rotated token came back: someone holds a copy. Kill the whole session (RFC 9700 §4.14).
@@ -91,21 +90,20 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
 
 /** `POST /_oxa_auth/logout`: revoke the session (refresh cookie and/or bearer JWT), clear cookies. */
 export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
-  const now = ctx.now();
   const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
   if (presented) {
-    const record = ctx.refresh.get(await sha256(presented), now);
-    if (record) revoke(ctx, record.sid, now);
+    const record = ctx.refresh.get(await sha256(presented));
+    if (record) revoke(ctx, record.sid);
   }
   const token = presentedToken(ctx, request);
   if (token && token !== "malformed") {
     const identity = await authenticate(ctx, token);
-    if (identity?.sid) revoke(ctx, identity.sid, now);
+    if (identity?.sid) revoke(ctx, identity.sid);
   }
   return noContent(tokenCookies(ctx));
 }
 
-function revoke(ctx: Ctx, sid: string, now: number): void {
-  const session = ctx.sessions.get(sid, now);
+function revoke(ctx: Ctx, sid: string): void {
+  const session = ctx.sessions.get(sid);
   if (session) session.revoked = true;
 }
