@@ -1,27 +1,27 @@
-export type { AdapterClaims, AuthAdapter } from "./adapters/AuthAdapter.js";
-export { createAdapterValidator } from "./adapters/createAdapterValidator.js";
-export { anonymousUser, createAnonymousValidator } from "./adapters/createAnonymousValidator.js";
-export { registerAdapter } from "./adapters/registerAdapter.js";
-export type { Auth, AuthResult } from "./core/Auth.js";
-export { type AuthOptions, createAuth } from "./core/createAuth.js";
-export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./core/createValidatorFromEnv.js";
-export { acloseClient, getDefaultAuth } from "./core/defaultAuth.js";
-export type { Env } from "./core/env.js";
-export { extractBearerToken } from "./core/extractBearerToken.js";
 export {
-  appOnlyClientId,
-  type BindingSource,
-  type BindingSpec,
-  type InternalOptions,
-} from "./core/guards.js";
-export type { RequestLike } from "./core/requestContext.js";
+  authenticateUpgrade,
+  selectWsProtocol,
+  type UpgradeOptions,
+  type UpgradeResult,
+} from "./bindings/websocket/authenticateUpgrade.js";
+export { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX } from "./bindings/websocket/constants.js";
+export { rejectUpgrade } from "./bindings/websocket/rejectUpgrade.js";
+export type { AuthOptions } from "./config/AuthOptions.js";
+export { createAuth } from "./config/createAuth.js";
+export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./config/createValidatorFromEnv.js";
+export { acloseClient, getDefaultAuth } from "./config/defaultAuth.js";
+export { deriveProxyBaseUrl } from "./config/deriveProxyBaseUrl.js";
+export type { Env } from "./config/env.js";
+export { createPresetValidator } from "./config/presets/createPresetValidator.js";
+export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
+export { registerAdapter } from "./config/registerAdapter.js";
 export {
-  type AuthLogger,
-  type AuthSettings,
-  DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
-  type SettingsOptions,
-} from "./core/resolveSettings.js";
-export type { RequestContext, TokenValidator, Verification } from "./core/types.js";
+  DEFAULT_DEV_PROXY_URL,
+  type ProxyOptions,
+  type ProxySettings,
+} from "./config/resolveProxySettings.js";
+export type { Auth, AuthResult } from "./kernel/Auth.js";
+export type { ClaimPath } from "./kernel/claimPath.js";
 export {
   AuthError,
   type AuthErrorCode,
@@ -32,36 +32,43 @@ export {
   PermissionDeniedError,
   UnauthenticatedError,
   UpstreamError,
-} from "./errors.js";
-export type { ClaimPath } from "./jwt/claimPath.js";
+} from "./kernel/errors.js";
+export { extractBearerToken } from "./kernel/extractBearerToken.js";
+export {
+  appOnlyClientId,
+  type BindingSource,
+  type BindingSpec,
+  type InternalOptions,
+} from "./kernel/guards.js";
+export type { HeaderRecord, RequestLike } from "./kernel/requestContext.js";
+export {
+  type AuthLogger,
+  type AuthSettings,
+  DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
+  type SettingsOptions,
+} from "./kernel/settings.js";
+export type { RequestContext, TokenValidator, Verification } from "./kernel/types.js";
+export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "./kernel/user.js";
+export type { AdapterClaims, AuthAdapter } from "./validators/adapters/AuthAdapter.js";
+export { createAdapterValidator } from "./validators/adapters/createAdapterValidator.js";
+export {
+  anonymousUser,
+  createAnonymousValidator,
+} from "./validators/adapters/createAnonymousValidator.js";
 export {
   ASYMMETRIC_ALGORITHMS,
   createJwtValidator,
   JwtValidator,
   type JwtValidatorOptions,
-} from "./jwt/JwtValidator.js";
+} from "./validators/jwt/JwtValidator.js";
 export type {
   ClaimMapping,
   ClaimMappingOptions,
   PermissionSource,
   ScopesFormat,
-} from "./jwt/mapClaimsToUser.js";
-export type { KeySetTiming } from "./jwt/RemoteKeySet.js";
-export { createPresetValidator } from "./presets/createPresetValidator.js";
-export { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
-export { deriveProxyBaseUrl } from "./proxy/deriveProxyBaseUrl.js";
-export { ProxyAuthClient, type ProxyAuthClientOptions } from "./proxy/ProxyAuthClient.js";
+} from "./validators/jwt/mapClaimsToUser.js";
+export type { KeySetTiming } from "./validators/jwt/RemoteKeySet.js";
 export {
-  DEFAULT_DEV_PROXY_URL,
-  type ProxyOptions,
-  type ProxySettings,
-} from "./proxy/resolveProxySettings.js";
-export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "./user.js";
-export {
-  authenticateUpgrade,
-  selectWsProtocol,
-  type UpgradeOptions,
-  type UpgradeResult,
-} from "./websocket/authenticateUpgrade.js";
-export { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX } from "./websocket/constants.js";
-export { rejectUpgrade } from "./websocket/rejectUpgrade.js";
+  ProxyAuthClient,
+  type ProxyAuthClientOptions,
+} from "./validators/proxy/ProxyAuthClient.js";

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { UPSTREAM_PUBLIC_MESSAGE } from "../src/errors.js";
 import { type Auth, createAuth } from "../src/index.js";
+import { UPSTREAM_PUBLIC_MESSAGE } from "../src/kernel/errors.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 /** A running app exposing the standard routes (global auth middleware + guards):

@@ -1,6 +1,6 @@
-import type { RequestContext, TokenValidator, Verification } from "../src/core/types.js";
-import { InvalidTokenError } from "../src/errors.js";
-import type { User } from "../src/user.js";
+import { InvalidTokenError } from "../src/kernel/errors.js";
+import type { RequestContext, TokenValidator, Verification } from "../src/kernel/types.js";
+import type { User } from "../src/kernel/user.js";
 
 /** A user with the given id and permissions. */
 export function makeUser(id: string, permissions: string[] = []): User {

@@ -9,7 +9,7 @@ import * as fa from "../src/bindings/fastify/index.js";
 import * as ho from "../src/bindings/hono/index.js";
 import * as no from "../src/bindings/node/index.js";
 import { type Auth, createAuth } from "../src/index.js";
-import { JwtValidator } from "../src/jwt/JwtValidator.js";
+import { JwtValidator } from "../src/validators/jwt/JwtValidator.js";
 import type { AppUnderTest } from "./bindingSuite.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
 import { listen } from "./listen.js";

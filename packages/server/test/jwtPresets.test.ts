@@ -1,6 +1,6 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPresetValidator } from "../src/presets/createPresetValidator.js";
+import { createPresetValidator } from "../src/config/presets/createPresetValidator.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
 
 const ctx = { header: () => undefined };

@@ -1,12 +1,12 @@
 import { createServer } from "node:http";
 import express from "express";
 import { afterEach, describe, expect, it } from "vitest";
-import { createAdapterValidator } from "../src/adapters/createAdapterValidator.js";
 import * as ex from "../src/bindings/express/index.js";
 import * as no from "../src/bindings/node/index.js";
-import { createAuth } from "../src/core/createAuth.js";
-import { reportServerError } from "../src/core/reportServerError.js";
-import { ConfigurationError, InvalidTokenError, UpstreamError } from "../src/errors.js";
+import { createAuth } from "../src/config/createAuth.js";
+import { ConfigurationError, InvalidTokenError, UpstreamError } from "../src/kernel/errors.js";
+import { reportServerError } from "../src/kernel/reportServerError.js";
+import { createAdapterValidator } from "../src/validators/adapters/createAdapterValidator.js";
 import { listen } from "./listen.js";
 
 const TOKEN = `eyJhbGciOiJSUzI1NiJ9.${"a".repeat(40)}.${"b".repeat(40)}`;

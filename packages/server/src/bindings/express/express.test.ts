@@ -6,9 +6,9 @@ import express4 from "express4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { type StandInProxy, startStandInProxy, userBody } from "../../../test/standInProxy.js";
-import type { Auth } from "../../core/Auth.js";
-import { createAuth } from "../../core/createAuth.js";
-import { ConfigurationError } from "../../errors.js";
+import { createAuth } from "../../config/createAuth.js";
+import type { Auth } from "../../kernel/Auth.js";
+import { ConfigurationError } from "../../kernel/errors.js";
 import {
   type AuthRequest,
   authMiddleware,

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Auth } from "../../core/Auth.js";
-import { type BoundGuard, guardFor } from "../../core/guardFor.js";
-import type { BindingSpec, InternalOptions } from "../../core/guards.js";
-import { NodeHeadersContext } from "../../core/requestContext.js";
-import { type GuardSink, type RouteParams, runGuard } from "../../core/runGuard.js";
-import { sendAuthError } from "../../core/sendAuthError.js";
-import { AuthError, type AuthErrorCode } from "../../errors.js";
-import type { User } from "../../user.js";
+import type { Auth } from "../../kernel/Auth.js";
+import { AuthError, type AuthErrorCode } from "../../kernel/errors.js";
+import type { BindingSpec, InternalOptions } from "../../kernel/guards.js";
+import { NodeHeadersContext } from "../../kernel/requestContext.js";
+import { type GuardSink, type RouteParams, runGuard } from "../../kernel/runGuard.js";
+import type { User } from "../../kernel/user.js";
+import { type BoundGuard, guardFor } from "../guardFor.js";
+import { sendAuthError } from "../sendAuthError.js";
 
 declare global {
   namespace Express {

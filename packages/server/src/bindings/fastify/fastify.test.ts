@@ -2,9 +2,9 @@ import Fastify from "fastify";
 import { expect, it } from "vitest";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { fakeValidator, makeUser } from "../../../test/fakeValidator.js";
-import type { Auth } from "../../core/Auth.js";
-import { createAuth } from "../../core/createAuth.js";
-import { ConfigurationError } from "../../errors.js";
+import { createAuth } from "../../config/createAuth.js";
+import type { Auth } from "../../kernel/Auth.js";
+import { ConfigurationError } from "../../kernel/errors.js";
 import { authPlugin, getCurrentUser, getCurrentUserOptional, requirePermission } from "./index.js";
 
 async function startFastify(auth: Auth): Promise<AppUnderTest> {

@@ -4,8 +4,8 @@ import { Hono } from "hono";
 import { expect, it } from "vitest";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { listen } from "../../../test/listen.js";
-import type { Auth } from "../../core/Auth.js";
-import { ConfigurationError } from "../../errors.js";
+import type { Auth } from "../../kernel/Auth.js";
+import { ConfigurationError } from "../../kernel/errors.js";
 import {
   type AuthEnv,
   authMiddleware,

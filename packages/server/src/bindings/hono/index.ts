@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { type Auth, kInternal } from "../../core/Auth.js";
-import { type BoundGuard, guardFor } from "../../core/guardFor.js";
-import type { BindingSpec, InternalOptions } from "../../core/guards.js";
-import { WebRequestContext } from "../../core/requestContext.js";
-import { AuthError, type AuthErrorCode } from "../../errors.js";
-import type { User } from "../../user.js";
+import { type Auth, kInternal } from "../../kernel/Auth.js";
+import { AuthError, type AuthErrorCode } from "../../kernel/errors.js";
+import type { BindingSpec, InternalOptions } from "../../kernel/guards.js";
+import { WebRequestContext } from "../../kernel/requestContext.js";
+import type { User } from "../../kernel/user.js";
+import { type BoundGuard, guardFor } from "../guardFor.js";
 
 /**
  * Context variables set by the Hono helpers: `c.get("user")`, `c.get("authError")`.

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { resolveAuth } from "../../config/defaultAuth.js";
 import {
   type Auth,
   type AuthResult,
@@ -6,16 +7,15 @@ import {
   optionalUser,
   type RequestAuthState,
   requireUser,
-} from "../../core/Auth.js";
-import { resolveAuth } from "../../core/defaultAuth.js";
-import { type BoundGuard, guardFor } from "../../core/guardFor.js";
-import type { BindingSpec, InternalOptions } from "../../core/guards.js";
-import { reportServerError } from "../../core/reportServerError.js";
-import { NodeHeadersContext, WebRequestContext } from "../../core/requestContext.js";
-import type { RouteParams } from "../../core/runGuard.js";
-import { sendAuthError } from "../../core/sendAuthError.js";
-import { AuthError } from "../../errors.js";
-import type { User } from "../../user.js";
+} from "../../kernel/Auth.js";
+import { AuthError } from "../../kernel/errors.js";
+import type { BindingSpec, InternalOptions } from "../../kernel/guards.js";
+import { reportServerError } from "../../kernel/reportServerError.js";
+import { NodeHeadersContext, WebRequestContext } from "../../kernel/requestContext.js";
+import type { RouteParams } from "../../kernel/runGuard.js";
+import type { User } from "../../kernel/user.js";
+import { type BoundGuard, guardFor } from "../guardFor.js";
+import { sendAuthError } from "../sendAuthError.js";
 
 /**
  * A node:http request or a Web `Request` (Next.js route handlers, Bun, Deno…).

@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { expect, it } from "vitest";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { listen } from "../../../test/listen.js";
-import type { Auth } from "../../core/Auth.js";
-import { ConfigurationError, InvalidTokenError } from "../../errors.js";
+import type { Auth } from "../../kernel/Auth.js";
+import { ConfigurationError, InvalidTokenError } from "../../kernel/errors.js";
 import {
   type AnyRequest,
   authenticate,

@@ -1,0 +1,153 @@
+import { resolveAuth } from "../../config/defaultAuth.js";
+import type { Auth } from "../../kernel/Auth.js";
+import {
+  InvalidRequestError,
+  InvalidTokenError,
+  UnauthenticatedError,
+} from "../../kernel/errors.js";
+import { MALFORMED, malformedAuthorization, readToken } from "../../kernel/extractBearerToken.js";
+import { assertPermissionName } from "../../kernel/permissionName.js";
+import { reportServerError } from "../../kernel/reportServerError.js";
+import { type RequestLike, toRequestContext } from "../../kernel/requestContext.js";
+import type { RequestContext } from "../../kernel/types.js";
+import type { User } from "../../kernel/user.js";
+import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX } from "./constants.js";
+
+/**
+ * Options of {@link authenticateUpgrade}.
+ *
+ * @example
+ * const options: UpgradeOptions = { auth, permission: "chat" };
+ * const { user } = await authenticateUpgrade(request, options);
+ */
+export interface UpgradeOptions {
+  /** Explicit instance; default: the process-wide one from env. */
+  auth?: Auth;
+  /** Also require this permission (403 otherwise). */
+  permission?: string;
+}
+
+/**
+ * The outcome of an authenticated upgrade.
+ *
+ * @example
+ * const { user, protocol }: UpgradeResult = await authenticateUpgrade(request);
+ * // answer with `protocol` (never the token-carrying entry)
+ */
+export interface UpgradeResult {
+  user: User;
+  /** The subprotocol to answer with (`oxa-auth` when the client offered it), never the token. */
+  protocol: string | undefined;
+}
+
+// RFC 7230 tchar: a subprotocol entry must be a token, so the bearer value must be one too.
+const TCHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+interface Found {
+  token: string | null;
+  offersAuthProtocol: boolean;
+}
+
+function fromSubprotocols(header: string | undefined): Found {
+  const found: Found = { token: null, offersAuthProtocol: false };
+  if (header === undefined) return found;
+  for (const raw of header.split(",")) {
+    const entry = raw.trim();
+    if (entry === WS_AUTH_PROTOCOL) found.offersAuthProtocol = true;
+    else if (entry.startsWith(WS_BEARER_PROTOCOL_PREFIX)) {
+      if (found.token !== null) {
+        throw new InvalidRequestError("Offer a single `oxa-auth.bearer.<token>` subprotocol.");
+      }
+      const token = entry.slice(WS_BEARER_PROTOCOL_PREFIX.length);
+      if (!TCHARS.test(token)) {
+        throw new InvalidTokenError(
+          "The token in the `oxa-auth.bearer.` subprotocol must consist of RFC 7230 token characters.",
+        );
+      }
+      found.token = token;
+    }
+  }
+  if (found.token !== null && !found.offersAuthProtocol) {
+    throw new InvalidRequestError(
+      'Offer the "oxa-auth" subprotocol next to "oxa-auth.bearer.<token>": the server answers with it.',
+    );
+  }
+  return found;
+}
+
+function fromQuery(url: string | undefined): string | null {
+  if (url === undefined || !url.includes("access_token=")) return null;
+  let value: string | null;
+  try {
+    value = new URL(url, "http://upgrade.invalid").searchParams.get("access_token");
+  } catch {
+    return null;
+  }
+  return value === null || value === "" ? null : value;
+}
+
+/** Token sources in order: subprotocol, Authorization header, `access_token` query (if allowed). */
+function upgradeToken(auth: Auth, ctx: RequestContext, url: string | undefined): Found {
+  const found = fromSubprotocols(ctx.header("sec-websocket-protocol"));
+  if (found.token !== null) return found;
+  // Cookies are deliberately ignored: browsers attach them to cross-site WebSocket handshakes.
+  const header = readToken(ctx, null);
+  if (header === MALFORMED) throw malformedAuthorization(ctx);
+  found.token = header ?? (auth.settings.wsAllowQueryToken ? fromQuery(url) : null);
+  return found;
+}
+
+/**
+ * Authenticates an HTTP upgrade request before the WebSocket opens. Returns the user and the
+ * subprotocol to answer with; throws an AuthError (401 / 403 / 400 / 502) to pass to
+ * {@link rejectUpgrade}.
+ *
+ * @example
+ * server.on("upgrade", async (req, socket, head) => {
+ *   try {
+ *     const { user } = await authenticateUpgrade(req);
+ *     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req, user));
+ *   } catch (error) {
+ *     rejectUpgrade(socket, error);
+ *   }
+ * });
+ */
+export async function authenticateUpgrade(
+  request: RequestLike,
+  options: UpgradeOptions = {},
+): Promise<UpgradeResult> {
+  if (options.permission !== undefined) assertPermissionName(options.permission);
+  const auth = resolveAuth(options);
+  const ctx = toRequestContext(request);
+  const found = upgradeToken(auth, ctx, (request as { url?: string }).url);
+  if (found.token === null && auth.validator.anonymous === undefined) {
+    throw new UnauthenticatedError(
+      'Authentication required: offer the subprotocols ["oxa-auth", "oxa-auth.bearer.<token>"].',
+    );
+  }
+  const state = await auth.resolveToken(found.token ?? "", ctx);
+  if (state.error !== null) reportServerError(auth.logger, state.error);
+  let user: User | null;
+  try {
+    user =
+      options.permission === undefined
+        ? state.user
+        : await auth.checkPermission(state, options.permission);
+  } catch (error) {
+    reportServerError(auth.logger, error);
+    throw error;
+  }
+  if (user === null) throw state.error ?? new UnauthenticatedError();
+  return { user, protocol: found.offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined };
+}
+
+/**
+ * For `ws`'s `handleProtocols`: answers `oxa-auth` when offered, so the token-carrying entry is
+ * never echoed back (ws's default would pick the first offered entry).
+ *
+ * @example
+ * const wss = new WebSocketServer({ noServer: true, handleProtocols: selectWsProtocol });
+ */
+export function selectWsProtocol(protocols: ReadonlySet<string>): string | false {
+  return protocols.has(WS_AUTH_PROTOCOL) ? WS_AUTH_PROTOCOL : false;
+}

@@ -1,0 +1,23 @@
+import type { AuthLogger, SettingsOptions } from "../kernel/settings.js";
+import type { TokenValidator } from "../kernel/types.js";
+import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
+import type { Env } from "./env.js";
+import type { ProxyOptions } from "./resolveProxySettings.js";
+
+/**
+ * Options of {@link createAuth}: every env var has a typed option that wins over it.
+ *
+ * @example
+ * const options: AuthOptions = { allowedHosts: ["app.example.com"], logger: console };
+ * const auth = createAuth(options);
+ */
+export interface AuthOptions extends SettingsOptions, ProxyOptions {
+  /** A custom validator; default: the one the env asks for (proxy mode). */
+  validator?: TokenValidator;
+  /** Where settings are read from, once. Default `process.env`. */
+  env?: Env;
+  /** Receives start-up warnings and the detail of 5xx answers. Default `console`. */
+  logger?: AuthLogger;
+  /** A preconfigured proxy client (e.g. with its own undici dispatcher). */
+  proxyClient?: ProxyAuthClient;
+}

@@ -1,0 +1,25 @@
+import type { ClaimMapping } from "../../validators/jwt/mapClaimsToUser.js";
+import type { Env } from "../readEnv.js";
+
+/** What a preset contributes: defaults that the generic `AUTH_*` variables still override. */
+export interface PresetDefaults {
+  issuer?: string;
+  jwksUrl?: string;
+  audience?: string[];
+  acceptAzpAsAudience?: boolean;
+  algorithms?: string[];
+  secret?: string;
+  claims?: Partial<ClaimMapping>;
+}
+
+/**
+ * A provider preset: a name and the defaults it derives from the provider's own variables
+ * (`KEYCLOAK_URL`, `SUPABASE_URL`…). It is data for the one JWT validator, not a code path.
+ *
+ * @example
+ * const preset: Preset = { name: "acme", defaults: (env) => ({ issuer: env.ACME_ISSUER }) };
+ */
+export interface Preset {
+  readonly name: string;
+  defaults(env: Env): PresetDefaults;
+}

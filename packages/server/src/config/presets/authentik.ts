@@ -1,0 +1,29 @@
+import { configurationError } from "../../validators/jwt/jwtErrors.js";
+import { envString } from "../readEnv.js";
+import type { Preset } from "./Preset.js";
+
+/**
+ * Authentik: issuer `OIDC_ISSUER` (must end with "/"), audience `OIDC_CLIENT_ID`, `groups` as
+ * roles. Providers without a signing key sign HS256 with the client secret: set AUTH_JWT_SECRET.
+ *
+ * @example
+ * // AUTH_PROVIDER=authentik OIDC_ISSUER=https://auth.example.com/application/o/my-app/ OIDC_CLIENT_ID=abc
+ * const validator = createValidatorFromEnv(process.env);
+ */
+export const authentikPreset: Preset = {
+  name: "authentik",
+  defaults(env) {
+    const issuer = envString(env, "AUTH_ISSUER") ?? envString(env, "OIDC_ISSUER");
+    if (issuer !== undefined && !issuer.endsWith("/")) {
+      throw configurationError(
+        `Authentik issuers end with a slash: set OIDC_ISSUER to "${issuer}/" (exactly as the provider's discovery document says).`,
+      );
+    }
+    const clientId = envString(env, "OIDC_CLIENT_ID");
+    return {
+      ...(issuer === undefined ? {} : { issuer }),
+      ...(clientId === undefined ? {} : { audience: [clientId] }),
+      claims: { roles: [["groups"], ["roles"]] },
+    };
+  },
+};

@@ -1,0 +1,99 @@
+import { ConfigurationError } from "../kernel/errors.js";
+import type { ProxySettings } from "../validators/proxy/ProxySettings.js";
+import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
+
+export type { ProxySettings };
+
+/**
+ * Typed constructor options for proxy mode; each overrides its env var.
+ *
+ * @example
+ * const proxy: ProxyOptions = { allowedHosts: "app.example.com", trustForwardedHost: false };
+ * const auth = createAuth(proxy);
+ */
+export interface ProxyOptions {
+  proxyUrlOverride?: string;
+  proxyScheme?: "http" | "https";
+  devMode?: boolean;
+  devProxyUrl?: string;
+  /** Array, or a comma-separated string as in the env var. */
+  allowedHosts?: readonly string[] | string;
+  /** false: ignore X-Forwarded-Host and derive the proxy URL from Host only. */
+  trustForwardedHost?: boolean;
+  proxyTimeoutSeconds?: number;
+}
+
+/** Default `OXAIGEN_AUTH_DEV_PROXY_URL`: where the mock server listens. */
+export const DEFAULT_DEV_PROXY_URL = "http://127.0.0.1:8765";
+
+/** Validates an absolute http(s) base URL and drops trailing slashes. */
+export function normalizeBaseUrl(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(
+      `${name} must be an absolute http(s) URL (got an unparsable value).`,
+    );
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
+    throw new ConfigurationError(
+      `${name} must be an http(s) URL without query or fragment, e.g. https://app.example.com.`,
+    );
+  }
+  return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
+function readAllowedHosts(env: Env, option: ProxyOptions["allowedHosts"]): string[] | undefined {
+  const raw = option ?? readEnv(env, "OXAIGEN_AUTH_ALLOWED_HOSTS");
+  if (raw === undefined) return undefined;
+  const list = typeof raw === "string" ? raw.split(",") : [...raw];
+  const entries = list.map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== "");
+  if (entries.length === 0) {
+    throw new ConfigurationError(
+      "OXAIGEN_AUTH_ALLOWED_HOSTS is empty: list the hosts the proxy serves (e.g. app.example.com,*.example.com) or unset it.",
+    );
+  }
+  return entries;
+}
+
+/** Reads proxy settings from options, then env, then defaults; throws ConfigurationError. */
+export function resolveProxySettings(env: Env, options: ProxyOptions = {}): ProxySettings {
+  const override = options.proxyUrlOverride ?? readEnv(env, "OXAIGEN_AUTH_PROXY_URL_OVERRIDE");
+  const scheme = (options.proxyScheme ?? readEnv(env, "OXAIGEN_AUTH_PROXY_SCHEME") ?? "https")
+    .toString()
+    .toLowerCase();
+  if (scheme !== "http" && scheme !== "https") {
+    throw new ConfigurationError(`OXAIGEN_AUTH_PROXY_SCHEME must be "http" or "https".`);
+  }
+  const timeout = readNumber(
+    env,
+    "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
+    options.proxyTimeoutSeconds,
+    5,
+    { min: 0 },
+  );
+  if (timeout === 0) {
+    throw new ConfigurationError("OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS must be greater than 0.");
+  }
+  return {
+    proxyUrlOverride:
+      override === undefined
+        ? undefined
+        : normalizeBaseUrl(override, "OXAIGEN_AUTH_PROXY_URL_OVERRIDE"),
+    proxyScheme: scheme,
+    devMode: readBoolean(env, "OXAIGEN_AUTH_DEV_MODE", options.devMode, false),
+    devProxyUrl: normalizeBaseUrl(
+      options.devProxyUrl ?? readEnv(env, "OXAIGEN_AUTH_DEV_PROXY_URL") ?? DEFAULT_DEV_PROXY_URL,
+      "OXAIGEN_AUTH_DEV_PROXY_URL",
+    ),
+    allowedHosts: readAllowedHosts(env, options.allowedHosts),
+    trustForwardedHost: readBoolean(
+      env,
+      "OXAIGEN_AUTH_TRUST_FORWARDED_HOST",
+      options.trustForwardedHost,
+      true,
+    ),
+    proxyTimeoutSeconds: timeout,
+  };
+}

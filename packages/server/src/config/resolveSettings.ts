@@ -1,0 +1,54 @@
+import { ConfigurationError } from "../kernel/errors.js";
+import {
+  type AuthSettings,
+  DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
+  type SettingsOptions,
+} from "../kernel/settings.js";
+import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Reads the shared settings from options, then env, then defaults; throws ConfigurationError. */
+export function resolveSettings(env: Env, options: SettingsOptions = {}): AuthSettings {
+  const accessTokenCookieName =
+    options.accessTokenCookieName ??
+    readEnv(env, "OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME") ??
+    DEFAULT_ACCESS_TOKEN_COOKIE_NAME;
+  if (!COOKIE_NAME.test(accessTokenCookieName)) {
+    throw new ConfigurationError(
+      "OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME must be a cookie name (letters, digits, !#$%&'*+-.^_`|~).",
+    );
+  }
+  return {
+    accessTokenCookieName,
+    cacheTtlSeconds: readNumber(
+      env,
+      "OXAIGEN_AUTH_CACHE_TTL_SECONDS",
+      options.cacheTtlSeconds,
+      30,
+      {
+        min: 0,
+      },
+    ),
+    negativeCacheTtlSeconds: readNumber(
+      env,
+      "OXAIGEN_AUTH_NEGATIVE_CACHE_TTL_SECONDS",
+      options.negativeCacheTtlSeconds,
+      5,
+      { min: 0 },
+    ),
+    cacheMaxEntries: readNumber(
+      env,
+      "OXAIGEN_AUTH_CACHE_MAX_ENTRIES",
+      options.cacheMaxEntries,
+      1024,
+      { min: 1, integer: true },
+    ),
+    wsAllowQueryToken: readBoolean(
+      env,
+      "AUTH_WS_ALLOW_QUERY_TOKEN",
+      options.wsAllowQueryToken,
+      true,
+    ),
+  };
+}

@@ -1,0 +1,145 @@
+import { LRUCache } from "lru-cache";
+import type { AuthError } from "./errors.js";
+import type { Platform } from "./platform.js";
+import type { AuthSettings } from "./settings.js";
+import { toAuthError } from "./toAuthError.js";
+import type { RequestContext, TokenValidator, Verification } from "./types.js";
+
+interface Expiring {
+  expiresAt: number;
+}
+interface CachedUser extends Expiring {
+  verification: Verification;
+}
+interface CachedFailure extends Expiring {
+  error: AuthError;
+}
+interface CachedGrant extends Expiring {
+  granted: boolean;
+}
+
+/**
+ * The one cache / negative cache / single-flight layer every validator runs behind.
+ * Keys are sha256(scope + token): raw tokens never become keys, and a token vouched for by one
+ * upstream (scope) is never served for another. Upstream failures (502) are never cached.
+ */
+export class ValidationPipeline {
+  private readonly users: LRUCache<string, CachedUser>;
+  private readonly failures: LRUCache<string, CachedFailure>;
+  private readonly grants: LRUCache<string, CachedGrant>;
+  private readonly inflight = new Map<string, Promise<Verification>>();
+  private readonly grantsInflight = new Map<string, Promise<boolean>>();
+  private readonly ttlMs: number;
+  private readonly negativeTtlMs: number;
+
+  constructor(
+    private readonly validator: TokenValidator,
+    settings: AuthSettings,
+    private readonly platform: Platform,
+    private readonly now: () => number = Date.now,
+  ) {
+    const max = settings.cacheMaxEntries;
+    this.users = new LRUCache({ max });
+    this.failures = new LRUCache({ max });
+    this.grants = new LRUCache({ max });
+    this.ttlMs = settings.cacheTtlSeconds * 1000;
+    this.negativeTtlMs = settings.negativeCacheTtlSeconds * 1000;
+  }
+
+  /** The cache key of a token under a scope: its sha256, never the token itself. */
+  keyFor(scope: string, token: string): string {
+    return this.platform.sha256Key(`${scope}\n${token}`);
+  }
+
+  /** A fresh cached outcome (verification or the cached 401), or undefined on a miss. */
+  lookup(key: string): Verification | AuthError | undefined {
+    const hit = this.users.get(key);
+    if (hit !== undefined) {
+      if (hit.expiresAt > this.now()) return hit.verification;
+      this.users.delete(key);
+    }
+    const failure = this.failures.get(key);
+    if (failure !== undefined) {
+      if (failure.expiresAt > this.now()) return failure.error;
+      this.failures.delete(key);
+    }
+    return undefined;
+  }
+
+  /** Validates upstream; concurrent calls for one key share a single call. Rejects AuthError. */
+  verify(key: string, token: string, ctx: RequestContext): Promise<Verification> {
+    const pending = this.inflight.get(key);
+    if (pending !== undefined) return pending;
+    const call = this.callVerify(key, token, ctx);
+    this.inflight.set(key, call);
+    const settle = () => this.inflight.delete(key);
+    call.then(settle, settle);
+    return call;
+  }
+
+  /** Whether the principal holds `permission`; sync on a cache hit. Rejects/throws AuthError. */
+  hasPermission(
+    key: string,
+    token: string,
+    verification: Verification,
+    permission: string,
+    ctx: RequestContext,
+  ): boolean | Promise<boolean> {
+    const grantKey = `${key}\0${permission}`;
+    const hit = this.grants.get(grantKey);
+    if (hit !== undefined) {
+      if (hit.expiresAt > this.now()) return hit.granted;
+      this.grants.delete(grantKey);
+    }
+    const pending = this.grantsInflight.get(grantKey);
+    if (pending !== undefined) return pending;
+    const call = this.callPermission(key, grantKey, token, verification, permission, ctx);
+    this.grantsInflight.set(grantKey, call);
+    const settle = () => this.grantsInflight.delete(grantKey);
+    call.then(settle, settle);
+    return call;
+  }
+
+  private async callVerify(key: string, token: string, ctx: RequestContext): Promise<Verification> {
+    try {
+      const verification = await this.validator.verify(token, ctx);
+      const expiresAt = Math.min(this.now() + this.ttlMs, verification.expiresAt ?? Infinity);
+      if (this.ttlMs > 0 && expiresAt > this.now())
+        this.users.set(key, { verification, expiresAt });
+      return verification;
+    } catch (error) {
+      throw this.remember(key, toAuthError(error));
+    }
+  }
+
+  private async callPermission(
+    key: string,
+    grantKey: string,
+    token: string,
+    verification: Verification,
+    permission: string,
+    ctx: RequestContext,
+  ): Promise<boolean> {
+    try {
+      const granted =
+        (await this.validator.hasPermission(token, verification, permission, ctx)) === true;
+      const expiresAt = Math.min(this.now() + this.ttlMs, verification.expiresAt ?? Infinity);
+      if (this.ttlMs > 0 && expiresAt > this.now())
+        this.grants.set(grantKey, { granted, expiresAt });
+      return granted;
+    } catch (error) {
+      const normalized = toAuthError(error);
+      // The upstream no longer accepts the token: stop serving its cached user too.
+      if (normalized.status === 401) this.users.delete(key);
+      throw this.remember(key, normalized);
+    }
+  }
+
+  /** Negative-caches 401s (invalid tokens); never caches anything else. */
+  private remember(key: string, error: AuthError): AuthError {
+    if (error.status === 401 && this.negativeTtlMs > 0) {
+      this.failures.set(key, { error, expiresAt: this.now() + this.negativeTtlMs });
+    }
+    return error;
+  }
+}

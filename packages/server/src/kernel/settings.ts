@@ -1,0 +1,44 @@
+/**
+ * Where the SDK writes its few messages: start-up warnings, and the detail of each 5xx it answers
+ * (the client body is generic). Never receives tokens.
+ *
+ * @example
+ * const logger: AuthLogger = { warn: (m) => log.warn(m), error: (m) => log.error(m) };
+ */
+export interface AuthLogger {
+  /** Receives a human-readable warning. */
+  warn(message: string): void;
+  /** Receives why a request was answered 5xx (upstream down, misconfiguration); else `warn`. */
+  error?(message: string): void;
+}
+
+/**
+ * Settings shared by every validation mode, resolved once at creation.
+ *
+ * @example
+ * const { cacheTtlSeconds, wsAllowQueryToken }: AuthSettings = auth.settings;
+ */
+export interface AuthSettings {
+  /** `OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME` (default `OxaigenPlatformAuthAccessToken`). */
+  accessTokenCookieName: string;
+  /** `OXAIGEN_AUTH_CACHE_TTL_SECONDS` (default 30). 0 disables the positive caches. */
+  cacheTtlSeconds: number;
+  /** `OXAIGEN_AUTH_NEGATIVE_CACHE_TTL_SECONDS` (default 5). 0 disables the negative cache. */
+  negativeCacheTtlSeconds: number;
+  /** `OXAIGEN_AUTH_CACHE_MAX_ENTRIES` (default 1024), the bound of each cache. */
+  cacheMaxEntries: number;
+  /** `AUTH_WS_ALLOW_QUERY_TOKEN` (default true): accept `?access_token=` on WebSocket upgrades. */
+  wsAllowQueryToken: boolean;
+}
+
+/**
+ * The typed constructor options matching {@link AuthSettings}; each overrides its env var.
+ *
+ * @example
+ * const settings: SettingsOptions = { cacheTtlSeconds: 10, wsAllowQueryToken: false };
+ * const auth = createAuth(settings);
+ */
+export type SettingsOptions = Partial<AuthSettings>;
+
+/** Default access-token cookie name, shared with the proxy and the mock server. */
+export const DEFAULT_ACCESS_TOKEN_COOKIE_NAME = "OxaigenPlatformAuthAccessToken";

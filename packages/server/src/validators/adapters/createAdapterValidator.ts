@@ -1,0 +1,79 @@
+import { AuthError } from "../../kernel/errors.js";
+import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
+import type { User } from "../../kernel/user.js";
+import { invalidToken, upstreamError } from "../jwt/jwtErrors.js";
+import { toAuthError } from "../jwt/toAuthError.js";
+import type { AdapterClaims, AuthAdapter } from "./AuthAdapter.js";
+
+/**
+ * Wraps a custom adapter as a `TokenValidator`, mapping its claims to the common `User` and its
+ * failures to 401/502 like the built-in validators.
+ *
+ * @example
+ * const auth = createAuth({ validator: createAdapterValidator("my-provider", myAdapter) });
+ */
+export function createAdapterValidator(name: string, adapter: AuthAdapter): TokenValidator {
+  return {
+    name,
+    async verify(token: string, ctx: RequestContext): Promise<Verification> {
+      let claims: AdapterClaims | null;
+      try {
+        claims = await adapter.validateToken(token, ctx);
+      } catch (error) {
+        const mapped = toAuthError(error);
+        if (mapped instanceof AuthError) throw mapped;
+        throw upstreamError(`The "${name}" auth adapter failed; see the error's cause.`, error);
+      }
+      if (claims === null || claims === undefined) {
+        throw invalidToken(`rejected by the "${name}" adapter`);
+      }
+      if (typeof claims !== "object") {
+        throw upstreamError(`The "${name}" auth adapter returned ${typeof claims}, not claims.`);
+      }
+      return toVerification(claims, name);
+    },
+    async hasPermission(_token, verification, permission) {
+      return verification.user.permissions.includes(permission);
+    },
+  };
+}
+
+function toVerification(claims: AdapterClaims, provider: string): Verification {
+  const raw = isRecord(claims.rawClaims) ? claims.rawClaims : {};
+  const roles = strings(claims.roles);
+  const scopes = strings(claims.scopes);
+  const permissions = [...new Set([...strings(claims.permissions), ...roles, ...scopes])];
+  const user: User = {
+    id: text(claims.userId),
+    email: text(claims.email),
+    name: text(claims.name),
+    workspaceRoles: [],
+    workspacePermissions: [],
+    roles,
+    permissions,
+    scopes,
+    isAuthenticated: true,
+    isAnonymous: false,
+    provider,
+    claims: Object.freeze({ ...raw }),
+    extra: {},
+  };
+  const exp = typeof raw.exp === "number" ? raw.exp * 1000 : undefined;
+  const expiresAt = typeof claims.expiresAt === "number" ? claims.expiresAt : exp;
+  return expiresAt === undefined ? { user } : { user, expiresAt };
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function strings(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return [
+    ...new Set(value.filter((item): item is string => typeof item === "string" && item !== "")),
+  ];
+}

@@ -1,0 +1,349 @@
+import {
+  errors,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type JWTPayload,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from "jose";
+import { hasProtoKey } from "../../kernel/claimPath.js";
+import type { AuthLogger } from "../../kernel/settings.js";
+import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
+import { discoverJwksUrl } from "./discoverJwksUrl.js";
+import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
+import { configurationError, invalidToken } from "./jwtErrors.js";
+import {
+  type ClaimMapping,
+  type ClaimMappingOptions,
+  mapClaimsToUser,
+  resolveClaimMapping,
+} from "./mapClaimsToUser.js";
+import { type KeySetTiming, RemoteKeySet } from "./RemoteKeySet.js";
+import { toAuthError } from "./toAuthError.js";
+
+/** Asymmetric JWS algorithms accepted by default; the key type is bound to each by jose. */
+export const ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+]);
+
+const HMAC_ALGORITHMS: readonly string[] = ["HS256", "HS384", "HS512"];
+
+const NOT_ACCESS_TOKENS = new Set(["id", "refresh", "logout", "offline"]);
+
+/** Compact JWS: three base64url segments (the signature may not be empty either). */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Options of {@link createJwtValidator}. `issuer` and `audience` are required: pass `false` to
+ * switch a check off explicitly (not recommended).
+ *
+ * @example
+ * const options: JwtValidatorOptions = { issuer: "https://id.example.com/", audience: "my-api" };
+ */
+export interface JwtValidatorOptions {
+  /** Expected `iss`; also where OIDC discovery starts when `jwksUrl` is not given. */
+  issuer: string | false;
+  /** Accepted `aud` values (any one suffices). */
+  audience: string | readonly string[] | false;
+  /** JWKS URL; default: `jwks_uri` from `{issuer}/.well-known/openid-configuration`. */
+  jwksUrl?: string;
+  /** Also accept a token whose `azp` is one of the audiences (Keycloak puts the client there). */
+  acceptAzpAsAudience?: boolean;
+  /** Allowed algorithms; default: asymmetric ones, plus HS256 when `secret` is set. */
+  algorithms?: readonly string[];
+  /** Shared secret for HS* tokens (Supabase legacy, Authentik without a signing key); ≥ 32 bytes. */
+  secret?: string | Uint8Array;
+  /** Clock tolerance for `exp`/`nbf`, seconds (default 60). */
+  clockToleranceSeconds?: number;
+  /** Scopes every token must carry (all of them). */
+  requiredScopes?: readonly string[];
+  /** Longer tokens are refused before any parsing (default 16384). */
+  maxTokenBytes?: number;
+  /** JWKS cache timing and fetch limits. */
+  jwks?: Partial<KeySetTiming> & { timeoutMs?: number; maxBytes?: number };
+  /** Where the `User` fields come from. */
+  claims?: ClaimMappingOptions;
+  /** Name copied to `User.provider` (default "jwt"). */
+  provider?: string;
+  /** Where warnings go (default: console). Tokens are never logged. */
+  logger?: AuthLogger;
+}
+
+const DEFAULTS = {
+  clockToleranceSeconds: 60,
+  maxTokenBytes: 16_384,
+  cooldownMs: 30_000,
+  maxAgeMs: 600_000,
+  maxStaleMs: 3_600_000,
+  timeoutMs: 5_000,
+  maxBytes: 512 * 1024,
+};
+
+/**
+ * Validates JWT access tokens locally: signature against the provider's JWKS (OIDC discovery),
+ * `iss`, `aud`, `exp`/`nbf`, required scopes; maps the claims to a `User`. Plug it into
+ * `createAuth({ validator })`; the core adds caching and single flight.
+ *
+ * @example
+ * const validator = createJwtValidator({ issuer: "https://id.example.com/", audience: "my-api" });
+ */
+export function createJwtValidator(options: JwtValidatorOptions): TokenValidator {
+  return new JwtValidator(options);
+}
+
+/**
+ * The local JWT {@link TokenValidator}; see {@link createJwtValidator}.
+ *
+ * @example
+ * const auth = createAuth({ validator: new JwtValidator({ issuer, audience: "my-api" }) });
+ */
+export class JwtValidator implements TokenValidator {
+  readonly name: string;
+  readonly #verifyOptions: JWTVerifyOptions;
+  readonly #audiences: ReadonlySet<string> | undefined;
+  readonly #acceptAzp: boolean;
+  readonly #requiredScopes: readonly string[];
+  readonly #maxTokenBytes: number;
+  readonly #mapping: ClaimMapping;
+  readonly #secret: Uint8Array | undefined;
+  readonly #keySet: RemoteKeySet | undefined;
+
+  /** `baseClaims`: a preset's mapping that `options.claims` is overlaid on. */
+  constructor(options: JwtValidatorOptions, baseClaims?: Readonly<ClaimMapping>) {
+    this.name = options.provider ?? "jwt";
+    const issuer = checkIssuer(options.issuer);
+    this.#secret = checkSecret(options.secret);
+    const algorithms = checkAlgorithms(options.algorithms, this.#secret !== undefined);
+    this.#audiences = checkAudience(options.audience);
+    this.#acceptAzp = options.acceptAzpAsAudience === true;
+    this.#requiredScopes = [...(options.requiredScopes ?? [])];
+    this.#maxTokenBytes = checkPositiveInt(
+      options.maxTokenBytes ?? DEFAULTS.maxTokenBytes,
+      "maxTokenBytes (AUTH_MAX_TOKEN_BYTES)",
+    );
+    this.#mapping = resolveClaimMapping(options.claims, baseClaims);
+    this.#verifyOptions = {
+      algorithms: [...algorithms],
+      clockTolerance: checkTolerance(options.clockToleranceSeconds),
+      requiredClaims: ["exp"],
+      ...(issuer === undefined ? {} : { issuer }),
+    };
+    const needsKeys = algorithms.some((alg) => !HMAC_ALGORITHMS.includes(alg));
+    this.#keySet = needsKeys ? this.#createKeySet(options, issuer) : undefined;
+  }
+
+  /** Verifies signature and claims; throws 401 for a bad token, 502 when the keys are unreachable. */
+  async verify(token: string, _ctx?: RequestContext): Promise<Verification> {
+    if (token.length > this.#maxTokenBytes) {
+      throw invalidToken(`token is longer than ${this.#maxTokenBytes} bytes`);
+    }
+    if (!COMPACT_JWS.test(token)) throw invalidToken("not a JWT (three base64url segments)");
+    const { payload, protectedHeader } = await this.#verifySignedToken(token);
+    if (hasProtoKey(protectedHeader) || hasProtoKey(payload)) {
+      throw invalidToken("token contains a forbidden __proto__ key");
+    }
+    this.#checkAudience(payload);
+    // Keycloak marks its ID and refresh tokens in a `typ` claim; they share keys, iss and (azp)
+    // audience with access tokens, so refuse them explicitly.
+    if (typeof payload.typ === "string" && NOT_ACCESS_TOKENS.has(payload.typ.toLowerCase())) {
+      throw invalidToken(`a ${payload.typ} token is not an access token`);
+    }
+    const user = mapClaimsToUser(payload as Record<string, unknown>, this.#mapping, this.name);
+    for (const scope of this.#requiredScopes) {
+      if (!user.scopes.includes(scope))
+        throw invalidToken(`token lacks the required scope ${scope}`);
+    }
+    // exp is required and numeric (jose checked), so the cache never outlives the token.
+    return { user, expiresAt: (payload.exp as number) * 1000 };
+  }
+
+  /** Whether the mapped permissions (permissions, roles, scopes by default) include `permission`. */
+  async hasPermission(
+    _token: string,
+    verification: Verification,
+    permission: string,
+  ): Promise<boolean> {
+    return verification.user.permissions.includes(permission);
+  }
+
+  async #verifySignedToken(token: string) {
+    try {
+      return await jwtVerify(token, this.#getKey, this.#verifyOptions);
+    } catch (error) {
+      if (error instanceof errors.JWKSMultipleMatchingKeys) return this.#tryEachKey(token, error);
+      throw toAuthError(error);
+    }
+  }
+
+  /** A token without `kid` while the set holds several candidate keys: try each. */
+  async #tryEachKey(token: string, candidates: errors.JWKSMultipleMatchingKeys) {
+    for await (const key of candidates) {
+      try {
+        return await jwtVerify(token, key, this.#verifyOptions);
+      } catch (error) {
+        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw toAuthError(error);
+      }
+    }
+    throw invalidToken("signature verification failed");
+  }
+
+  #getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+    if (header.kid !== undefined && typeof header.kid !== "string") {
+      throw invalidToken("the kid header must be a string");
+    }
+    if (typeof header.alg === "string" && HMAC_ALGORITHMS.includes(header.alg)) {
+      // jose has already checked alg against the allow-list, which holds HS* only with a secret.
+      if (this.#secret) return this.#secret;
+      throw invalidToken("HMAC tokens are not accepted");
+    }
+    if (!this.#keySet) throw invalidToken("asymmetric tokens are not accepted");
+    return this.#keySet.getKey(header, token);
+  };
+
+  #checkAudience(payload: JWTPayload): void {
+    const audiences = this.#audiences;
+    if (!audiences) return;
+    const { aud, azp } = payload;
+    const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
+    if (list.some((value) => typeof value === "string" && audiences.has(value))) return;
+    if (this.#acceptAzp && typeof azp === "string" && audiences.has(azp)) return;
+    throw invalidToken("the token's audience (aud) is not accepted by this API");
+  }
+
+  #createKeySet(options: JwtValidatorOptions, issuer: string | undefined): RemoteKeySet {
+    const jwksUrl =
+      options.jwksUrl === undefined
+        ? undefined
+        : checkUrl(options.jwksUrl, "jwksUrl (AUTH_JWKS_URL)");
+    if (jwksUrl === undefined && issuer === undefined) {
+      throw configurationError(
+        "Local JWT validation needs the provider's keys: set AUTH_JWKS_URL, or AUTH_ISSUER (OIDC_ISSUER) for discovery.",
+      );
+    }
+    const limits = {
+      timeoutMs: checkPositiveInt(options.jwks?.timeoutMs ?? DEFAULTS.timeoutMs, "jwks.timeoutMs"),
+      maxBytes: checkPositiveInt(options.jwks?.maxBytes ?? DEFAULTS.maxBytes, "jwks.maxBytes"),
+    };
+    if (jwksUrl !== undefined && issuer !== undefined && isKeyDowngrade(issuer, jwksUrl)) {
+      throw configurationError(
+        `AUTH_JWKS_URL is plain http (${new URL(jwksUrl).origin}) although the issuer is https: the signing keys could be swapped in transit. Use the provider's https JWKS URL.`,
+      );
+    }
+    const logger = options.logger ?? console;
+    const source = jwksUrl ?? issuer!;
+    if (isPlainHttpRemote(source)) {
+      logger.warn(
+        `[@org/auth-server] The provider's keys are fetched over plain HTTP (${new URL(source).origin}): anyone on the path can swap them. Use https outside local development.`,
+      );
+    }
+    return new RemoteKeySet({
+      cooldownMs: options.jwks?.cooldownMs ?? DEFAULTS.cooldownMs,
+      maxAgeMs: options.jwks?.maxAgeMs ?? DEFAULTS.maxAgeMs,
+      maxStaleMs: options.jwks?.maxStaleMs ?? DEFAULTS.maxStaleMs,
+      limits,
+      resolveUrl: async () => jwksUrl ?? discoverJwksUrl(issuer!, limits),
+      onBackgroundError: (error) =>
+        logger.warn(
+          `[auth] refreshing the JWKS failed; cached keys stay in use for now: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+    });
+  }
+}
+
+function checkIssuer(issuer: string | false): string | undefined {
+  if (issuer === false) return undefined;
+  if (typeof issuer !== "string") {
+    throw configurationError(
+      "Set AUTH_ISSUER (or OIDC_ISSUER) to the provider's issuer URL, or AUTH_VERIFY_ISSUER=false to skip the iss check (not recommended).",
+    );
+  }
+  checkUrl(issuer, "issuer (AUTH_ISSUER / OIDC_ISSUER)");
+  return issuer;
+}
+
+function checkUrl(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw configurationError(`${name} must be an absolute http(s) URL; got "${value}".`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw configurationError(`${name} must be an http(s) URL; got "${value}".`);
+  }
+  if (url.username || url.password) {
+    throw configurationError(`${name} must not contain credentials.`);
+  }
+  return value;
+}
+
+function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {
+  if (audience === false) return undefined;
+  const list = (typeof audience === "string" ? [audience] : (audience ?? [])).filter(
+    (value) => typeof value === "string" && value !== "",
+  );
+  if (list.length === 0) {
+    throw configurationError(
+      "Set AUTH_AUDIENCE to the audience your tokens are issued for (the API identifier or client id), or AUTH_VERIFY_AUDIENCE=false to skip the aud check (not recommended).",
+    );
+  }
+  return new Set(list);
+}
+
+function checkSecret(secret: string | Uint8Array | undefined): Uint8Array | undefined {
+  if (secret === undefined) return undefined;
+  const bytes = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
+  if (bytes.byteLength < 32) {
+    throw configurationError(
+      "The HS256 shared secret (AUTH_JWT_SECRET / SUPABASE_JWT_SECRET) must be at least 32 bytes.",
+    );
+  }
+  return bytes;
+}
+
+function checkAlgorithms(algorithms: readonly string[] | undefined, hasSecret: boolean): string[] {
+  const list = algorithms
+    ? [...algorithms]
+    : [...ASYMMETRIC_ALGORITHMS, ...(hasSecret ? ["HS256"] : [])];
+  if (list.length === 0)
+    throw configurationError("AUTH_ALGORITHMS must list at least one algorithm.");
+  for (const alg of list) {
+    if (HMAC_ALGORITHMS.includes(alg)) {
+      if (!hasSecret) {
+        throw configurationError(
+          `AUTH_ALGORITHMS lists ${alg}, which needs a shared secret: set AUTH_JWT_SECRET (or SUPABASE_JWT_SECRET), or remove ${alg}.`,
+        );
+      }
+    } else if (!ASYMMETRIC_ALGORITHMS.includes(alg)) {
+      throw configurationError(
+        `AUTH_ALGORITHMS: "${alg}" is not supported; use any of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(", ")}.`,
+      );
+    }
+  }
+  return list;
+}
+
+function checkTolerance(seconds: number | undefined): number {
+  const value = seconds ?? DEFAULTS.clockToleranceSeconds;
+  if (!Number.isFinite(value) || value < 0 || value > 3600) {
+    throw configurationError("AUTH_CLOCK_SKEW must be a number of seconds between 0 and 3600.");
+  }
+  return value;
+}
+
+function checkPositiveInt(value: number, name: string): number {
+  if (!Number.isInteger(value) || value <= 0) {
+    throw configurationError(`${name} must be a positive integer; got ${value}.`);
+  }
+  return value;
+}

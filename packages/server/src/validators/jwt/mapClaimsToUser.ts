@@ -1,0 +1,176 @@
+import { type ClaimPath, parseClaimPath, readClaim } from "../../kernel/claimPath.js";
+import type { User } from "../../kernel/user.js";
+
+/**
+ * How scopes are written in the token: `space`-separated string, `array`, or either (`auto`).
+ *
+ * @example
+ * const scopesFormat: ScopesFormat = "array"; // Okta `scp: ["a", "b"]`
+ * createJwtValidator({ issuer, audience, claims: { scopes: "scp", scopesFormat } });
+ */
+export type ScopesFormat = "auto" | "space" | "array";
+
+/**
+ * Which mapped lists satisfy `requirePermission(name)`.
+ *
+ * @example
+ * const sources: PermissionSource[] = ["permissions", "scopes"];
+ * createJwtValidator({ issuer, audience, claims: { permissionSources: sources } });
+ */
+export type PermissionSource = "permissions" | "roles" | "scopes";
+
+/**
+ * Where each `User` field comes from; each field lists claim paths, tried in order.
+ *
+ * @example
+ * const mapping: Partial<ClaimMapping> = { roles: [["realm_access", "roles"], ["groups"]] };
+ */
+export interface ClaimMapping {
+  userId: ClaimPath[];
+  email: ClaimPath[];
+  name: ClaimPath[];
+  userName: ClaimPath[];
+  firstName: ClaimPath[];
+  lastName: ClaimPath[];
+  /** Union of every path's values. */
+  roles: ClaimPath[];
+  /** Union of every path's values. */
+  permissions: ClaimPath[];
+  /** Union of every path's values. */
+  scopes: ClaimPath[];
+  scopesFormat: ScopesFormat;
+  permissionSources: PermissionSource[];
+}
+
+/**
+ * Claim mapping as options: each field one dotted path or a list of them.
+ *
+ * @example
+ * createJwtValidator({ issuer, audience, claims: { roles: ["realm_access.roles", "groups"] } });
+ */
+export interface ClaimMappingOptions {
+  userId?: string | readonly string[];
+  email?: string | readonly string[];
+  name?: string | readonly string[];
+  userName?: string | readonly string[];
+  firstName?: string | readonly string[];
+  lastName?: string | readonly string[];
+  roles?: string | readonly string[];
+  permissions?: string | readonly string[];
+  scopes?: string | readonly string[];
+  scopesFormat?: ScopesFormat;
+  permissionSources?: readonly PermissionSource[];
+}
+
+type PathField = Exclude<keyof ClaimMapping, "scopesFormat" | "permissionSources">;
+
+const PATH_FIELDS: readonly PathField[] = [
+  "userId",
+  "email",
+  "name",
+  "userName",
+  "firstName",
+  "lastName",
+  "roles",
+  "permissions",
+  "scopes",
+];
+
+/** Standard OIDC claims; scopes from both `scope` (RFC 8693) and `scp` (Okta, Azure). */
+export const DEFAULT_CLAIM_MAPPING: Readonly<ClaimMapping> = Object.freeze<ClaimMapping>({
+  userId: [["sub"]],
+  email: [["email"]],
+  name: [["name"]],
+  userName: [["preferred_username"]],
+  firstName: [["given_name"]],
+  lastName: [["family_name"]],
+  roles: [["roles"]],
+  permissions: [["permissions"]],
+  scopes: [["scope"], ["scp"]],
+  scopesFormat: "auto",
+  permissionSources: ["permissions", "roles", "scopes"],
+});
+
+/** Overlays options (dotted strings) on a base mapping; a set field replaces the base's paths. */
+export function resolveClaimMapping(
+  options: ClaimMappingOptions | undefined,
+  base: Readonly<ClaimMapping> = DEFAULT_CLAIM_MAPPING,
+): ClaimMapping {
+  const mapping: ClaimMapping = { ...base };
+  for (const field of PATH_FIELDS) {
+    const value = options?.[field];
+    if (value === undefined) continue;
+    const list = typeof value === "string" ? value.split(",") : value;
+    mapping[field] = list
+      .filter((path) => path.trim() !== "")
+      .map((path) => parseClaimPath(path, `claims.${field}`));
+  }
+  if (options?.scopesFormat !== undefined) mapping.scopesFormat = options.scopesFormat;
+  if (options?.permissionSources !== undefined) {
+    mapping.permissionSources = [...options.permissionSources];
+  }
+  return mapping;
+}
+
+/** Builds the mode-independent `User` from verified claims. Unexpected claim types are ignored. */
+export function mapClaimsToUser(
+  claims: Readonly<Record<string, unknown>>,
+  mapping: ClaimMapping,
+  provider: string,
+): User {
+  const roles = collect(claims, mapping.roles, "auto");
+  const permissions = collect(claims, mapping.permissions, "auto");
+  const scopes = collect(claims, mapping.scopes, mapping.scopesFormat);
+  const lists = { roles, permissions, scopes };
+  const granted = new Set<string>();
+  for (const source of mapping.permissionSources)
+    for (const item of lists[source]) granted.add(item);
+  return {
+    id: firstString(claims, mapping.userId, true),
+    email: firstString(claims, mapping.email),
+    name: firstString(claims, mapping.name),
+    userName: firstString(claims, mapping.userName),
+    firstName: firstString(claims, mapping.firstName),
+    lastName: firstString(claims, mapping.lastName),
+    workspaceRoles: [],
+    workspacePermissions: [],
+    roles,
+    permissions: [...granted],
+    scopes,
+    isAuthenticated: true,
+    isAnonymous: false,
+    provider,
+    claims: Object.freeze(claims),
+    extra: {},
+  };
+}
+
+function firstString(
+  claims: Readonly<Record<string, unknown>>,
+  paths: ClaimPath[],
+  allowNumber = false,
+): string | undefined {
+  for (const path of paths) {
+    const value = readClaim(claims, path);
+    if (typeof value === "string" && value !== "") return value;
+    if (allowNumber && typeof value === "number" && Number.isFinite(value)) return String(value);
+  }
+  return undefined;
+}
+
+function collect(
+  claims: Readonly<Record<string, unknown>>,
+  paths: ClaimPath[],
+  format: ScopesFormat,
+): string[] {
+  const out = new Set<string>();
+  for (const path of paths) {
+    const value = readClaim(claims, path);
+    if (typeof value === "string" && format !== "array") {
+      for (const item of value.split(/\s+/)) if (item !== "") out.add(item);
+    } else if (Array.isArray(value) && format !== "space") {
+      for (const item of value) if (typeof item === "string" && item !== "") out.add(item);
+    }
+  }
+  return [...out];
+}

@@ -1,0 +1,165 @@
+import { Agent, type Dispatcher, request } from "undici";
+import { InvalidTokenError, UpstreamError } from "../../kernel/errors.js";
+import { assertPermissionName } from "../../kernel/permissionName.js";
+import type { User } from "../../kernel/user.js";
+import { userFromProxy } from "./userFromProxy.js";
+
+/**
+ * Options of {@link ProxyAuthClient}.
+ *
+ * @example
+ * const proxyClient = new ProxyAuthClient({ timeoutSeconds: 2, maxResponseBytes: 65_536 });
+ * const auth = createAuth({ proxyClient });
+ */
+export interface ProxyAuthClientOptions {
+  /** Whole-request deadline in seconds (connect + headers + body). Default 5. */
+  timeoutSeconds?: number;
+  /** An undici dispatcher to use instead of the client's own keep-alive Agent (tests, proxies). */
+  dispatcher?: Dispatcher;
+  /** Largest accepted response body. Default 1 MiB. */
+  maxResponseBytes?: number;
+}
+
+/** The proxy endpoint that returns the current user. */
+export const GET_ME_PATH = "/_oxa_auth/get-me";
+/** The proxy endpoint that checks one app permission (`{name}` appended). */
+export const TEST_PERMISSION_PATH = "/_oxa_auth/test-app-permission/";
+
+function upstream(what: string, detail: string, cause?: unknown): UpstreamError {
+  return new UpstreamError(
+    `The auth proxy failed (${what}: ${detail}); check that it is running and reachable, or set OXAIGEN_AUTH_PROXY_URL_OVERRIDE.`,
+    { cause },
+  );
+}
+
+/**
+ * Low-level client for the Oxaigen auth proxy (`/_oxa_auth/*`) over an undici keep-alive pool.
+ * Maps the wire contract: 200 → result, 401 → {@link InvalidTokenError}, 403 → denied (permission
+ * check only), anything else, a timeout or a bad body → {@link UpstreamError}. Uncached.
+ *
+ * @example
+ * const client = new ProxyAuthClient({ timeoutSeconds: 2 });
+ * const user = await client.getMe("https://app.example.com", token);
+ * await client.close();
+ */
+export class ProxyAuthClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+
+  constructor(options: ProxyAuthClientOptions = {}) {
+    this.timeoutMs = Math.max(1, Math.round((options.timeoutSeconds ?? 5) * 1000));
+    this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        keepAliveTimeout: 30_000,
+        connections: 128,
+        connect: { timeout: this.timeoutMs },
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+  }
+
+  /**
+   * Calls `GET {baseUrl}/_oxa_auth/get-me` and returns the user.
+   *
+   * @example
+   * const user = await client.getMe("http://127.0.0.1:8765", "mock-dev-token");
+   */
+  async getMe(baseUrl: string, token: string): Promise<User> {
+    const what = `GET ${GET_ME_PATH}`;
+    const { status, body } = await this.call("GET", baseUrl + GET_ME_PATH, token, what, true);
+    if (status === 401) throw new InvalidTokenError();
+    if (status !== 200) throw upstream(what, `HTTP ${status}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch (error) {
+      throw upstream(what, "the body is not JSON", error);
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      throw upstream(what, "the body is not a JSON object");
+    }
+    const user = userFromProxy(parsed as Record<string, unknown>);
+    if (!user.isAuthenticated) throw new InvalidTokenError();
+    return user;
+  }
+
+  /**
+   * Calls `POST {baseUrl}/_oxa_auth/test-app-permission/{name}`: true when granted (200), false
+   * when denied (403). A name outside `[A-Za-z0-9_-]{1,128}` throws a ConfigurationError before
+   * any call, so a caller-supplied name cannot walk the upstream path (`..`, `/`, `?`).
+   *
+   * @example
+   * if (!(await client.testPermission(baseUrl, token, "audit"))) throw new Error("denied");
+   */
+  async testPermission(baseUrl: string, token: string, name: string): Promise<boolean> {
+    assertPermissionName(name);
+    const path = TEST_PERMISSION_PATH + encodeURIComponent(name);
+    const what = `POST ${TEST_PERMISSION_PATH}{name}`;
+    const { status } = await this.call("POST", baseUrl + path, token, what, false);
+    if (status === 200) return true;
+    if (status === 403) return false;
+    if (status === 401) throw new InvalidTokenError();
+    throw upstream(what, `HTTP ${status}`);
+  }
+
+  /**
+   * Closes the keep-alive pool (when the client created it).
+   *
+   * @example
+   * process.on("SIGTERM", () => client.close());
+   */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private async call(
+    method: "GET" | "POST",
+    url: string,
+    token: string,
+    what: string,
+    readBody: boolean,
+  ): Promise<{ status: number; body: string }> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      const response = await request(url, {
+        method,
+        dispatcher: this.dispatcher,
+        signal: controller.signal,
+        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      });
+      if (!readBody || response.statusCode !== 200) {
+        await response.body.dump();
+        return { status: response.statusCode, body: "" };
+      }
+      return { status: 200, body: await this.readLimited(response.body, what) };
+    } catch (error) {
+      if (error instanceof UpstreamError) throw error;
+      const detail = controller.signal.aborted
+        ? `no answer within ${this.timeoutMs} ms`
+        : ((error as { code?: string }).code ?? "request failed");
+      throw upstream(what, detail, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async readLimited(body: Dispatcher.ResponseData["body"], what: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > this.maxResponseBytes) {
+        body.destroy();
+        throw upstream(what, `the body exceeds ${this.maxResponseBytes} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+}
