@@ -11,6 +11,7 @@ export type AuthErrorCode =
   | "host_not_allowed"
   | "permission_denied"
   | "upstream_error"
+  | "overloaded"
   | "invalid_request"
   | "configuration_error";
 
@@ -155,6 +156,31 @@ export class UpstreamError extends AuthError {
       cause: options.cause,
       publicMessage: UPSTREAM_PUBLIC_MESSAGE,
     });
+  }
+}
+
+/** The body message of every 503 `overloaded`. */
+export const OVERLOADED_PUBLIC_MESSAGE =
+  "Too many sign-in checks are in progress; retry after the time in Retry-After.";
+
+/**
+ * 503: this instance already runs as many upstream validations as it allows and its queue is
+ * full (a flood of unknown tokens); carries `Retry-After`. Never cached.
+ *
+ * @example
+ * if (err instanceof OverloadedError) res.set(err.headers).status(503).json(err.toJSON());
+ */
+export class OverloadedError extends AuthError {
+  constructor(retryAfterSeconds = 1) {
+    super(
+      "overloaded",
+      503,
+      "Upstream validations are at their bound (AUTH_UPSTREAM_MAX_CONCURRENCY, AUTH_UPSTREAM_MAX_QUEUE); raise them if legitimate traffic gets this.",
+      {
+        headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+        publicMessage: OVERLOADED_PUBLIC_MESSAGE,
+      },
+    );
   }
 }
 

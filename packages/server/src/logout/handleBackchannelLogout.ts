@@ -1,0 +1,76 @@
+import { AuthError, InvalidRequestError } from "../errors.js";
+import type { LogoutRequest } from "./verifyLogoutToken.js";
+
+/** What the back-channel logout endpoint needs: a token check, replay memory, revocation. */
+export interface BackchannelLogoutDeps {
+  /** Validates the logout token fully (see `verifyLogoutToken`); throws InvalidRequestError. */
+  verify(token: string): Promise<LogoutRequest>;
+  /** True the first time `iss`+`jti` is seen (until `exp`), false for a replay. */
+  firstSight(iss: string, jti: string, exp: number): Promise<boolean>;
+  /** Ends the session (`sid`) or every session of the subject (`sub`), fleet-wide. */
+  revoke(target: { sid: string } | { sub: string }): Promise<unknown>;
+}
+
+/** The answer of the endpoint, for any framework to send. */
+export interface LogoutAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
+const FORM = "application/x-www-form-urlencoded";
+/** Logout tokens are small JWTs; refuse anything that could not be one before parsing it. */
+export const MAX_LOGOUT_BODY_BYTES = 16 * 1024;
+
+function refused(error: AuthError): LogoutAnswer {
+  return { status: error.status, headers: NO_STORE, body: JSON.stringify(error.toJSON()) };
+}
+
+/**
+ * OIDC Back-Channel Logout 1.0 §2.5–2.8 for one POST: a form body with exactly one
+ * `logout_token`; 200 once the session is revoked, 400 (and nothing revoked) for a missing,
+ * invalid, forged or replayed token, 503 when the revocation could not be recorded (the provider
+ * retries).
+ */
+export async function handleBackchannelLogout(
+  contentType: string | undefined,
+  body: string,
+  deps: BackchannelLogoutDeps,
+): Promise<LogoutAnswer> {
+  try {
+    const token = readLogoutToken(contentType, body);
+    const request = await deps.verify(token);
+    if (!(await deps.firstSight(request.iss, request.jti, request.exp))) {
+      throw new InvalidRequestError("The logout_token was already used (its jti was seen before).");
+    }
+    await deps.revoke(
+      request.sid !== undefined ? { sid: request.sid } : { sub: request.sub as string },
+    );
+    return { status: 200, headers: { "cache-control": "no-store" }, body: "" };
+  } catch (error) {
+    if (error instanceof AuthError && error.status < 500) return refused(error);
+    return {
+      status: 503,
+      headers: { ...NO_STORE, "retry-after": "1" },
+      body: JSON.stringify({
+        error: "temporarily_unavailable",
+        message: "Retry the logout later.",
+      }),
+    };
+  }
+}
+
+function readLogoutToken(contentType: string | undefined, body: string): string {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase();
+  if (type !== FORM) {
+    throw new InvalidRequestError(`Send the logout_token as ${FORM} (OIDC Back-Channel Logout).`);
+  }
+  if (body.length > MAX_LOGOUT_BODY_BYTES)
+    throw new InvalidRequestError("The request body is too large.");
+  const tokens = new URLSearchParams(body).getAll("logout_token");
+  if (tokens.length !== 1 || tokens[0] === "") {
+    throw new InvalidRequestError("Send exactly one logout_token form parameter.");
+  }
+  return tokens[0] as string;
+}

@@ -1,0 +1,118 @@
+import { decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify } from "jose";
+import { InvalidRequestError } from "../errors.js";
+
+/** The member of `events` that makes a JWT a back-channel logout token. */
+export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
+
+/**
+ * How to check a logout token: the identity provider's issuer, this app's client id(s) as
+ * audience, and the provider's signing keys (the same JWKS that access tokens are checked with).
+ *
+ * @example
+ * const options: LogoutTokenOptions = { issuer, audience: "orders-web", getKey: jwks };
+ */
+export interface LogoutTokenOptions {
+  issuer: string;
+  audience: string | readonly string[];
+  getKey: JWTVerifyGetKey;
+  /** Accepted JWS algorithms (default: RS256, PS256, ES256, EdDSA and their longer variants). */
+  algorithms?: readonly string[];
+  /** Oldest accepted `iat`, in seconds (default 120). */
+  maxAgeSeconds?: number;
+  /** Clock skew tolerated, in seconds (default 30). */
+  clockToleranceSeconds?: number;
+}
+
+/** What a valid logout token asks for: end session `sid`, or every session of `sub`. */
+export interface LogoutRequest {
+  iss: string;
+  jti: string;
+  sub?: string;
+  sid?: string;
+  /** Epoch seconds after which the `jti` need no longer be remembered. */
+  exp: number;
+}
+
+const DEFAULT_ALGORITHMS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+];
+
+function refuse(reason: string): InvalidRequestError {
+  return new InvalidRequestError(`The logout_token is not valid: ${reason}.`);
+}
+
+function nonEmpty(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0 && value.length <= 1024;
+}
+
+/**
+ * Validates a back-channel logout token as OIDC Back-Channel Logout 1.0 §2.6 requires:
+ * signature (asymmetric algorithms only), `iss`, `aud`, `iat` (recent), `jti`, the `events`
+ * member, `sid` and/or `sub`, and no `nonce`. Replay (`jti` seen before) is checked by the
+ * caller. Throws InvalidRequestError (400) saying what is wrong; never echoes the token.
+ */
+export async function verifyLogoutToken(
+  token: string,
+  options: LogoutTokenOptions,
+): Promise<LogoutRequest> {
+  let typ: unknown;
+  try {
+    typ = decodeProtectedHeader(token).typ;
+  } catch {
+    throw refuse("it is not a JWS");
+  }
+  // Explicit typing (logout+jwt) keeps other JWTs of the provider from passing as logout tokens.
+  if (
+    typ !== undefined &&
+    String(typ)
+      .toLowerCase()
+      .replace(/^application\//, "") !== "logout+jwt"
+  ) {
+    throw refuse(`its typ header is "${String(typ).slice(0, 40)}", expected logout+jwt`);
+  }
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, options.getKey, {
+      issuer: options.issuer,
+      audience: [...(typeof options.audience === "string" ? [options.audience] : options.audience)],
+      algorithms: [...(options.algorithms ?? DEFAULT_ALGORITHMS)],
+      maxTokenAge: options.maxAgeSeconds ?? 120,
+      clockTolerance: options.clockToleranceSeconds ?? 30,
+      requiredClaims: ["iss", "aud", "iat", "jti"],
+    }));
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? "ERR_JWT_INVALID";
+    throw refuse(`signature or claims check failed (${code})`);
+  }
+  const events = payload.events;
+  if (typeof events !== "object" || events === null || Array.isArray(events)) {
+    throw refuse("the events claim is missing");
+  }
+  const event = (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT];
+  if (typeof event !== "object" || event === null || Array.isArray(event)) {
+    throw refuse(`events lacks the ${BACKCHANNEL_LOGOUT_EVENT} member`);
+  }
+  if ("nonce" in payload)
+    throw refuse("it carries a nonce (it is an ID token, not a logout token)");
+  if (!nonEmpty(payload.jti)) throw refuse("jti is missing");
+  const sub = payload.sub;
+  const sid = payload.sid;
+  if (sub !== undefined && !nonEmpty(sub)) throw refuse("sub must be a string");
+  if (sid !== undefined && !nonEmpty(sid)) throw refuse("sid must be a string");
+  if (sub === undefined && sid === undefined) throw refuse("it names neither sub nor sid");
+  const iat = payload.iat as number;
+  const exp = typeof payload.exp === "number" ? payload.exp : iat + (options.maxAgeSeconds ?? 120);
+  const request: LogoutRequest = { iss: payload.iss as string, jti: payload.jti, exp };
+  if (sub !== undefined) request.sub = sub;
+  if (sid !== undefined) request.sid = sid;
+  return request;
+}

@@ -1,0 +1,280 @@
+import { createHash, randomUUID } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import type { Verification } from "../core/types.js";
+import { ConfigurationError, InvalidTokenError } from "../errors.js";
+import {
+  type FleetEvent,
+  type InvalidationTarget,
+  invalidationEvent,
+  parseFleetEvent,
+  type RevocationTarget,
+  revocationEvent,
+} from "./fleetEvents.js";
+import { DEFAULT_REDIS_PREFIX, RedisFleetStore } from "./RedisFleetStore.js";
+import { type RedisClientLike, RedisLink, type RedisLinkLogger } from "./RedisLink.js";
+import { factsOf, RevocationList, type TokenFacts } from "./RevocationList.js";
+
+/**
+ * Options of the shared (Redis) level of the validation cache.
+ *
+ * @example
+ * const auth = createAuth({ redis: { url: "redis://cache:6379", prefix: "orders-api:" } });
+ */
+export interface RedisOptions {
+  /** `AUTH_REDIS_URL`: `redis://` or `rediss://`, user and password in the URL. */
+  url?: string;
+  /** An existing node-redis client (v5 or later) instead of a URL; the SDK never closes it. */
+  client?: RedisClientLike;
+  /** `AUTH_REDIS_PREFIX` (default `oxaigen-auth:`): of every key and of the channel. */
+  prefix?: string;
+  /** The most a request waits on Redis before it falls back (default 50 ms). */
+  timeoutMs?: number;
+  /** How long an instance waits for another's upstream call for the same token (default 1000 ms). */
+  singleFlightWaitMs?: number;
+}
+
+/** The error a revoked token gets: an ordinary 401 invalid_token (the client signs in again). */
+export function revokedTokenError(): InvalidTokenError {
+  return new InvalidTokenError("The access token has been revoked; sign in again.");
+}
+
+interface Ttls {
+  /** Positive entries: min(configured TTL, the token's exp). */
+  ttlMs: number;
+  negativeTtlMs: number;
+  /** How long revocation markers live when the token's own exp is unknown. */
+  revocationTtlMs: number;
+}
+
+const POLL_MS = 15;
+
+/**
+ * The fleet level of the validation cache: shared entries, fleet-wide single flight, revocation
+ * and invalidation events. Redis faults never fail a request: they cost a cache miss, and
+ * nothing this instance learned about a revocation is forgotten.
+ */
+export class FleetCache {
+  /** Revocations and invalidations this process has seen (also without Redis). */
+  readonly revocations = new RevocationList();
+  private readonly listeners = new Set<(event: FleetEvent) => void>();
+  private readonly resyncListeners = new Set<() => void>();
+  private readonly owner = randomUUID();
+
+  private constructor(
+    readonly link: RedisLink,
+    readonly store: RedisFleetStore,
+    private readonly ttls: Ttls,
+    private readonly singleFlightWaitMs: number,
+    private readonly now: () => number,
+  ) {
+    link.subscribe(
+      store.channel,
+      (message) => this.receive(message),
+      () => this.resync(),
+    );
+  }
+
+  /** Connects (without waiting for Redis to be up) and subscribes to the fleet channel. */
+  static async open(
+    options: RedisOptions,
+    ttls: Ttls,
+    logger: RedisLinkLogger,
+    now: () => number = Date.now,
+  ): Promise<FleetCache> {
+    const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
+    if (!/^[\x21-\x7e]{0,64}$/.test(prefix)) {
+      throw new ConfigurationError(
+        "AUTH_REDIS_PREFIX must be up to 64 printable characters without spaces.",
+      );
+    }
+    const link = await RedisLink.open({ ...options, logger });
+    const store = new RedisFleetStore(link, prefix, now);
+    return new FleetCache(link, store, ttls, options.singleFlightWaitMs ?? 1000, now);
+  }
+
+  /** Listens for events (from any instance, this one included) that concern cached answers. */
+  onEvent(listener: (event: FleetEvent) => void): void {
+    this.listeners.add(listener);
+  }
+
+  /**
+   * Listens for "events may have been missed" (the subscription dropped or came back): the
+   * in-process level must be dropped then.
+   */
+  onResync(listener: () => void): void {
+    this.resyncListeners.add(listener);
+  }
+
+  /**
+   * The verification for a token not in the in-process level: the shared entry when one is
+   * fresh and not revoked, else `call()` once across the fleet. Throws InvalidTokenError for a
+   * negative entry or a revoked token; rejects with `call()`'s error.
+   */
+  async verify(
+    cacheKey: string,
+    tokenHash: string,
+    call: () => Promise<Verification>,
+  ): Promise<{ verification: Verification; facts: TokenFacts }> {
+    const shared = await this.fromShared(cacheKey, tokenHash);
+    if (shared !== undefined) return shared;
+    const held = await this.quiet(this.store.lock(cacheKey, this.ttls.ttlMs || 5000, this.owner));
+    if (held === false) {
+      const awaited = await this.awaitOther(cacheKey, tokenHash);
+      if (awaited !== undefined) return awaited;
+    }
+    try {
+      return await this.callUpstream(cacheKey, tokenHash, call);
+    } finally {
+      if (held === true) void this.quiet(this.store.unlock(cacheKey, this.owner));
+    }
+  }
+
+  /** Whether a verification (e.g. from the in-process level) is revoked by what this process saw. */
+  isRevokedLocally(facts: TokenFacts): boolean {
+    return this.revocations.isRevoked(facts);
+  }
+
+  /** A permission answer from the shared level, or undefined (then ask upstream and `storeGrant`). */
+  readGrant(cacheKey: string, permission: string, facts: TokenFacts): Promise<boolean | undefined> {
+    return this.quiet(this.store.readGrant(cacheKey, permission, facts.validatedAt - 1));
+  }
+
+  /** Shares a permission answer (best effort). */
+  storeGrant(
+    cacheKey: string,
+    permission: string,
+    granted: boolean,
+    expiresAt: number | undefined,
+  ) {
+    const ttl = this.ttlFor(expiresAt);
+    if (ttl > 0)
+      void this.quiet(this.store.writeGrant(cacheKey, permission, granted, this.now(), ttl));
+  }
+
+  /** Shares a negative answer (the token is invalid), best effort. */
+  storeInvalid(cacheKey: string): void {
+    if (this.ttls.negativeTtlMs > 0)
+      void this.quiet(this.store.writeInvalid(cacheKey, this.ttls.negativeTtlMs));
+  }
+
+  /**
+   * Revokes fleet-wide: applied here at once, then the marker is written and the event published.
+   * Rejects (after applying it here) when Redis could not be told: the caller may retry.
+   */
+  async revoke(target: RevocationTarget, ttlMs = this.ttls.revocationTtlMs): Promise<FleetEvent> {
+    const event = revocationEvent(target, this.now());
+    if (event === undefined) throw new ConfigurationError(REVOKE_HELP);
+    this.deliver(event);
+    await this.store.publish(event, ttlMs);
+    return event;
+  }
+
+  /** Drops the cached answers about a subject (or all) fleet-wide; tokens are validated again. */
+  async invalidate(target: InvalidationTarget): Promise<FleetEvent> {
+    const event = invalidationEvent(target, this.now());
+    if (event === undefined) throw new ConfigurationError(INVALIDATE_HELP);
+    this.deliver(event);
+    await this.store.publish(event, Math.max(this.ttls.ttlMs, 1000));
+    return event;
+  }
+
+  /**
+   * True the first time `id` is seen fleet-wide within `ttlMs` (logout-token replay). When Redis
+   * cannot answer, this process's memory decides.
+   */
+  async firstSight(id: string, ttlMs: number): Promise<boolean> {
+    const key = createHash("sha256").update(id).digest("hex");
+    if (this.seen.has(key)) return false;
+    this.seen.set(key, true, { ttl: Math.max(1, ttlMs) });
+    const shared = await this.quiet(this.store.claimOnce(key, ttlMs));
+    return shared !== false;
+  }
+
+  private readonly seen = new LRUCache<string, boolean>({ max: 10_000 });
+
+  /** Closes the connections the SDK opened. */
+  close(): Promise<void> {
+    return this.link.close();
+  }
+
+  private async fromShared(cacheKey: string, tokenHash: string) {
+    const entry = await this.quiet(this.store.read(cacheKey));
+    if (entry === undefined) return undefined;
+    if (entry.kind === "invalid") throw new InvalidTokenError();
+    const facts = factsOf(tokenHash, entry.verification, entry.validatedAt);
+    if (this.revocations.isRevoked(facts)) throw revokedTokenError();
+    if (this.revocations.isStale(facts)) return undefined;
+    const verdict = await this.quiet(this.store.verdict(facts));
+    // Markers unreadable: the entry cannot be trusted to be unrevoked; validate upstream.
+    if (verdict === undefined) return undefined;
+    if (verdict.revoked) throw revokedTokenError();
+    if (verdict.invalidatedAt >= facts.validatedAt) return undefined;
+    return { verification: entry.verification, facts };
+  }
+
+  /** Polls the shared level while another instance holds the lock, for a bounded time. */
+  private async awaitOther(cacheKey: string, tokenHash: string) {
+    const deadline = this.now() + this.singleFlightWaitMs;
+    while (this.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      const shared = await this.fromShared(cacheKey, tokenHash);
+      if (shared !== undefined) return shared;
+    }
+    return undefined;
+  }
+
+  private async callUpstream(
+    cacheKey: string,
+    tokenHash: string,
+    call: () => Promise<Verification>,
+  ) {
+    let verification: Verification;
+    try {
+      verification = await call();
+    } catch (error) {
+      if (error instanceof InvalidTokenError) this.storeInvalid(cacheKey);
+      throw error;
+    }
+    const validatedAt = this.now();
+    const facts = factsOf(tokenHash, verification, validatedAt);
+    if (this.revocations.isRevoked(facts)) throw revokedTokenError();
+    const verdict = await this.quiet(this.store.verdict(facts));
+    if (verdict?.revoked === true) throw revokedTokenError();
+    const ttl = this.ttlFor(verification.expiresAt);
+    if (ttl > 0) void this.quiet(this.store.writeUser(cacheKey, verification, validatedAt, ttl));
+    return { verification, facts };
+  }
+
+  private ttlFor(expiresAt: number | undefined): number {
+    return Math.min(this.ttls.ttlMs, (expiresAt ?? Number.POSITIVE_INFINITY) - this.now());
+  }
+
+  private receive(message: string): void {
+    const event = parseFleetEvent(message);
+    if (event !== undefined) this.deliver(event);
+  }
+
+  private deliver(event: FleetEvent): void {
+    const ttl =
+      event.type === "revoke" ? this.ttls.revocationTtlMs : Math.max(this.ttls.ttlMs, 1000);
+    this.revocations.apply(event, ttl);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private resync(): void {
+    for (const listener of this.resyncListeners) listener();
+  }
+
+  /** A Redis call's result, or undefined on any fault (bounded by the link's timeout). */
+  private async quiet<T>(promise: Promise<T>): Promise<T | undefined> {
+    try {
+      return await promise;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const REVOKE_HELP =
+  "auth.revoke() takes exactly one of { token }, { tokenHash } (64 hex chars), { sub }, { sid } or { jti }, each a non-empty string of printable characters without spaces.";
+const INVALIDATE_HELP = "auth.invalidate() takes { sub: string } or { all: true }.";

@@ -1,0 +1,229 @@
+import type { Verification } from "../core/types.js";
+import type { User } from "../user.js";
+import type { FleetEvent } from "./fleetEvents.js";
+import type { RedisLink } from "./RedisLink.js";
+import { coversIssue, type TokenFacts } from "./RevocationList.js";
+
+/** Default prefix of every key and of the channel; apps sharing one Redis pick their own. */
+export const DEFAULT_REDIS_PREFIX = "oxaigen-auth:";
+
+/** A shared cache entry as read back: a user, a negative entry (401), or nothing usable. */
+export type SharedEntry =
+  | { kind: "user"; verification: Verification; validatedAt: number }
+  | { kind: "invalid" };
+
+/** What the markers in Redis say about one token. */
+export interface MarkerVerdict {
+  revoked: boolean;
+  /** The latest invalidation covering it (0: none). */
+  invalidatedAt: number;
+}
+
+const STRING_LISTS = ["roles", "permissions", "scopes"] as const;
+const OBJECT_LISTS = ["workspaceRoles", "workspacePermissions"] as const;
+
+/** A stored user must have the whole shape of a User; anything else is treated as a miss. */
+function isUser(value: unknown): value is User {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const u = value as Record<string, unknown>;
+  if (u.isAuthenticated !== true || u.isAnonymous !== false) return false;
+  if (typeof u.provider !== "string" || typeof u.extra !== "object" || u.extra === null)
+    return false;
+  if (u.id !== undefined && typeof u.id !== "string") return false;
+  if (u.claims !== undefined && (typeof u.claims !== "object" || u.claims === null)) return false;
+  for (const name of STRING_LISTS) {
+    const list = u[name];
+    if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) return false;
+  }
+  for (const name of OBJECT_LISTS) {
+    const list = u[name];
+    if (!Array.isArray(list) || !list.every((item) => typeof item === "object" && item !== null)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function parseJson(raw: unknown): Record<string, unknown> | undefined {
+  if (typeof raw !== "string") return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A marker's time; a marker that exists but is not a number counts as "now and forever". */
+function markerTime(raw: unknown): number | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const at = typeof raw === "string" && /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
+  return Number.isFinite(at) ? at : Number.POSITIVE_INFINITY;
+}
+
+function hex(cacheKey: string): string {
+  return Buffer.from(cacheKey, "latin1").toString("hex");
+}
+
+/**
+ * The Redis half of the shared cache: entries under sha256 keys, revocation and invalidation
+ * markers, the fleet lock, and publishing events. Every call is bounded by the link's timeout
+ * and rejects on any Redis fault: the caller falls back to the in-process level.
+ */
+export class RedisFleetStore {
+  readonly channel: string;
+
+  constructor(
+    private readonly link: RedisLink,
+    private readonly prefix = DEFAULT_REDIS_PREFIX,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.channel = `${prefix}events`;
+  }
+
+  /** The stored entry for a cache key, or undefined (missing, expired, malformed). */
+  async read(cacheKey: string): Promise<SharedEntry | undefined> {
+    const entry = parseJson(await this.link.command(["GET", `${this.prefix}u:${hex(cacheKey)}`]));
+    if (entry === undefined || entry.v !== 1) return undefined;
+    if (entry.invalid === true) return { kind: "invalid" };
+    const { user, expiresAt, validatedAt } = entry;
+    if (!isUser(user) || typeof validatedAt !== "number" || !Number.isFinite(validatedAt)) {
+      return undefined;
+    }
+    if (expiresAt !== undefined && (typeof expiresAt !== "number" || expiresAt <= this.now())) {
+      return undefined;
+    }
+    const verification: Verification = { user };
+    if (typeof expiresAt === "number") verification.expiresAt = expiresAt;
+    return { kind: "user", verification, validatedAt };
+  }
+
+  /** Stores a validated user for `ttlMs` (already min(TTL, exp)). */
+  async writeUser(
+    cacheKey: string,
+    verification: Verification,
+    validatedAt: number,
+    ttlMs: number,
+  ) {
+    const value = JSON.stringify({
+      v: 1,
+      user: verification.user,
+      expiresAt: verification.expiresAt,
+      validatedAt,
+    });
+    await this.set(`u:${hex(cacheKey)}`, value, ttlMs);
+  }
+
+  /** Stores a negative entry (the token is invalid) for `ttlMs`. */
+  async writeInvalid(cacheKey: string, ttlMs: number): Promise<void> {
+    await this.set(`u:${hex(cacheKey)}`, '{"v":1,"invalid":true}', ttlMs);
+  }
+
+  /** A stored permission answer validated after `notBefore`, else undefined. */
+  async readGrant(cacheKey: string, permission: string, notBefore: number) {
+    const entry = parseJson(
+      await this.link.command(["GET", `${this.prefix}g:${hex(cacheKey)}:${permission}`]),
+    );
+    if (entry === undefined || entry.v !== 1 || typeof entry.granted !== "boolean")
+      return undefined;
+    if (typeof entry.validatedAt !== "number" || entry.validatedAt <= notBefore) return undefined;
+    return entry.granted;
+  }
+
+  /** Stores a permission answer for `ttlMs`. */
+  async writeGrant(
+    cacheKey: string,
+    permission: string,
+    granted: boolean,
+    validatedAt: number,
+    ttlMs: number,
+  ) {
+    await this.set(
+      `g:${hex(cacheKey)}:${permission}`,
+      JSON.stringify({ v: 1, granted, validatedAt }),
+      ttlMs,
+    );
+  }
+
+  /** Reads every marker that could concern a token in one round trip. */
+  async verdict(facts: TokenFacts): Promise<MarkerVerdict> {
+    const keys = [`rev:tok:${facts.tokenHash}`, "inv:all"];
+    if (facts.jti !== undefined) keys.push(`rev:jti:${facts.jti}`);
+    if (facts.sub !== undefined) keys.push(`rev:sub:${facts.sub}`, `inv:sub:${facts.sub}`);
+    if (facts.sid !== undefined) keys.push(`rev:sid:${facts.sid}`);
+    const values = (await this.link.command([
+      "MGET",
+      ...keys.map((k) => this.prefix + k),
+    ])) as unknown[];
+    let revoked = false;
+    let invalidatedAt = 0;
+    keys.forEach((key, i) => {
+      const at = markerTime(values[i]);
+      if (at === undefined) return;
+      if (key.startsWith("inv:")) invalidatedAt = Math.max(invalidatedAt, at);
+      else if (key.startsWith("rev:sub:") || key.startsWith("rev:sid:")) {
+        revoked ||= coversIssue(at, facts.issuedAt);
+      } else revoked = true;
+    });
+    return { revoked, invalidatedAt };
+  }
+
+  /** Writes the event's marker (for `ttlMs`), then publishes it to every instance. */
+  async publish(event: FleetEvent, ttlMs: number): Promise<void> {
+    const marker = markerKey(event);
+    if (marker !== undefined && ttlMs > 0) await this.set(marker, String(event.at), ttlMs);
+    await this.link.command(["PUBLISH", this.channel, JSON.stringify(event)]);
+  }
+
+  /** Takes the fleet lock for a cache key (SET NX PX); true when this instance holds it. */
+  async lock(cacheKey: string, ttlMs: number, owner: string): Promise<boolean> {
+    const reply = await this.link.command([
+      "SET",
+      `${this.prefix}lock:${hex(cacheKey)}`,
+      owner,
+      "PX",
+      String(ttlMs),
+      "NX",
+    ]);
+    return reply === "OK";
+  }
+
+  /** Releases the lock if this instance still holds it. */
+  async unlock(cacheKey: string, owner: string): Promise<void> {
+    await this.link.command([
+      "EVAL",
+      'if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0',
+      "1",
+      `${this.prefix}lock:${hex(cacheKey)}`,
+      owner,
+    ]);
+  }
+
+  /** True the first time `id` is claimed within `ttlMs` (SET NX), false afterwards. */
+  async claimOnce(id: string, ttlMs: number): Promise<boolean> {
+    const reply = await this.link.command([
+      "SET",
+      `${this.prefix}once:${id}`,
+      "1",
+      "PX",
+      String(Math.max(1, Math.ceil(ttlMs))),
+      "NX",
+    ]);
+    return reply === "OK";
+  }
+
+  private async set(key: string, value: string, ttlMs: number): Promise<void> {
+    const ms = Math.max(1, Math.ceil(ttlMs));
+    await this.link.command(["SET", this.prefix + key, value, "PX", String(ms)]);
+  }
+}
+
+function markerKey(event: FleetEvent): string | undefined {
+  if (event.type === "invalidate") return event.all === true ? "inv:all" : `inv:sub:${event.sub}`;
+  if (event.tokenHash !== undefined) return `rev:tok:${event.tokenHash}`;
+  if (event.jti !== undefined) return `rev:jti:${event.jti}`;
+  if (event.sub !== undefined) return `rev:sub:${event.sub}`;
+  return event.sid === undefined ? undefined : `rev:sid:${event.sid}`;
+}

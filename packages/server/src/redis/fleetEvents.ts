@@ -1,0 +1,115 @@
+import { createHash } from "node:crypto";
+
+/**
+ * What a revocation names: one token, every token of a subject or of a session (issued up to
+ * now), or one token id. A raw token never leaves the process: it travels as `tokenHash`.
+ *
+ * @example
+ * await auth.revoke({ sid: logoutToken.sid });
+ * await auth.revoke({ token }); // sent as its sha256, never as is
+ */
+export type RevocationTarget =
+  | { token: string }
+  | { tokenHash: string }
+  | { sub: string }
+  | { sid: string }
+  | { jti: string };
+
+/**
+ * What an invalidation names: the cached answers about one subject (its permissions changed),
+ * or every cached answer. Unlike a revocation, the tokens stay valid: they are validated again.
+ *
+ * @example
+ * await auth.invalidate({ sub: "user-42" }); // after granting "audit" to user-42
+ */
+export type InvalidationTarget = { sub: string } | { all: true };
+
+/**
+ * One message on the fleet channel (JSON). Exactly one of `tokenHash`, `sub`, `sid`, `jti`,
+ * `all` is set; `at` is when it happened (epoch ms): a `sub` or `sid` revocation refuses the
+ * tokens issued up to `at`, an invalidation drops the answers cached up to `at`.
+ *
+ * @example
+ * const event: FleetEvent = { v: 1, type: "revoke", sid: "s-1", at: Date.now() };
+ * await redis.publish("oxaigen-auth:events", JSON.stringify(event));
+ */
+export interface FleetEvent {
+  v: 1;
+  type: "revoke" | "invalidate";
+  tokenHash?: string;
+  sub?: string;
+  sid?: string;
+  jti?: string;
+  all?: true;
+  at: number;
+}
+
+/** The hash a token travels as: sha256 of its UTF-8 bytes, lower-case hex. */
+export function tokenHashOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+// Identifiers go into Redis key names and logs: printable ASCII without spaces, bounded.
+const ID = /^[\x21-\x7e]{1,256}$/;
+
+function isId(value: unknown): value is string {
+  return typeof value === "string" && ID.test(value);
+}
+
+/** The one field a revocation message carries, checked; undefined when the target is invalid. */
+export function revocationEvent(target: RevocationTarget, at: number): FleetEvent | undefined {
+  if ("token" in target) {
+    return typeof target.token === "string" && target.token !== ""
+      ? { v: 1, type: "revoke", tokenHash: tokenHashOf(target.token), at }
+      : undefined;
+  }
+  if ("tokenHash" in target) {
+    return typeof target.tokenHash === "string" && HEX64.test(target.tokenHash)
+      ? { v: 1, type: "revoke", tokenHash: target.tokenHash, at }
+      : undefined;
+  }
+  if ("sub" in target)
+    return isId(target.sub) ? { v: 1, type: "revoke", sub: target.sub, at } : undefined;
+  if ("sid" in target)
+    return isId(target.sid) ? { v: 1, type: "revoke", sid: target.sid, at } : undefined;
+  if ("jti" in target)
+    return isId(target.jti) ? { v: 1, type: "revoke", jti: target.jti, at } : undefined;
+  return undefined;
+}
+
+/** The invalidation message for a target; undefined when the target is invalid. */
+export function invalidationEvent(target: InvalidationTarget, at: number): FleetEvent | undefined {
+  if ("all" in target)
+    return target.all === true ? { v: 1, type: "invalidate", all: true, at } : undefined;
+  if ("sub" in target && isId(target.sub)) return { v: 1, type: "invalidate", sub: target.sub, at };
+  return undefined;
+}
+
+/** Parses a channel message; anything malformed is undefined (ignored, never trusted). */
+export function parseFleetEvent(message: string): FleetEvent | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== "object" || data === null) return undefined;
+  const e = data as Record<string, unknown>;
+  if (e.v !== 1 || typeof e.at !== "number" || !Number.isFinite(e.at)) return undefined;
+  const at = e.at;
+  if (e.type === "revoke") {
+    const targets = [
+      typeof e.tokenHash === "string" ? { tokenHash: e.tokenHash } : undefined,
+      e.sub !== undefined ? { sub: e.sub as string } : undefined,
+      e.sid !== undefined ? { sid: e.sid as string } : undefined,
+      e.jti !== undefined ? { jti: e.jti as string } : undefined,
+    ].filter((t) => t !== undefined);
+    return targets.length === 1 ? revocationEvent(targets[0] as RevocationTarget, at) : undefined;
+  }
+  if (e.type === "invalidate") {
+    if (e.all === true && e.sub === undefined) return invalidationEvent({ all: true }, at);
+    if (e.all === undefined) return invalidationEvent({ sub: e.sub as string }, at);
+  }
+  return undefined;
+}
