@@ -7,6 +7,7 @@ export {
   type MockAuthOptions,
 } from "./core/createMockAuth.js";
 export type { LoginParams } from "./core/endpoints/login.js";
+export type { MockAuthChange } from "./core/MockAuthChange.js";
 export type { MockState, MockStatePatch } from "./core/MockState.js";
 export type { MockResponse, RequestLike } from "./core/responses.js";
 export { MockAuthError, type MockAuthErrorCode } from "./MockAuthError.js";

@@ -21,6 +21,7 @@ export interface EnvConfig extends MockAuthOptions {
   reload?: boolean;
   signingKeyFile?: string | null;
   envFile?: string | null;
+  redisUrl?: string | null;
 }
 
 /**

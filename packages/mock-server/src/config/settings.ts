@@ -1,3 +1,4 @@
+import { MockAuthError } from "../MockAuthError.js";
 import {
   parseBoolean,
   parseCookieName,
@@ -76,6 +77,7 @@ export interface MockServerSettings {
   reload: boolean;
   signingKeyFile: string | null;
   envFile: string | null;
+  redisUrl: string | null;
 }
 
 type AllSettings = MockAuthSettings & MockServerSettings;
@@ -115,6 +117,14 @@ function spec<K extends keyof AllSettings>(
 const optionalUrl = (v: unknown, l: string) => (v === "" || v == null ? null : parseHttpUrl(v, l));
 const optionalText = (v: unknown, l: string) => (v === "" || v == null ? null : parseText(v, l));
 const seconds = (v: unknown, l: string) => parseInteger(v, l, 1, YEAR);
+const optionalRedisUrl = (v: unknown, l: string) => {
+  if (v === "" || v == null) return null;
+  const url = parseText(v, l);
+  if (!/^rediss?:\/\/[^\s]+$/.test(url)) {
+    throw new MockAuthError("invalid_config", `${l} must be a redis:// or rediss:// URL`);
+  }
+  return url;
+};
 
 /**
  * Every setting, in `--help` order: the one place where a setting's env name, default and
@@ -252,6 +262,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     "(generated)",
   ),
   spec(
+    "redisUrl",
+    "REDIS_URL",
+    null,
+    "redis:// or rediss:// URL: publish revocations (logout, refresh-token reuse) and state changes there, for backends using @org/auth-server with AUTH_REDIS_URL",
+    optionalRedisUrl,
+  ),
+  spec(
     "stateApi",
     "STATE_API",
     true,
@@ -267,6 +284,7 @@ const SERVER_KEYS: ReadonlySet<keyof AllSettings> = new Set<keyof MockServerSett
   "reload",
   "signingKeyFile",
   "envFile",
+  "redisUrl",
 ]);
 
 /** The defaults of the settings `pick` selects, read from `SETTINGS` (lists copied). */

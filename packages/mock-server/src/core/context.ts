@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { MockAuthSettings } from "../config/settings.js";
 import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
+import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
 import { constantTimeEqual, randomToken, sha256 } from "./random.js";
 import type { RequestLike } from "./responses.js";
@@ -45,6 +46,8 @@ export interface Ctx {
   readonly sessions: Store<Session>;
   readonly signer: Signer;
   now(): number;
+  /** Reports sessions ended and state changes (the Redis publisher listens). */
+  notify(change: MockAuthChange): void;
 }
 
 /** Who a token belongs to, as far as the mock is concerned. */

@@ -21,6 +21,7 @@ import {
 import { handleState } from "./endpoints/state.js";
 import { handleLogout, handleRefresh, handleTokenExchange } from "./endpoints/tokens.js";
 import { handleDiscovery, handleJwks } from "./endpoints/wellKnown.js";
+import type { MockAuthChange } from "./MockAuthChange.js";
 import { type MockState, type MockStatePatch, parseStatePatch } from "./MockState.js";
 import { jsonError, type MockResponse, type RequestLike } from "./responses.js";
 import { createSigner } from "./signer.js";
@@ -40,6 +41,8 @@ export interface MockAuthOptions extends Partial<MockAuthSettings> {
   signingKey?: JWK;
   /** Clock in epoch milliseconds (tests: move time forward to expire tokens and codes). */
   now?: () => number;
+  /** Called when a session ends or the run-time state changes (e.g. to publish on Redis). */
+  onChange?: (change: MockAuthChange) => void;
 }
 
 /**
@@ -82,7 +85,7 @@ const DEFAULT_BASE_URL = `http://${DEFAULT_SERVER_SETTINGS.host}:${DEFAULT_SERVE
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 function resolveSettings(options: MockAuthOptions): MockAuthSettings {
-  const { signingKey: _k, now: _n, ...rest } = options;
+  const { signingKey: _k, now: _n, onChange: _c, ...rest } = options;
   const parsed = parseSettings(rest, (s) => `options.${s.key}`) as Partial<MockAuthSettings>;
   const settings = {
     ...structuredClone(DEFAULT_AUTH_SETTINGS),
@@ -144,9 +147,11 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
     ...createStores(now),
     signer: createSigner(settings.baseUrl, settings.audience, options.signingKey),
     now,
+    notify: options.onChange ?? (() => {}),
   };
   const reset = () => {
     ctx.state = initialState(settings);
+    ctx.notify({ type: "invalidate" });
     for (const store of [ctx.logins, ctx.codes, ctx.refresh, ctx.sessions]) store.clear();
     return copyState(ctx.state);
   };
@@ -159,6 +164,7 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
     getState: () => copyState(ctx.state),
     setState(patch) {
       ctx.state = { ...ctx.state, ...parseStatePatch(patch) };
+      ctx.notify({ type: "invalidate" });
       return copyState(ctx.state);
     },
     reset,

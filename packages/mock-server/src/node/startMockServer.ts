@@ -10,6 +10,7 @@ import type { LoginParams } from "../core/endpoints/login.js";
 import type { MockState, MockStatePatch } from "../core/MockState.js";
 import type { RequestLike } from "../core/responses.js";
 import { MockAuthError } from "../MockAuthError.js";
+import { createRedisPublisher } from "./createRedisPublisher.js";
 
 /**
  * Options of `startMockServer`: every mock setting plus where to listen.
@@ -30,6 +31,13 @@ export interface MockServerOptions extends MockAuthOptions {
   port?: number;
   /** Path to a private EC P-256 JWK file (ignored when `signingKey` is given). */
   signingKeyFile?: string | null;
+  /**
+   * `OXAIGEN_AUTH_MOCK_REDIS_URL`: publish revocations (logout, refresh-token reuse) and state
+   * changes on this Redis, where backends using `@org/auth-server` with Redis listen.
+   */
+  redisUrl?: string | null;
+  /** Key and channel prefix on that Redis (default `oxaigen-auth:`, the SDK's default). */
+  redisPrefix?: string;
 }
 
 /**
@@ -153,8 +161,25 @@ function listen(
  * await server.close();
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { host: hostOption, port: portOption, signingKeyFile, ...authOptions } = options;
+  const {
+    host: hostOption,
+    port: portOption,
+    signingKeyFile,
+    redisUrl,
+    redisPrefix,
+    ...authOptions
+  } = options;
   const host = parseHost(hostOption ?? DEFAULT_SERVER_SETTINGS.host, "options.host");
+  const publisher = redisUrl
+    ? await createRedisPublisher(redisUrl, redisPrefix === undefined ? {} : { prefix: redisPrefix })
+    : undefined;
+  if (publisher !== undefined) {
+    const onChange = authOptions.onChange;
+    authOptions.onChange = (change) => {
+      onChange?.(change);
+      void publisher.publish(change);
+    };
+  }
   const wanted = parseInteger(portOption ?? 0, "options.port", 0, 65535);
   if (signingKeyFile && !authOptions.signingKey)
     authOptions.signingKey = await loadKeyFile(signingKeyFile);
@@ -178,6 +203,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     });
   } catch (error) {
     server.close();
+    await publisher?.close();
     throw error;
   }
   const m = mock;
@@ -190,10 +216,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     setState: (patch) => m.setState(patch),
     reset: () => m.reset(),
     completeLogin: (params) => m.completeLogin(params),
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await publisher?.close();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }

@@ -37,6 +37,7 @@ export async function handleState(
   }
   try {
     ctx.state = { ...ctx.state, ...parseStatePatch(body) };
+    ctx.notify({ type: "invalidate" });
   } catch (error) {
     if (error instanceof MockAuthError) return jsonError(400, "invalid_state", error.message);
     throw error;

@@ -76,7 +76,7 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   if (!session || session.revoked) return denied("this session was logged out: log in again");
   if (record.used) {
     // A rotated token came back: someone holds a copy. Kill the whole session (RFC 9700 §4.14).
-    session.revoked = true;
+    revoke(ctx, record.sid);
     return denied("refresh token reuse detected: the session is revoked, log in again");
   }
   record.used = true;
@@ -105,5 +105,8 @@ export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<Mock
 
 function revoke(ctx: Ctx, sid: string): void {
   const session = ctx.sessions.get(sid);
-  if (session) session.revoked = true;
+  if (!session || session.revoked) return;
+  session.revoked = true;
+  const ttlSeconds = Math.ceil((session.expiresAt - ctx.now()) / 1000);
+  ctx.notify({ type: "revoke", sid, sub: ctx.state.userId, ttlSeconds });
 }

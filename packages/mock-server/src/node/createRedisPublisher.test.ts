@@ -1,0 +1,122 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { decodeJwt } from "jose";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MockServer, startMockServer } from "./startMockServer.js";
+
+/** A real redis-server on a free 127.0.0.1 port, without persistence. */
+async function startRedis() {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as { port: number };
+  probe.close();
+  const child = spawn("redis-server", [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+  ]);
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (String(chunk).includes("Ready to accept connections")) resolve();
+    });
+  });
+  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill("SIGKILL") };
+}
+
+describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let server: MockServer;
+  let subscriber: ReturnType<typeof createClient>;
+  let reader: ReturnType<typeof createClient>;
+  const messages: Array<Record<string, unknown>> = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    server = await startMockServer({ redisUrl: redis.url });
+    subscriber = createClient({ url: redis.url });
+    reader = createClient({ url: redis.url });
+    await Promise.all([subscriber.connect(), reader.connect()]);
+    await subscriber.subscribe("oxaigen-auth:events", (m) => messages.push(JSON.parse(m)));
+  });
+
+  afterAll(async () => {
+    subscriber.destroy();
+    reader.destroy();
+    await server.close();
+    redis.stop();
+  });
+
+  async function next(): Promise<Record<string, unknown>> {
+    const deadline = Date.now() + 3000;
+    while (messages.length === 0) {
+      if (Date.now() > deadline) throw new Error("no message published");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return messages.shift() as Record<string, unknown>;
+  }
+
+  async function signIn(): Promise<{ access: string; refreshCookie: string }> {
+    const message = await server.completeLogin({ state: "s1", origin: server.url });
+    const code = message.type === "OXA_AUTH_SUCCESS" ? message.code : "";
+    const res = await fetch(`${server.url}/_oxa_auth/token-exchange`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code }),
+    });
+    expect(res.status).toBe(200);
+    const refreshCookie = refreshCookieOf(res);
+    return { access: ((await res.json()) as { access_token: string }).access_token, refreshCookie };
+  }
+
+  function refreshCookieOf(res: Response): string {
+    const name = server.mock.settings.refreshCookieName;
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
+    return (cookie ?? "").split(";")[0] as string;
+  }
+
+  it("publishes a sid revocation, with its marker, on logout", async () => {
+    const { access } = await signIn();
+    const sid = decodeJwt(access).sid;
+    const before = Date.now();
+    const res = await fetch(`${server.url}/_oxa_auth/logout`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${access}` },
+    });
+    expect(res.status).toBe(204);
+    const event = await next();
+    expect(event).toMatchObject({ v: 1, type: "revoke", sid });
+    expect(event.at).toBeGreaterThanOrEqual(before);
+    expect(Object.keys(event).sort()).toEqual(["at", "sid", "type", "v"]);
+    expect(await reader.get(`oxaigen-auth:rev:sid:${sid}`)).toBe(String(event.at));
+    expect(await reader.pTTL(`oxaigen-auth:rev:sid:${sid}`)).toBeGreaterThan(0);
+  });
+
+  it("publishes a sid revocation on refresh-token reuse", async () => {
+    const { access, refreshCookie } = await signIn();
+    const refresh = (cookie: string) =>
+      fetch(`${server.url}/_oxa_auth/refresh`, { method: "POST", headers: { cookie } });
+    expect((await refresh(refreshCookie)).status).toBe(200);
+    expect((await refresh(refreshCookie)).status).toBe(401);
+    expect(await next()).toMatchObject({ type: "revoke", sid: decodeJwt(access).sid });
+  });
+
+  it("publishes an invalidation when the run-time state changes", async () => {
+    const res = await fetch(`${server.url}/_oxa_auth/mock/state`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ permissions: ["read", "audit"] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await next()).toMatchObject({ v: 1, type: "invalidate", all: true });
+    expect(await reader.get("oxaigen-auth:inv:all")).not.toBeNull();
+    server.reset();
+    expect(await next()).toMatchObject({ type: "invalidate", all: true });
+  });
+});
