@@ -29,6 +29,7 @@ export {
   HostNotAllowedError,
   InvalidRequestError,
   InvalidTokenError,
+  OverloadedError,
   PermissionDeniedError,
   UnauthenticatedError,
   UpstreamError,

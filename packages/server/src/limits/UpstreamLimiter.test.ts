@@ -29,7 +29,7 @@ describe("UpstreamLimiter", () => {
     const refused = limiter.run(call);
     await expect(refused).rejects.toBeInstanceOf(OverloadedError);
     expect(Date.now() - started).toBeLessThan(50);
-    const error = await refused.catch((e: OverloadedError) => e);
+    const error = (await refused.catch((e: unknown) => e)) as OverloadedError;
     expect(error.status).toBe(503);
     expect(error.code).toBe("overloaded");
     expect(error.headers["Retry-After"]).toBe("2");

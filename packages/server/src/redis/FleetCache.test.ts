@@ -101,9 +101,13 @@ describe("FleetCache on a real Redis", () => {
       throw new InvalidTokenError();
     };
     call.calls = 0;
-    await expect(a.fleet.verify("bad", tokenHashOf("bad"), call)).rejects.toBeInstanceOf(InvalidTokenError);
+    await expect(a.fleet.verify("bad", tokenHashOf("bad"), call)).rejects.toBeInstanceOf(
+      InvalidTokenError,
+    );
     await until(async () => (await b.fleet.store.read("bad")) !== undefined);
-    await expect(b.fleet.verify("bad", tokenHashOf("bad"), call)).rejects.toBeInstanceOf(InvalidTokenError);
+    await expect(b.fleet.verify("bad", tokenHashOf("bad"), call)).rejects.toBeInstanceOf(
+      InvalidTokenError,
+    );
     expect(call.calls).toBe(1);
   });
 
@@ -120,7 +124,9 @@ describe("FleetCache on a real Redis", () => {
   it("falls back to its own call when the lock holder never answers (bounded wait)", async () => {
     const a = await instance();
     const c = await admin();
-    await c.set(`${prefix}lock:${Buffer.from("key-stuck", "latin1").toString("hex")}`, "other", { PX: 10_000 });
+    await c.set(`${prefix}lock:${Buffer.from("key-stuck", "latin1").toString("hex")}`, "other", {
+      PX: 10_000,
+    });
     await c.quit();
     const call = counter({ user: makeUser("carol") });
     const started = Date.now();
@@ -136,20 +142,27 @@ describe("FleetCache on a real Redis", () => {
     ["sub", { sub: "dave" }],
     ["sid", { sid: "sid-1" }],
     ["jti", { jti: "jti-1" }],
-  ] as const)("revocation by %s reaches every instance and refuses the token", async (_name, target) => {
-    const [a, b] = [await instance(), await instance()];
-    const iat = Math.floor(Date.now() / 1000) - 10;
-    const call = counter(jwtVerification("dave", "sid-1", "jti-1", iat));
-    await a.fleet.verify("key-r", tokenHashOf("tok-rev"), call);
-    await until(async () => (await b.fleet.store.read("key-r")) !== undefined);
-    await a.fleet.revoke(target);
-    await until(() => b.events.length > 0);
-    expect(b.events[0]?.type).toBe("revoke");
-    // The shared entry is refused, and so is a fresh upstream answer for the same token.
-    await expect(b.fleet.verify("key-r", tokenHashOf("tok-rev"), call)).rejects.toThrow(/revoked/);
-    const fresh = await instance();
-    await expect(fresh.fleet.verify("key-other", tokenHashOf("tok-rev"), call)).rejects.toThrow(/revoked/);
-  });
+  ] as const)(
+    "revocation by %s reaches every instance and refuses the token",
+    async (_name, target) => {
+      const [a, b] = [await instance(), await instance()];
+      const iat = Math.floor(Date.now() / 1000) - 10;
+      const call = counter(jwtVerification("dave", "sid-1", "jti-1", iat));
+      await a.fleet.verify("key-r", tokenHashOf("tok-rev"), call);
+      await until(async () => (await b.fleet.store.read("key-r")) !== undefined);
+      await a.fleet.revoke(target);
+      await until(() => b.events.length > 0);
+      expect(b.events[0]?.type).toBe("revoke");
+      // The shared entry is refused, and so is a fresh upstream answer for the same token.
+      await expect(b.fleet.verify("key-r", tokenHashOf("tok-rev"), call)).rejects.toThrow(
+        /revoked/,
+      );
+      const fresh = await instance();
+      await expect(fresh.fleet.verify("key-other", tokenHashOf("tok-rev"), call)).rejects.toThrow(
+        /revoked/,
+      );
+    },
+  );
 
   it("a sub revocation does not refuse tokens issued after it (the user signs in again)", async () => {
     const a = await instance();
@@ -166,7 +179,9 @@ describe("FleetCache on a real Redis", () => {
     await a.fleet.revoke({ token: "late" });
     const late = await instance();
     const call = counter({ user: makeUser("frank") });
-    await expect(late.fleet.verify("key-late", tokenHashOf("late"), call)).rejects.toThrow(/revoked/);
+    await expect(late.fleet.verify("key-late", tokenHashOf("late"), call)).rejects.toThrow(
+      /revoked/,
+    );
   });
 
   it("a subscriber cut off while a revocation is published resyncs and refuses the token", async () => {
@@ -215,7 +230,11 @@ describe("FleetCache on a real Redis", () => {
     const c = await admin();
     await c.sendCommand(["CLIENT", "PAUSE", "1500", "ALL"]);
     const started = Date.now();
-    const result = await a.fleet.verify("key-p", tokenHashOf("p"), counter({ user: makeUser("h") }));
+    const result = await a.fleet.verify(
+      "key-p",
+      tokenHashOf("p"),
+      counter({ user: makeUser("h") }),
+    );
     const elapsed = Date.now() - started;
     expect(result.verification.user.id).toBe("h");
     // read + lock + markers, each bounded by 50 ms
