@@ -2,17 +2,23 @@
 // `pnpm demo`: build what the demo needs, then run the mock auth API (8765), the demo API (8000)
 // and the demo web app (5173) together with prefixed logs. Ctrl-C stops all three.
 //
-// Env: DEMO_MOCK_PORT, DEMO_API_PORT, DEMO_WEB_PORT change the ports; DEMO_SKIP_BUILD=1 skips the
-// build. Any OXAIGEN_AUTH_MOCK_* / OXAIGEN_AUTH_* / AUTH_* variable you set is passed through.
+// Env (all optional; the README's "What the demo shows" lists the same):
+//   OXAIGEN_AUTH_MOCK_PORT          the mock auth API's port (8765), the mock's own variable
+//   DEMO_API_PORT, DEMO_WEB_PORT    the demo API's (8000) and the web app's (5173) ports
+//   OXAIGEN_AUTH_CACHE_TTL_SECONDS  how long the API caches a token's user (5 here, SDK default 30)
+//   DEMO_SKIP_BUILD=1               skip the build
+// The demo pins the mock's host (127.0.0.1) and the API's HOST and PORT; every other
+// OXAIGEN_AUTH_MOCK_* / OXAIGEN_AUTH_* / AUTH_* variable you set is passed through.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Read through one alias: these are the demo's own knobs, not turbo task inputs. */
 const env = process.env;
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const mockPort = port("DEMO_MOCK_PORT", 8765);
+const mockPort = port("OXAIGEN_AUTH_MOCK_PORT", 8765);
 const apiPort = port("DEMO_API_PORT", 8000);
 const webPort = port("DEMO_WEB_PORT", 5173);
 const mockUrl = `http://127.0.0.1:${mockPort}`;
@@ -22,6 +28,13 @@ const useColor = process.stdout.isTTY && !env.NO_COLOR;
 const STOP_GRACE_MS = 3000;
 // Short API cache so a permission granted through the mock shows within seconds (SDK default 30).
 const apiCacheSeconds = env.OXAIGEN_AUTH_CACHE_TTL_SECONDS ?? "5";
+
+// Before the build: a busy port should fail in a second, not after a minute of building.
+await ensurePortsFree([
+  { name: "OXAIGEN_AUTH_MOCK_PORT", what: "the mock auth API", host: "127.0.0.1", port: mockPort },
+  { name: "DEMO_API_PORT", what: "the demo API", host: "127.0.0.1", port: apiPort },
+  { name: "DEMO_WEB_PORT", what: "the web app", host: "localhost", port: webPort },
+]);
 
 if (env.DEMO_SKIP_BUILD !== "1") {
   log("demo", 36, "building the SDK packages the demo uses (about a minute the first time)…");
@@ -233,8 +246,44 @@ function port(name, fallback) {
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    console.error(`${name} must be a port number from 1 to 65535 (got "${raw}").`);
+    // 0 ("any free port") cannot work here: each service is started knowing the others' URLs.
+    console.error(
+      `${name} must be a port number from 1 to 65535 for pnpm demo (got "${raw}"), e.g. ${name}=${fallback + 34} pnpm demo.`,
+    );
     process.exit(2);
   }
   return value;
+}
+
+/**
+ * Exit with a message naming the variable to change when one of the demo's ports is taken.
+ * @param {Array<{ name: string, what: string, host: string, port: number }>} wanted
+ */
+async function ensurePortsFree(wanted) {
+  for (const { name, what, host, port } of wanted) {
+    const problem = await listenProblem(host, port);
+    if (!problem) continue;
+    const hint =
+      problem === "EADDRINUSE"
+        ? `port ${port} (${what}) is in use: stop the other process or pick another port, e.g. ${name}=${port + 34} pnpm demo`
+        : `cannot listen on ${host}:${port} (${what}): ${problem}; set ${name} to another port`;
+    log("demo", 31, hint);
+    process.exit(1);
+  }
+}
+
+/**
+ * Listen on host:port for a moment; resolve with the error code, or null when it is free.
+ * @param {string} host
+ * @param {number} port
+ * @returns {Promise<string | null>}
+ */
+function listenProblem(host, port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", (/** @type {NodeJS.ErrnoException} */ error) =>
+      resolve(error.code ?? error.message),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve(null)));
+  });
 }
