@@ -71,7 +71,7 @@ describe("packed artifact", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  // Both bins of the seed: the second run reuses pnpm's dlx cache for the same tarball.
+  // Both bins (`auth-mock-server` and the Python mock's `oxaigen-auth-mock`): the second run reuses pnpm's dlx cache for the same tarball.
   it.each(["auth-mock-server", "oxaigen-auth-mock"])(
     "runs `pnpm dlx --package=<tarball> %s` from an empty folder and serves get-me",
     async (bin) => {

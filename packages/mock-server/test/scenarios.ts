@@ -431,7 +431,7 @@ export const scenarios: Scenario[] = [
         const page = await (await loginChain(h, q)).text();
         expect(callbackData(page).returnTo).toBe(expected);
       }
-      // No origin, no return_to: the seed's curl smoke test still gets its redirect.
+      // No origin, no return_to: a plain curl of the login URL still gets its redirect.
       const plain = await h.fetch("/_oxa_auth/login?return_to=%2Fdashboard");
       expect(plain.status).toBe(302);
       expect(new URL(plain.headers.get("location") as string).searchParams.get("state")).toMatch(

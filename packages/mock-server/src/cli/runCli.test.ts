@@ -24,7 +24,7 @@ async function startCli(env: Record<string, string>) {
   return { ...c, cli: result };
 }
 
-const SEED_ENV = [
+const CONTRACT_ENV = [
   "HOST",
   "PORT",
   "RELOAD",
@@ -62,14 +62,14 @@ describe("runCli", () => {
       expect(text).toContain(s.env);
       expect(text).toContain(`default: ${s.defaultText}`);
     }
-    // The seed's variables are a contract: listed here, not read from SETTINGS, so that dropping
+    // The Python mock's variables are a contract: listed here, not read from SETTINGS, so that dropping
     // one from SETTINGS fails this test.
-    for (const suffix of SEED_ENV) {
+    for (const suffix of CONTRACT_ENV) {
       const name = `OXAIGEN_AUTH_MOCK_${suffix}`;
       expect(SETTINGS.map((s) => s.env)).toContain(name);
       expect(text).toMatch(new RegExp(`^  ${name} `, "m"));
     }
-    for (const seedDefault of [
+    for (const contractDefault of [
       "8765",
       "mock-dev-token",
       "mock-dev-refresh-token",
@@ -78,7 +78,7 @@ describe("runCli", () => {
       "/_oxa_auth/mock-authorize",
       "mock-auth-code",
     ]) {
-      expect(text).toContain(seedDefault);
+      expect(text).toContain(contractDefault);
     }
   });
 

@@ -4,7 +4,7 @@ import { resolveProxySettings } from "./resolveProxySettings.js";
 import { resolveSettings } from "./resolveSettings.js";
 
 describe("resolveSettings", () => {
-  it("has the seed's defaults", () => {
+  it("has the documented defaults (same as the Python SDK)", () => {
     expect(resolveSettings({})).toEqual({
       accessTokenCookieName: "OxaigenPlatformAuthAccessToken",
       cacheTtlSeconds: 30,

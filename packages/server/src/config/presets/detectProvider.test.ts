@@ -15,7 +15,7 @@ describe("detectProvider", () => {
     expect(detectProvider({ AUTH_ENABLED: "true" }).provider).toBe("proxy");
   });
 
-  it("follows the seed's auto-detection table", () => {
+  it("follows the documented auto-detection table (same as the Python SDK)", () => {
     expect(detectProvider({ AUTH_ENABLED: "false" })).toEqual({
       provider: "none",
       reason: "AUTH_ENABLED=false",

@@ -1,7 +1,7 @@
 import type { RequestContext } from "../../kernel/types.js";
 
 /**
- * What a custom adapter returns for a valid token (the seed's `UserClaims`, in camelCase).
+ * What a custom adapter returns for a valid token (the Python SDK's `UserClaims`, in camelCase).
  *
  * @example
  * const claims: AdapterClaims = { userId: "u1", roles: ["admin"], rawClaims: decoded };
