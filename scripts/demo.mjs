@@ -90,7 +90,11 @@ const services = [
       "--strictPort",
     ],
     cwd: join(root, "apps/demo-web"),
-    env: { VITE_AUTH_API_URL: mockUrl, VITE_API_URL: apiUrl },
+    env: {
+      VITE_AUTH_API_URL: mockUrl,
+      VITE_API_URL: apiUrl,
+      VITE_API_CACHE_TTL_SECONDS: apiCacheSeconds,
+    },
   },
 ];
 

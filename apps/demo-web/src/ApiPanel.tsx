@@ -1,5 +1,5 @@
-import { useAuthFetch } from "@org/auth-react";
-import { useState } from "react";
+import { useAuthClient, useAuthFetch } from "@org/auth-react";
+import { useState, useSyncExternalStore } from "react";
 
 interface CallResult {
   status: number | "error";
@@ -12,8 +12,24 @@ const ROUTES = [
   { id: "maybe-public", path: "/v1/maybe-public", label: "GET /v1/maybe-public" },
 ] as const;
 
-/** Buttons that call the demo API with the SDK's fetch (Bearer token attached for the API origin). */
-export function ApiPanel({ apiUrl }: { apiUrl: string }) {
+interface ApiPanelProps {
+  apiUrl: string;
+  /** The demo API's cache TTL, to say how long a run-time grant takes; undefined when unknown. */
+  cacheSeconds: number | undefined;
+}
+
+/**
+ * Buttons that call the demo API with the SDK's fetch (Bearer token attached for the API origin).
+ * Results belong to one session: a sign-in or sign-out starts the panel afresh, so nothing from
+ * the previous user stays on screen and a late answer cannot land in the new session.
+ */
+export function ApiPanel(props: ApiPanelProps) {
+  const client = useAuthClient();
+  const session = useSyncExternalStore(client.subscribe, () => client.getSnapshot().session);
+  return <ApiCalls key={session} {...props} />;
+}
+
+function ApiCalls({ apiUrl, cacheSeconds }: ApiPanelProps) {
   const authFetch = useAuthFetch();
   const [results, setResults] = useState<Record<string, CallResult | "pending">>({});
 
@@ -36,6 +52,18 @@ export function ApiPanel({ apiUrl }: { apiUrl: string }) {
         Calls carry <code>Authorization: Bearer …</code> (added by <code>useAuthFetch</code> for the
         API origin only). Grant “audit” at run time with the mock's{" "}
         <code>PUT /_oxa_auth/mock/state</code> endpoint.
+      </p>
+      <p className="muted small" data-testid="cache-note">
+        The API caches each token's user and permissions for{" "}
+        {cacheSeconds === undefined ? (
+          <>
+            <code>OXAIGEN_AUTH_CACHE_TTL_SECONDS</code> (30 s by default)
+          </>
+        ) : (
+          `${cacheSeconds} s`
+        )}
+        , so a permission granted at run time shows up here after that; sign out and in again to see
+        it at once (a new token is not cached yet).
       </p>
       <div className="calls">
         {ROUTES.map((route) => {

@@ -61,7 +61,7 @@ export function App({ config }: { config: DemoConfig }) {
         ) : null}
       </section>
 
-      <ApiPanel apiUrl={config.apiUrl} />
+      <ApiPanel apiUrl={config.apiUrl} cacheSeconds={config.apiCacheSeconds} />
       <SocketPanel apiUrl={config.apiUrl} enabled={signedIn} />
 
       <footer className="muted small">

@@ -6,6 +6,8 @@ export interface DemoConfig {
   apiOrigin: string;
   /** Refresh leeway in seconds, or undefined for the SDK default. */
   refreshLeewaySeconds: number | undefined;
+  /** How long the demo API caches a token's user, when known (shown, not enforced). */
+  apiCacheSeconds: number | undefined;
 }
 
 /**
@@ -21,7 +23,15 @@ export function readConfig(env: ImportMetaEnv): DemoConfig {
   if (refreshLeewaySeconds !== undefined && !(refreshLeewaySeconds >= 0)) {
     throw new Error("VITE_AUTH_REFRESH_LEEWAY_SECONDS must be a number of seconds >= 0.");
   }
-  return { authApiUrl, apiUrl, apiOrigin: new URL(apiUrl).origin, refreshLeewaySeconds };
+  const cache = Number(env.VITE_API_CACHE_TTL_SECONDS);
+  const apiCacheSeconds = cache >= 0 ? cache : undefined;
+  return {
+    authApiUrl,
+    apiUrl,
+    apiOrigin: new URL(apiUrl).origin,
+    refreshLeewaySeconds,
+    apiCacheSeconds,
+  };
 }
 
 function trimSlash(url: string): string {

@@ -7,6 +7,8 @@ interface ImportMetaEnv {
   readonly VITE_API_URL?: string;
   /** Seconds before expiry at which the SDK refreshes the access token. */
   readonly VITE_AUTH_REFRESH_LEEWAY_SECONDS?: string;
+  /** The demo API's OXAIGEN_AUTH_CACHE_TTL_SECONDS, only to tell the user (set by `pnpm demo`). */
+  readonly VITE_API_CACHE_TTL_SECONDS?: string;
 }
 
 interface ImportMeta {
