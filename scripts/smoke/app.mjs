@@ -2,12 +2,20 @@
 import { join } from "node:path";
 import { killTree, spawnTracked, waitFor } from "./proc.mjs";
 
-/** Runs `node <entry>` in `dir`; resolves to `{ url, stop }` once the app says it listens. */
-export async function startConsumerApp(dir, entry, env, timeoutMs = 20_000) {
+/**
+ * Runs `node <entry>` in `dir`; resolves to `{ url, stop }` once the app says it listens (`ready`
+ * captures the port).
+ */
+export async function startConsumerApp(
+  dir,
+  entry,
+  env,
+  { timeoutMs = 20_000, ready = /LISTENING (\d+)/ } = {},
+) {
   const child = spawnTracked(process.execPath, [join(dir, entry)], { cwd: dir, env });
   let port;
   child.stdout.on("data", (chunk) => {
-    port ??= /LISTENING (\d+)/.exec(String(chunk))?.[1];
+    port ??= ready.exec(String(chunk))?.[1];
   });
   try {
     await waitFor(
@@ -17,7 +25,7 @@ export async function startConsumerApp(dir, entry, env, timeoutMs = 20_000) {
         }
         return port !== undefined;
       },
-      { timeoutMs, intervalMs: 50, what: `node ${entry} to print "LISTENING <port>"` },
+      { timeoutMs, intervalMs: 50, what: `node ${entry} to print ${ready}` },
     );
   } catch (err) {
     killTree(child);

@@ -321,6 +321,62 @@ async function checkBackend(dir, entry, mockUrl, mockUser) {
   }
 }
 
+/**
+ * The root README's backend snippet, run as written from `server.mjs` in a CommonJS package (what
+ * `npm init -y` makes); only its port moves to a free one. Its routes answer as the README says.
+ */
+async function checkReadmeSnippet(dir, mockUrl, mockUser) {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const snippet = /```js\n(\/\/ server\.mjs\n[\s\S]*?)```/.exec(readme)?.[1];
+  expect(snippet, "README.md has no ```js block starting with `// server.mjs`");
+  const listen = 'app.listen(8000, "127.0.0.1"';
+  expect(snippet.includes(listen), `the README's server.mjs no longer calls ${listen}`);
+  expect(readJson(join(dir, "package.json")).type === undefined, "the app must be CommonJS");
+  const port = await freePort();
+  // The port moves in the listen call and in the line the app prints.
+  writeFileSync(join(dir, "server.mjs"), snippet.replaceAll("8000", String(port)));
+  const app = await startConsumerApp(
+    dir,
+    "server.mjs",
+    consumerEnv({ OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: mockUrl }),
+    { ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/ },
+  );
+  const get = async (path, token) => {
+    const headers = token ? { authorization: `Bearer ${token}` } : {};
+    const res = await fetch(`${app.url}${path}`, { headers });
+    return { status: res.status, body: await res.json() };
+  };
+  try {
+    const cases = [
+      ["/health", undefined, 200, { ok: true }],
+      ["/v1/maybe-public", undefined, 200, { signedIn: false }],
+      ["/v1/maybe-public", DEV_TOKEN, 200, { signedIn: true, email: mockUser.email }],
+      ["/v1/me", undefined, 401],
+      // The mock grants only `read` by default.
+      ["/v1/audit", DEV_TOKEN, 403],
+    ];
+    for (const [path, token, status, body] of cases) {
+      const got = await get(path, token);
+      const what = `GET ${path} ${token ? "with" : "without"} the dev token`;
+      expect(got.status === status, `${what} answered ${got.status}, expected ${status}`);
+      if (body) {
+        expect(
+          JSON.stringify(got.body) === JSON.stringify(body),
+          `${what} answered ${JSON.stringify(got.body)}, expected ${JSON.stringify(body)}`,
+        );
+      }
+    }
+    const me = await get("/v1/me", DEV_TOKEN);
+    expect(
+      me.status === 200 && me.body.email === mockUser.email && Array.isArray(me.body.permissions),
+      `GET /v1/me with the dev token answered ${me.status} ${JSON.stringify(me.body).slice(0, 200)}`,
+    );
+    return `${cases.length + 1} requests answered as the README says`;
+  } finally {
+    app.stop();
+  }
+}
+
 function serverManifest(name, framework) {
   const server = workspacePkg("server");
   const dev = server.devDependencies;
@@ -458,6 +514,11 @@ async function mockSteps(backends) {
       checkBackend(dir, "app.cjs", mock.url, mockUser),
     );
     await step(`${framework}: tsc --noEmit (ESM .mts + CommonJS .cts)`, 120_000, () => tsc(dir));
+    if (framework === "express") {
+      await step("express: the README's server.mjs runs as written", 30_000, () =>
+        checkReadmeSnippet(dir, mock.url, mockUser),
+      );
+    }
   }
 }
 
