@@ -1,4 +1,4 @@
-import { AuthError, InvalidRequestError } from "../errors.js";
+import { AuthError, InvalidRequestError } from "../kernel/errors.js";
 import type { LogoutRequest } from "./verifyLogoutToken.js";
 
 /** What the back-channel logout endpoint needs: a token check, replay memory, revocation. */

@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify } from "jose";
-import { InvalidRequestError } from "../errors.js";
+import { InvalidRequestError } from "../kernel/errors.js";
 
 /** The member of `events` that makes a JWT a back-channel logout token. */
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
-import type { Verification } from "../core/types.js";
-import { ConfigurationError, InvalidTokenError } from "../errors.js";
+import { ConfigurationError, InvalidTokenError } from "../kernel/errors.js";
+import type { Verification } from "../kernel/types.js";
 import {
   type FleetEvent,
   type InvalidationTarget,

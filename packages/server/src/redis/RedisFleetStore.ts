@@ -1,5 +1,5 @@
-import type { Verification } from "../core/types.js";
-import type { User } from "../user.js";
+import type { Verification } from "../kernel/types.js";
+import type { User } from "../kernel/user.js";
 import type { FleetEvent } from "./fleetEvents.js";
 import type { RedisLink } from "./RedisLink.js";
 import { coversIssue, type TokenFacts } from "./RevocationList.js";

@@ -1,4 +1,4 @@
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError } from "../kernel/errors.js";
 
 /**
  * The part of a node-redis client (v5 or later) the SDK uses: raw commands, pub/sub on a

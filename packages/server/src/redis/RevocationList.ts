@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { Verification } from "../core/types.js";
+import type { Verification } from "../kernel/types.js";
 import type { FleetEvent } from "./fleetEvents.js";
 
 /**

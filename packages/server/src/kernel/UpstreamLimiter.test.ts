@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OverloadedError } from "../errors.js";
+import { OverloadedError } from "./errors.js";
 import { UpstreamLimiter } from "./UpstreamLimiter.js";
 
 function gate() {
