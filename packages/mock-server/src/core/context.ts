@@ -28,9 +28,12 @@ export interface RefreshRecord {
   used: boolean;
 }
 
-/** A login session: logout or refresh-token reuse revokes it and every token it issued. */
+/**
+ * A live login session. Logout or refresh-token reuse deletes it: a token is valid only while
+ * its session is here, so a session that is unknown for any reason (revoked, evicted under a
+ * flood, forgotten by reset) fails closed, and no revocation can be forgotten.
+ */
 export interface Session {
-  revoked: boolean;
   expiresAt: number;
 }
 
@@ -122,10 +125,7 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Identity | 
   const payload = await ctx.signer.verify(token, ctx.now());
   if (!payload || typeof payload.exp !== "number") return undefined;
   const sid = typeof payload.sid === "string" ? payload.sid : null;
-  if (sid !== null) {
-    const session = ctx.sessions.get(sid);
-    if (session?.revoked) return undefined;
-  }
+  if (sid !== null && !ctx.sessions.has(sid)) return undefined;
   return { kind: "jwt", expiresAt: payload.exp, sid };
 }
 
@@ -183,7 +183,7 @@ export async function issueTokens(
   const refreshExpiresAt = now + refreshExpiresIn * 1000;
   // Outlive every token of the session, so a revocation is never forgotten while one is valid.
   const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
-  keep(ctx.sessions, sessionId, { revoked: false, expiresAt: sessionExpiresAt }, now);
+  keep(ctx.sessions, sessionId, { expiresAt: sessionExpiresAt }, now);
   const refreshToken = randomToken();
   keep(
     ctx.refresh,

@@ -72,8 +72,7 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   }
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
-  const session = ctx.sessions.get(record.sid);
-  if (!session || session.revoked) return denied("this session was logged out: log in again");
+  if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
   if (record.used) {
     // A rotated token came back: someone holds a copy. Kill the whole session (RFC 9700 §4.14).
     revoke(ctx, record.sid);
@@ -103,10 +102,11 @@ export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<Mock
   return noContent(tokenCookies(ctx));
 }
 
+/** End a session: its tokens stop working at once (a session is valid only while stored). */
 function revoke(ctx: Ctx, sid: string): void {
   const session = ctx.sessions.get(sid);
-  if (!session || session.revoked) return;
-  session.revoked = true;
+  if (!session) return;
+  ctx.sessions.delete(sid);
   const ttlSeconds = Math.ceil((session.expiresAt - ctx.now()) / 1000);
   ctx.notify({ type: "revoke", sid, sub: ctx.state.userId, ttlSeconds });
 }
