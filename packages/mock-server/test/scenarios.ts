@@ -537,6 +537,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "CORS: * reflects any http(s) request origin with Vary: Origin",
+    options: { corsOrigins: "*" },
     async run(h) {
       const origin = "https://any.example:8443";
       const res = await h.fetch("/_oxa_auth/get-me", { headers: { ...DEV, origin } });
@@ -594,6 +595,93 @@ export const scenarios: Scenario[] = [
       const reset = await h.fetch("/_oxa_auth/mock/state", { method: "DELETE" });
       expect(await reset.json()).toMatchObject({ permissions: ["read"], firstName: "Mock" });
       expect((await permission(h, "audit")).status).toBe(403);
+    },
+  },
+  {
+    name: "CORS by default: loopback origins (any port) only; a foreign page is never reflected",
+    async run(h) {
+      for (const origin of [APP, "http://127.0.0.1:3000", "http://[::1]:8080", "http://app.localhost:1"]) {
+        const res = await h.fetch("/_oxa_auth/get-me", { headers: { ...DEV, origin } });
+        expect(res.headers.get("access-control-allow-origin"), origin).toBe(origin);
+      }
+      const evil = "https://evil.example";
+      const read = await h.fetch("/_oxa_auth/get-me", { headers: { ...DEV, origin: evil } });
+      expect(read.headers.get("access-control-allow-origin")).toBeNull();
+      expect(read.headers.get("access-control-allow-credentials")).toBeNull();
+      const preflight = await h.fetch("/_oxa_auth/refresh", {
+        method: "OPTIONS",
+        headers: {
+          origin: evil,
+          "access-control-request-method": "POST",
+          "access-control-request-private-network": "true",
+        },
+      });
+      expect(preflight.status).toBe(403);
+      expect(preflight.headers.get("access-control-allow-private-network")).toBeNull();
+      const refresh = await h.fetch("/_oxa_auth/refresh", {
+        method: "POST",
+        headers: { origin: evil, cookie: "OxaigenPlatformAuthRefreshToken=mock-dev-refresh-token" },
+      });
+      expect(refresh.status).toBe(403);
+      expect(refresh.headers.getSetCookie()).toEqual([]);
+    },
+  },
+  {
+    name: "login hands a code only to loopback origins without an explicit list (no open redirect)",
+    async run(h) {
+      const evil = "https://evil.example";
+      for (const returnTo of [`${evil}/steal`, "/steal"]) {
+        const q = `state=${STATE}&origin=${encodeURIComponent(evil)}&return_to=${encodeURIComponent(returnTo)}`;
+        const res = await h.fetch(`/_oxa_auth/login?${q}`);
+        expect(res.status, returnTo).toBe(400);
+        expect(res.headers.get("location")).toBeNull();
+        expect(await res.json()).toMatchObject({ error: "origin_not_allowed" });
+      }
+      // A loopback app may not send the browser to a foreign site either.
+      const q = `state=${STATE}&origin=${encodeURIComponent(APP)}&return_to=${encodeURIComponent(`${evil}/x`)}`;
+      expect((await h.fetch(`/_oxa_auth/login?${q}`)).status).toBe(400);
+    },
+  },
+  {
+    name: "CORS * still hands login codes to loopback origins only",
+    options: { corsOrigins: "*" },
+    async run(h) {
+      const evil = "https://evil.example";
+      const q = `state=${STATE}&origin=${encodeURIComponent(evil)}&return_to=${encodeURIComponent(`${evil}/x`)}`;
+      const res = await h.fetch(`/_oxa_auth/login?${q}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("location")).toBeNull();
+      await expect(h.mock.completeLogin({ state: "s-2", origin: evil })).rejects.toThrow(/origin/);
+    },
+  },
+  {
+    name: "state endpoint refuses browser pages of other origins, even allowed ones",
+    async run(h) {
+      const body = JSON.stringify({ permissions: ["read", "admin"] });
+      const attempts: RequestInit[] = [
+        { method: "PUT", headers: { "content-type": "application/json", origin: APP }, body },
+        { method: "DELETE", headers: { origin: "https://evil.example" } },
+        { method: "GET", headers: { origin: APP } },
+        { method: "GET", headers: { "sec-fetch-site": "cross-site" } },
+        { method: "GET", headers: { "sec-fetch-site": "same-site" } },
+        {
+          method: "OPTIONS",
+          headers: { origin: APP, "access-control-request-method": "PUT" },
+        },
+      ];
+      for (const init of attempts) {
+        const res = await h.fetch("/_oxa_auth/mock/state", init);
+        expect(res.status, JSON.stringify(init)).toBe(403);
+        expect(res.headers.get("access-control-allow-origin")).toBeNull();
+      }
+      expect(h.mock.getState().permissions).toEqual(["read"]);
+      // Test code and curl (no Origin) and the mock's own pages still work.
+      expect((await h.fetch("/_oxa_auth/mock/state")).status).toBe(200);
+      const own = await h.fetch("/_oxa_auth/mock/state", {
+        method: "GET",
+        headers: { origin: h.baseUrl, "sec-fetch-site": "same-origin" },
+      });
+      expect(own.status).toBe(200);
     },
   },
   {

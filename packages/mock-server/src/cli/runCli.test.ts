@@ -178,3 +178,16 @@ describe("runCli", () => {
     }
   });
 });
+
+describe("CORS warnings", () => {
+  it("warns loudly when every web page may call the mock, and only then", async () => {
+    for (const [value, warned] of [
+      ["*", true],
+      ["loopback", false],
+      ["http://localhost:5173", false],
+    ] as const) {
+      const { err } = await startCli({ OXAIGEN_AUTH_MOCK_CORS_ORIGINS: value });
+      expect(err.join("\n").includes("CORS_ORIGINS=*"), value).toBe(warned);
+    }
+  });
+});

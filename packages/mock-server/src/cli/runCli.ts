@@ -47,9 +47,24 @@ function summary(server: MockServer, config: EnvConfig): string[] {
     `  dev token: Authorization: Bearer ${server.mock.settings.accessTokenValue}${
       s.forbiddenToken ? `  (forbidden token: ${s.forbiddenToken})` : ""
     }`,
-    `  CORS origins: ${cors === "*" ? "* (any origin, reflected)" : cors.join(", ")}; JWT issuer ${server.url}`,
+    `  CORS origins: ${describeOrigins(cors)}; JWT issuer ${server.url}`,
     `  change the user at run time: PUT ${server.url}/_oxa_auth/mock/state${config.reload ? "; reload: SIGHUP" : ""}`,
   ];
+}
+
+function describeOrigins(cors: MockServer["mock"]["settings"]["corsOrigins"]): string {
+  if (cors === "*") return "* (any origin, reflected)";
+  return cors === "loopback"
+    ? "loopback pages (localhost, 127.x.x.x, [::1], any port)"
+    : cors.join(", ");
+}
+
+/** The warning printed when any web page may call the mock with the user's cookies. */
+export function corsWarning(
+  cors: MockServer["mock"]["settings"]["corsOrigins"],
+): string | undefined {
+  if (cors !== "*") return undefined;
+  return "auth-mock-server: WARNING: OXAIGEN_AUTH_MOCK_CORS_ORIGINS=* lets every web page you visit call this mock with your cookies (refresh, logout). List your app's origins instead.";
 }
 
 async function start(
@@ -61,6 +76,8 @@ async function start(
   const host = config.host ?? DEFAULT_SERVER_SETTINGS.host;
   const warning = bindWarning(host);
   if (warning) io.err(warning);
+  const corsWarn = corsWarning(config.corsOrigins ?? "loopback");
+  if (corsWarn) io.err(corsWarn);
   const server = await startMockServer({
     ...config,
     host,

@@ -163,13 +163,23 @@ export function parseOrigin(value: unknown, label: Label): string {
   return url.origin;
 }
 
-/** `*` or a list of origins. */
-export function parseOrigins(value: unknown, label: Label): "*" | string[] {
-  if (value === "*") return "*";
+/**
+ * Which browser origins may call the mock: `loopback` (http(s) on localhost, *.localhost,
+ * 127.0.0.0/8 or [::1], any port), `*` (any origin), or an explicit list of origins.
+ */
+export type CorsOrigins = "loopback" | "*" | string[];
+
+/** `loopback`, `*` or a list of origins. */
+export function parseOrigins(value: unknown, label: Label): CorsOrigins {
+  if (value === "*" || value === "loopback") return value;
   const list = toList(value, label);
-  if (list.length === 1 && list[0] === "*") return "*";
+  const only = list.length === 1 ? list[0] : undefined;
+  if (only === "*" || only === "loopback") return only;
   if (list.length === 0)
-    fail(label, `expected "*" or a comma-separated list of origins, got ${show(value)}`);
+    fail(
+      label,
+      `expected "loopback", "*" or a comma-separated list of origins, got ${show(value)}`,
+    );
   return list.map((o, i) => parseOrigin(o, `${label}[${i}]`));
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { helpText } from "../cli/helpText.js";
 import { createMockAuth } from "../core/createMockAuth.js";
@@ -23,6 +24,17 @@ describe("the settings table", () => {
       // The text is what a user would type: the env reader turns it back into the default.
       const fromText = configFromEnv({ [s.env]: s.defaultText })[s.key as keyof object];
       expect(fromText).toEqual(s.defaultValue);
+    }
+  });
+
+  it("the README's table lists every setting with the same default", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    for (const s of SETTINGS) {
+      const row = readme.split("\n").find((line) => line.startsWith(`| \`${s.env}\``));
+      expect(row, s.env).toBeDefined();
+      const cell = row?.split("|")[2]?.trim();
+      const shown = /^\((.+)\)$/.exec(s.defaultText)?.[1] ?? `\`${s.defaultText}\``;
+      expect(cell, s.env).toBe(shown);
     }
   });
 

@@ -1,5 +1,6 @@
 import { MockAuthError } from "../MockAuthError.js";
 import {
+  type CorsOrigins,
   parseBoolean,
   parseCookieName,
   parseHost,
@@ -53,7 +54,8 @@ export interface MockUser {
 export interface MockAuthSettings extends MockUser {
   /** Public base URL: issuer of the JWTs and prefix of every redirect. */
   baseUrl: string;
-  corsOrigins: "*" | string[];
+  /** Browser origins allowed to call the mock (CORS and login `origin`); default `loopback`. */
+  corsOrigins: CorsOrigins;
   tokens: string[];
   accessTokenValue: string;
   refreshTokenValue: string;
@@ -152,8 +154,8 @@ export const SETTINGS: readonly SettingSpec[] = [
   spec(
     "corsOrigins",
     "CORS_ORIGINS",
-    "*",
-    '"*" (reflect any http(s) origin, with credentials) or comma-separated origins',
+    "loopback",
+    '"loopback" (pages on localhost, *.localhost, 127.x.x.x, [::1], any port), comma-separated origins, or "*" (any page you visit; logins still go to loopback or listed origins only)',
     parseOrigins,
   ),
   spec(

@@ -1,20 +1,34 @@
-import { safeUrl } from "../config/parse.js";
+import { type CorsOrigins, safeUrl } from "../config/parse.js";
+import { isLoopbackHost } from "./cookies.js";
 
 /** Methods and request headers a browser may use cross-origin. */
 const ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
 const ALLOW_HEADERS = "Authorization, Content-Type";
 
+/** The configured origins, as the checks read them. */
+export type AllowedOrigins = CorsOrigins | readonly string[];
+
 /**
  * An `Origin` value the mock accepts: an exact `http(s)://host[:port]` origin (never `null`,
- * `file:` or anything with a path), and in the configured list unless the list is `*`.
+ * `file:` or anything with a path) that `allowed` admits.
  */
-export function isOriginAllowed(origin: string, allowed: "*" | readonly string[]): boolean {
+export function isOriginAllowed(origin: string, allowed: AllowedOrigins): boolean {
   if (origin.length > 2048) return false;
   const url = safeUrl(origin);
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== origin) {
     return false;
   }
-  return allowed === "*" || allowed.includes(origin);
+  if (allowed === "*") return true;
+  if (allowed === "loopback") return isLoopbackHost(url.hostname);
+  return allowed.includes(origin);
+}
+
+/**
+ * An origin a login may hand its one-time code to (and send the browser back to): a listed
+ * origin, or without a list (`loopback` or `*`) a loopback one. `*` opens CORS, never logins.
+ */
+export function isLoginOriginAllowed(origin: string, allowed: AllowedOrigins): boolean {
+  return isOriginAllowed(origin, allowed === "*" ? "loopback" : allowed);
 }
 
 /**
@@ -23,7 +37,7 @@ export function isOriginAllowed(origin: string, allowed: "*" | readonly string[]
  */
 export function corsResponseHeaders(
   origin: string | null,
-  allowed: "*" | readonly string[],
+  allowed: AllowedOrigins,
 ): Record<string, string> {
   if (origin === null || !isOriginAllowed(origin, allowed)) return { vary: "Origin" };
   return {
@@ -36,7 +50,7 @@ export function corsResponseHeaders(
 /** Status and headers answering an `OPTIONS` preflight. */
 export function preflightResponse(
   origin: string | null,
-  allowed: "*" | readonly string[],
+  allowed: AllowedOrigins,
   privateNetwork: boolean,
 ): { status: number; headers: Record<string, string> } {
   const vary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers";

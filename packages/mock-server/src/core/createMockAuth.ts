@@ -8,6 +8,7 @@ import {
 } from "../config/settings.js";
 import type { AuthMessage } from "./callbackPage.js";
 import { type Ctx, createStores, mintAccessToken, policyFor } from "./context.js";
+import { isLoopbackHost } from "./cookies.js";
 import { corsResponseHeaders, isOriginAllowed, preflightResponse } from "./cors.js";
 import { handleGetMe, handlePermission, handleTestAppToken } from "./endpoints/identity.js";
 import {
@@ -182,6 +183,8 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
 async function dispatch(ctx: Ctx, request: RequestLike, reset: () => void): Promise<MockResponse> {
   const url = safeUrl(request.url);
   if (!url) return jsonError(400, "invalid_request", "unparseable request URL");
+  const refused = refusedHost(ctx, request) ?? refusedStateCaller(ctx, request, url);
+  if (refused) return refused;
   const origin = request.headers.get("origin");
   const method = request.method.toUpperCase();
   const allowed = ctx.settings.corsOrigins;
@@ -203,7 +206,7 @@ async function dispatch(ctx: Ctx, request: RequestLike, reset: () => void): Prom
     response = jsonError(
       403,
       "origin_not_allowed",
-      "this Origin is not in OXAIGEN_AUTH_MOCK_CORS_ORIGINS",
+      "this Origin is not allowed by OXAIGEN_AUTH_MOCK_CORS_ORIGINS (default: loopback pages only)",
     );
   } else {
     try {
@@ -219,6 +222,44 @@ async function dispatch(ctx: Ctx, request: RequestLike, reset: () => void): Prom
   }
   Object.assign(response.headers, corsResponseHeaders(origin, allowed));
   return response;
+}
+
+/**
+ * DNS rebinding: a foreign site whose name resolves to 127.0.0.1 reaches the mock same-origin,
+ * with its own name in `Host`. Only loopback names and the public URL's host are served.
+ */
+function refusedHost(ctx: Ctx, request: RequestLike): MockResponse | undefined {
+  const host = request.headers.get("host");
+  // No Host: an in-process request (msw, mock.fetch); node:http itself refuses HTTP/1.1 without.
+  if (host === null) return undefined;
+  const name = safeUrl(`http://${host}`)?.hostname;
+  if (name !== undefined && (isLoopbackHost(name) || name === ctx.baseUrl.hostname)) {
+    return undefined;
+  }
+  return jsonError(
+    403,
+    "host_not_allowed",
+    "this mock answers only loopback host names and the host of OXAIGEN_AUTH_MOCK_PUBLIC_URL: set OXAIGEN_AUTH_MOCK_PUBLIC_URL to the URL clients use",
+  );
+}
+
+/**
+ * The state API changes who is signed in and what they may do: it serves test code, curl and
+ * the mock's own pages, never a page of another origin (even an allowed app origin).
+ */
+function refusedStateCaller(ctx: Ctx, request: RequestLike, url: URL): MockResponse | undefined {
+  if (url.pathname !== STATE_PATH) return undefined;
+  const origin = request.headers.get("origin");
+  const site = request.headers.get("sec-fetch-site");
+  const fromOtherPage =
+    (origin !== null && origin !== ctx.baseUrl.origin) ||
+    (site !== null && site !== "same-origin" && site !== "none");
+  if (!fromOtherPage) return undefined;
+  return jsonError(
+    403,
+    "origin_not_allowed",
+    "the state API does not answer web pages of other origins: call it from test code or a terminal (curl)",
+  );
 }
 
 type Route = (
@@ -248,10 +289,11 @@ const STATE_ROUTE: Record<string, Route> = Object.fromEntries(
 );
 
 const PERMISSION_PREFIX = "/_oxa_auth/test-app-permission/";
+const STATE_PATH = "/_oxa_auth/mock/state";
 
 function methodsFor(ctx: Ctx, path: string): Record<string, Route> | undefined {
   if (path === ctx.settings.authorizePath) return { GET: (c, _r, url) => handleAuthorize(c, url) };
-  if (path === "/_oxa_auth/mock/state") return ctx.settings.stateApi ? STATE_ROUTE : undefined;
+  if (path === STATE_PATH) return ctx.settings.stateApi ? STATE_ROUTE : undefined;
   if (path.startsWith(PERMISSION_PREFIX)) {
     const name = path.slice(PERMISSION_PREFIX.length);
     return { POST: (c, r) => handlePermission(c, r, name) };

@@ -1,18 +1,17 @@
 import { hasControlChar, isSafeRelativePath, safeUrl } from "../config/parse.js";
-import { isLoopbackHost } from "./cookies.js";
-import { isOriginAllowed } from "./cors.js";
+import { type AllowedOrigins, isLoginOriginAllowed } from "./cors.js";
 
 /**
  * Resolve a login's `return_to` to the absolute URL the callback may send the browser to, or
  * undefined when it would be an open redirect. Accepted: a path (`/x`, not `//x` or `/\x`),
  * resolved against the app origin when there is one; or an absolute http(s) URL on the app
- * origin, on an explicitly allowed CORS origin, or (with CORS `*`) on a loopback host.
+ * origin or on an origin a login may return to (listed, or loopback without a list).
  */
 export function resolveReturnTo(
   returnTo: string,
   appOrigin: string | null,
   baseUrl: string,
-  allowed: "*" | readonly string[],
+  allowed: AllowedOrigins,
 ): string | undefined {
   if (isSafeRelativePath(returnTo)) return new URL(returnTo, appOrigin ?? baseUrl).href;
   // Browsers strip tabs/newlines and accept backslashes in URLs; refuse them outright.
@@ -28,6 +27,5 @@ export function resolveReturnTo(
     return undefined;
   }
   if (url.origin === appOrigin) return url.href;
-  if (allowed === "*") return isLoopbackHost(url.hostname) ? url.href : undefined;
-  return isOriginAllowed(url.origin, allowed) ? url.href : undefined;
+  return isLoginOriginAllowed(url.origin, allowed) ? url.href : undefined;
 }

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -90,5 +91,41 @@ describe("startMockServer over real HTTP", () => {
       req.end();
     });
     expect(status).toBe(404);
+  });
+});
+
+describe("DNS rebinding", () => {
+  const get = (port: number, host: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        { host: "127.0.0.1", port, path: "/_oxa_auth/mock/state", headers: { host } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+
+  it("answers loopback host names and the public URL's host, refuses any other Host", async () => {
+    const server = await startMockServer();
+    disposers.push(() => server.close());
+    const p = server.port;
+    for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `app.localhost:${p}`, `[::1]:${p}`]) {
+      expect(await get(p, host), host).toBe(200);
+    }
+    for (const host of [
+      `evil.example:${p}`,
+      `127.0.0.1.evil.example:${p}`,
+      "a b",
+      `localhost.:${p}`,
+    ]) {
+      expect(await get(p, host), host).toBe(403);
+    }
+    const proxied = await startMockServer({ baseUrl: "https://auth.dev.example" });
+    disposers.push(() => proxied.close());
+    expect(await get(proxied.port, "auth.dev.example")).toBe(200);
+    expect(await get(proxied.port, "other.dev.example")).toBe(403);
   });
 });

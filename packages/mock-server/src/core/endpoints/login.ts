@@ -1,7 +1,7 @@
 import { MockAuthError } from "../../MockAuthError.js";
 import { type AuthMessage, callbackCsp, renderCallbackPage } from "../callbackPage.js";
 import { type Ctx, keep } from "../context.js";
-import { isOriginAllowed } from "../cors.js";
+import { isLoginOriginAllowed } from "../cors.js";
 import { randomToken, sha256 } from "../random.js";
 import { html, jsonError, type MockResponse, redirect } from "../responses.js";
 import { resolveReturnTo } from "../returnTo.js";
@@ -40,10 +40,10 @@ export function beginLogin(ctx: Ctx, params: LoginParams): Begun {
     );
   }
   const origin = params.origin ?? null;
-  if (origin !== null && !isOriginAllowed(origin, ctx.settings.corsOrigins)) {
+  if (origin !== null && !isLoginOriginAllowed(origin, ctx.settings.corsOrigins)) {
     fail(
       "origin_not_allowed",
-      `origin ${JSON.stringify(origin.slice(0, 100))} is not allowed: add it to OXAIGEN_AUTH_MOCK_CORS_ORIGINS`,
+      `origin ${JSON.stringify(origin.slice(0, 100))} may not receive login codes: list it in OXAIGEN_AUTH_MOCK_CORS_ORIGINS (without a list, only loopback origins may)`,
     );
   }
   const wanted = params.returnTo ?? ctx.settings.returnTo;
