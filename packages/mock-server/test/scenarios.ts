@@ -600,7 +600,12 @@ export const scenarios: Scenario[] = [
   {
     name: "CORS by default: loopback origins (any port) only; a foreign page is never reflected",
     async run(h) {
-      for (const origin of [APP, "http://127.0.0.1:3000", "http://[::1]:8080", "http://app.localhost:1"]) {
+      for (const origin of [
+        APP,
+        "http://127.0.0.1:3000",
+        "http://[::1]:8080",
+        "http://app.localhost:1",
+      ]) {
         const res = await h.fetch("/_oxa_auth/get-me", { headers: { ...DEV, origin } });
         expect(res.headers.get("access-control-allow-origin"), origin).toBe(origin);
       }
