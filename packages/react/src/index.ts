@@ -8,6 +8,7 @@ export { AuthClient } from "./core/AuthClient";
 export type { AuthClientErrorCode } from "./core/AuthClientError";
 export { AuthClientError } from "./core/AuthClientError";
 export { authWebSocketProtocols } from "./core/authWebSocketProtocols";
+export type { AuthTokenSource } from "./core/createAuthFetch";
 export { createAuthFetch } from "./core/createAuthFetch";
 export { withAccessToken } from "./core/withAccessToken";
 export type { AuthProviderProps } from "./react/AuthProvider";

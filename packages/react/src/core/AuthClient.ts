@@ -1,7 +1,11 @@
 import { AuthClientError, type AuthClientErrorCode } from "./AuthClientError";
+import { readAccessCookie } from "./accessCookie";
+import { authApiUrl, post, readTokens, type Tokens } from "./authApi";
 import { createAuthFetch } from "./createAuthFetch";
-import { isBrowser, isRecord, TOKEN_CHARS } from "./internal";
+import { isBrowser, isRecord } from "./internal";
 import { openLoginPopup } from "./openLoginPopup";
+import { originAllowList } from "./originAllowList";
+import { readSessionMessage, SESSION_CHANNEL } from "./sessionChannel";
 import { withLock } from "./withLock";
 
 /**
@@ -89,56 +93,12 @@ export interface AuthUser {
   [key: string]: unknown;
 }
 
-interface Tokens {
-  token: string;
-  expiresAt: number;
-}
-
 const LOCK = "oxa-auth-refresh";
-const CHANNEL = "oxa-auth-session";
 const RETRY_MS = 15_000;
 const MAX_DELAY = 2 ** 31 - 1;
 const PERMISSION = /^[A-Za-z0-9_-]+$/;
 
 const error = (code: AuthClientErrorCode, message: string) => new AuthClientError(code, message);
-
-async function readTokens(res: Response | null): Promise<Tokens | null> {
-  const b: unknown = res?.ok ? await res.json().catch(() => null) : null;
-  if (
-    !isRecord(b) ||
-    typeof b.access_token !== "string" ||
-    !TOKEN_CHARS.test(b.access_token) ||
-    typeof b.expires_in !== "number" ||
-    !(b.expires_in > 0) ||
-    (b.token_type !== undefined && String(b.token_type).toLowerCase() !== "bearer")
-  ) {
-    return null;
-  }
-  return { token: b.access_token, expiresAt: Date.now() + b.expires_in * 1000 };
-}
-
-/** `exp` of a JWT (ms), or 0 for anything else. */
-function jwtExpiry(token: string): number {
-  try {
-    const claims: unknown = JSON.parse(
-      atob(token.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")),
-    );
-    return isRecord(claims) && typeof claims.exp === "number" ? claims.exp * 1000 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-const post = (url: string, body?: unknown, token?: string | null) =>
-  fetch(url, {
-    method: "POST",
-    credentials: "include",
-    headers: {
-      ...(body ? { "content-type": "application/json" } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : null,
-  }).catch(() => null);
 
 /**
  * Framework-free session manager: popup login, in-memory token, refresh before expiry (one
@@ -169,7 +129,10 @@ export class AuthClient {
   private restoring: Promise<unknown> | undefined;
   private pendingLogin: Promise<void> | undefined;
   private pendingRefresh: Promise<string | null> | undefined;
-  private allowed: Set<string> | undefined;
+  private readonly checkUrl = originAllowList(() => [
+    this.base,
+    ...(this.options.apiOrigins ?? []),
+  ]);
 
   /** `fetch` with the Bearer token for allowed origins and one refresh-and-retry on 401. */
   readonly fetch: typeof fetch = createAuthFetch(this);
@@ -191,7 +154,7 @@ export class AuthClient {
    */
   readonly start = (): (() => void) => {
     if (this.starts++ === 0 && typeof BroadcastChannel === "function") {
-      this.channel = new BroadcastChannel(CHANNEL);
+      this.channel = new BroadcastChannel(SESSION_CHANNEL);
       this.channel.onmessage = (e) => this.onBroadcast(e.data);
     }
     this.schedule();
@@ -253,17 +216,8 @@ export class AuthClient {
   };
 
   /** Whether `url` (http(s) or ws(s)) may receive the token. */
-  readonly isAllowedUrl = (url: string | URL): boolean => {
-    if (!isBrowser()) return false;
-    const allowed = this.allowedOrigins(); // a bad configuration throws, loudly
-    try {
-      const u = new URL(url, location.href);
-      u.protocol = u.protocol.replace(/^ws/, "http");
-      return allowed.has(u.origin);
-    } catch {
-      return false;
-    }
-  };
+  readonly isAllowedUrl = (url: string | URL): boolean =>
+    isBrowser() && this.checkUrl(url) !== null;
 
   /** `GET /_oxa_auth/get-me`: the user, or null when the token is not (or no longer) valid. */
   readonly getUser = async (): Promise<AuthUser | null> => {
@@ -293,26 +247,7 @@ export class AuthClient {
   }
 
   private url(path: string): string {
-    return `${this.base}/_oxa_auth/${path}`;
-  }
-
-  private allowedOrigins(): Set<string> {
-    this.allowed ??= new Set(
-      [this.base, ...(this.options.apiOrigins ?? [])].map((o) => {
-        let origin = "";
-        try {
-          origin = new URL(o).origin;
-        } catch {}
-        if (!/^https?:\/\//.test(origin)) {
-          throw error(
-            "invalid_argument",
-            `apiOrigins: use http(s) origins like "https://api.example.com"; got "${o}".`,
-          );
-        }
-        return origin;
-      }),
-    );
-    return this.allowed;
+    return authApiUrl(this.base, path);
   }
 
   private set(patch: Partial<AuthState>): void {
@@ -366,21 +301,9 @@ export class AuthClient {
   }
 
   private onBroadcast(data: unknown): void {
-    if (!isRecord(data) || typeof data.at !== "number" || data.at < this.since) return;
-    if (data.t === "out" && this.state.token) this.signOut(null, true, data.at);
-    if (
-      data.t === "in" &&
-      typeof data.token === "string" &&
-      TOKEN_CHARS.test(data.token) &&
-      typeof data.expiresAt === "number"
-    ) {
-      this.signIn(
-        { token: data.token, expiresAt: data.expiresAt },
-        data.newSession === true,
-        false,
-        data.at,
-      );
-    }
+    const m = readSessionMessage(data, this.since);
+    if (m?.t === "out" && this.state.token) this.signOut(null, true, m.at);
+    if (m?.t === "in") this.signIn(m, m.newSession, false, m.at);
   }
 
   private async restore(): Promise<void> {
@@ -390,13 +313,12 @@ export class AuthClient {
   /** Same-origin only: another tab (or the server) may have put a newer token in the cookie. */
   private adoptCookie(): boolean {
     if (this.base !== location.origin) return false;
-    const name = `${this.options.accessCookieName ?? "OxaigenPlatformAuthAccessToken"}=`;
-    const raw = document.cookie.split("; ").find((c) => c.startsWith(name));
-    const token = raw ? decodeURIComponent(raw.slice(name.length)) : "";
-    const expiresAt = jwtExpiry(token);
-    const fresh = expiresAt - (this.options.refreshLeewayMs ?? 60_000) > Date.now();
-    if (!fresh || token === this.state.token || !TOKEN_CHARS.test(token)) return false;
-    this.signIn({ token, expiresAt }, false, false);
+    const tokens = readAccessCookie(
+      this.options.accessCookieName ?? "OxaigenPlatformAuthAccessToken",
+      this.options.refreshLeewayMs ?? 60_000,
+    );
+    if (!tokens || tokens.token === this.state.token) return false;
+    this.signIn(tokens, false, false);
     return true;
   }
 

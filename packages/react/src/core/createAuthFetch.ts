@@ -1,4 +1,22 @@
-import type { AuthClient } from "./AuthClient";
+/**
+ * What {@link createAuthFetch} needs from a session: an `AuthClient` is one.
+ *
+ * @example
+ * const source: AuthTokenSource = {
+ *   isAllowedUrl: (url) => new URL(url).origin === "https://api.example.com",
+ *   getAccessToken: async () => sessionStorage.getItem("token"),
+ *   renewToken: async () => null,
+ * };
+ * const authFetch = createAuthFetch(source);
+ */
+export interface AuthTokenSource {
+  /** Whether `url` may receive the token. */
+  isAllowedUrl(url: string): boolean;
+  /** A token to send, or null when signed out. */
+  getAccessToken(): Promise<string | null>;
+  /** A token newer than `rejected`, or null when the session is over. */
+  renewToken(rejected: string): Promise<string | null>;
+}
 
 function withBearer(request: Request, token: string): Request {
   const r = new Request(request);
@@ -14,7 +32,7 @@ function withBearer(request: Request, token: string): Request {
  * const authFetch = createAuthFetch(client);
  * const res = await authFetch("https://api.example.com/v1/me");
  */
-export function createAuthFetch(client: AuthClient): typeof fetch {
+export function createAuthFetch(client: AuthTokenSource): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
     const token = client.isAllowedUrl(request.url) ? await client.getAccessToken() : null;

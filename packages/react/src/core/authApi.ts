@@ -1,0 +1,42 @@
+import { isRecord, TOKEN_CHARS } from "./internal";
+
+/** An access token and when it expires (epoch ms). */
+export interface Tokens {
+  token: string;
+  expiresAt: number;
+}
+
+/** The URL of the auth API endpoint `path` (`{base}/_oxa_auth/{path}`). */
+export const authApiUrl = (base: string, path: string): string => `${base}/_oxa_auth/${path}`;
+
+/** The tokens of a `token-exchange` / `refresh` answer, or null when it is not a valid one. */
+export async function readTokens(res: Response | null): Promise<Tokens | null> {
+  const b: unknown = res?.ok ? await res.json().catch(() => null) : null;
+  if (
+    !isRecord(b) ||
+    typeof b.access_token !== "string" ||
+    !TOKEN_CHARS.test(b.access_token) ||
+    typeof b.expires_in !== "number" ||
+    !(b.expires_in > 0) ||
+    (b.token_type !== undefined && String(b.token_type).toLowerCase() !== "bearer")
+  ) {
+    return null;
+  }
+  return { token: b.access_token, expiresAt: Date.now() + b.expires_in * 1000 };
+}
+
+/** `POST` with the auth API's cookies (and a Bearer token when given); null on a network error. */
+export const post = (
+  url: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<Response | null> =>
+  fetch(url, {
+    method: "POST",
+    credentials: "include",
+    headers: {
+      ...(body ? { "content-type": "application/json" } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body ? JSON.stringify(body) : null,
+  }).catch(() => null);
