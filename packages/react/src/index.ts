@@ -22,7 +22,10 @@ export type { UseAuthResult } from "./react/useAuth";
 export { useAuth } from "./react/useAuth";
 export { useAuthClient } from "./react/useAuthClient";
 export { useAuthFetch } from "./react/useAuthFetch";
-export { useAuthWebSocketProtocols } from "./react/useAuthWebSocketProtocols";
+export {
+  useAuthWebSocket,
+  useAuthWebSocketProtocols,
+} from "./react/useAuthWebSocketProtocols";
 export { useAuthWebSocketUrl } from "./react/useAuthWebSocketUrl";
 export { usePermission } from "./react/usePermission";
 export { useUser } from "./react/useUser";

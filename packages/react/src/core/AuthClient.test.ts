@@ -19,6 +19,11 @@ afterEach(() => {
 });
 
 const REFRESH = "POST /_oxa_auth/refresh";
+/** A refresh outside any client (what another tab does): the new access token. */
+const rawRefresh = async (base: string): Promise<string> => {
+  const res = await fetch(`${base}/_oxa_auth/refresh`, { method: "POST", credentials: "include" });
+  return ((await res.json()) as { access_token: string }).access_token;
+};
 const client = (opts = {}) => track(new AuthClient({ authApiBaseUrl: AUTH, ...opts }));
 const signedIn = async (opts = {}) => {
   const c = client(opts);
@@ -70,14 +75,18 @@ describe("session restore on start", () => {
     expect(api.counts[REFRESH]).toBe(before);
   });
 
-  it("same-origin: adopts a fresh JWT from the access cookie without a request", async () => {
+  it("same-origin: adopts the access cookie only once the auth API confirms it (a planted JWT is not)", async () => {
     const exp = Math.floor(Date.now() / 1000) + 300;
     const jwt = `e30.${btoa(JSON.stringify({ exp })).replace(/=+$/, "")}.sig`;
-    // biome-ignore lint/suspicious/noDocumentCookie: simulating the auth API's JS-readable cookie
+    // A sibling subdomain (or any script) can plant a well-formed, unexpired JWT in the cookie.
+    // biome-ignore lint/suspicious/noDocumentCookie: simulating a planted JS-readable cookie
     document.cookie = `OxaigenPlatformAuthAccessToken=${jwt}; Path=/`;
-    const c = client({ authApiBaseUrl: location.origin });
-    expect(await c.getAccessToken()).toBe(jwt);
-    expect(c.getSnapshot().expiresAt).toBe(exp * 1000);
+    api.close();
+    api = startAuthApi({ baseUrl: location.origin });
+    const c = track(new AuthClient({ authApiBaseUrl: location.origin }));
+    expect(await c.getAccessToken()).toBeNull();
+    expect(api.counts["GET /_oxa_auth/get-me"]).toBeGreaterThan(0);
+    expect(c.getSnapshot()).toMatchObject({ status: "anonymous", token: null });
   });
 });
 
@@ -231,6 +240,8 @@ describe("Web Locks", () => {
           release = r;
         }),
     );
+    // What the tab holding the lock got from the auth API (the token must be a real one now).
+    const fromOtherTab = await rawRefresh(AUTH);
     const before = api.counts[REFRESH];
     const stale = c.getSnapshot().token;
     const renewed = c.renewToken(stale);
@@ -239,12 +250,12 @@ describe("Web Locks", () => {
     otherTab.postMessage({
       t: "in",
       at: Date.now(),
-      token: "from-other-tab",
+      token: fromOtherTab,
       expiresAt: Date.now() + 300_000,
     });
-    await flush();
+    await vi.waitFor(() => expect(c.getSnapshot().token).toBe(fromOtherTab));
     release();
-    expect(await renewed).toBe("from-other-tab");
+    expect(await renewed).toBe(fromOtherTab);
     expect(api.counts[REFRESH]).toBe(before);
     otherTab.close();
   });
@@ -255,12 +266,10 @@ describe("Web Locks", () => {
     const c = track(new AuthClient({ authApiBaseUrl: location.origin }));
     await c.getAccessToken();
     await popupLogin(c, api.codeFor, location.origin);
-    const before = api.counts[REFRESH];
-    const exp = Math.floor(Date.now() / 1000) + 300;
-    const jwt = `e30.${btoa(JSON.stringify({ exp, n: 2 })).replace(/=+$/, "")}.sig`;
     // Another tab refreshed: the auth API set the new token in the JS-readable cookie.
-    // biome-ignore lint/suspicious/noDocumentCookie: simulating the auth API's JS-readable cookie
-    document.cookie = `OxaigenPlatformAuthAccessToken=${jwt}; Path=/`;
+    const jwt = await rawRefresh(location.origin);
+    expect(document.cookie).toContain(jwt);
+    const before = api.counts[REFRESH];
     expect(await c.renewToken(c.getSnapshot().token)).toBe(jwt);
     expect(api.counts[REFRESH]).toBe(before);
   });
@@ -335,5 +344,61 @@ describe("cross-tab sync", () => {
     await flush();
     expect(c.getSnapshot().status).toBe("anonymous");
     bc.close();
+  });
+
+  it("a forged sign-in with a well-formed token the auth API does not confirm changes nothing", async () => {
+    const c = client();
+    await c.getAccessToken();
+    const bc = new BroadcastChannel("oxa-auth-session");
+    const forged = `e30.${btoa(JSON.stringify({ exp: Date.now() / 1000 + 300 })).replace(/=+$/, "")}.sig`;
+    bc.postMessage({ t: "in", at: Date.now(), token: forged, expiresAt: Date.now() + 1e5 });
+    await vi.waitFor(() => expect(api.counts["GET /_oxa_auth/get-me"]).toBe(1));
+    await flush();
+    expect(c.getSnapshot()).toMatchObject({ status: "anonymous", token: null });
+    bc.close();
+  });
+
+  it("unbounded numbers never freeze sync: Infinity, NaN and far-future dates are ignored", async () => {
+    const tabA = await signedIn();
+    const tabB = client();
+    await tabB.getAccessToken();
+    await flush();
+    const bc = new BroadcastChannel("oxa-auth-session");
+    const token = tabA.getSnapshot().token;
+    for (const m of [
+      { t: "out", at: Number.POSITIVE_INFINITY },
+      { t: "out", at: Number.NaN },
+      { t: "out", at: Date.now() + 3_600_000 },
+      { t: "in", at: Number.POSITIVE_INFINITY, token, expiresAt: Date.now() + 1e5 },
+      { t: "in", at: Date.now(), token, expiresAt: Number.POSITIVE_INFINITY },
+      { t: "in", at: Date.now(), token, expiresAt: Date.now() - 1 },
+    ]) {
+      bc.postMessage(m);
+    }
+    await flush(100);
+    expect(tabB.getSnapshot()).toMatchObject({ status: "authenticated", token });
+    // Sync still works afterwards: a real sign-out and sign-in reach the tab.
+    await tabA.logout();
+    await vi.waitFor(() => expect(tabB.getSnapshot().status).toBe("anonymous"));
+    await popupLogin(tabA, api.codeFor);
+    await vi.waitFor(() => expect(tabB.getSnapshot().token).toBe(tabA.getSnapshot().token));
+    bc.close();
+  });
+});
+
+describe("origin allow-list", () => {
+  it("resolves relative URLs against the document's base URL and hands back the checked URL", () => {
+    const base = document.createElement("base");
+    base.href = "https://elsewhere.example/app/";
+    document.head.append(base);
+    try {
+      const c = new AuthClient({ authApiBaseUrl: location.origin });
+      expect(c.isAllowedUrl("/ws")).toBe(false);
+      expect(c.allowedUrl(`${location.origin}/ws`)).toBe(`${location.origin}/ws`);
+      const other = new AuthClient({ authApiBaseUrl: "https://elsewhere.example" });
+      expect(other.allowedUrl("ws")).toBe("https://elsewhere.example/app/ws");
+    } finally {
+      base.remove();
+    }
   });
 });

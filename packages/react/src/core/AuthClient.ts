@@ -1,6 +1,6 @@
 import { AuthClientError, type AuthClientErrorCode } from "./AuthClientError";
 import { readAccessCookie } from "./accessCookie";
-import { authApiUrl, post, readTokens, type Tokens } from "./authApi";
+import { authApiUrl, confirmToken, post, readTokens, type Tokens } from "./authApi";
 import { createAuthFetch } from "./createAuthFetch";
 import { isBrowser, isRecord } from "./internal";
 import { openLoginPopup } from "./openLoginPopup";
@@ -216,8 +216,14 @@ export class AuthClient {
   };
 
   /** Whether `url` (http(s) or ws(s)) may receive the token. */
-  readonly isAllowedUrl = (url: string | URL): boolean =>
-    isBrowser() && this.checkUrl(url) !== null;
+  readonly isAllowedUrl = (url: string | URL): boolean => this.allowedUrl(url) !== null;
+
+  /**
+   * `url` made absolute against the document's base URL (as `fetch` and `new WebSocket` resolve
+   * it) when its origin may receive the token, else null. Connect to this URL, not to `url`.
+   */
+  readonly allowedUrl = (url: string | URL): string | null =>
+    isBrowser() ? this.checkUrl(url) : null;
 
   /** `GET /_oxa_auth/get-me`: the user, or null when the token is not (or no longer) valid. */
   readonly getUser = async (): Promise<AuthUser | null> => {
@@ -300,24 +306,34 @@ export class AuthClient {
     }
   }
 
-  private onBroadcast(data: unknown): void {
+  /** Another tab's sign-out is taken as is; its token only once the auth API confirmed it. */
+  private async onBroadcast(data: unknown): Promise<void> {
     const m = readSessionMessage(data, this.since);
     if (m?.t === "out" && this.state.token) this.signOut(null, true, m.at);
-    if (m?.t === "in") this.signIn(m, m.newSession, false, m.at);
+    if (m?.t === "in" && (await confirmToken(this.base, m.token)) && m.at >= this.since) {
+      this.signIn(m, m.newSession, false, m.at);
+    }
   }
 
   private async restore(): Promise<void> {
-    if (!this.adoptCookie()) await this.renewToken(null).catch(() => {});
+    if (!(await this.adoptCookie())) await this.renewToken(null).catch(() => {});
   }
 
-  /** Same-origin only: another tab (or the server) may have put a newer token in the cookie. */
-  private adoptCookie(): boolean {
+  /**
+   * Same-origin only: another tab (or the server) may have put a newer token in the cookie. A
+   * sibling subdomain can plant that cookie too, so it is used only once the auth API confirmed it.
+   */
+  private async adoptCookie(): Promise<boolean> {
     if (this.base !== location.origin) return false;
     const tokens = readAccessCookie(
       this.options.accessCookieName ?? "OxaigenPlatformAuthAccessToken",
       this.options.refreshLeewayMs ?? 60_000,
     );
     if (!tokens || tokens.token === this.state.token) return false;
+    const { session } = this.state;
+    if (!(await confirmToken(this.base, tokens.token)) || this.state.session !== session) {
+      return false;
+    }
     this.signIn(tokens, false, false);
     return true;
   }
@@ -353,7 +369,7 @@ export class AuthClient {
     const { session } = this.state;
     return withLock(LOCK, async () => {
       // Another tab may have refreshed while we waited for the lock.
-      this.adoptCookie();
+      await this.adoptCookie();
       const current = this.state;
       if (current.token && current.token !== rejected && Date.now() < this.refreshAt) {
         return current.token;

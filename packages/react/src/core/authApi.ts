@@ -40,3 +40,16 @@ export const post = (
     },
     body: body ? JSON.stringify(body) : null,
   }).catch(() => null);
+
+/**
+ * Whether the auth API accepts `token` (`get-me` answers 200 to it alone, no cookies): what a
+ * token from another tab or from the JS-readable cookie must pass before the session uses it.
+ */
+export const confirmToken = (base: string, token: string): Promise<boolean> =>
+  fetch(authApiUrl(base, "get-me"), {
+    credentials: "omit",
+    headers: { authorization: `Bearer ${token}` },
+  }).then(
+    (res) => res.ok,
+    () => false,
+  );

@@ -26,7 +26,7 @@ export function originAllowList(
       }),
     );
     try {
-      const u = new URL(url, location.href);
+      const u = new URL(url, document.baseURI);
       const href = u.href;
       u.protocol = u.protocol.replace(/^ws/, "http");
       return allowed.has(u.origin) ? href : null;

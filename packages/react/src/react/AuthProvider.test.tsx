@@ -147,7 +147,10 @@ describe("AuthProvider + useAuth", () => {
     let release = () => {};
     const { http, HttpResponse } = await import("msw");
     api.server.use(
-      http.get(`${AUTH}/_oxa_auth/get-me`, async () => {
+      http.get(`${AUTH}/_oxa_auth/get-me`, async ({ request }) => {
+        // This tab confirming the other tab's token (cookie-less): answer it at once.
+        if (request.credentials === "omit")
+          return HttpResponse.json({ email: "other@example.com" });
         await new Promise<void>((r) => {
           release = r;
         });

@@ -2,28 +2,33 @@ import { AuthClientError } from "../core/AuthClientError";
 import { withAccessToken } from "../core/withAccessToken";
 import { useAuthClient, useAuthState } from "./useAuthClient";
 
-/** The current token, refusing URLs whose origin may not receive it. */
-export function useAllowedToken(url: string | URL): string | null {
+/**
+ * The current token and `url` made absolute (as the browser will resolve it, against the
+ * document's base URL), or null while signed out. Throws for a URL whose origin may not receive it.
+ */
+export function useAllowedToken(url: string | URL): { token: string; url: string } | null {
   const client = useAuthClient();
   const { token } = useAuthState();
-  if (token && !client.isAllowedUrl(url)) {
+  if (!token) return null;
+  const checked = client.allowedUrl(url);
+  if (!checked) {
     throw new AuthClientError(
       "invalid_argument",
       `${url} is not an allowed API origin: add its origin to apiOrigins.`,
     );
   }
-  return token;
+  return { token, url: checked };
 }
 
 /**
- * `url` with the current token as `access_token` query parameter, or null while signed out.
- * Prefer {@link useAuthWebSocketProtocols}: URLs end up in access logs.
+ * `url`, made absolute, with the current token as `access_token` query parameter, or null while
+ * signed out. Prefer {@link useAuthWebSocket}: URLs end up in access logs.
  *
  * @example
  * const wsUrl = useAuthWebSocketUrl("wss://api.example.com/ws");
  * useEffect(() => { if (!wsUrl) return; const ws = new WebSocket(wsUrl); return () => ws.close(); }, [wsUrl]);
  */
 export function useAuthWebSocketUrl(url: string | URL): string | null {
-  const token = useAllowedToken(url);
-  return token ? withAccessToken(url, token) : null;
+  const allowed = useAllowedToken(url);
+  return allowed && withAccessToken(allowed.url, allowed.token);
 }
