@@ -1,4 +1,5 @@
 export { configFromEnv, type EnvConfig } from "./config/configFromEnv.js";
+export type { CorsOrigins } from "./config/parse.js";
 export type { MockAuthSettings, MockUser } from "./config/settings.js";
 export type { AuthMessage } from "./core/callbackPage.js";
 export {

@@ -166,6 +166,11 @@ export function parseOrigin(value: unknown, label: Label): string {
 /**
  * Which browser origins may call the mock: `loopback` (http(s) on localhost, *.localhost,
  * 127.0.0.0/8 or [::1], any port), `*` (any origin), or an explicit list of origins.
+ *
+ * @example
+ * ```ts
+ * const origins: CorsOrigins = ["http://localhost:5173"];
+ * ```
  */
 export type CorsOrigins = "loopback" | "*" | string[];
 
