@@ -120,6 +120,7 @@ describe("the React SDK in Chromium", () => {
       const w = window as unknown as SdkWindow;
       const payload = btoa(JSON.stringify({ sub: "attacker", exp: Date.now() / 1000 + 600 }));
       // What a sibling subdomain can set for the parent domain.
+      // biome-ignore lint/suspicious/noDocumentCookie: planting the cookie is the attack under test
       document.cookie = `OxaigenPlatformAuthAccessToken=eyJhbGciOiJub25lIn0.${payload.replace(/=+$/, "")}.x; Path=/`;
       // Same-origin auth API (here: nothing that would vouch for that token).
       w.client = new w.sdk.AuthClient({ authApiBaseUrl: location.origin });
