@@ -3,8 +3,14 @@ export {
   selectWsProtocol,
   type UpgradeOptions,
   type UpgradeResult,
+  type WatchedSocket,
 } from "./bindings/websocket/authenticateUpgrade.js";
-export { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX } from "./bindings/websocket/constants.js";
+export {
+  WS_AUTH_PROTOCOL,
+  WS_BEARER_PROTOCOL_PREFIX,
+  WS_CLOSE_REVOKED,
+  WS_CLOSE_TOKEN_EXPIRED,
+} from "./bindings/websocket/constants.js";
 export { rejectUpgrade } from "./bindings/websocket/rejectUpgrade.js";
 export type { AuthOptions } from "./config/AuthOptions.js";
 export { createAuth } from "./config/createAuth.js";
@@ -35,6 +41,11 @@ export {
   UpstreamError,
 } from "./kernel/errors.js";
 export { extractBearerToken } from "./kernel/extractBearerToken.js";
+export type {
+  FleetEvent,
+  InvalidationTarget,
+  RevocationTarget,
+} from "./kernel/fleetEvents.js";
 export {
   appOnlyClientId,
   type BindingSource,
@@ -50,6 +61,8 @@ export {
 } from "./kernel/settings.js";
 export type { RequestContext, TokenValidator, Verification } from "./kernel/types.js";
 export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "./kernel/user.js";
+export type { RedisOptions } from "./redis/FleetCache.js";
+export type { RedisClientLike } from "./redis/RedisLink.js";
 export type { AdapterClaims, AuthAdapter } from "./validators/adapters/AuthAdapter.js";
 export { createAdapterValidator } from "./validators/adapters/createAdapterValidator.js";
 export {

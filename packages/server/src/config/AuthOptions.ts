@@ -1,5 +1,6 @@
 import type { AuthLogger, SettingsOptions } from "../kernel/settings.js";
 import type { TokenValidator } from "../kernel/types.js";
+import type { RedisOptions } from "../redis/FleetCache.js";
 import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
 import type { Env } from "./env.js";
 import type { ProxyOptions } from "./resolveProxySettings.js";
@@ -20,4 +21,9 @@ export interface AuthOptions extends SettingsOptions, ProxyOptions {
   logger?: AuthLogger;
   /** A preconfigured proxy client (e.g. with its own undici dispatcher). */
   proxyClient?: ProxyAuthClient;
+  /**
+   * The shared (Redis) level of the cache and fleet-wide revocation; default from
+   * `AUTH_REDIS_URL` / `AUTH_REDIS_PREFIX`; `false` turns it off whatever the env says.
+   */
+  redis?: RedisOptions | false;
 }

@@ -2,6 +2,8 @@ import { ConfigurationError } from "../kernel/errors.js";
 import {
   type AuthSettings,
   DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
+  DEFAULT_LIMITS,
+  type LimitSettings,
   type SettingsOptions,
 } from "../kernel/settings.js";
 import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
@@ -49,6 +51,36 @@ export function resolveSettings(env: Env, options: SettingsOptions = {}): AuthSe
       "AUTH_WS_ALLOW_QUERY_TOKEN",
       options.wsAllowQueryToken,
       true,
+    ),
+  };
+}
+
+/** Reads the flood and fleet bounds from options, then env, then defaults. */
+export function resolveLimits(env: Env, options: SettingsOptions = {}): LimitSettings {
+  return {
+    upstreamMaxConcurrency: readNumber(
+      env,
+      "AUTH_UPSTREAM_MAX_CONCURRENCY",
+      options.upstreamMaxConcurrency,
+      DEFAULT_LIMITS.upstreamMaxConcurrency,
+      { min: 1, integer: true },
+    ),
+    upstreamMaxQueue: readNumber(
+      env,
+      "AUTH_UPSTREAM_MAX_QUEUE",
+      options.upstreamMaxQueue,
+      DEFAULT_LIMITS.upstreamMaxQueue,
+      {
+        min: 0,
+        integer: true,
+      },
+    ),
+    revocationTtlSeconds: readNumber(
+      env,
+      "AUTH_REVOCATION_TTL_SECONDS",
+      options.revocationTtlSeconds,
+      DEFAULT_LIMITS.revocationTtlSeconds,
+      { min: 1 },
     ),
   };
 }

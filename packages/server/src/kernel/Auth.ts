@@ -11,10 +11,32 @@ import {
   malformedAuthorization,
   readToken,
 } from "./extractBearerToken.js";
+import type { FleetLevel } from "./FleetLevel.js";
+import {
+  type FleetEvent,
+  INVALIDATE_HELP,
+  type InvalidationTarget,
+  invalidationEvent,
+  REVOKE_HELP,
+  type RevocationTarget,
+  revocationEvent,
+} from "./fleetEvents.js";
 import { assertPermissionName } from "./permissionName.js";
 import type { Platform } from "./platform.js";
+import {
+  eventMatches,
+  factsOf,
+  peekClaims,
+  type RevocationList,
+  type TokenFacts,
+} from "./RevocationList.js";
 import { type RequestLike, toRequestContext } from "./requestContext.js";
-import type { AuthLogger, AuthSettings } from "./settings.js";
+import {
+  type AuthLogger,
+  type AuthSettings,
+  DEFAULT_LIMITS,
+  type LimitSettings,
+} from "./settings.js";
 import { toAuthError } from "./toAuthError.js";
 import type { RequestContext, TokenValidator, Verification } from "./types.js";
 import type { User } from "./user.js";
@@ -62,6 +84,9 @@ const ANONYMOUS = new RequestAuthState(null, null, null, "", null, null);
 /** Stands in when no platform was passed: only `createAuth()` builds instances. */
 const missingPlatform: Platform = {
   sha256Key() {
+    throw new ConfigurationError("Create Auth instances with createAuth().");
+  },
+  sha256Hex() {
     throw new ConfigurationError("Create Auth instances with createAuth().");
   },
 };
@@ -118,11 +143,12 @@ export class Auth {
     settings: AuthSettings,
     logger: AuthLogger = console,
     platform: Platform = missingPlatform,
+    limits: LimitSettings = DEFAULT_LIMITS,
   ) {
     this.validator = validator;
     this.logger = logger;
     this.settings = Object.freeze({ ...settings });
-    this.pipeline = new ValidationPipeline(validator, settings, platform);
+    this.pipeline = new ValidationPipeline(validator, settings, platform, Date.now, limits);
     const anonymous = validator.anonymous;
     this.anonymousState =
       anonymous === undefined
@@ -176,13 +202,139 @@ export class Auth {
   }
 
   /**
-   * Releases upstream resources (the proxy's keep-alive pool).
+   * Revokes a token, a subject's or a session's tokens (issued up to now), or a token id: refused
+   * here at once and, with Redis configured, on every instance (also those that start later).
+   * Rejects when Redis could not be told (it is still applied here): retry then.
+   *
+   * @example
+   * await auth.revoke({ sid: "3f9c…" }); // also { token }, { sub }, { jti }
+   */
+  async revoke(target: RevocationTarget): Promise<void> {
+    await this.ready();
+    const fleet = this.pipeline.fleetLevel;
+    if (fleet !== undefined) {
+      await fleet.revoke(target);
+      return;
+    }
+    const event = revocationEvent(target, Date.now(), (token) => this.pipeline.tokenHash(token));
+    if (event === undefined) throw new ConfigurationError(REVOKE_HELP);
+    this.pipeline.apply(event);
+    this.endSessions(event);
+  }
+
+  /**
+   * Drops the cached answers about a subject (or all of them), here and fleet-wide, after its
+   * permissions changed: its tokens stay valid and are validated again on their next request.
+   *
+   * @example
+   * await auth.invalidate({ sub: user.id }); // or { all: true }
+   */
+  async invalidate(target: InvalidationTarget): Promise<void> {
+    await this.ready();
+    const fleet = this.pipeline.fleetLevel;
+    if (fleet !== undefined) {
+      await fleet.invalidate(target);
+      return;
+    }
+    const event = invalidationEvent(target, Date.now());
+    if (event === undefined) throw new ConfigurationError(INVALIDATE_HELP);
+    this.pipeline.apply(event);
+  }
+
+  /**
+   * Resolves once the shared (Redis) level is attached, or at once without one. Requests never
+   * wait for it: until then, and whenever Redis is down, each instance serves on its own.
+   *
+   * @example
+   * await auth.ready(); // e.g. before a readiness probe answers
+   */
+  ready(): Promise<void> {
+    return this.fleetReady;
+  }
+
+  /** @internal Attaches the shared level when it has connected (see `createAuth`). */
+  attachFleet(pending: Promise<FleetLevel>): void {
+    this.fleetReady = pending.then((fleet) => {
+      this.pipeline.attachFleet(fleet);
+      fleet.onEvent((event) => this.endSessions(event));
+      this.fleetClose = () => fleet.close();
+    });
+    this.fleetReady.catch((error: unknown) => {
+      const report = this.logger.error ?? this.logger.warn;
+      report.call(
+        this.logger,
+        `The shared cache is off, each instance serves alone: ${(error as Error)?.message}`,
+      );
+    });
+  }
+
+  /** @internal Revocations seen by this instance (shared with the Redis level). */
+  get revocations(): RevocationList {
+    return this.pipeline.revocations;
+  }
+
+  /**
+   * @internal Calls `onEnd(4003)` when a revocation covers the state's token, `onEnd(4001)` when
+   * it expires; returns the function that stops watching (call it when the socket closes).
+   */
+  watch(state: RequestAuthState, onEnd: (code: 4001 | 4003) => void): () => void {
+    const facts = this.pipeline.factsFor(state.key) ?? this.factsOfState(state);
+    const watcher = { facts, onEnd, stop: () => {} };
+    this.watchers.add(watcher);
+    const expiresAt = state.verification?.expiresAt ?? peekExpiry(state.token);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (expiresAt !== undefined) {
+      const delay = Math.min(Math.max(0, expiresAt - Date.now()), 2_147_483_647);
+      timer = setTimeout(() => {
+        stop();
+        onEnd(4001);
+      }, delay);
+      timer.unref?.();
+    }
+    const stop = () => {
+      this.watchers.delete(watcher);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+    watcher.stop = stop;
+    return stop;
+  }
+
+  /**
+   * Releases upstream resources (the proxy's keep-alive pool, the Redis connections).
    *
    * @example
    * process.on("SIGTERM", () => void auth.close());
    */
   async close(): Promise<void> {
+    await this.fleetReady.catch(() => {});
+    for (const watcher of this.watchers) watcher.stop();
+    await this.fleetClose?.();
     await this.validator.close?.();
+  }
+
+  private fleetReady: Promise<void> = Promise.resolve();
+  private fleetClose: (() => Promise<void>) | undefined;
+  private readonly watchers = new Set<{
+    facts: TokenFacts;
+    onEnd: (code: 4001 | 4003) => void;
+    stop: () => void;
+  }>();
+
+  private factsOfState(state: RequestAuthState): TokenFacts {
+    const token = state.token ?? "";
+    const verification = state.verification ?? { user: state.user as User };
+    return factsOf(this.pipeline.tokenHash(token), verification, Date.now(), token);
+  }
+
+  /** Ends the watched sockets a revocation covers. */
+  private endSessions(event: FleetEvent): void {
+    if (event.type !== "revoke") return;
+    for (const watcher of [...this.watchers]) {
+      if (eventMatches(event, watcher.facts)) {
+        watcher.stop();
+        watcher.onEnd(4003);
+      }
+    }
   }
 
   /**
@@ -285,4 +437,10 @@ export class Auth {
       (request as Record<symbol, Promise<RequestAuthState>>)[this.stateKey] = pending;
     } else this.fallbackStates.set(request, pending);
   }
+}
+
+/** A JWT-shaped token's `exp` in epoch ms (for closing sockets on time), or undefined. */
+function peekExpiry(token: string | null): number | undefined {
+  const exp = token === null ? undefined : peekClaims(token)?.exp;
+  return typeof exp === "number" && Number.isFinite(exp) ? exp * 1000 : undefined;
 }

@@ -8,4 +8,6 @@ export interface Platform {
    * digests must give distinct strings. Must be synchronous so that a cache hit stays synchronous.
    */
   sha256Key(input: string): string;
+  /** The sha256 digest of `input`'s UTF-8 bytes as lower-case hex (how tokens travel as events). */
+  sha256Hex(input: string): string;
 }

@@ -32,13 +32,36 @@ export interface AuthSettings {
 }
 
 /**
+ * Flood and fleet bounds, resolved once at creation next to {@link AuthSettings}.
+ *
+ * @example
+ * const auth = createAuth({ upstreamMaxConcurrency: 32, upstreamMaxQueue: 128 });
+ */
+export interface LimitSettings {
+  /** `AUTH_UPSTREAM_MAX_CONCURRENCY` (default 64): upstream validations in flight per instance. */
+  upstreamMaxConcurrency: number;
+  /** `AUTH_UPSTREAM_MAX_QUEUE` (default 512): validations waiting beyond that; more get 503. */
+  upstreamMaxQueue: number;
+  /** `AUTH_REVOCATION_TTL_SECONDS` (default 86400): how long a revocation is remembered when
+   * the revoked tokens' own expiry is unknown; set it to your longest token lifetime. */
+  revocationTtlSeconds: number;
+}
+
+/**
  * The typed constructor options matching {@link AuthSettings}; each overrides its env var.
  *
  * @example
  * const settings: SettingsOptions = { cacheTtlSeconds: 10, wsAllowQueryToken: false };
  * const auth = createAuth(settings);
  */
-export type SettingsOptions = Partial<AuthSettings>;
+export type SettingsOptions = Partial<AuthSettings & LimitSettings>;
+
+/** The defaults of {@link LimitSettings}. */
+export const DEFAULT_LIMITS: Readonly<LimitSettings> = Object.freeze({
+  upstreamMaxConcurrency: 64,
+  upstreamMaxQueue: 512,
+  revocationTtlSeconds: 86_400,
+});
 
 /** Default access-token cookie name, shared with the proxy and the mock server. */
 export const DEFAULT_ACCESS_TOKEN_COOKIE_NAME = "OxaigenPlatformAuthAccessToken";

@@ -7,4 +7,5 @@ import type { Platform } from "../kernel/platform.js";
  */
 export const nodePlatform: Platform = {
   sha256Key: (input) => hash("sha256", input, "binary"),
+  sha256Hex: (input) => hash("sha256", input, "hex"),
 };

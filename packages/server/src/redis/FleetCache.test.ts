@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeUser } from "../../test/fakeValidator.js";
 import { type RedisUnderTest, startRedis } from "../../test/redisServer.js";
 import { InvalidTokenError } from "../kernel/errors.js";
+import type { FleetEvent } from "../kernel/fleetEvents.js";
 import type { Verification } from "../kernel/types.js";
-import { FleetCache } from "./FleetCache.js";
-import { type FleetEvent, tokenHashOf } from "./fleetEvents.js";
+import { FleetCache, tokenHashOf } from "./FleetCache.js";
 
 const TTLS = { ttlMs: 30_000, negativeTtlMs: 5_000, revocationTtlMs: 60_000 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

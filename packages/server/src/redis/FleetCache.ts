@@ -1,18 +1,21 @@
 import { createHash, randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { ConfigurationError, InvalidTokenError } from "../kernel/errors.js";
-import type { Verification } from "../kernel/types.js";
+import type { FleetLevel } from "../kernel/FleetLevel.js";
 import {
   type FleetEvent,
+  INVALIDATE_HELP,
   type InvalidationTarget,
   invalidationEvent,
   parseFleetEvent,
+  REVOKE_HELP,
   type RevocationTarget,
   revocationEvent,
-} from "./fleetEvents.js";
+} from "../kernel/fleetEvents.js";
+import { factsOf, RevocationList, type TokenFacts } from "../kernel/RevocationList.js";
+import type { Verification } from "../kernel/types.js";
 import { DEFAULT_REDIS_PREFIX, RedisFleetStore } from "./RedisFleetStore.js";
 import { type RedisClientLike, RedisLink, type RedisLinkLogger } from "./RedisLink.js";
-import { factsOf, RevocationList, type TokenFacts } from "./RevocationList.js";
 
 /**
  * Options of the shared (Redis) level of the validation cache.
@@ -31,6 +34,11 @@ export interface RedisOptions {
   timeoutMs?: number;
   /** How long an instance waits for another's upstream call for the same token (default 1000 ms). */
   singleFlightWaitMs?: number;
+}
+
+/** The hash a token travels as on the fleet channel: sha256 of its UTF-8 bytes, lower-case hex. */
+export function tokenHashOf(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
 }
 
 /** The error a revoked token gets: an ordinary 401 invalid_token (the client signs in again). */
@@ -53,14 +61,14 @@ const POLL_MS = 15;
  * and invalidation events. Redis faults never fail a request: they cost a cache miss, and
  * nothing this instance learned about a revocation is forgotten.
  */
-export class FleetCache {
-  /** Revocations and invalidations this process has seen (also without Redis). */
-  readonly revocations = new RevocationList();
+export class FleetCache implements FleetLevel {
   private readonly listeners = new Set<(event: FleetEvent) => void>();
   private readonly resyncListeners = new Set<() => void>();
   private readonly owner = randomUUID();
 
   private constructor(
+    /** Revocations and invalidations this process has seen (shared with the in-process level). */
+    readonly revocations: RevocationList,
     readonly link: RedisLink,
     readonly store: RedisFleetStore,
     private readonly ttls: Ttls,
@@ -79,6 +87,7 @@ export class FleetCache {
     options: RedisOptions,
     ttls: Ttls,
     logger: RedisLinkLogger,
+    revocations: RevocationList = new RevocationList(),
     now: () => number = Date.now,
   ): Promise<FleetCache> {
     const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
@@ -89,7 +98,7 @@ export class FleetCache {
     }
     const link = await RedisLink.open({ ...options, logger });
     const store = new RedisFleetStore(link, prefix, now);
-    return new FleetCache(link, store, ttls, options.singleFlightWaitMs ?? 1000, now);
+    return new FleetCache(revocations, link, store, ttls, options.singleFlightWaitMs ?? 1000, now);
   }
 
   /** Listens for events (from any instance, this one included) that concern cached answers. */
@@ -114,16 +123,17 @@ export class FleetCache {
     cacheKey: string,
     tokenHash: string,
     call: () => Promise<Verification>,
+    token?: string,
   ): Promise<{ verification: Verification; facts: TokenFacts }> {
-    const shared = await this.fromShared(cacheKey, tokenHash);
+    const shared = await this.fromShared(cacheKey, tokenHash, token);
     if (shared !== undefined) return shared;
     const held = await this.quiet(this.store.lock(cacheKey, this.ttls.ttlMs || 5000, this.owner));
     if (held === false) {
-      const awaited = await this.awaitOther(cacheKey, tokenHash);
+      const awaited = await this.awaitOther(cacheKey, tokenHash, token);
       if (awaited !== undefined) return awaited;
     }
     try {
-      return await this.callUpstream(cacheKey, tokenHash, call);
+      return await this.callUpstream(cacheKey, tokenHash, call, token);
     } finally {
       if (held === true) void this.quiet(this.store.unlock(cacheKey, this.owner));
     }
@@ -162,7 +172,7 @@ export class FleetCache {
    * Rejects (after applying it here) when Redis could not be told: the caller may retry.
    */
   async revoke(target: RevocationTarget, ttlMs = this.ttls.revocationTtlMs): Promise<FleetEvent> {
-    const event = revocationEvent(target, this.now());
+    const event = revocationEvent(target, this.now(), tokenHashOf);
     if (event === undefined) throw new ConfigurationError(REVOKE_HELP);
     this.deliver(event);
     await this.store.publish(event, ttlMs);
@@ -197,11 +207,11 @@ export class FleetCache {
     return this.link.close();
   }
 
-  private async fromShared(cacheKey: string, tokenHash: string) {
+  private async fromShared(cacheKey: string, tokenHash: string, token: string | undefined) {
     const entry = await this.quiet(this.store.read(cacheKey));
     if (entry === undefined) return undefined;
     if (entry.kind === "invalid") throw new InvalidTokenError();
-    const facts = factsOf(tokenHash, entry.verification, entry.validatedAt);
+    const facts = factsOf(tokenHash, entry.verification, entry.validatedAt, token);
     if (this.revocations.isRevoked(facts)) throw revokedTokenError();
     if (this.revocations.isStale(facts)) return undefined;
     const verdict = await this.quiet(this.store.verdict(facts));
@@ -213,11 +223,11 @@ export class FleetCache {
   }
 
   /** Polls the shared level while another instance holds the lock, for a bounded time. */
-  private async awaitOther(cacheKey: string, tokenHash: string) {
+  private async awaitOther(cacheKey: string, tokenHash: string, token: string | undefined) {
     const deadline = this.now() + this.singleFlightWaitMs;
     while (this.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      const shared = await this.fromShared(cacheKey, tokenHash);
+      const shared = await this.fromShared(cacheKey, tokenHash, token);
       if (shared !== undefined) return shared;
     }
     return undefined;
@@ -227,6 +237,7 @@ export class FleetCache {
     cacheKey: string,
     tokenHash: string,
     call: () => Promise<Verification>,
+    token: string | undefined,
   ) {
     let verification: Verification;
     try {
@@ -236,7 +247,7 @@ export class FleetCache {
       throw error;
     }
     const validatedAt = this.now();
-    const facts = factsOf(tokenHash, verification, validatedAt);
+    const facts = factsOf(tokenHash, verification, validatedAt, token);
     if (this.revocations.isRevoked(facts)) throw revokedTokenError();
     const verdict = await this.quiet(this.store.verdict(facts));
     if (verdict?.revoked === true) throw revokedTokenError();
@@ -274,7 +285,3 @@ export class FleetCache {
     }
   }
 }
-
-const REVOKE_HELP =
-  "auth.revoke() takes exactly one of { token }, { tokenHash } (64 hex chars), { sub }, { sid } or { jti }, each a non-empty string of printable characters without spaces.";
-const INVALIDATE_HELP = "auth.invalidate() takes { sub: string } or { all: true }.";

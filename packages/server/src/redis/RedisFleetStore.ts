@@ -1,8 +1,8 @@
+import type { FleetEvent } from "../kernel/fleetEvents.js";
+import { coversIssue, type TokenFacts } from "../kernel/RevocationList.js";
 import type { Verification } from "../kernel/types.js";
 import type { User } from "../kernel/user.js";
-import type { FleetEvent } from "./fleetEvents.js";
 import type { RedisLink } from "./RedisLink.js";
-import { coversIssue, type TokenFacts } from "./RevocationList.js";
 
 /** Default prefix of every key and of the channel; apps sharing one Redis pick their own. */
 export const DEFAULT_REDIS_PREFIX = "oxaigen-auth:";

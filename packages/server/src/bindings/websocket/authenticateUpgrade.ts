@@ -11,7 +11,7 @@ import { reportServerError } from "../../kernel/reportServerError.js";
 import { type RequestLike, toRequestContext } from "../../kernel/requestContext.js";
 import type { RequestContext } from "../../kernel/types.js";
 import type { User } from "../../kernel/user.js";
-import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX } from "./constants.js";
+import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX, WS_CLOSE_REVOKED } from "./constants.js";
 
 /**
  * Options of {@link authenticateUpgrade}.
@@ -38,6 +38,23 @@ export interface UpgradeResult {
   user: User;
   /** The subprotocol to answer with (`oxa-auth` when the client offered it), never the token. */
   protocol: string | undefined;
+  /**
+   * Ends the socket with its session: closes it with {@link WS_CLOSE_TOKEN_EXPIRED} (4001) when
+   * the token expires and {@link WS_CLOSE_REVOKED} (4003) when it is revoked (on any instance,
+   * with Redis). Stops watching when the socket closes.
+   */
+  watch(socket: WatchedSocket): void;
+}
+
+/**
+ * The part of a WebSocket (`ws`, or anything alike) that {@link UpgradeResult.watch} uses.
+ *
+ * @example
+ * wss.handleUpgrade(req, socket, head, (ws: WatchedSocket) => result.watch(ws));
+ */
+export interface WatchedSocket {
+  close(code: number, reason: string): void;
+  once(event: "close", listener: () => void): unknown;
 }
 
 // RFC 7230 tchar: a subprotocol entry must be a token, so the bearer value must be one too.
@@ -138,7 +155,14 @@ export async function authenticateUpgrade(
     throw error;
   }
   if (user === null) throw state.error ?? new UnauthenticatedError();
-  return { user, protocol: found.offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined };
+  const watch = (socket: WatchedSocket) => {
+    if (auth.validator.anonymous !== undefined) return;
+    const stop = auth.watch(state, (code) =>
+      socket.close(code, code === WS_CLOSE_REVOKED ? "session revoked" : "token expired"),
+    );
+    socket.once("close", stop);
+  };
+  return { user, protocol: found.offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined, watch };
 }
 
 /**

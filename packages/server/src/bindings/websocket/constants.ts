@@ -3,3 +3,20 @@ export const WS_AUTH_PROTOCOL = "oxa-auth";
 
 /** Prefix of the subprotocol entry that carries the token: `oxa-auth.bearer.<token>`. */
 export const WS_BEARER_PROTOCOL_PREFIX = "oxa-auth.bearer.";
+
+/**
+ * Close code of a socket whose token expired: reconnect with a fresh token.
+ *
+ * @example
+ * ws.addEventListener("close", (e) => e.code === WS_CLOSE_TOKEN_EXPIRED && reconnect());
+ */
+export const WS_CLOSE_TOKEN_EXPIRED = 4001;
+
+/**
+ * Close code of a socket whose session was revoked (sign-out, back-channel logout): do not
+ * reconnect until the user signs in again.
+ *
+ * @example
+ * ws.addEventListener("close", (e) => e.code === WS_CLOSE_REVOKED && showSignIn());
+ */
+export const WS_CLOSE_REVOKED = 4003;

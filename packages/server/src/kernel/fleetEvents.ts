@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * What a revocation names: one token, every token of a subject or of a session (issued up to
  * now), or one token id. A raw token never leaves the process: it travels as `tokenHash`.
@@ -44,11 +42,6 @@ export interface FleetEvent {
   at: number;
 }
 
-/** The hash a token travels as: sha256 of its UTF-8 bytes, lower-case hex. */
-export function tokenHashOf(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
 const HEX64 = /^[0-9a-f]{64}$/;
 // Identifiers go into Redis key names and logs: printable ASCII without spaces, bounded.
 const ID = /^[\x21-\x7e]{1,256}$/;
@@ -58,7 +51,11 @@ function isId(value: unknown): value is string {
 }
 
 /** The one field a revocation message carries, checked; undefined when the target is invalid. */
-export function revocationEvent(target: RevocationTarget, at: number): FleetEvent | undefined {
+export function revocationEvent(
+  target: RevocationTarget,
+  at: number,
+  tokenHashOf: (token: string) => string,
+): FleetEvent | undefined {
   if ("token" in target) {
     return typeof target.token === "string" && target.token !== ""
       ? { v: 1, type: "revoke", tokenHash: tokenHashOf(target.token), at }
@@ -105,7 +102,10 @@ export function parseFleetEvent(message: string): FleetEvent | undefined {
       e.sid !== undefined ? { sid: e.sid as string } : undefined,
       e.jti !== undefined ? { jti: e.jti as string } : undefined,
     ].filter((t) => t !== undefined);
-    return targets.length === 1 ? revocationEvent(targets[0] as RevocationTarget, at) : undefined;
+    // A message never carries a raw token, so the hash function is never called here.
+    return targets.length === 1
+      ? revocationEvent(targets[0] as RevocationTarget, at, () => "")
+      : undefined;
   }
   if (e.type === "invalidate") {
     if (e.all === true && e.sub === undefined) return invalidationEvent({ all: true }, at);
@@ -113,3 +113,9 @@ export function parseFleetEvent(message: string): FleetEvent | undefined {
   }
   return undefined;
 }
+
+/** What `auth.revoke()` accepts, for its error message. */
+export const REVOKE_HELP =
+  "auth.revoke() takes exactly one of { token }, { tokenHash } (64 hex chars), { sub }, { sid } or { jti }, each a non-empty string of printable characters without spaces.";
+/** What `auth.invalidate()` accepts, for its error message. */
+export const INVALIDATE_HELP = "auth.invalidate() takes { sub: string } or { all: true }.";

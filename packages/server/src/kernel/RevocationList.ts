@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
-import type { Verification } from "../kernel/types.js";
 import type { FleetEvent } from "./fleetEvents.js";
+import type { Verification } from "./types.js";
 
 /**
  * What revocations and invalidations are matched against, for one validated token: its hash,
@@ -21,14 +21,37 @@ function claim(claims: Readonly<Record<string, unknown>> | undefined, name: stri
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** The facts of a verification: `sub`/`sid`/`jti`/`iat` from JWT claims when present. */
+/**
+ * The payload of a JWT-shaped token, read without checking it, or undefined. Used only to match
+ * revocations (refusing more), never to accept: an upstream has vouched for the token already.
+ */
+export function peekClaims(token: string): Record<string, unknown> | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3 || (parts[1] as string).length > 8192) return undefined;
+  try {
+    const base64 = (parts[1] as string).replace(/-/g, "+").replace(/_/g, "/");
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const payload: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof payload === "object" && payload !== null && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The facts of a verification: `sub`/`sid`/`jti`/`iat` from the JWT claims (local JWT mode) or
+ * from the token's own payload when an upstream vouched for a JWT-shaped token (proxy mode).
+ */
 export function factsOf(
   tokenHash: string,
   verification: Verification,
   validatedAt: number,
+  token?: string,
 ): TokenFacts {
   const { user } = verification;
-  const claims = user.claims;
+  const claims = user.claims ?? (token === undefined ? undefined : peekClaims(token));
   const iat = claims?.iat;
   const facts: TokenFacts = {
     tokenHash,

@@ -1,0 +1,125 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket, { WebSocketServer } from "ws";
+import { createAuth } from "../src/config/createAuth.js";
+import { authenticateUpgrade, rejectUpgrade, selectWsProtocol } from "../src/index.js";
+import type { Auth } from "../src/kernel/Auth.js";
+import { type RedisUnderTest, startRedis } from "./redisServer.js";
+import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
+
+/** A JWT-shaped token (the stand-in proxy vouches for it; its payload names sub, sid, exp). */
+function jwtShaped(sub: string, sid: string, expSeconds: number, tag: string): string {
+  const enc = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const iat = Math.floor(Date.now() / 1000) - 5;
+  return `${enc({ alg: "ES256" })}.${enc({ sub, sid, iat, exp: expSeconds, tag })}.c2ln`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const silent = { warn: () => {}, error: () => {} };
+
+describe("createAuth({ redis }) on a real Redis: two instances in one process", () => {
+  let redis: RedisUnderTest;
+  let proxy: StandInProxy;
+  let a: Auth;
+  let b: Auth;
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const ALICE = jwtShaped("alice", "sid-a", exp, "1");
+  const ALICE2 = jwtShaped("alice", "sid-a2", exp, "2");
+  const BOB = jwtShaped("bob", "sid-b", exp, "3");
+  const SHORT = jwtShaped("carol", "sid-c", Math.floor(Date.now() / 1000) + 2, "4");
+
+  const req = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    proxy = await startStandInProxy({
+      [ALICE]: userBody("alice", ["read"]),
+      [ALICE2]: userBody("alice", ["read"]),
+      [BOB]: userBody("bob", ["read"]),
+      [SHORT]: userBody("carol"),
+    });
+    const options = { env: {}, proxyUrlOverride: proxy.url, logger: silent };
+    a = createAuth({ ...options, redis: { url: redis.url, prefix: "fa:" } });
+    b = createAuth({ ...options, env: { AUTH_REDIS_URL: redis.url, AUTH_REDIS_PREFIX: "fa:" } });
+    await Promise.all([a.ready(), b.ready()]);
+    await sleep(200); // both subscribed
+  });
+
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    await proxy.close();
+    await redis.close();
+  });
+
+  it("a token validated by one instance is served by the other without an upstream call", async () => {
+    const before = proxy.calls.getMe;
+    expect((await a.getCurrentUser(req(BOB))).id).toBe("bob");
+    await sleep(50);
+    expect((await b.getCurrentUser(req(BOB))).id).toBe("bob");
+    expect(proxy.calls.getMe - before).toBe(1);
+  });
+
+  it("revoking a session on one instance refuses its cached token on the other at once", async () => {
+    expect((await b.getCurrentUser(req(ALICE))).id).toBe("alice");
+    expect((await b.getCurrentUser(req(ALICE2))).id).toBe("alice");
+    await a.revoke({ sid: "sid-a" });
+    const deadline = Date.now() + 1000;
+    let refused = false;
+    while (!refused && Date.now() < deadline) {
+      refused = await b.getCurrentUser(req(ALICE)).then(
+        () => false,
+        () => true,
+      );
+      if (!refused) await sleep(10);
+    }
+    expect(refused).toBe(true);
+    await expect(a.getCurrentUser(req(ALICE))).rejects.toMatchObject({ status: 401 });
+    // The user's other session is untouched.
+    expect((await b.getCurrentUser(req(ALICE2))).id).toBe("alice");
+  });
+
+  it("auth.revoke without Redis refuses the token in that instance", async () => {
+    const alone = createAuth({ env: {}, proxyUrlOverride: proxy.url, logger: silent });
+    expect((await alone.getCurrentUser(req(BOB))).id).toBe("bob");
+    await alone.revoke({ token: BOB });
+    await expect(alone.getCurrentUser(req(BOB))).rejects.toMatchObject({ status: 401 });
+    await alone.close();
+  });
+
+  it("closes a watched WebSocket with 4003 when its session is revoked elsewhere, 4001 when it expires", async () => {
+    const wss = new WebSocketServer({ noServer: true, handleProtocols: selectWsProtocol });
+    const server = createServer();
+    server.on("upgrade", async (request, socket, head) => {
+      try {
+        const result = await authenticateUpgrade(request, { auth: b });
+        wss.handleUpgrade(request, socket, head, (ws) => result.watch(ws));
+      } catch (error) {
+        rejectUpgrade(socket, error);
+      }
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const closeOf = (token: string) =>
+      new Promise<{ code: number; at: number }>((resolve, reject) => {
+        const ws = new WebSocket(url, ["oxa-auth", `oxa-auth.bearer.${token}`]);
+        ws.on("close", (code) => resolve({ code, at: Date.now() }));
+        ws.on("error", reject);
+        ws.on("open", () => opened.push(ws));
+      });
+    const opened: WebSocket[] = [];
+    const revoked = closeOf(ALICE2);
+    const expired = closeOf(SHORT);
+    while (opened.length < 2) await sleep(10);
+    const revokedAt = Date.now();
+    await a.revoke({ sub: "alice" });
+    const r = await revoked;
+    expect(r.code).toBe(4003);
+    expect(r.at - revokedAt).toBeLessThan(1000);
+    expect((await expired).code).toBe(4001);
+    server.close();
+  });
+});
