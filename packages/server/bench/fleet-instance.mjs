@@ -7,6 +7,9 @@ const auth = createAuth({
   env: {},
   proxyUrlOverride: process.env.PROXY_URL,
   logger: { warn: () => {}, error: () => {} },
+  // Longer than the run, so (a) counts sharing, not re-validation after the default 30 s TTL.
+  cacheTtlSeconds: 600,
+  cacheMaxEntries: 4096,
   upstreamMaxConcurrency: Number(process.env.MAX_CONCURRENCY ?? 64),
   upstreamMaxQueue: Number(process.env.MAX_QUEUE ?? 512),
   redis: process.env.REDIS_URL ? { url: process.env.REDIS_URL, prefix: process.env.PREFIX } : false,
@@ -25,14 +28,18 @@ const server = createServer((req, res) => {
   );
 });
 
+server.keepAliveTimeout = 60_000;
 await auth.ready();
 server.listen(0, "127.0.0.1", () => {
   process.send({ port: server.address().port });
 });
 process.on("message", async (message) => {
   if (message.revoke) {
-    await auth.revoke(message.revoke);
-    process.send({ revoked: true });
+    const ok = await auth.revoke(message.revoke).then(
+      () => true,
+      () => false,
+    );
+    process.send({ revoked: ok });
   }
   if (message.exit) {
     server.close();

@@ -84,7 +84,16 @@ async function startFleet(env) {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-function get(url, token) {
+async function get(url, token) {
+  try {
+    return await getOnce(url, token);
+  } catch {
+    // A keep-alive socket the server closed as it was reused: send once more.
+    return getOnce(url, token);
+  }
+}
+
+function getOnce(url, token) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = httpRequest(
@@ -116,7 +125,7 @@ async function figureA(upstream, fleet, tag) {
   const tasks = [];
   for (let r = 0; r < REPEATS; r++) {
     for (let t = 0; t < TOKENS; t++) {
-      const url = fleet.instances[(r * TOKENS + t) % INSTANCES].url;
+      const url = fleet.instances[(r + t) % INSTANCES].url;
       tasks.push(() => get(url, `good-${tag}-${t}`));
     }
   }
@@ -221,9 +230,13 @@ try {
       MAX_QUEUE: process.env.FLEET_MAX_QUEUE ?? "64",
     };
     const fleet = await startFleet(env);
+    const log = (what) => console.error(`[bench:fleet] ${mode}: ${what}`);
     const a = await figureA(upstream, fleet, mode === "with Redis" ? "r" : "n");
+    log(`(a) ${a} upstream calls`);
     const b = mode === "with Redis" ? await figureB(fleet) : undefined;
+    if (b) log(`(b) p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms`);
     const c = await figureC(fleet);
+    log(`(c) ${Math.round(c)} req/s`);
     const d = mode === "with Redis" ? await figureD(upstream, fleet) : undefined;
     out[mode] = { a, b, c, d };
     await fleet.stop();

@@ -14,6 +14,7 @@ import {
 } from "../kernel/fleetEvents.js";
 import { factsOf, RevocationList, type TokenFacts } from "../kernel/RevocationList.js";
 import type { Verification } from "../kernel/types.js";
+import { revokedToken } from "../kernel/ValidationPipeline.js";
 import { DEFAULT_REDIS_PREFIX, RedisFleetStore } from "./RedisFleetStore.js";
 import { type RedisClientLike, RedisLink, type RedisLinkLogger } from "./RedisLink.js";
 
@@ -39,11 +40,6 @@ export interface RedisOptions {
 /** The hash a token travels as on the fleet channel: sha256 of its UTF-8 bytes, lower-case hex. */
 export function tokenHashOf(token: string): string {
   return createHash("sha256").update(token).digest("hex");
-}
-
-/** The error a revoked token gets: an ordinary 401 invalid_token (the client signs in again). */
-export function revokedTokenError(): InvalidTokenError {
-  return new InvalidTokenError("The access token has been revoked; sign in again.");
 }
 
 interface Ttls {
@@ -212,12 +208,12 @@ export class FleetCache implements FleetLevel {
     if (entry === undefined) return undefined;
     if (entry.kind === "invalid") throw new InvalidTokenError();
     const facts = factsOf(tokenHash, entry.verification, entry.validatedAt, token);
-    if (this.revocations.isRevoked(facts)) throw revokedTokenError();
+    if (this.revocations.isRevoked(facts)) throw revokedToken();
     if (this.revocations.isStale(facts)) return undefined;
     const verdict = await this.quiet(this.store.verdict(facts));
     // Markers unreadable: the entry cannot be trusted to be unrevoked; validate upstream.
     if (verdict === undefined) return undefined;
-    if (verdict.revoked) throw revokedTokenError();
+    if (verdict.revoked) throw revokedToken();
     if (verdict.invalidatedAt >= facts.validatedAt) return undefined;
     return { verification: entry.verification, facts };
   }
@@ -248,9 +244,9 @@ export class FleetCache implements FleetLevel {
     }
     const validatedAt = this.now();
     const facts = factsOf(tokenHash, verification, validatedAt, token);
-    if (this.revocations.isRevoked(facts)) throw revokedTokenError();
+    if (this.revocations.isRevoked(facts)) throw revokedToken();
     const verdict = await this.quiet(this.store.verdict(facts));
-    if (verdict?.revoked === true) throw revokedTokenError();
+    if (verdict?.revoked === true) throw revokedToken();
     const ttl = this.ttlFor(verification.expiresAt);
     if (ttl > 0) void this.quiet(this.store.writeUser(cacheKey, verification, validatedAt, ttl));
     return { verification, facts };

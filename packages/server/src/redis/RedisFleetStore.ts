@@ -7,6 +7,9 @@ import type { RedisLink } from "./RedisLink.js";
 /** Default prefix of every key and of the channel; apps sharing one Redis pick their own. */
 export const DEFAULT_REDIS_PREFIX = "oxaigen-auth:";
 
+/** Revoking is not on a request's path: it may wait longer for Redis than a lookup does. */
+const PUBLISH_TIMEOUT_MS = 2000;
+
 /** A shared cache entry as read back: a user, a negative entry (401), or nothing usable. */
 export type SharedEntry =
   | { kind: "user"; verification: Verification; validatedAt: number }
@@ -173,8 +176,14 @@ export class RedisFleetStore {
   /** Writes the event's marker (for `ttlMs`), then publishes it to every instance. */
   async publish(event: FleetEvent, ttlMs: number): Promise<void> {
     const marker = markerKey(event);
-    if (marker !== undefined && ttlMs > 0) await this.set(marker, String(event.at), ttlMs);
-    await this.link.command(["PUBLISH", this.channel, JSON.stringify(event)]);
+    const ms = String(Math.max(1, Math.ceil(ttlMs)));
+    if (marker !== undefined && ttlMs > 0) {
+      await this.link.command(
+        ["SET", this.prefix + marker, String(event.at), "PX", ms],
+        PUBLISH_TIMEOUT_MS,
+      );
+    }
+    await this.link.command(["PUBLISH", this.channel, JSON.stringify(event)], PUBLISH_TIMEOUT_MS);
   }
 
   /** Takes the fleet lock for a cache key (SET NX PX); true when this instance holds it. */

@@ -126,12 +126,15 @@ export class RedisLink {
     return this.client.isReady;
   }
 
-  /** Runs one command, bounded by `timeoutMs`; rejects on timeout or when Redis is down. */
-  command(args: string[]): Promise<unknown> {
+  /**
+   * Runs one command, bounded by `timeoutMs` (or `ms`, for calls no request waits on, such as
+   * publishing a revocation); rejects on timeout or when Redis is down.
+   */
+  command(args: string[], ms = this.timeoutMs): Promise<unknown> {
     if (!this.client.isReady) return Promise.reject(new Error("Redis is not connected."));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RedisTimeout(this.timeoutMs)), this.timeoutMs);
+      timer = setTimeout(() => reject(new RedisTimeout(ms)), ms);
     });
     return Promise.race([this.client.sendCommand(args), timeout]).finally(() =>
       clearTimeout(timer),
