@@ -13,6 +13,7 @@ export type MockAuthErrorCode =
   | "invalid_config"
   | "invalid_state_patch"
   | "invalid_login"
+  | "invalid_token_request"
   | "signing_key"
   | "server_start";
 

@@ -11,9 +11,14 @@ export type { LoginParams } from "./core/endpoints/login.js";
 export type { MockAuthChange } from "./core/MockAuthChange.js";
 export type { MockState, MockStatePatch } from "./core/MockState.js";
 export type { MockResponse, RequestLike } from "./core/responses.js";
+export type { SigningAlg } from "./core/signer.js";
 export { MockAuthError, type MockAuthErrorCode } from "./MockAuthError.js";
 export {
   type MockServer,
   type MockServerOptions,
   startMockServer,
 } from "./node/startMockServer.js";
+export type { ClaimPreset } from "./oidc/claimShapes.js";
+export type { BadTokenKind, MintTokenOptions } from "./oidc/mintToken.js";
+export type { OidcClient } from "./oidc/OidcClient.js";
+export type { Persona } from "./oidc/Persona.js";

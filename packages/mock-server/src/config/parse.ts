@@ -99,6 +99,18 @@ export function parseInteger(value: unknown, label: Label, min: number, max: num
   return n;
 }
 
+/** One of a fixed set of words. */
+export function parseChoice<T extends string>(
+  value: unknown,
+  label: Label,
+  choices: readonly T[],
+): T {
+  if (typeof value !== "string" || !choices.includes(value as T)) {
+    fail(label, `expected one of ${choices.join(", ")}, got ${show(value)}`);
+  }
+  return value as T;
+}
+
 /** `1|true|yes|on` / `0|false|no|off|""`, or a boolean. */
 export function parseBoolean(value: unknown, label: Label): boolean {
   if (typeof value === "boolean") return value;

@@ -1,7 +1,10 @@
 import { MockAuthError } from "../MockAuthError.js";
+import { type OidcClient, parseClients } from "../oidc/OidcClient.js";
+import { type Persona, parsePersonas } from "../oidc/Persona.js";
 import {
   type CorsOrigins,
   parseBoolean,
+  parseChoice,
   parseCookieName,
   parseHost,
   parseHttpUrl,
@@ -70,6 +73,14 @@ export interface MockAuthSettings extends MockUser {
   forbiddenToken: string | null;
   audience: string;
   stateApi: boolean;
+  /** OpenID login personas besides the configured user and the built-in mock-admin/mock-viewer. */
+  personas: Persona[];
+  /** OAuth clients besides the zero-config `mock-client` and `mock-public-client`. */
+  clients: OidcClient[];
+  /** `auto`: `/oidc/authorize` approves at once; `interactive`: a page to pick a persona. */
+  loginMode: "auto" | "interactive";
+  /** Persona (id, user name or email) an automatic login picks; `null`: the configured user. */
+  loginPersona: string | null;
 }
 
 /** Settings of the process around the handler (bind address, reload, key file). */
@@ -127,6 +138,22 @@ const optionalRedisUrl = (v: unknown, l: string) => {
   }
   return url;
 };
+
+/** A JSON list from the environment, or the list itself from code and the state API. */
+function jsonList<T>(parse: (v: unknown, l: string) => T[]) {
+  return (v: unknown, l: string): T[] => {
+    if (typeof v !== "string") return parse(v, l);
+    try {
+      return parse(JSON.parse(v), l);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new MockAuthError("invalid_config", `${l}: expected a JSON array (${error.message})`);
+    }
+  };
+}
+
+const parseLoginMode = (v: unknown, l: string) =>
+  parseChoice(v, l, ["auto", "interactive"] as const);
 
 /**
  * Every setting, in `--help` order: the one place where a setting's env name, default and
@@ -274,8 +301,38 @@ export const SETTINGS: readonly SettingSpec[] = [
     "stateApi",
     "STATE_API",
     true,
-    "Serve GET/PUT/DELETE /_oxa_auth/mock/state (change the user, permissions, tokens at run time)",
+    "Serve GET/PUT/DELETE /_oxa_auth/mock/state and POST /_oxa_auth/mock/token (change the user, permissions, tokens at run time; mint test tokens)",
     parseBoolean,
+  ),
+  spec(
+    "personas",
+    "PERSONAS",
+    [],
+    'JSON array of OpenID login personas, e.g. [{"id":"ada","email":"ada@example.test","roles":["admin"]}] (the configured user, mock-admin and mock-viewer always exist)',
+    jsonList(parsePersonas),
+    "[]",
+  ),
+  spec(
+    "clients",
+    "OIDC_CLIENTS",
+    [],
+    'JSON array of OAuth clients, e.g. [{"clientId":"web","clientSecret":null,"redirectUris":["https://app.test/cb"]}] (mock-client / mock-client-secret and mock-public-client always exist)',
+    jsonList(parseClients),
+    "[]",
+  ),
+  spec(
+    "loginMode",
+    "LOGIN_MODE",
+    "auto",
+    "auto: /oidc/authorize logs in at once (login_hint picks a persona); interactive: a page to pick a persona",
+    parseLoginMode,
+  ),
+  spec(
+    "loginPersona",
+    "LOGIN_PERSONA",
+    null,
+    "Persona (id, user name or email) an automatic OpenID login picks; default: the configured user",
+    optionalText,
   ),
 ];
 

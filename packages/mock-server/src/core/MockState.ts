@@ -1,5 +1,7 @@
 import { type MockUser, settingParser } from "../config/settings.js";
 import { MockAuthError } from "../MockAuthError.js";
+import type { OidcClient } from "../oidc/OidcClient.js";
+import type { Persona } from "../oidc/Persona.js";
 
 /**
  * What can change at run time (`PUT /_oxa_auth/mock/state`, `mock.setState`).
@@ -20,6 +22,14 @@ export interface MockState extends MockUser {
   refreshExpiresIn: number;
   /** When set, the mock IdP fails every login with this error (e.g. `access_denied`). */
   loginError: string | null;
+  /** Users the OpenID provider can log in besides the configured one (`mock-admin`, `mock-viewer`). */
+  personas: Persona[];
+  /** OAuth clients besides the zero-config `mock-client` and `mock-public-client`. */
+  clients: OidcClient[];
+  /** `auto`: `/oidc/authorize` approves at once; `interactive`: a page to pick a persona. */
+  loginMode: "auto" | "interactive";
+  /** Persona (id, user name or email) an automatic login picks; `null`: the configured user. */
+  loginPersona: string | null;
 }
 
 /**
@@ -53,6 +63,10 @@ const PARSERS: { [K in keyof MockState]: Parser<MockState[K]> } = {
   tokens: like("tokens"),
   expiresIn: like("expiresIn"),
   refreshExpiresIn: like("refreshExpiresIn"),
+  personas: like("personas"),
+  clients: like("clients"),
+  loginMode: like("loginMode"),
+  loginPersona: like("loginPersona"),
   loginError: (v, l) => {
     if (v === null || v === "") return null;
     if (typeof v !== "string" || !/^[a-z_]{1,64}$/.test(v)) {

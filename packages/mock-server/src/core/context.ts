@@ -1,5 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { MockAuthSettings } from "../config/settings.js";
+import type { OidcStores } from "../oidc/OidcStores.js";
 import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
 import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
@@ -47,6 +48,8 @@ export interface Ctx {
   readonly codes: Store<PendingCode>;
   readonly refresh: Store<RefreshRecord>;
   readonly sessions: Store<Session>;
+  /** The OpenID provider's codes, grants and tokens. */
+  readonly oidc: OidcStores;
   readonly signer: Signer;
   now(): number;
   /** Reports sessions ended and state changes (the Redis publisher listens). */
@@ -64,7 +67,8 @@ export interface Identity {
 /** A capped store whose entries expire at their `expiresAt` on the mock's clock. */
 export type Store<V extends { expiresAt: number }> = LRUCache<string, V>;
 
-function store<V extends { expiresAt: number }>(max: number, now: () => number): Store<V> {
+/** A store of at most `max` entries on the clock `now`. */
+export function store<V extends { expiresAt: number }>(max: number, now: () => number): Store<V> {
   // The mock's clock (tests move it), read on every check: no cached "now" between reads.
   return new LRUCache<string, V>({ max, perf: { now }, ttlResolution: 0 });
 }

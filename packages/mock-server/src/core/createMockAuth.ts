@@ -6,6 +6,9 @@ import {
   type MockAuthSettings,
   parseSettings,
 } from "../config/settings.js";
+import type { MintTokenOptions } from "../oidc/mintToken.js";
+import { createOidcStores } from "../oidc/OidcStores.js";
+import { MINT_PATH, OIDC_METHODS } from "../oidc/paths.js";
 import type { AuthMessage } from "./callbackPage.js";
 import { type Ctx, createStores, mintAccessToken, policyFor } from "./context.js";
 import { isLoopbackHost } from "./cookies.js";
@@ -80,6 +83,10 @@ export interface MockAuth {
   createAccessToken(options?: { expiresIn?: number }): Promise<string>;
   /** The public JWKS (what `/.well-known/jwks.json` serves). */
   jwks(): Promise<{ keys: JWK[] }>;
+  /** Mint a token for tests, good or deliberately bad (same as `POST /_oxa_auth/mock/token`). */
+  mintToken(options?: MintTokenOptions): Promise<string>;
+  /** New signing keys from now on; the old ones stay in the JWKS `graceSeconds` (default 300). */
+  rotateKeys(graceSeconds?: number): Promise<string[]>;
 }
 
 const DEFAULT_BASE_URL = `http://${DEFAULT_SERVER_SETTINGS.host}:${DEFAULT_SERVER_SETTINGS.port}`;
@@ -99,6 +106,10 @@ function resolveSettings(options: MockAuthOptions): MockAuthSettings {
 
 function initialState(s: MockAuthSettings): MockState {
   return {
+    personas: [...s.personas],
+    clients: [...s.clients],
+    loginMode: s.loginMode,
+    loginPersona: s.loginPersona,
     userId: s.userId,
     userName: s.userName,
     email: s.email,
@@ -123,6 +134,8 @@ function copyState(state: MockState): MockState {
     roleNames: [...state.roleNames],
     permissions: [...state.permissions],
     tokens: [...state.tokens],
+    personas: [...state.personas],
+    clients: [...state.clients],
   };
 }
 
@@ -146,6 +159,7 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
     cookies: policyFor(baseUrl),
     state: initialState(settings),
     ...createStores(now),
+    oidc: createOidcStores(now),
     signer: createSigner(settings.baseUrl, settings.audience, options.signingKey),
     now,
     notify: options.onChange ?? (() => {}),
@@ -153,7 +167,7 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
   const reset = () => {
     ctx.state = initialState(settings);
     ctx.notify({ type: "invalidate" });
-    for (const store of [ctx.logins, ctx.codes, ctx.refresh, ctx.sessions]) store.clear();
+    for (const store of [ctx.logins, ctx.codes, ctx.refresh, ctx.sessions, ctx.oidc]) store.clear();
     return copyState(ctx.state);
   };
   const respond = (request: RequestLike) => dispatch(ctx, request, reset);
@@ -176,7 +190,9 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
       return done.message;
     },
     createAccessToken: (opts) => mintAccessToken(ctx, null, opts?.expiresIn ?? ctx.state.expiresIn),
-    jwks: () => ctx.signer.jwks(),
+    jwks: () => ctx.signer.jwks(ctx.now()),
+    mintToken: async (opts) => (await import("../oidc/mintToken.js")).mintToken(ctx, opts),
+    rotateKeys: (grace = 300) => ctx.signer.rotate(grace, ctx.now()),
   };
 }
 
@@ -244,11 +260,12 @@ function refusedHost(ctx: Ctx, request: RequestLike): MockResponse | undefined {
 }
 
 /**
- * The state API changes who is signed in and what they may do: it serves test code, curl and
- * the mock's own pages, never a page of another origin (even an allowed app origin).
+ * The state API changes who is signed in and what they may do, and the mint endpoint hands out
+ * tokens: they serve test code, curl and the mock's own pages, never a page of another origin
+ * (even an allowed app origin).
  */
 function refusedStateCaller(ctx: Ctx, request: RequestLike, url: URL): MockResponse | undefined {
-  if (url.pathname !== STATE_PATH) return undefined;
+  if (url.pathname !== STATE_PATH && url.pathname !== MINT_PATH) return undefined;
   const origin = request.headers.get("origin");
   const site = request.headers.get("sec-fetch-site");
   const fromOtherPage =
@@ -291,7 +308,14 @@ const STATE_ROUTE: Record<string, Route> = Object.fromEntries(
 const PERMISSION_PREFIX = "/_oxa_auth/test-app-permission/";
 const STATE_PATH = "/_oxa_auth/mock/state";
 
+// The OpenID provider loads on its first request, so start-up pays nothing for it.
+const oidcRoute: Route = async (ctx, request, url) =>
+  (await import("../oidc/routes.js")).handleOidc(ctx, request, url);
+
 function methodsFor(ctx: Ctx, path: string): Record<string, Route> | undefined {
+  if (Object.hasOwn(OIDC_METHODS, path))
+    return Object.fromEntries((OIDC_METHODS[path] ?? []).map((m) => [m, oidcRoute]));
+  if (path === MINT_PATH) return ctx.settings.stateApi ? { POST: oidcRoute } : undefined;
   if (path === ctx.settings.authorizePath) return { GET: (c, _r, url) => handleAuthorize(c, url) };
   if (path === STATE_PATH) return ctx.settings.stateApi ? STATE_ROUTE : undefined;
   if (path.startsWith(PERMISSION_PREFIX)) {

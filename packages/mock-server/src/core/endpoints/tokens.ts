@@ -75,7 +75,7 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
   if (record.used) {
     // A rotated token came back: someone holds a copy. Kill the whole session (RFC 9700 §4.14).
-    revoke(ctx, record.sid);
+    revokeSession(ctx, record.sid);
     return denied("refresh token reuse detected: the session is revoked, log in again");
   }
   record.used = true;
@@ -92,18 +92,18 @@ export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<Mock
   const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
   if (presented) {
     const record = ctx.refresh.get(await sha256(presented));
-    if (record) revoke(ctx, record.sid);
+    if (record) revokeSession(ctx, record.sid);
   }
   const token = presentedToken(ctx, request);
   if (token && token !== "malformed") {
     const identity = await authenticate(ctx, token);
-    if (identity?.sid) revoke(ctx, identity.sid);
+    if (identity?.sid) revokeSession(ctx, identity.sid);
   }
   return noContent(tokenCookies(ctx));
 }
 
-/** End a session: its tokens stop working at once (a session is valid only while stored). */
-function revoke(ctx: Ctx, sid: string): void {
+/** End a login session (logout, RP-initiated logout): its tokens stop working at once. */
+export function revokeSession(ctx: Ctx, sid: string): void {
   const session = ctx.sessions.get(sid);
   if (!session) return;
   ctx.sessions.delete(sid);

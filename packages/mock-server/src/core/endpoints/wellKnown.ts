@@ -1,44 +1,60 @@
+import { OIDC_PATHS } from "../../oidc/paths.js";
 import type { Ctx } from "../context.js";
 import { json, type MockResponse } from "../responses.js";
 
-/** `GET /.well-known/openid-configuration`: enough discovery for a backend to verify JWTs. */
+const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
+
+/** `GET /.well-known/openid-configuration`: exactly what the OpenID provider serves. */
 export function handleDiscovery(ctx: Ctx): MockResponse {
   const base = ctx.settings.baseUrl;
   const at = (path: string) => new URL(path, base).href;
   const response = json(200, {
     issuer: base,
     jwks_uri: at("/.well-known/jwks.json"),
-    authorization_endpoint: at("/_oxa_auth/login"),
-    token_endpoint: at("/_oxa_auth/token-exchange"),
-    userinfo_endpoint: at("/_oxa_auth/get-me"),
-    end_session_endpoint: at("/_oxa_auth/logout"),
+    authorization_endpoint: at(OIDC_PATHS.authorize),
+    token_endpoint: at(OIDC_PATHS.token),
+    userinfo_endpoint: at(OIDC_PATHS.userinfo),
+    introspection_endpoint: at(OIDC_PATHS.introspect),
+    revocation_endpoint: at(OIDC_PATHS.revoke),
+    end_session_endpoint: at(OIDC_PATHS.endSession),
     response_types_supported: ["code"],
+    response_modes_supported: ["query"],
+    grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
     subject_types_supported: ["public"],
-    id_token_signing_alg_values_supported: ["ES256"],
-    scopes_supported: ["openid", "profile", "email"],
+    id_token_signing_alg_values_supported: ["RS256"],
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS.slice(0, 2),
+    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    code_challenge_methods_supported: ["S256"],
+    scopes_supported: ["openid", "profile", "email", "offline_access"],
+    prompt_values_supported: ["none", "login", "consent", "select_account"],
     claims_supported: [
       "sub",
       "iss",
       "aud",
       "exp",
       "iat",
+      "auth_time",
+      "nonce",
+      "azp",
+      "sid",
       "email",
+      "email_verified",
       "name",
       "preferred_username",
-      "roles",
-      "permissions",
-      "scope",
-      "sid",
-      "jti",
     ],
+    authorization_response_iss_parameter_supported: true,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    claims_parameter_supported: false,
   });
   response.headers["cache-control"] = "no-cache";
   return response;
 }
 
-/** `GET /.well-known/jwks.json`: the public signing key (a new one on every start by default). */
+/** `GET /.well-known/jwks.json`: the public keys (ES256 and RS256, plus retired ones in grace). */
 export async function handleJwks(ctx: Ctx): Promise<MockResponse> {
-  const response = json(200, await ctx.signer.jwks());
+  const response = json(200, await ctx.signer.jwks(ctx.now()));
   response.headers["cache-control"] = "no-cache";
   return response;
 }

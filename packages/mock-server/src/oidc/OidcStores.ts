@@ -1,0 +1,67 @@
+import { type Store, store } from "../core/context.js";
+import type { Persona } from "./Persona.js";
+
+/** Who a grant is for: a persona (user tokens) or nobody (client credentials). */
+export interface GrantSubject {
+  clientId: string;
+  persona: Persona;
+  scope: string[];
+  sid: string;
+  authTime: number;
+  grantId: string;
+}
+
+/** An authorization code, keyed by sha256(code): single use, 60 s. */
+export interface CodeRecord extends GrantSubject {
+  redirectUri: string;
+  codeChallenge: string | null;
+  nonce: string | null;
+  expiresAt: number;
+  used: boolean;
+}
+
+/** A refresh token, keyed by sha256(token); `used` after rotation (reuse revokes the grant). */
+export interface RefreshRecord extends GrantSubject {
+  expiresAt: number;
+  used: boolean;
+}
+
+/** A parked authorization request waiting for the interactive login page's answer. */
+export interface Interaction {
+  params: Record<string, string>;
+  expiresAt: number;
+}
+
+/** An issued access token by `jti`: for revocation, introspection and userinfo. */
+export interface AccessRecord {
+  grantId: string | null;
+  revoked: boolean;
+  expiresAt: number;
+}
+
+/** Everything the OpenID provider remembers between requests (bounded, expiring). */
+export interface OidcStores {
+  codes: Store<CodeRecord>;
+  refresh: Store<RefreshRecord>;
+  grants: Store<{ revoked: boolean; expiresAt: number }>;
+  access: Store<AccessRecord>;
+  interactions: Store<Interaction>;
+  clear(): void;
+}
+
+/** Fresh, empty stores on the mock's clock, with caps that bound memory under a flood. */
+export function createOidcStores(now: () => number): OidcStores {
+  const stores = {
+    codes: store<CodeRecord>(1000, now),
+    refresh: store<RefreshRecord>(10_000, now),
+    grants: store<{ revoked: boolean; expiresAt: number }>(10_000, now),
+    access: store<AccessRecord>(10_000, now),
+    interactions: store<Interaction>(1000, now),
+  };
+  return {
+    ...stores,
+    clear() {
+      for (const s of Object.values(stores)) s.clear();
+    },
+  };
+}

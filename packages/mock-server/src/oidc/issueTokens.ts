@@ -1,0 +1,108 @@
+import { type Ctx, keep } from "../core/context.js";
+import { randomToken, sha256 } from "../core/random.js";
+import { shapeClaims } from "./claimShapes.js";
+import type { OidcClient } from "./OidcClient.js";
+import type { GrantSubject } from "./OidcStores.js";
+
+/** The token response body (RFC 6749 §5.1, OIDC Core §3.1.3.3). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  scope: string;
+  id_token?: string;
+  refresh_token?: string;
+}
+
+/** An access token (RFC 9068 `at+jwt`, ES256) for a user grant or, with no grant, the client. */
+export async function issueAccessToken(
+  ctx: Ctx,
+  client: OidcClient,
+  scope: string[],
+  grant: GrantSubject | null,
+): Promise<string> {
+  const iat = Math.floor(ctx.now() / 1000);
+  const exp = iat + ctx.state.expiresIn;
+  const jti = randomToken(16);
+  const claims = shapeClaims("oidc", {
+    persona: grant?.persona ?? null,
+    clientId: client.clientId,
+    appId: client.appId,
+    scope,
+    ...(grant ? { sid: grant.sid, authTime: grant.authTime } : {}),
+  });
+  Object.assign(claims, client.claims, { jti });
+  keep(
+    ctx.oidc.access,
+    jti,
+    { grantId: grant?.grantId ?? null, revoked: false, expiresAt: exp * 1000 },
+    ctx.now(),
+  );
+  return ctx.signer.sign(claims, iat, exp, {
+    typ: "at+jwt",
+    audience: client.audience ?? ctx.settings.audience,
+  });
+}
+
+/** The ID token: RS256 (the OIDC default), `aud` = the client, claims by scope. */
+async function issueIdToken(ctx: Ctx, grant: GrantSubject, nonce: string | null): Promise<string> {
+  const iat = Math.floor(ctx.now() / 1000);
+  const p = grant.persona;
+  const claims: Record<string, unknown> = {
+    sub: p.id,
+    azp: grant.clientId,
+    auth_time: grant.authTime,
+    sid: grant.sid,
+  };
+  if (nonce !== null) claims.nonce = nonce;
+  if (grant.scope.includes("profile")) {
+    if (p.name !== undefined) claims.name = p.name;
+    if (p.userName !== undefined) claims.preferred_username = p.userName;
+  }
+  if (grant.scope.includes("email") && p.email !== undefined) {
+    claims.email = p.email;
+    claims.email_verified = true;
+  }
+  return ctx.signer.sign(claims, iat, iat + ctx.state.expiresIn, {
+    alg: "RS256",
+    audience: grant.clientId,
+  });
+}
+
+/** Access + refresh (+ ID token for `openid`) for a user grant; the refresh token is new. */
+export async function issueGrantTokens(
+  ctx: Ctx,
+  client: OidcClient,
+  grant: GrantSubject,
+  nonce: string | null,
+): Promise<TokenResponse> {
+  const now = ctx.now();
+  const refreshToken = randomToken();
+  keep(
+    ctx.oidc.refresh,
+    await sha256(refreshToken),
+    { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, used: false },
+    now,
+  );
+  const body: TokenResponse = {
+    access_token: await issueAccessToken(ctx, client, grant.scope, grant),
+    token_type: "Bearer",
+    expires_in: ctx.state.expiresIn,
+    scope: grant.scope.join(" "),
+    refresh_token: refreshToken,
+  };
+  if (grant.scope.includes("openid")) body.id_token = await issueIdToken(ctx, grant, nonce);
+  return body;
+}
+
+/** Mark a grant revoked: its refresh tokens and access tokens stop working here. */
+export function revokeGrant(ctx: Ctx, grantId: string): void {
+  const grant = ctx.oidc.grants.get(grantId);
+  if (grant) grant.revoked = true;
+}
+
+/** A grant is live when neither it nor its login session was revoked (logout). */
+export function grantLive(ctx: Ctx, grant: Pick<GrantSubject, "grantId" | "sid">): boolean {
+  const record = ctx.oidc.grants.get(grant.grantId);
+  return record !== undefined && !record.revoked && ctx.sessions.has(grant.sid);
+}

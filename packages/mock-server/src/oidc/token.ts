@@ -1,0 +1,129 @@
+import { encode as base64url } from "jose/base64url";
+import type { Ctx } from "../core/context.js";
+import { sha256 } from "../core/random.js";
+import { json, type MockResponse, type RequestLike } from "../core/responses.js";
+import { grantLive, issueAccessToken, issueGrantTokens, revokeGrant } from "./issueTokens.js";
+import { parseScope } from "./mintToken.js";
+import type { OidcClient } from "./OidcClient.js";
+import { authenticateClient, oauthError, readForm } from "./oauthRequest.js";
+
+const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+const invalidGrant = (why: string) => oauthError(400, "invalid_grant", why);
+
+async function s256(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return base64url(new Uint8Array(digest));
+}
+
+async function authorizationCode(
+  ctx: Ctx,
+  client: OidcClient,
+  p: Record<string, string>,
+): Promise<MockResponse> {
+  if (p.code === undefined) return oauthError(400, "invalid_request", "send the code");
+  const record = ctx.oidc.codes.get(await sha256(p.code));
+  if (!record) return invalidGrant("unknown or expired code: codes work once, for 60 seconds");
+  if (record.used) {
+    // A code presented twice was intercepted or replayed: revoke what it issued (RFC 6749 §4.1.2).
+    revokeGrant(ctx, record.grantId);
+    return invalidGrant("this code was already used: the tokens it issued are revoked");
+  }
+  record.used = true;
+  if (record.clientId !== client.clientId)
+    return invalidGrant("this code was issued to another client");
+  if (p.redirect_uri !== record.redirectUri)
+    return invalidGrant("redirect_uri must be the one sent to the authorization endpoint");
+  const verifier = p.code_verifier;
+  if (record.codeChallenge !== null) {
+    if (verifier === undefined || !VERIFIER.test(verifier))
+      return invalidGrant("send the PKCE code_verifier (43-128 unreserved characters)");
+    if ((await s256(verifier)) !== record.codeChallenge)
+      return invalidGrant("code_verifier does not match the code_challenge");
+  } else if (verifier !== undefined) {
+    return invalidGrant("this code was requested without PKCE: drop code_verifier");
+  }
+  return json(200, await issueGrantTokens(ctx, client, record, record.nonce));
+}
+
+async function refreshToken(
+  ctx: Ctx,
+  client: OidcClient,
+  p: Record<string, string>,
+): Promise<MockResponse> {
+  if (p.refresh_token === undefined)
+    return oauthError(400, "invalid_request", "send the refresh_token");
+  const record = ctx.oidc.refresh.get(await sha256(p.refresh_token));
+  if (!record) return invalidGrant("unknown or expired refresh token: log in again");
+  if (record.clientId !== client.clientId)
+    return invalidGrant("this refresh token belongs to another client");
+  if (!grantLive(ctx, record))
+    return invalidGrant("this grant was revoked or logged out: log in again");
+  if (record.used) {
+    // A rotated token came back: someone holds a copy (RFC 9700 §4.14). End the whole grant.
+    revokeGrant(ctx, record.grantId);
+    return invalidGrant("refresh token reuse detected: the grant is revoked, log in again");
+  }
+  let scope = record.scope;
+  if (p.scope !== undefined) {
+    try {
+      scope = parseScope(p.scope);
+    } catch {
+      return oauthError(400, "invalid_scope", "scope must be space-separated scope tokens");
+    }
+    if (scope.some((s) => !record.scope.includes(s)))
+      return oauthError(400, "invalid_scope", "a refresh can only narrow the granted scope");
+  }
+  record.used = true;
+  return json(200, await issueGrantTokens(ctx, client, { ...record, scope }, null));
+}
+
+async function clientCredentials(
+  ctx: Ctx,
+  client: OidcClient,
+  p: Record<string, string>,
+): Promise<MockResponse> {
+  if (client.clientSecret === null)
+    return oauthError(400, "unauthorized_client", "client_credentials needs a confidential client");
+  let scope: string[] = [];
+  if (p.scope !== undefined) {
+    try {
+      scope = parseScope(p.scope);
+    } catch {
+      return oauthError(400, "invalid_scope", "scope must be space-separated scope tokens");
+    }
+  }
+  if (scope.includes("openid"))
+    return oauthError(400, "invalid_scope", "client_credentials tokens have no user: drop openid");
+  return json(200, {
+    access_token: await issueAccessToken(ctx, client, scope, null),
+    token_type: "Bearer",
+    expires_in: ctx.state.expiresIn,
+    scope: scope.join(" "),
+  });
+}
+
+const GRANTS: Record<string, typeof authorizationCode> = {
+  authorization_code: authorizationCode,
+  refresh_token: refreshToken,
+  client_credentials: clientCredentials,
+};
+
+/** `POST /oidc/token` (form body): authorization_code + PKCE, refresh_token, client_credentials. */
+export async function handleToken(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
+  const parsed = await readForm(request);
+  if ("response" in parsed) return parsed.response;
+  const p = parsed.params;
+  const grantType = p.grant_type;
+  if (grantType === undefined) return oauthError(400, "invalid_request", "send grant_type");
+  const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+  if (!grant)
+    return oauthError(
+      400,
+      "unsupported_grant_type",
+      "use authorization_code, refresh_token or client_credentials",
+    );
+  const auth = await authenticateClient(ctx, request, p);
+  if ("response" in auth) return auth.response;
+  return grant(ctx, auth.client, p);
+}

@@ -1,0 +1,42 @@
+import type { Ctx } from "../core/context.js";
+import { json, type MockResponse, type RequestLike } from "../core/responses.js";
+import { oauthError } from "./oauthRequest.js";
+import { bearerToken, verifyAccessToken } from "./verifyAccessToken.js";
+
+const PROFILE = ["name", "preferred_username"];
+
+/** `GET|POST /oidc/userinfo` (OIDC Core §5.3): the user's claims allowed by the token's scope. */
+export async function handleUserinfo(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
+  const token = bearerToken(request.headers.get("authorization"));
+  if (token === undefined) {
+    return oauthError(401, "invalid_request", "send Authorization: Bearer <access token>", {
+      "www-authenticate": 'Bearer realm="auth-mock-server"',
+    });
+  }
+  const payload = await verifyAccessToken(ctx, token);
+  if (!payload) {
+    return oauthError(401, "invalid_token", "the access token is invalid, expired or revoked", {
+      "www-authenticate": 'Bearer realm="auth-mock-server", error="invalid_token"',
+    });
+  }
+  const scope = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
+  if (!scope.includes("openid") || payload.sub === payload.client_id) {
+    return oauthError(
+      403,
+      "insufficient_scope",
+      "userinfo needs a user's token with scope openid",
+      {
+        "www-authenticate":
+          'Bearer realm="auth-mock-server", error="insufficient_scope", scope="openid"',
+      },
+    );
+  }
+  const body: Record<string, unknown> = { sub: payload.sub };
+  if (scope.includes("profile"))
+    for (const k of PROFILE) if (payload[k] !== undefined) body[k] = payload[k];
+  if (scope.includes("email") && payload.email !== undefined) {
+    body.email = payload.email;
+    body.email_verified = true;
+  }
+  return json(200, body);
+}
