@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, createAuth } from "../src/index.js";
 import { UPSTREAM_PUBLIC_MESSAGE } from "../src/kernel/errors.js";
+import { describeAttacks } from "./attackSuite.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
-/** A running app exposing the standard routes (global auth middleware + guards):
- * GET /public → { userId, authError } (middleware only), GET /me (getCurrentUser),
+/** A running app exposing the standard routes (global auth middleware + guards), for GET and POST
+ * alike (the attack suite sends unsafe methods): GET /public → { userId, authError } (middleware only), GET /me (getCurrentUser),
  * GET /maybe → { userId } (getCurrentUserOptional), GET /audit (requirePermission("audit")). */
 export interface AppUnderTest {
   url: string;
@@ -44,7 +45,8 @@ export function describeBinding(name: string, startApp: StartApp): void {
       hostAuth = createAuth({
         env: {},
         proxyScheme: "http",
-        allowedHosts: ["127.0.0.1"],
+        // A port-less entry means the scheme's default port only: name the stand-in's port.
+        allowedHosts: [`127.0.0.1:${new URL(proxy.url).port}`],
         logger: silent,
       });
       app = await startApp(auth);
@@ -229,4 +231,5 @@ export function describeBinding(name: string, startApp: StartApp): void {
       expect(proxy.calls.getMe).toBe(1);
     });
   });
+  describeAttacks(name, startApp);
 }

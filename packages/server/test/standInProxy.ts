@@ -3,7 +3,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 /** What the stand-in answers; tests flip it to simulate outages and bad bodies. */
-export type ProxyMode = "normal" | "status500" | "hang" | "notJson" | "array" | "notAuthenticated";
+export type ProxyMode =
+  | "normal"
+  | "status500"
+  | "permission500"
+  | "hang"
+  | "notJson"
+  | "array"
+  | "notAuthenticated";
 
 /** A real node:http server on 127.0.0.1:0 speaking the proxy contract of docs/contracts.md. */
 export interface StandInProxy {
@@ -78,6 +85,7 @@ export async function startStandInProxy(
               );
       return void res.writeHead(200, { "content-type": "application/json" }).end(json);
     }
+    if (proxy.mode === "permission500") return void res.writeHead(500).end("boom");
     const granted = (body.workspace_permissions as Array<{ name: string }>).some(
       (entry) => entry.name === permission?.[1],
     );

@@ -27,16 +27,16 @@ function startExpress(factory: ExpressFactory) {
     const app = factory();
     const options = { auth };
     app.use(authMiddleware(options));
-    app.get("/public", (req, res) => {
+    app.all("/public", (req, res) => {
       res.json({ userId: req.user?.id ?? null, authError: req.authError });
     });
-    app.get("/me", getCurrentUser(options), (req, res) => {
+    app.all("/me", getCurrentUser(options), (req, res) => {
       res.json({ userId: req.user?.id });
     });
-    app.get("/maybe", getCurrentUserOptional(options), (req, res) => {
+    app.all("/maybe", getCurrentUserOptional(options), (req, res) => {
       res.json({ userId: req.user?.id ?? null });
     });
-    app.get("/audit", requirePermission("audit", options), (req, res) => {
+    app.all("/audit", requirePermission("audit", options), (req, res) => {
       res.json({ userId: req.user?.id });
     });
     const server = app.listen(0, "127.0.0.1");

@@ -11,17 +11,17 @@ async function startFastify(auth: Auth): Promise<AppUnderTest> {
   const app = Fastify();
   const options = { auth };
   await app.register(authPlugin, options);
-  app.get("/public", async (request) => ({
+  app.all("/public", async (request) => ({
     userId: request.user?.id ?? null,
     authError: request.authError,
   }));
-  app.get("/me", { preHandler: getCurrentUser(options) }, async (request) => ({
+  app.all("/me", { preHandler: getCurrentUser(options) }, async (request) => ({
     userId: request.user?.id,
   }));
-  app.get("/maybe", { preHandler: getCurrentUserOptional(options) }, async (request) => ({
+  app.all("/maybe", { preHandler: getCurrentUserOptional(options) }, async (request) => ({
     userId: request.user?.id ?? null,
   }));
-  app.get("/audit", { preHandler: requirePermission("audit", options) }, async (request) => ({
+  app.all("/audit", { preHandler: requirePermission("audit", options) }, async (request) => ({
     userId: request.user?.id,
   }));
   const url = await app.listen({ port: 0, host: "127.0.0.1" });

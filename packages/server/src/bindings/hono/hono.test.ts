@@ -18,14 +18,14 @@ function startHono(auth: Auth): Promise<AppUnderTest> {
   const app = new Hono<AuthEnv>();
   const options = { auth };
   app.use("*", authMiddleware(options));
-  app.get("/public", (c) =>
+  app.all("/public", (c) =>
     c.json({ userId: c.get("user")?.id ?? null, authError: c.get("authError") }),
   );
-  app.get("/me", getCurrentUser(options), (c) => c.json({ userId: c.get("user")?.id }));
-  app.get("/maybe", getCurrentUserOptional(options), (c) =>
+  app.all("/me", getCurrentUser(options), (c) => c.json({ userId: c.get("user")?.id }));
+  app.all("/maybe", getCurrentUserOptional(options), (c) =>
     c.json({ userId: c.get("user")?.id ?? null }),
   );
-  app.get("/audit", requirePermission("audit", options), (c) =>
+  app.all("/audit", requirePermission("audit", options), (c) =>
     c.json({ userId: c.get("user")?.id }),
   );
   return listen(createServer(getRequestListener(app.fetch)));
