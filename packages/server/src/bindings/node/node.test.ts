@@ -64,7 +64,9 @@ function startWebRequest(auth: Auth): Promise<AppUnderTest> {
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === "string") headers.set(name, value);
     }
-    const response = await handle(new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers }));
+    const response = await handle(
+      new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers }),
+    );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
