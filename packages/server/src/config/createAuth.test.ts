@@ -74,10 +74,10 @@ describe("host derivation against a real proxy", () => {
   });
 
   it("a forged Host with an allow-list gets 401 and causes no outbound call", async () => {
-    const auth = createAuth({
-      env: { OXAIGEN_AUTH_ALLOWED_HOSTS: "127.0.0.1", OXAIGEN_AUTH_PROXY_SCHEME: "http" },
-    });
     const port = new URL(proxy.url).port;
+    const auth = createAuth({
+      env: { OXAIGEN_AUTH_ALLOWED_HOSTS: `127.0.0.1:${port}`, OXAIGEN_AUTH_PROXY_SCHEME: "http" },
+    });
     const forged = {
       headers: { authorization: `Bearer ${TOKEN}`, host: `attacker.example:${port}` },
     };

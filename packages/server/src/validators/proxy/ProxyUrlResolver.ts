@@ -25,7 +25,9 @@ export class ProxyUrlResolver {
     this.scheme = settings.proxyScheme;
     this.trustForwardedHost = settings.trustForwardedHost;
     this.allowList =
-      settings.allowedHosts === undefined ? undefined : new HostAllowList(settings.allowedHosts);
+      settings.allowedHosts === undefined
+        ? undefined
+        : new HostAllowList(settings.allowedHosts, settings.proxyScheme);
   }
 
   /** True when URLs come from client-controlled headers with no allow-list (warn at start-up). */

@@ -49,11 +49,26 @@ describe("HostAllowList", () => {
   const list = new HostAllowList(["app.example.com", "*.tenants.example.com", "localhost:3000"]);
   const allows = (value: string) => list.allows(parseHost(value)!);
 
-  it("matches exact names on any port unless the entry has one", () => {
+  it("an entry without a port matches the scheme's default port only", () => {
     expect(allows("app.example.com")).toBe(true);
-    expect(allows("app.example.com:8443")).toBe(true);
+    expect(allows("app.example.com:443")).toBe(true);
+    expect(allows("app.example.com:8443")).toBe(false);
+    expect(allows("app.example.com:80")).toBe(false);
+    expect(allows("acme.tenants.example.com:8443")).toBe(false);
+    const http = new HostAllowList(["app.example.com"], "http");
+    expect(http.allows(parseHost("app.example.com:80")!)).toBe(true);
+    expect(http.allows(parseHost("app.example.com:443")!)).toBe(false);
+  });
+
+  it("host:port matches that port, host:* any port", () => {
     expect(allows("localhost:3000")).toBe(true);
     expect(allows("localhost:3001")).toBe(false);
+    expect(allows("localhost")).toBe(false);
+    const any = new HostAllowList(["localhost:*", "*.example.com:*"]);
+    expect(any.allows(parseHost("localhost:3001")!)).toBe(true);
+    expect(any.allows(parseHost("localhost")!)).toBe(true);
+    expect(any.allows(parseHost("a.example.com:8443")!)).toBe(true);
+    expect(any.allows(parseHost("example.com:8443")!)).toBe(false);
   });
 
   it("wildcards match exactly one label", () => {
@@ -71,5 +86,7 @@ describe("HostAllowList", () => {
   it("fails start-up on an invalid entry", () => {
     expect(() => new HostAllowList(["https://app.example.com"])).toThrow(ConfigurationError);
     expect(() => new HostAllowList(["*.[::1]"])).toThrow(/OXAIGEN_AUTH_ALLOWED_HOSTS/);
+    expect(() => new HostAllowList(["localhost:80:*"])).toThrow(/host:\*/);
+    expect(() => new HostAllowList(["localhost:x"])).toThrow(ConfigurationError);
   });
 });
