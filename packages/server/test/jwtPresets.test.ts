@@ -182,7 +182,8 @@ describe("Auth0, Azure, Okta, Authentik (generic OIDC with discovery)", () => {
     });
     const { user } = await v.verify(token, ctx);
     expect(user.scopes).toEqual(["openid", "orders:read"]);
-    expect(user.permissions).toContain("orders:read");
+    // Scopes are checked with requireScope; they are not permissions unless opted in.
+    expect(user.permissions).not.toContain("orders:read");
   });
 
   it("Authentik: trailing-slash OIDC_ISSUER, OIDC_CLIENT_ID audience, groups as roles", async () => {

@@ -10,7 +10,7 @@ describe("resolveSettings", () => {
       cacheTtlSeconds: 30,
       negativeCacheTtlSeconds: 5,
       cacheMaxEntries: 1024,
-      wsAllowQueryToken: true,
+      wsAllowQueryToken: false,
     });
     expect(resolveProxySettings({})).toEqual({
       proxyUrlOverride: undefined,

@@ -50,7 +50,7 @@ export function resolveSettings(env: Env, options: SettingsOptions = {}): AuthSe
       env,
       "AUTH_WS_ALLOW_QUERY_TOKEN",
       options.wsAllowQueryToken,
-      true,
+      false,
     ),
   };
 }

@@ -27,7 +27,10 @@ export interface AuthSettings {
   negativeCacheTtlSeconds: number;
   /** `OXAIGEN_AUTH_CACHE_MAX_ENTRIES` (default 1024), the bound of each cache. */
   cacheMaxEntries: number;
-  /** `AUTH_WS_ALLOW_QUERY_TOKEN` (default true): accept `?access_token=` on WebSocket upgrades. */
+  /**
+   * `AUTH_WS_ALLOW_QUERY_TOKEN` (default false): also accept `?access_token=` on WebSocket
+   * upgrades. Off by default because URLs, and so the token, end up in access logs.
+   */
   wsAllowQueryToken: boolean;
 }
 

@@ -35,7 +35,12 @@ describe("authenticateUpgrade with ws (handleUpgrade)", () => {
       [BOB]: userBody("bob"),
     });
     const base = { env: {}, proxyUrlOverride: proxy.url, proxyTimeoutSeconds: 1, logger: silent };
-    auth = createAuth({ ...base, cacheTtlSeconds: 0, negativeCacheTtlSeconds: 0 });
+    auth = createAuth({
+      ...base,
+      wsAllowQueryToken: true,
+      cacheTtlSeconds: 0,
+      negativeCacheTtlSeconds: 0,
+    });
     noQueryAuth = createAuth({ ...base, wsAllowQueryToken: false });
     const wss = new WebSocketServer({ noServer: true, handleProtocols: selectWsProtocol });
     server = createServer();

@@ -70,7 +70,7 @@ describe("JwtValidator: valid tokens", () => {
     await expect(validator.verify(token, ctx)).resolves.toBeDefined();
   });
 
-  it("grants permissions from permissions, roles and scopes", async () => {
+  it("grants permissions from permissions and roles; scopes only when opted in", async () => {
     const token = await signToken(rsa, {
       ...claims(),
       permissions: ["read:x"],
@@ -78,10 +78,21 @@ describe("JwtValidator: valid tokens", () => {
       scope: "openid write:y",
     });
     const verification = await validator.verify(token, ctx);
-    for (const name of ["read:x", "editor", "write:y"]) {
+    for (const name of ["read:x", "editor"]) {
       expect(await validator.hasPermission(token, verification, name)).toBe(true);
     }
+    expect(await validator.hasPermission(token, verification, "write:y")).toBe(false);
     expect(await validator.hasPermission(token, verification, "admin")).toBe(false);
+    const withScopes = new JwtValidator({
+      issuer: idp.issuer,
+      audience: AUD,
+      claims: { permissionSources: ["permissions", "roles", "scopes"] },
+      logger: { warn() {} },
+    });
+    const scoped = await withScopes.verify(token, ctx);
+    for (const name of ["read:x", "editor", "write:y"]) {
+      expect(await withScopes.hasPermission(token, scoped, name)).toBe(true);
+    }
   });
 });
 

@@ -96,9 +96,13 @@ describe("mapClaimsToUser", () => {
     expect(user.email).toBe("u@x");
   });
 
-  it("permissions come from the configured sources only", () => {
+  it("permissions come from the configured sources only (permissions and roles by default)", () => {
     const claims = { permissions: ["p"], roles: ["r"], scope: "s" };
-    expect(mapClaimsToUser(claims, mapping, "jwt").permissions.sort()).toEqual(["p", "r", "s"]);
+    expect(mapClaimsToUser(claims, mapping, "jwt").permissions.sort()).toEqual(["p", "r"]);
+    const withScopes = resolveClaimMapping({
+      permissionSources: ["permissions", "roles", "scopes"],
+    });
+    expect(mapClaimsToUser(claims, withScopes, "jwt").permissions.sort()).toEqual(["p", "r", "s"]);
     const onlyPerms = resolveClaimMapping({ permissionSources: ["permissions"] });
     expect(mapClaimsToUser(claims, onlyPerms, "jwt").permissions).toEqual(["p"]);
   });

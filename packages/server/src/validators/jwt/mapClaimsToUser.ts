@@ -88,7 +88,9 @@ export const DEFAULT_CLAIM_MAPPING: Readonly<ClaimMapping> = Object.freeze<Claim
   permissions: [["permissions"]],
   scopes: [["scope"], ["scp"]],
   scopesFormat: "auto",
-  permissionSources: ["permissions", "roles", "scopes"],
+  // Not scopes: many providers issue any scope a client asks for, so a scope would let a client
+  // grant itself a "permission". Scopes are checked with requireScope, or opted in here.
+  permissionSources: ["permissions", "roles"],
 });
 
 /** Overlays options (dotted strings) on a base mapping; a set field replaces the base's paths. */

@@ -25,6 +25,8 @@ describe("ProxyAuthClient", () => {
       headers: { authorization: `Bearer ${TOKEN}` },
     });
 
+  const JSON_TYPE = { headers: { "content-type": "application/json" } };
+
   beforeEach(() => {
     agent = new MockAgent();
     agent.disableNetConnect();
@@ -35,7 +37,11 @@ describe("ProxyAuthClient", () => {
   });
 
   it("get-me 200 → User (snake_case mapped, token forwarded as Bearer)", async () => {
-    getMe().reply(200, { id: "u1", user_name: "neo", workspace_permissions: [{ name: "read" }] });
+    getMe().reply(
+      200,
+      { id: "u1", user_name: "neo", workspace_permissions: [{ name: "read" }] },
+      JSON_TYPE,
+    );
     const user = await client.getMe(BASE, TOKEN);
     expect(user).toMatchObject({
       id: "u1",
@@ -60,7 +66,7 @@ describe("ProxyAuthClient", () => {
     ["JSON null", 200, "null"],
     ["a JSON string", 200, '"user"'],
   ])("get-me %s → UpstreamError (502)", async (_name, status, body) => {
-    getMe().reply(status, body);
+    getMe().reply(status, body, JSON_TYPE);
     const error = await client.getMe(BASE, TOKEN).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).status).toBe(502);
@@ -68,7 +74,7 @@ describe("ProxyAuthClient", () => {
   });
 
   it("get-me 200 with is_authenticated=false → InvalidTokenError (fail closed)", async () => {
-    getMe().reply(200, { id: "u1", is_authenticated: false });
+    getMe().reply(200, { id: "u1", is_authenticated: false }, JSON_TYPE);
     await expect(client.getMe(BASE, TOKEN)).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
@@ -80,7 +86,7 @@ describe("ProxyAuthClient", () => {
   });
 
   it("a slow proxy → UpstreamError within the timeout", async () => {
-    getMe().reply(200, { id: "late" }).delay(2_000);
+    getMe().reply(200, { id: "late" }, JSON_TYPE).delay(2_000);
     const started = Date.now();
     const error = await client.getMe(BASE, TOKEN).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamError);
@@ -90,7 +96,7 @@ describe("ProxyAuthClient", () => {
 
   it("an oversized body → UpstreamError", async () => {
     const small = new ProxyAuthClient({ dispatcher: agent, maxResponseBytes: 64 });
-    getMe().reply(200, { id: "x".repeat(200) });
+    getMe().reply(200, { id: "x".repeat(200) }, JSON_TYPE);
     await expect(small.getMe(BASE, TOKEN)).rejects.toBeInstanceOf(UpstreamError);
   });
 

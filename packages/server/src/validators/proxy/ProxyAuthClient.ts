@@ -25,17 +25,26 @@ export const GET_ME_PATH = "/_oxa_auth/get-me";
 /** The proxy endpoint that checks one app permission (`{name}` appended). */
 export const TEST_PERMISSION_PATH = "/_oxa_auth/test-app-permission/";
 
-function upstream(what: string, detail: string, cause?: unknown): UpstreamError {
+/** The called URL is named (never the token); the validator adds which setting chose it. */
+function upstream(call: string, detail: string, cause?: unknown): UpstreamError {
   return new UpstreamError(
-    `The auth proxy failed (${what}: ${detail}); check that it is running and reachable, or set OXAIGEN_AUTH_PROXY_URL_OVERRIDE.`,
+    `The auth proxy call ${call} failed: ${detail}; check that the proxy is running and reachable at that URL.`,
     { cause },
   );
+}
+
+/** `application/json` or a `+json` type, parameters (charset) ignored. */
+function isJsonType(contentType: string | undefined): boolean {
+  const type = contentType?.split(";", 1)[0]?.trim().toLowerCase() ?? "";
+  return type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"));
 }
 
 /**
  * Low-level client for the Oxaigen auth proxy (`/_oxa_auth/*`) over an undici keep-alive pool.
  * Maps the wire contract: 200 → result, 401 → {@link InvalidTokenError}, 403 → denied (permission
- * check only), anything else, a timeout or a bad body → {@link UpstreamError}. Uncached.
+ * check only), anything else, a timeout or a bad body → {@link UpstreamError}. A get-me answer is a
+ * user only when it is a JSON object (`application/json`) with a non-empty string `id`: any other
+ * service that answers 200 JSON is an upstream error, never a user. Uncached.
  *
  * @example
  * const client = new ProxyAuthClient({ timeoutSeconds: 2 });
@@ -64,16 +73,21 @@ export class ProxyAuthClient {
   }
 
   /**
-   * Calls `GET {baseUrl}/_oxa_auth/get-me` and returns the user.
+   * Calls `GET {baseUrl}/_oxa_auth/get-me` and returns the user; `is_authenticated: false` and
+   * `enabled: false` are invalid tokens.
    *
    * @example
    * const user = await client.getMe("http://127.0.0.1:8765", "mock-dev-token");
    */
   async getMe(baseUrl: string, token: string): Promise<User> {
-    const what = `GET ${GET_ME_PATH}`;
-    const { status, body } = await this.call("GET", baseUrl + GET_ME_PATH, token, what, true);
+    const url = baseUrl + GET_ME_PATH;
+    const what = `GET ${url}`;
+    const { status, body, type } = await this.call("GET", url, token, what, true);
     if (status === 401) throw new InvalidTokenError();
     if (status !== 200) throw upstream(what, `HTTP ${status}`);
+    if (!isJsonType(type)) {
+      throw upstream(what, `the answer is ${type ?? "untyped"}, not application/json`);
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -84,7 +98,10 @@ export class ProxyAuthClient {
       throw upstream(what, "the body is not a JSON object");
     }
     const user = userFromProxy(parsed as Record<string, unknown>);
-    if (!user.isAuthenticated) throw new InvalidTokenError();
+    if (!user.isAuthenticated || user.enabled === false) throw new InvalidTokenError();
+    if (user.id === undefined || user.id === "") {
+      throw upstream(what, "the body has no user id (not an auth proxy's get-me answer?)");
+    }
     return user;
   }
 
@@ -98,9 +115,9 @@ export class ProxyAuthClient {
    */
   async testPermission(baseUrl: string, token: string, name: string): Promise<boolean> {
     assertPermissionName(name);
-    const path = TEST_PERMISSION_PATH + encodeURIComponent(name);
-    const what = `POST ${TEST_PERMISSION_PATH}{name}`;
-    const { status } = await this.call("POST", baseUrl + path, token, what, false);
+    const url = baseUrl + TEST_PERMISSION_PATH + encodeURIComponent(name);
+    const what = `POST ${url}`;
+    const { status } = await this.call("POST", url, token, what, false);
     if (status === 200) return true;
     if (status === 403) return false;
     if (status === 401) throw new InvalidTokenError();
@@ -123,7 +140,7 @@ export class ProxyAuthClient {
     token: string,
     what: string,
     readBody: boolean,
-  ): Promise<{ status: number; body: string }> {
+  ): Promise<{ status: number; body: string; type?: string }> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
@@ -137,7 +154,12 @@ export class ProxyAuthClient {
         await response.body.dump();
         return { status: response.statusCode, body: "" };
       }
-      return { status: 200, body: await this.readLimited(response.body, what) };
+      const type = response.headers["content-type"];
+      return {
+        status: 200,
+        body: await this.readLimited(response.body, what),
+        type: Array.isArray(type) ? type.join(", ") : type,
+      };
     } catch (error) {
       if (error instanceof UpstreamError) throw error;
       const detail = controller.signal.aborted
