@@ -1,4 +1,4 @@
-import { HostNotAllowedError, InvalidRequestError } from "../../kernel/errors.js";
+import { HostNotAllowedError, InvalidRequestError, UpstreamError } from "../../kernel/errors.js";
 import type { RequestContext } from "../../kernel/types.js";
 import { HostAllowList } from "./HostAllowList.js";
 import type { ProxySettings } from "./ProxySettings.js";
@@ -14,6 +14,7 @@ const MAX_REMEMBERED_HOSTS = 1024;
 export class ProxyUrlResolver {
   /** Set when the URL never depends on the request (override or dev mode). */
   readonly fixedUrl: string | undefined;
+  private readonly source: "override" | "dev" | "derived";
   private readonly scheme: string;
   private readonly trustForwardedHost: boolean;
   private readonly allowList: HostAllowList | undefined;
@@ -22,6 +23,8 @@ export class ProxyUrlResolver {
   constructor(settings: ProxySettings) {
     this.fixedUrl =
       settings.proxyUrlOverride ?? (settings.devMode ? settings.devProxyUrl : undefined);
+    this.source =
+      settings.proxyUrlOverride !== undefined ? "override" : settings.devMode ? "dev" : "derived";
     this.scheme = settings.proxyScheme;
     this.trustForwardedHost = settings.trustForwardedHost;
     this.allowList =
@@ -48,6 +51,31 @@ export class ProxyUrlResolver {
     const known = this.known.get(raw);
     if (known !== undefined) return known;
     return this.resolveNew(raw);
+  }
+
+  /**
+   * An upstream failure, told with the setting that chose the URL (the URL itself is already in
+   * the message), so the log line says what to fix. Other errors pass through unchanged.
+   */
+  explain(error: unknown, ctx: RequestContext): unknown {
+    if (!(error instanceof UpstreamError)) return error;
+    return new UpstreamError(`${error.message} ${this.describeSource(ctx)}`, {
+      cause: error.cause,
+    });
+  }
+
+  private describeSource(ctx: RequestContext): string {
+    if (this.source === "override") {
+      return "The URL is OXAIGEN_AUTH_PROXY_URL_OVERRIDE: fix it or start the proxy there.";
+    }
+    if (this.source === "dev") {
+      return `The URL is the dev proxy OXAIGEN_AUTH_DEV_PROXY_URL=${this.fixedUrl} (OXAIGEN_AUTH_DEV_MODE is on): start the mock server there, or point OXAIGEN_AUTH_DEV_PROXY_URL at it.`;
+    }
+    const header =
+      this.trustForwardedHost && ctx.header("x-forwarded-host") !== undefined
+        ? "X-Forwarded-Host"
+        : "Host";
+    return `The URL was derived from the request's ${header} header with OXAIGEN_AUTH_PROXY_SCHEME=${this.scheme}: for the local mock server set OXAIGEN_AUTH_DEV_MODE=1 (a TLS error such as ERR_SSL_WRONG_VERSION_NUMBER means an https call reached a plain-HTTP server), else set OXAIGEN_AUTH_PROXY_URL_OVERRIDE to the proxy's URL.`;
   }
 
   private resolveNew(raw: string): string {

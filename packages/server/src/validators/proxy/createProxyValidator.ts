@@ -25,9 +25,22 @@ export function createProxyValidator(
   return {
     name: "proxy",
     scope: (ctx) => resolver.resolve(ctx),
-    verify: async (token, ctx) => ({ user: await client.getMe(resolver.resolve(ctx), token) }),
-    hasPermission: (token, _verification, permission, ctx) =>
-      client.testPermission(resolver.resolve(ctx), token, permission),
+    verify: async (token, ctx) => {
+      const url = resolver.resolve(ctx);
+      try {
+        return { user: await client.getMe(url, token) };
+      } catch (error) {
+        throw resolver.explain(error, ctx);
+      }
+    },
+    hasPermission: async (token, _verification, permission, ctx) => {
+      const url = resolver.resolve(ctx);
+      try {
+        return await client.testPermission(url, token, permission);
+      } catch (error) {
+        throw resolver.explain(error, ctx);
+      }
+    },
     close: () => client.close(),
   };
 }
