@@ -1,7 +1,6 @@
 import {
   AuthError,
   ConfigurationError,
-  InvalidTokenError,
   PermissionDeniedError,
   UnauthenticatedError,
 } from "./errors.js";
@@ -9,6 +8,7 @@ import {
   isWellFormedToken,
   MALFORMED,
   malformedAuthorization,
+  malformedToken,
   readToken,
 } from "./extractBearerToken.js";
 import type { FleetLevel } from "./FleetLevel.js";
@@ -400,7 +400,7 @@ export class Auth {
       return new RequestAuthState(cached.user, null, token, key, cached, ctx);
     }
     // Only well-formed tokens are ever sent upstream (and so can ever be cached).
-    if (!isWellFormedToken(token)) return failed(new InvalidTokenError());
+    if (!isWellFormedToken(token)) return failed(malformedToken(ctx));
     if (request === undefined) return this.verifyUpstream(key, token, ctx);
     const extensible = Object.isExtensible(request);
     const known = this.memoOf(request, extensible);

@@ -84,6 +84,18 @@ export function malformedAuthorization(ctx: RequestContext): AuthError {
 }
 
 /**
+ * The error for a token that fails {@link isWellFormedToken} before any upstream call: from the
+ * Authorization header it is a malformed request (400, saying so, rather than "invalid or
+ * expired"); from the cookie an invalid token (401). Error path only.
+ */
+export function malformedToken(ctx: RequestContext): AuthError {
+  if (ctx.header("authorization") === undefined) return new InvalidTokenError();
+  return new InvalidRequestError(
+    `The Authorization header is malformed: a Bearer token consists of letters, digits and -._~+/= (at most ${MAX_TOKEN_LENGTH} characters); fix the client that sends it.`,
+  );
+}
+
+/**
  * Extracts the access token: `Authorization: Bearer <token>` first, else the access cookie.
  * Returns null when none was sent; throws {@link InvalidTokenError} (401) for a malformed
  * Authorization header (a token was sent but is unusable) and {@link InvalidRequestError} (400)
