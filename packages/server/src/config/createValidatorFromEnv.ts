@@ -6,6 +6,7 @@ import type { AuthOptions } from "./AuthOptions.js";
 import type { Env } from "./env.js";
 import { createPresetValidator } from "./presets/createPresetValidator.js";
 import { detectProvider } from "./presets/detectProvider.js";
+import { refuseUnsafeProduction } from "./refuseUnsafeProduction.js";
 import { getAdapter } from "./registerAdapter.js";
 import { resolveProxySettings } from "./resolveProxySettings.js";
 
@@ -26,7 +27,9 @@ export function createValidatorFromEnv(env: Env, options: AuthOptions = {}): Tok
   const logger = options.logger ?? console;
   const { provider } = detectProvider(env);
   if (provider === "proxy") {
-    return createProxyValidator(resolveProxySettings(env, options), {
+    const settings = resolveProxySettings(env, options);
+    refuseUnsafeProduction(settings, env, logger);
+    return createProxyValidator(settings, {
       client: options.proxyClient,
       logger: options.logger,
     });
