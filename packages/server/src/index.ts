@@ -32,6 +32,7 @@ export {
   AuthError,
   type AuthErrorCode,
   ConfigurationError,
+  CsrfRejectedError,
   HostNotAllowedError,
   InvalidRequestError,
   InvalidTokenError,

@@ -27,7 +27,7 @@ export function describeAttacks(name: string, startApp: StartApp): void {
         cacheTtlSeconds: 0,
         negativeCacheTtlSeconds: 0,
         logger: silent,
-      } as Parameters<typeof createAuth>[0]);
+      });
       app = await startApp(auth);
     });
 

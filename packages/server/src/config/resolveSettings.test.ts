@@ -11,6 +11,7 @@ describe("resolveSettings", () => {
       negativeCacheTtlSeconds: 5,
       cacheMaxEntries: 1024,
       wsAllowQueryToken: false,
+      allowedOrigins: [],
     });
     expect(resolveProxySettings({})).toEqual({
       proxyUrlOverride: undefined,
@@ -79,6 +80,35 @@ describe("resolveSettings", () => {
   it("rejects a negative timeout given as a typed option too", () => {
     expect(() => resolveProxySettings({}, { proxyTimeoutSeconds: -2 })).toThrow(
       "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
+    );
+  });
+});
+
+describe("OXAIGEN_AUTH_ALLOWED_ORIGINS", () => {
+  it("takes exact http(s) origins, normalised as browsers send them", () => {
+    const env = {
+      OXAIGEN_AUTH_ALLOWED_ORIGINS: " https://Admin.example.com , http://localhost:5173/ ",
+    };
+    expect(resolveSettings(env).allowedOrigins).toEqual([
+      "https://admin.example.com",
+      "http://localhost:5173",
+    ]);
+    expect(
+      resolveSettings({}, { allowedOrigins: ["https://a.example:443"] }).allowedOrigins,
+    ).toEqual(["https://a.example"]);
+  });
+
+  it.each([
+    "*",
+    "admin.example.com",
+    "https://admin.example.com/app",
+    "https://admin.example.com?x=1",
+    "https://user@admin.example.com",
+    "ftp://admin.example.com",
+    "null",
+  ])("refuses %s at start-up, naming the variable", (entry) => {
+    expect(() => resolveSettings({ OXAIGEN_AUTH_ALLOWED_ORIGINS: entry })).toThrow(
+      /OXAIGEN_AUTH_ALLOWED_ORIGINS/,
     );
   });
 });

@@ -52,6 +52,7 @@ export function resolveSettings(env: Env, options: SettingsOptions = {}): AuthSe
       options.wsAllowQueryToken,
       false,
     ),
+    allowedOrigins: readOrigins(env, options.allowedOrigins),
   };
 }
 
@@ -83,4 +84,28 @@ export function resolveLimits(env: Env, options: SettingsOptions = {}): LimitSet
       { min: 1 },
     ),
   };
+}
+
+/** `OXAIGEN_AUTH_ALLOWED_ORIGINS`: exact http(s) origins, normalised as browsers send them. */
+function readOrigins(env: Env, option: readonly string[] | undefined): string[] {
+  const list = option ?? readEnv(env, "OXAIGEN_AUTH_ALLOWED_ORIGINS")?.split(",") ?? [];
+  const origins: string[] = [];
+  for (const raw of list) {
+    const entry = raw.trim();
+    if (entry === "") continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(entry);
+    } catch {}
+    // href adds only "/" to the origin when there is no path, query, fragment or userinfo.
+    const exact =
+      url !== undefined && /^https?:$/.test(url.protocol) && url.href === `${url.origin}/`;
+    if (url === undefined || !exact) {
+      throw new ConfigurationError(
+        `OXAIGEN_AUTH_ALLOWED_ORIGINS has an invalid entry ${JSON.stringify(entry)}: list origins such as https://admin.example.com (scheme, host and port only), separated by commas.`,
+      );
+    }
+    origins.push(url.origin);
+  }
+  return origins;
 }

@@ -1,6 +1,8 @@
+import { CrossOriginPolicy } from "./CrossOriginPolicy.js";
 import {
   AuthError,
   ConfigurationError,
+  CsrfRejectedError,
   PermissionDeniedError,
   UnauthenticatedError,
 } from "./errors.js";
@@ -9,7 +11,8 @@ import {
   MALFORMED,
   malformedAuthorization,
   malformedToken,
-  readToken,
+  parseAuthorization,
+  readCookieToken,
 } from "./extractBearerToken.js";
 import type { FleetLevel } from "./FleetLevel.js";
 import {
@@ -137,6 +140,8 @@ export class Auth {
   private readonly fallbackStates = new WeakMap<object, Promise<RequestAuthState>>();
   /** AUTH_PROVIDER=none: the one state every request gets. */
   private readonly anonymousState: RequestAuthState | null;
+  /** Which cookie-authenticated unsafe requests may proceed (CSRF). */
+  private readonly crossOrigin: CrossOriginPolicy;
 
   constructor(
     validator: TokenValidator,
@@ -149,6 +154,7 @@ export class Auth {
     this.logger = logger;
     this.settings = Object.freeze({ ...settings });
     this.pipeline = new ValidationPipeline(validator, settings, platform, Date.now, limits);
+    this.crossOrigin = new CrossOriginPolicy(settings.allowedOrigins ?? []);
     const anonymous = validator.anonymous;
     this.anonymousState =
       anonymous === undefined
@@ -347,9 +353,28 @@ export class Auth {
    */
   [kInternal](request: object, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
     if (this.anonymousState !== null) return this.anonymousState;
-    const token = readToken(ctx, this.settings.accessTokenCookieName);
-    if (token === null) return ANONYMOUS;
+    const authorization = ctx.header("authorization");
+    if (authorization === undefined) return this.cookieState(request, ctx);
+    const token = parseAuthorization(authorization);
     if (token === MALFORMED) return failed(malformedAuthorization(ctx));
+    return this.stateFor(token, ctx, request);
+  }
+
+  /**
+   * A request without an Authorization header: the access cookie, which a browser also attaches
+   * to cross-site requests, so an unsafe method must prove it comes from an allowed origin before
+   * anything else happens (no cache lookup, no upstream call).
+   */
+  private cookieState(
+    request: object,
+    ctx: RequestContext,
+  ): RequestAuthState | Promise<RequestAuthState> {
+    const token = readCookieToken(ctx, this.settings.accessTokenCookieName);
+    if (token === null) return ANONYMOUS;
+    const method = (request as { method?: unknown }).method;
+    if (!this.crossOrigin.allows(typeof method === "string" ? method : undefined, ctx)) {
+      return failed(new CsrfRejectedError());
+    }
     return this.stateFor(token, ctx, request);
   }
 

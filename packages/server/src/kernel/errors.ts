@@ -10,6 +10,7 @@ export type AuthErrorCode =
   | "invalid_token"
   | "host_not_allowed"
   | "permission_denied"
+  | "csrf_rejected"
   | "upstream_error"
   | "overloaded"
   | "invalid_request"
@@ -139,6 +140,21 @@ export class PermissionDeniedError extends AuthError {
       },
     );
     this.permission = permission;
+  }
+}
+
+/**
+ * 403: an unsafe request (not GET / HEAD / OPTIONS) authenticated only by the access cookie came
+ * from another origin (cross-site request forgery); refused before any validation.
+ *
+ * @example
+ * if (err instanceof CsrfRejectedError) console.warn("cross-origin form post with the cookie");
+ */
+export class CsrfRejectedError extends AuthError {
+  constructor(
+    message = "Cross-origin request refused: it changes state and carries only the access cookie. Send `Authorization: Bearer <token>`, or add the calling page's origin to OXAIGEN_AUTH_ALLOWED_ORIGINS.",
+  ) {
+    super("csrf_rejected", 403, message);
   }
 }
 

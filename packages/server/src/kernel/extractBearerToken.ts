@@ -18,7 +18,8 @@ export function isWellFormedToken(token: string): boolean {
   return token.length <= MAX_TOKEN_LENGTH && TOKEN_CHARS.test(token);
 }
 
-function parseAuthorization(header: string): string | typeof MALFORMED {
+/** The token of an `Authorization` value, or {@link MALFORMED} when it is not `Bearer <token>`. */
+export function parseAuthorization(header: string): string | typeof MALFORMED {
   let rest: string;
   if (header.startsWith("Bearer ")) rest = header.slice(7);
   else if (header.length > 7 && header.slice(0, 7).toLowerCase() === "bearer ") {
@@ -59,7 +60,11 @@ export function readToken(
 ): string | null | typeof MALFORMED {
   const authorization = ctx.header("authorization");
   if (authorization !== undefined) return parseAuthorization(authorization);
-  if (cookieName === null) return null;
+  return cookieName === null ? null : readCookieToken(ctx, cookieName);
+}
+
+/** The access cookie's value, or null when it is missing or empty. */
+export function readCookieToken(ctx: RequestContext, cookieName: string): string | null {
   const cookie = ctx.header("cookie");
   if (cookie === undefined) return null;
   const value = readCookie(cookie, cookieName);

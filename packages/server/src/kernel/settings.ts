@@ -32,6 +32,11 @@ export interface AuthSettings {
    * upgrades. Off by default because URLs, and so the token, end up in access logs.
    */
   wsAllowQueryToken: boolean;
+  /**
+   * `OXAIGEN_AUTH_ALLOWED_ORIGINS` (default none): origins besides the request's own whose
+   * unsafe requests may be authenticated by the access cookie (`https://admin.example.com`).
+   */
+  allowedOrigins: readonly string[];
 }
 
 /**
