@@ -124,7 +124,9 @@ describe("interop: oidc-provider → Express binding (local JWT, discovery from 
       const res = await get("/me", token);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ id: CLIENT.id, provider: "jwt", scopes: ["read"] });
-      expect((await get("/audit", token)).status).toBe(200);
+      // The client requested the "read" scope; a scope is not a permission by default (the
+      // provider issues what clients ask for), so requirePermission("read") refuses it.
+      expect((await get("/audit", token)).status).toBe(403);
     },
   );
 
