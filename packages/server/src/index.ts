@@ -58,6 +58,7 @@ export {
   type AuthLogger,
   type AuthSettings,
   DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
+  type LimitSettings,
   type SettingsOptions,
 } from "./kernel/settings.js";
 export type { RequestContext, TokenValidator, Verification } from "./kernel/types.js";

@@ -13,12 +13,19 @@ import { ConfigurationError } from "../kernel/errors.js";
 export interface RedisClientLike {
   readonly isReady: boolean;
   readonly isOpen: boolean;
+  /** Opens the connection (retrying with the client's reconnect strategy). */
   connect(): Promise<unknown>;
+  /** Sends one raw command, e.g. `["GET", key]`. */
   sendCommand(args: string[]): Promise<unknown>;
+  /** A second client with the same options (pub/sub needs its own connection). */
   duplicate(): RedisClientLike;
+  /** Subscribes to a channel. */
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  /** Listens for "error", "ready", "end", "reconnecting". */
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Closes the connection at once (node-redis 5+). */
   destroy?(): void;
+  /** Closes the connection (older clients). */
   disconnect?(): Promise<unknown>;
 }
 

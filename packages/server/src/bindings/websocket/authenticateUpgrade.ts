@@ -53,7 +53,9 @@ export interface UpgradeResult {
  * wss.handleUpgrade(req, socket, head, (ws: WatchedSocket) => result.watch(ws));
  */
 export interface WatchedSocket {
+  /** Closes the socket with a code (4001 / 4003) and a short reason. */
   close(code: number, reason: string): void;
+  /** Registers the listener that stops the watch once the socket has closed. */
   once(event: "close", listener: () => void): unknown;
 }
 
