@@ -1,0 +1,52 @@
+// The server SDK's layers (docs/architecture.md): kernel ← validators ← config ← bindings.
+// Run in packages/server by the root `pnpm lint`; a wrong-way import fails CI.
+const SRC = "^src/";
+const notTest = "\\.test\\.ts$";
+
+/** @type {import("dependency-cruiser").IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-cycles",
+      comment: "No import cycles, type-only ones included.",
+      severity: "error",
+      from: { path: SRC },
+      to: { circular: true },
+    },
+    {
+      name: "kernel-imports-only-kernel",
+      comment:
+        "The kernel (errors, user, token extraction, pipeline, guards, runner) imports nothing outside itself: no other layer, no node: module (the runtime comes in through kernel/platform.ts); lru-cache is its one library.",
+      severity: "error",
+      from: { path: `${SRC}kernel/`, pathNot: notTest },
+      to: { pathNot: [`${SRC}kernel/`, "node_modules/lru-cache/"] },
+    },
+    {
+      name: "validators-import-only-kernel",
+      comment:
+        "Validators (proxy, jwt, adapters) build on the kernel, never on config or bindings.",
+      severity: "error",
+      from: { path: `${SRC}validators/`, pathNot: notTest },
+      to: { path: `${SRC}(config|bindings|platform)/` },
+    },
+    {
+      name: "platform-implements-kernel-seams",
+      severity: "error",
+      from: { path: `${SRC}platform/` },
+      to: { path: `${SRC}(validators|config|bindings)/` },
+    },
+    {
+      name: "config-below-bindings",
+      comment: "The composition root never reaches up into the bindings.",
+      severity: "error",
+      from: { path: `${SRC}config/`, pathNot: notTest },
+      to: { path: `${SRC}bindings/` },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)dist/" },
+  },
+};
