@@ -3,7 +3,10 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   entry: { index: "src/index.ts" },
   format: ["esm", "cjs"],
-  dts: true,
+  // The private @org/auth-user package (the one User shape) is bundled, code and types: it is
+  // never published, so it must not become a runtime dependency.
+  dts: { resolve: ["@org/auth-user"] },
+  noExternal: ["@org/auth-user"],
   sourcemap: true,
   clean: true,
   target: "es2022",

@@ -1,4 +1,4 @@
-import { authWebSocketProtocols, useAuth } from "@org/auth-react";
+import { authWebSocketProtocols, useAuth, useOnSignOut } from "@org/auth-react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 
 type SocketState = "idle" | "connecting" | "open" | "closed";
@@ -19,6 +19,8 @@ export function SocketPanel({ apiUrl, enabled }: { apiUrl: string; enabled: bool
   const [state, setState] = useState<SocketState>("idle");
   const [protocol, setProtocol] = useState("");
   const [messages, setMessages] = useState<string[]>([]);
+  // The previous user's messages must not stay on screen after a sign-out.
+  useOnSignOut(() => setMessages([]));
   const [draft, setDraft] = useState("hello from the browser");
   const [generation, setGeneration] = useState(0);
 

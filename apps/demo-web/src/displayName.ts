@@ -1,12 +1,12 @@
-import type { AuthUser } from "@org/auth-react";
+import type { User } from "@org/auth-react";
 
 /**
- * A human-readable name for the signed-in user (get-me's snake_case fields).
+ * A human-readable name for the signed-in user.
  * @example
- * displayName({ first_name: "Mock", last_name: "User" }); // "Mock User"
+ * displayName({ firstName: "Mock", lastName: "User" } as User); // "Mock User"
  */
-export function displayName(user: AuthUser | null | undefined): string {
+export function displayName(user: User | null | undefined): string {
   if (!user) return "";
-  const full = [user.first_name, user.last_name].filter(Boolean).join(" ");
-  return full || user.user_name || user.email || "(unnamed user)";
+  const full = [user.firstName, user.lastName].filter(Boolean).join(" ");
+  return full || user.userName || user.email || "(unnamed user)";
 }

@@ -177,6 +177,9 @@ describe.sequential("demo in Chromium, API validating through the mock (proxy mo
     await second.getByTestId("sign-out").click();
     await waitForStatus(second, "anonymous");
     await waitForStatus(page, "anonymous");
+    // Nothing of the previous user stays on screen: email, socket messages (useOnSignOut).
+    expect(await page.getByTestId("user-email").count()).toBe(0);
+    expect(await page.getByTestId("ws-message").count()).toBe(0);
     // The first tab's API results (case 2) belonged to the signed-out session: they are gone.
     expect(await page.getByTestId("audit-status").count()).toBe(0);
     expect(await page.getByTestId("me-body").count()).toBe(0);

@@ -1,4 +1,11 @@
 export type {
+  User,
+  UserWorkspace,
+  WorkspacePermission,
+  WorkspaceRole,
+} from "@org/auth-user";
+export { userFromWire } from "@org/auth-user";
+export type {
   AuthClientOptions,
   AuthState,
   AuthStatus,
@@ -27,5 +34,6 @@ export {
   useAuthWebSocketProtocols,
 } from "./react/useAuthWebSocketProtocols";
 export { useAuthWebSocketUrl } from "./react/useAuthWebSocketUrl";
+export { useOnSignOut } from "./react/useOnSignOut";
 export { usePermission } from "./react/usePermission";
 export { useUser } from "./react/useUser";

@@ -1,3 +1,4 @@
+import type { WireUser } from "@org/auth-user";
 import { AuthClientError, type AuthClientErrorCode } from "./AuthClientError";
 import { readAccessCookie } from "./accessCookie";
 import { authApiUrl, confirmToken, post, readTokens, type Tokens } from "./authApi";
@@ -72,26 +73,23 @@ export interface AuthClientOptions {
 }
 
 /**
- * The user as `/_oxa_auth/get-me` returns it (snake_case wire fields, all optional).
+ * The user as `/_oxa_auth/get-me` returns it (snake_case wire fields, all optional): what
+ * `client.getUser()` resolves with. `useUser()` and `useAuth()` map it to a {@link User}.
  *
  * @example
- * const user: AuthUser | null = await client.getUser();
- * const roles = (user?.workspace_roles ?? []).map((r) => (typeof r === "string" ? r : r.name));
+ * const raw: AuthUser | null = await client.getUser();
+ * const plan = raw?.billing_plan; // a field the SDK does not know (also in `user.extra`)
  */
-export interface AuthUser {
-  id?: string;
-  user_name?: string;
-  email?: string;
-  account_type?: string;
-  enabled?: boolean;
-  first_name?: string;
-  last_name?: string;
-  workspace?: { id?: string; name?: string; [key: string]: unknown };
-  workspace_roles?: Array<{ name: string; [key: string]: unknown } | string>;
-  workspace_permissions?: Array<{ name: string; [key: string]: unknown } | string>;
-  is_authenticated?: boolean;
-  [key: string]: unknown;
-}
+export type AuthUser = WireUser;
+
+/** The state before the session is known (and always on the server). */
+export const LOADING: AuthState = {
+  status: "loading",
+  token: null,
+  expiresAt: null,
+  session: 0,
+  error: null,
+};
 
 const LOCK = "oxa-auth-refresh";
 const RETRY_MS = 15_000;
@@ -112,58 +110,53 @@ const error = (code: AuthClientErrorCode, message: string) => new AuthClientErro
  * const res = await client.fetch("/api/things");
  */
 export class AuthClient {
-  private state: AuthState = {
-    status: "loading",
-    token: null,
-    expiresAt: null,
-    session: 0,
-    error: null,
-  };
-  private readonly listeners = new Set<() => void>();
-  private refreshAt = 0;
+  #state = LOADING;
+  readonly #listeners = new Set<() => void>();
+  #refreshAt = 0;
   /** When our token (or sign-out) was obtained: older broadcasts arriving late are ignored. */
-  private since = 0;
-  private starts = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private channel: BroadcastChannel | undefined;
-  private restoring: Promise<unknown> | undefined;
-  private pendingLogin: Promise<void> | undefined;
-  private pendingRefresh: Promise<string | null> | undefined;
-  private readonly checkUrl = originAllowList(() => [
-    this.base,
-    ...(this.options.apiOrigins ?? []),
-  ]);
+  #since = 0;
+  #starts = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #channel: BroadcastChannel | undefined;
+  #restoring: Promise<unknown> | undefined;
+  #pendingLogin: Promise<void> | undefined;
+  #pendingRefresh: Promise<string | null> | undefined;
+  readonly #checkUrl = originAllowList(() => [this.#base, ...(this.#options.apiOrigins ?? [])]);
 
   /** `fetch` with the Bearer token for allowed origins and one refresh-and-retry on 401. */
   readonly fetch: typeof fetch = createAuthFetch(this);
 
-  constructor(private readonly options: AuthClientOptions = {}) {}
+  readonly #options: AuthClientOptions;
+
+  constructor(options: AuthClientOptions = {}) {
+    this.#options = options;
+  }
 
   /** Subscribes to state changes; returns the unsubscribe function. */
   readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   };
 
   /** The current state (a new object after every change). */
-  readonly getSnapshot = (): AuthState => this.state;
+  readonly getSnapshot = (): AuthState => this.#state;
 
   /**
    * Starts cross-tab sync and refresh timers and restores an existing session (once per client).
    * Returns `stop`; calls are counted, so StrictMode's start/stop/start is harmless.
    */
   readonly start = (): (() => void) => {
-    if (this.starts++ === 0 && typeof BroadcastChannel === "function") {
-      this.channel = new BroadcastChannel(SESSION_CHANNEL);
-      this.channel.onmessage = (e) => this.onBroadcast(e.data);
+    if (this.#starts++ === 0 && typeof BroadcastChannel === "function") {
+      this.#channel = new BroadcastChannel(SESSION_CHANNEL);
+      this.#channel.onmessage = (e) => this.#onBroadcast(e.data);
     }
-    this.schedule();
-    this.restoring ??= this.restore();
+    this.#schedule();
+    this.#restoring ??= this.#restore();
     return () => {
-      if (--this.starts === 0) {
-        this.channel?.close();
-        this.channel = undefined;
-        clearTimeout(this.timer);
+      if (--this.#starts === 0) {
+        this.#channel?.close();
+        this.#channel = undefined;
+        clearTimeout(this.#timer);
       }
     };
   };
@@ -173,43 +166,43 @@ export class AuthClient {
    * one runs returns the same promise. Rejects with an {@link AuthClientError}.
    */
   readonly login = (): Promise<void> => {
-    this.pendingLogin ??= this.runLogin().finally(() => {
-      this.pendingLogin = undefined;
+    this.#pendingLogin ??= this.#runLogin().finally(() => {
+      this.#pendingLogin = undefined;
     });
-    return this.pendingLogin;
+    return this.#pendingLogin;
   };
 
   /** Signs out here and in the other tabs, then revokes the refresh token. */
   readonly logout = async (): Promise<void> => {
-    const { token } = this.state;
-    this.signOut(null, false);
+    const { token } = this.#state;
+    this.#signOut(null, false);
     // The Bearer token lets the auth API revoke the session even when its cookie is blocked.
-    await withLock(LOCK, () => post(this.url("logout"), undefined, token));
+    await withLock(LOCK, () => post(this.#url("logout"), undefined, token));
   };
 
   /** Forces a refresh; resolves with the new token, or null when the session is over. */
-  readonly refresh = (): Promise<string | null> => this.renewToken(this.state.token);
+  readonly refresh = (): Promise<string | null> => this.renewToken(this.#state.token);
 
   /**
    * For a token a server rejected: resolves with a newer one, refreshing only if nobody (this
    * tab or another) already did; null when the session is over.
    */
   readonly renewToken = (rejected: string | null): Promise<string | null> => {
-    this.pendingRefresh ??= this.runRefresh(rejected).finally(() => {
-      this.pendingRefresh = undefined;
+    this.#pendingRefresh ??= this.#runRefresh(rejected).finally(() => {
+      this.#pendingRefresh = undefined;
     });
-    return this.pendingRefresh;
+    return this.#pendingRefresh;
   };
 
   /** A token that is valid for at least the leeway (refreshing if needed), or null. */
   readonly getAccessToken = async (): Promise<string | null> => {
     if (!isBrowser()) return null;
-    await this.restoring;
-    const { token } = this.state;
-    if (!token || Date.now() < this.refreshAt) return token;
+    await this.#restoring;
+    const { token } = this.#state;
+    if (!token || Date.now() < this.#refreshAt) return token;
     return this.renewToken(token).catch((e: unknown) => {
       // A failed early refresh must not break calls while the token is still valid.
-      const s = this.state;
+      const s = this.#state;
       if (s.token && s.expiresAt && s.expiresAt > Date.now()) return s.token;
       throw e;
     });
@@ -223,11 +216,11 @@ export class AuthClient {
    * it) when its origin may receive the token, else null. Connect to this URL, not to `url`.
    */
   readonly allowedUrl = (url: string | URL): string | null =>
-    isBrowser() ? this.checkUrl(url) : null;
+    isBrowser() ? this.#checkUrl(url) : null;
 
   /** `GET /_oxa_auth/get-me`: the user, or null when the token is not (or no longer) valid. */
   readonly getUser = async (): Promise<AuthUser | null> => {
-    const res = await this.fetch(this.url("get-me"));
+    const res = await this.fetch(this.#url("get-me"));
     if (res.status === 401) return null;
     const user: unknown = res.ok ? await res.json().catch(() => null) : null;
     if (!isRecord(user)) throw error("request_failed", `get-me failed (${res.status}).`);
@@ -239,67 +232,67 @@ export class AuthClient {
     if (!PERMISSION.test(name)) {
       throw error("invalid_argument", `Permission names match ${PERMISSION}; got "${name}".`);
     }
-    const res = await this.fetch(this.url(`test-app-permission/${name}`), { method: "POST" });
+    const res = await this.fetch(this.#url(`test-app-permission/${name}`), { method: "POST" });
     if (res.ok || res.status === 401 || res.status === 403) return res.ok;
     throw error("request_failed", `test-app-permission failed (${res.status}).`);
   };
 
-  private get base(): string {
-    const base = this.options.authApiBaseUrl ?? location.origin;
+  get #base(): string {
+    const base = this.#options.authApiBaseUrl ?? location.origin;
     if (!/^https?:\/\//.test(base)) {
       throw error("invalid_argument", `authApiBaseUrl must be an http(s) URL; got "${base}".`);
     }
     return base.replace(/\/+$/, "");
   }
 
-  private url(path: string): string {
-    return authApiUrl(this.base, path);
+  #url(path: string): string {
+    return authApiUrl(this.#base, path);
   }
 
-  private set(patch: Partial<AuthState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
+  #set(patch: Partial<AuthState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const listener of this.#listeners) listener();
   }
 
-  private signIn(
+  #signIn(
     { token, expiresAt }: Tokens,
     newSession: boolean,
     broadcast: boolean,
     at = Date.now(),
   ): void {
-    this.since = at;
-    const leeway = this.options.refreshLeewayMs ?? 60_000;
-    this.refreshAt = expiresAt - Math.min(leeway, (expiresAt - Date.now()) / 2);
-    this.set({
+    this.#since = at;
+    const leeway = this.#options.refreshLeewayMs ?? 60_000;
+    this.#refreshAt = expiresAt - Math.min(leeway, (expiresAt - Date.now()) / 2);
+    this.#set({
       status: "authenticated",
       token,
       expiresAt,
       error: null,
-      session: this.state.session + (newSession || !this.state.token ? 1 : 0),
+      session: this.#state.session + (newSession || !this.#state.token ? 1 : 0),
     });
-    this.schedule();
-    if (broadcast) this.channel?.postMessage({ t: "in", at, token, expiresAt, newSession });
+    this.#schedule();
+    if (broadcast) this.#channel?.postMessage({ t: "in", at, token, expiresAt, newSession });
   }
 
-  private signOut(err: AuthClientError | null, fromOtherTab: boolean, at = Date.now()): void {
-    const wasSignedIn = this.state.token !== null;
-    this.since = at;
-    clearTimeout(this.timer);
-    this.set({
+  #signOut(err: AuthClientError | null, fromOtherTab: boolean, at = Date.now()): void {
+    const wasSignedIn = this.#state.token !== null;
+    this.#since = at;
+    clearTimeout(this.#timer);
+    this.#set({
       status: err ? "error" : "anonymous",
       token: null,
       expiresAt: null,
       error: err,
-      session: this.state.session + 1,
+      session: this.#state.session + 1,
     });
-    if (wasSignedIn && !fromOtherTab) this.channel?.postMessage({ t: "out", at });
+    if (wasSignedIn && !fromOtherTab) this.#channel?.postMessage({ t: "out", at });
   }
 
-  private schedule(delay = this.refreshAt - Date.now()): void {
-    clearTimeout(this.timer);
-    const { status } = this.state;
-    if (this.starts && (status === "authenticated" || status === "error")) {
-      this.timer = setTimeout(
+  #schedule(delay = this.#refreshAt - Date.now()): void {
+    clearTimeout(this.#timer);
+    const { status } = this.#state;
+    if (this.#starts && (status === "authenticated" || status === "error")) {
+      this.#timer = setTimeout(
         () => this.refresh().catch(() => {}),
         Math.min(Math.max(delay, 0), MAX_DELAY),
       );
@@ -307,92 +300,96 @@ export class AuthClient {
   }
 
   /** Another tab's sign-out is taken as is; its token only once the auth API confirmed it. */
-  private async onBroadcast(data: unknown): Promise<void> {
-    const m = readSessionMessage(data, this.since);
-    if (m?.t === "out" && this.state.token) this.signOut(null, true, m.at);
-    if (m?.t === "in" && (await confirmToken(this.base, m.token)) && m.at >= this.since) {
-      this.signIn(m, m.newSession, false, m.at);
+  async #onBroadcast(data: unknown): Promise<void> {
+    const m = readSessionMessage(data, this.#since);
+    if (m?.t === "out" && this.#state.token) this.#signOut(null, true, m.at);
+    if (m?.t === "in" && (await confirmToken(this.#base, m.token)) && m.at >= this.#since) {
+      this.#signIn(m, m.newSession === true, false, m.at);
     }
   }
 
-  private async restore(): Promise<void> {
-    if (!(await this.adoptCookie())) await this.renewToken(null).catch(() => {});
+  async #restore(): Promise<void> {
+    if (!(await this.#adoptCookie())) await this.renewToken(null).catch(() => {});
   }
 
   /**
    * Same-origin only: another tab (or the server) may have put a newer token in the cookie. A
    * sibling subdomain can plant that cookie too, so it is used only once the auth API confirmed it.
    */
-  private async adoptCookie(): Promise<boolean> {
-    if (this.base !== location.origin) return false;
+  async #adoptCookie(): Promise<boolean> {
+    if (this.#base !== location.origin) return false;
     const tokens = readAccessCookie(
-      this.options.accessCookieName ?? "OxaigenPlatformAuthAccessToken",
-      this.options.refreshLeewayMs ?? 60_000,
+      this.#options.accessCookieName ?? "OxaigenPlatformAuthAccessToken",
+      this.#options.refreshLeewayMs ?? 60_000,
     );
-    if (!tokens || tokens.token === this.state.token) return false;
-    const { session } = this.state;
-    if (!(await confirmToken(this.base, tokens.token)) || this.state.session !== session) {
+    if (!tokens || tokens.token === this.#state.token) return false;
+    const { session } = this.#state;
+    if (!(await confirmToken(this.#base, tokens.token)) || this.#state.session !== session) {
       return false;
     }
-    this.signIn(tokens, false, false);
+    this.#signIn(tokens, false, false);
     return true;
   }
 
-  private async runLogin(): Promise<void> {
+  async #runLogin(): Promise<void> {
     try {
       const code = await openLoginPopup(
         (state) =>
-          `${this.url("login")}?${new URLSearchParams({
+          `${this.#url("login")}?${new URLSearchParams({
             state,
             origin: location.origin,
-            return_to: this.options.returnTo ?? location.pathname + location.search,
+            return_to: this.#options.returnTo ?? location.pathname + location.search,
           })}`,
-        new URL(this.base).origin,
-        this.options.popupTimeoutMs ?? 60_000,
+        new URL(this.#base).origin,
+        this.#options.popupTimeoutMs ?? 60_000,
       );
-      const res = await post(this.url("token-exchange"), { code });
-      const tokens = await readTokens(res);
-      if (!tokens) {
-        throw error(
-          "exchange_failed",
-          `Token exchange failed (${res?.status ?? "network error"}); let the user sign in again.`,
-        );
-      }
-      this.signIn(tokens, true, true);
+      await this.#exchange(code);
     } catch (e) {
-      if (e instanceof AuthClientError) this.set({ error: e });
+      if (e instanceof AuthClientError) this.#set({ error: e });
       throw e;
     }
   }
 
-  private runRefresh(rejected: string | null): Promise<string | null> {
-    const { session } = this.state;
+  async #exchange(code: string): Promise<void> {
+    const res = await post(this.#url("token-exchange"), { code });
+    const tokens = await readTokens(res);
+    if (!tokens) {
+      throw error(
+        "exchange_failed",
+        `Token exchange failed (${res?.status ?? "network error"}); let the user sign in again.`,
+      );
+    }
+    this.#signIn(tokens, true, true);
+  }
+
+  #runRefresh(rejected: string | null): Promise<string | null> {
+    const { session } = this.#state;
     return withLock(LOCK, async () => {
       // Another tab may have refreshed while we waited for the lock.
-      await this.adoptCookie();
-      const current = this.state;
-      if (current.token && current.token !== rejected && Date.now() < this.refreshAt) {
+      await this.#adoptCookie();
+      const current = this.#state;
+      if (current.token && current.token !== rejected && Date.now() < this.#refreshAt) {
         return current.token;
       }
-      const res = await post(this.url("refresh"));
+      const res = await post(this.#url("refresh"));
       // Signed out while the request ran: never resurrect the session.
-      if (this.state.session !== session && !this.state.token) return null;
+      if (this.#state.session !== session && !this.#state.token) return null;
       if (res?.status === 401) {
-        this.signOut(null, false);
+        this.#signOut(null, false);
         return null;
       }
       const tokens = await readTokens(res);
       if (tokens) {
-        this.signIn(tokens, false, true);
+        this.#signIn(tokens, false, true);
         return tokens.token;
       }
       const err = error(
         "refresh_failed",
         `Token refresh failed (${res?.status ?? "network error"}); it is retried automatically.`,
       );
-      const expired = !this.state.expiresAt || this.state.expiresAt <= Date.now();
-      this.set({ error: err, ...(expired && { status: "error", token: null }) });
-      this.schedule(RETRY_MS);
+      const expired = !this.#state.expiresAt || this.#state.expiresAt <= Date.now();
+      this.#set({ error: err, ...(expired && { status: "error", token: null }) });
+      this.#schedule(RETRY_MS);
       throw err;
     });
   }

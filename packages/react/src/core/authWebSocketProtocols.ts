@@ -12,7 +12,7 @@ export function authWebSocketProtocols(token: string): string[] {
   if (!TCHARS.test(token)) {
     throw new AuthClientError(
       "invalid_argument",
-      "This token cannot travel as a WebSocket subprotocol (RFC 7230 tchars only); use withAccessToken().",
+      "This token cannot be a WebSocket subprotocol; use withAccessToken().",
     );
   }
   return ["oxa-auth", `oxa-auth.bearer.${token}`];

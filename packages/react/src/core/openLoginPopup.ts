@@ -1,26 +1,9 @@
-import { AuthClientError } from "./AuthClientError";
-import { isRecord } from "./internal";
+import { AuthClientError, loginFailed } from "./AuthClientError";
+import { isRecord, randomState } from "./internal";
 
 const POLL_MS = 500;
 /** COOP can make `popup.closed` read true while the login is still running: wait before giving up. */
 const CLOSED_POLLS = 4;
-
-/** 32 random bytes, base64url (the contract's `state`). */
-function randomState(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
-function features(): string {
-  const w = 500;
-  const h = 640;
-  const left = Math.round(window.screenX + (window.outerWidth - w) / 2);
-  const top = Math.round(window.screenY + (window.outerHeight - h) / 2);
-  return `popup,width=${w},height=${h},left=${left},top=${top}`;
-}
 
 /**
  * Opens the login popup synchronously (call it straight from a click handler) and resolves with the
@@ -32,12 +15,12 @@ export function openLoginPopup(
   timeoutMs: number,
 ): Promise<string> {
   const state = randomState();
-  const popup = window.open(loginUrl(state), "oxa-auth-login", features());
+  const popup = window.open(loginUrl(state), "oxa-auth-login", "popup,width=500,height=640");
   if (!popup) {
     return Promise.reject(
       new AuthClientError(
         "popup_blocked",
-        "The login popup was blocked: call login() directly from a click handler, or ask the user to allow popups.",
+        "Popup blocked: call login() right in a click handler, or ask the user to allow popups.",
       ),
     );
   }
@@ -60,14 +43,7 @@ export function openLoginPopup(
       if (data.type === "OXA_AUTH_SUCCESS" && typeof data.code === "string" && data.code) {
         finish(null, data.code);
       } else if (data.type === "OXA_AUTH_FAILURE") {
-        const reason = typeof data.reason === "string" ? data.reason : "unknown";
-        finish(
-          new AuthClientError(
-            "login_failed",
-            `Login failed (${reason}); let the user try again.`,
-            reason,
-          ),
-        );
+        finish(loginFailed(data.reason));
       }
     };
     const onMessage = (e: MessageEvent) => {
@@ -80,14 +56,14 @@ export function openLoginPopup(
       finish(
         new AuthClientError(
           "timeout",
-          "Login did not finish in time; let the user try again (or raise popupTimeoutMs).",
+          "Login timed out; let the user try again (or raise popupTimeoutMs).",
         ),
       );
     }, timeoutMs);
     const poll = setInterval(() => {
       closedPolls = popup.closed ? closedPolls + 1 : 0;
       if (closedPolls > CLOSED_POLLS) {
-        finish(new AuthClientError("popup_closed", "The login popup was closed before sign-in."));
+        finish(new AuthClientError("popup_closed", "The login popup was closed."));
       }
     }, POLL_MS);
   });

@@ -6,7 +6,7 @@ export const SESSION_CHANNEL = "oxa-auth-session";
 
 /** What a tab tells the others: a sign-in (or refresh) with its token, or a sign-out. */
 export type SessionMessage =
-  | ({ t: "in"; at: number; newSession: boolean } & Tokens)
+  | ({ t: "in"; at: number; newSession?: unknown } & Tokens)
   | { t: "out"; at: number };
 
 /** How far ahead of our clock a message may be dated (the tabs share one clock). */
@@ -26,21 +26,12 @@ const within = (n: unknown, min: number, max: number): n is number =>
 export function readSessionMessage(data: unknown, since: number): SessionMessage | null {
   const now = Date.now();
   if (!isRecord(data) || !within(data.at, since, now + MAX_SKEW_MS)) return null;
-  if (data.t === "out") return { t: "out", at: data.at };
-  if (
-    data.t === "in" &&
-    typeof data.token === "string" &&
-    data.token.length <= 16_384 &&
-    TOKEN_CHARS.test(data.token) &&
-    within(data.expiresAt, now, now + MAX_LIFETIME_MS)
-  ) {
-    return {
-      t: "in",
-      at: data.at,
-      token: data.token,
-      expiresAt: data.expiresAt,
-      newSession: data.newSession === true,
-    };
-  }
-  return null;
+  return data.t === "out" ||
+    (data.t === "in" &&
+      typeof data.token === "string" &&
+      data.token.length <= 16_384 &&
+      TOKEN_CHARS.test(data.token) &&
+      within(data.expiresAt, now, now + MAX_LIFETIME_MS))
+    ? (data as SessionMessage)
+    : null;
 }

@@ -1,7 +1,8 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useContext, useEffect, useRef, useState } from "react";
+import { type ReactNode, useContext, useEffect, useState } from "react";
 import { AuthClient, type AuthClientOptions } from "../core/AuthClient";
 import { AuthContext, QUERY_KEY } from "./useAuthClient";
+import { useSessionChange } from "./useOnSignOut";
 
 /**
  * Props of {@link AuthProvider}: the {@link AuthClientOptions} plus the ones below.
@@ -22,13 +23,16 @@ export interface AuthProviderProps extends AuthClientOptions {
   client?: AuthClient;
   /** Called after a sign-in (popup, another tab, or a session restored on load). */
   onSignIn?: () => void;
-  /** Called after a sign-out (here, in another tab, or when the session expired). */
+  /**
+   * Called after a sign-out (here, in another tab, or when the session expired). Components use
+   * `useOnSignOut` to drop their own user-scoped data.
+   */
   onSignOut?: () => void;
 }
 
 /**
- * Holds the session for the tree below: popup login, fresh tokens, cross-tab sync. Options are
- * read once, on first render.
+ * Holds the session for the tree below: popup or redirect login (it finishes a redirect sign-in
+ * on load), fresh tokens, cross-tab sync. Options are read once, on first render.
  *
  * @example
  * <AuthProvider authApiBaseUrl="http://127.0.0.1:8765" apiOrigins={["http://127.0.0.1:8000"]}>
@@ -47,28 +51,13 @@ export function AuthProvider({
   const outer = useContext(QueryClientContext);
   const [own] = useState(() => (queryClient || outer ? null : new QueryClient()));
   const qc = (queryClient ?? outer ?? own)!;
-  const callbacks = useRef({ onSignIn, onSignOut });
-  useEffect(() => {
-    callbacks.current = { onSignIn, onSignOut };
-  });
-
   useEffect(() => auth.start(), [auth]);
-  useEffect(() => {
-    let prev = auth.getSnapshot();
-    return auth.subscribe(() => {
-      const next = auth.getSnapshot();
-      if (next.session !== prev.session) {
-        // Another session's data must never show: drop every auth query not of this session.
-        qc.removeQueries({
-          queryKey: [QUERY_KEY],
-          predicate: (q) => q.queryKey[1] !== next.session,
-        });
-        if (next.token) callbacks.current.onSignIn?.();
-        else if (prev.token) callbacks.current.onSignOut?.();
-      }
-      prev = next;
-    });
-  }, [auth, qc]);
+  useSessionChange(auth, (next, prev) => {
+    // Another session's data must never show: drop every auth query not of this session.
+    qc.removeQueries({ queryKey: [QUERY_KEY], predicate: (q) => q.queryKey[1] !== next.session });
+    if (next.token) onSignIn?.();
+    else if (prev.token) onSignOut?.();
+  });
 
   return (
     <QueryClientProvider client={qc}>

@@ -1,4 +1,5 @@
-import type { AuthStatus, AuthUser } from "../core/AuthClient";
+import type { User } from "@org/auth-user";
+import type { AuthStatus } from "../core/AuthClient";
 import type { AuthClientError } from "../core/AuthClientError";
 import { useAuthClient, useAuthState } from "./useAuthClient";
 import { useUser } from "./useUser";
@@ -15,7 +16,7 @@ import { useUser } from "./useUser";
 export interface UseAuthResult {
   status: AuthStatus;
   /** The signed-in user once get-me answered, else null. */
-  user: AuthUser | null;
+  user: User | null;
   error: AuthClientError | null;
   /** Opens the login popup; call it straight from a click handler. */
   login: () => Promise<void>;

@@ -1,5 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { AuthClient, AuthState } from "../core/AuthClient";
+import { type AuthClient, type AuthState, LOADING } from "../core/AuthClient";
 import { AuthClientError } from "../core/AuthClientError";
 
 export const AuthContext = createContext<AuthClient | null>(null);
@@ -7,14 +7,7 @@ export const AuthContext = createContext<AuthClient | null>(null);
 /** Prefix of every react-query key this package owns. */
 export const QUERY_KEY = "oxa-auth";
 
-const SERVER_STATE: AuthState = {
-  status: "loading",
-  token: null,
-  expiresAt: null,
-  session: 0,
-  error: null,
-};
-const serverSnapshot = () => SERVER_STATE;
+const serverSnapshot = () => LOADING;
 
 /**
  * The provider's {@link AuthClient}, e.g. to read a fresh token inside a reconnect loop.
