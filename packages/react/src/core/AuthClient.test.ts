@@ -302,11 +302,13 @@ describe("cross-tab sync", () => {
     const tabB = client();
     await tabB.getAccessToken();
     await popupLogin(tabA, api.codeFor);
-    await flush();
-    expect(tabB.getSnapshot()).toMatchObject({
-      status: "authenticated",
-      token: tabA.getSnapshot().token,
-    });
+    // The other tab's token is used once get-me confirmed it: wait for that round trip.
+    await vi.waitFor(() =>
+      expect(tabB.getSnapshot()).toMatchObject({
+        status: "authenticated",
+        token: tabA.getSnapshot().token,
+      }),
+    );
     await tabA.logout();
     await flush();
     expect(tabB.getSnapshot()).toMatchObject({ status: "anonymous", token: null });
