@@ -690,6 +690,159 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: "redirect mode: the callback answers 303 to return_to with the code in the fragment",
+    async run(h) {
+      const back = `${APP}/orders`;
+      const q = `state=${STATE}&origin=${encodeURIComponent(APP)}&return_to=${encodeURIComponent(back)}&mode=redirect`;
+      const res = await loginChain(h, q);
+      expect(res.status).toBe(303);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      const location = new URL(res.headers.get("location") as string);
+      expect(location.origin + location.pathname + location.search).toBe(back);
+      const fragment = new URLSearchParams(location.hash.slice(1));
+      expect([...fragment.keys()].sort()).toEqual(["oxa_auth_code", "oxa_auth_state"]);
+      expect(fragment.get("oxa_auth_state")).toBe(STATE);
+      const code = fragment.get("oxa_auth_code") as string;
+      const exchanged = await h.fetch("/_oxa_auth/token-exchange", json({ code }));
+      expect(exchanged.status).toBe(200);
+      const { access_token } = (await exchanged.json()) as { access_token: string };
+      expect((await h.fetch("/_oxa_auth/get-me", bearer(access_token))).status).toBe(200);
+      expect((await h.fetch("/_oxa_auth/token-exchange", json({ code }))).status).toBe(400);
+    },
+  },
+  {
+    name: "redirect mode: a refused login comes back as oxa_auth_error in the fragment",
+    async run(h) {
+      h.mock.setState({ loginError: "access_denied" });
+      const q = `state=${STATE}&origin=${encodeURIComponent(APP)}&return_to=${encodeURIComponent(`${APP}/x`)}&mode=redirect`;
+      const res = await loginChain(h, q);
+      expect(res.status).toBe(303);
+      const hash = new URL(res.headers.get("location") as string).hash.slice(1);
+      expect(Object.fromEntries(new URLSearchParams(hash))).toEqual({
+        oxa_auth_error: "access_denied",
+        oxa_auth_state: STATE,
+      });
+    },
+  },
+  {
+    name: "redirect mode: return_to must be an absolute URL on the login's origin",
+    async run(h) {
+      const attempts = [
+        [APP, "/orders"],
+        [APP, "http://localhost:9999/orders"],
+        [APP, "https://evil.example/"],
+        [null, `${APP}/orders`],
+        [APP, null],
+      ];
+      for (const [i, [origin, returnTo]] of attempts.entries()) {
+        const q = new URLSearchParams({ state: `r${i}-${STATE}`, mode: "redirect" });
+        if (origin) q.set("origin", origin);
+        if (returnTo) q.set("return_to", returnTo);
+        const res = await h.fetch(`/_oxa_auth/login?${q}`);
+        expect(res.status, `${origin} ${returnTo}`).toBe(400);
+        expect(res.headers.get("location")).toBeNull();
+        expect(res.headers.get("content-type")).toMatch(/json/);
+      }
+      const bad = await h.fetch(
+        `/_oxa_auth/login?state=${STATE}&mode=window&origin=${encodeURIComponent(APP)}`,
+      );
+      expect(bad.status).toBe(400);
+    },
+  },
+  {
+    name: "login options: validated, and only the listed ones travel on to the identity provider",
+    async run(h) {
+      const ok = new URLSearchParams({
+        state: STATE,
+        origin: APP,
+        login_hint: "Mock.User@example.com",
+        prompt: "login",
+        max_age: "0",
+        ui_locales: "en-GB fr",
+        acr_values: "urn:mace:incommon:iap:silver",
+        claims: '{"id_token":{}}',
+        foo: "bar",
+      });
+      const res = await h.fetch(`/_oxa_auth/login?${ok}`);
+      expect(res.status).toBe(302);
+      const sent = new URL(res.headers.get("location") as string).searchParams;
+      expect(sent.get("login_hint")).toBe("Mock.User@example.com");
+      expect(sent.get("prompt")).toBe("login");
+      expect(sent.get("max_age")).toBe("0");
+      expect(sent.get("ui_locales")).toBe("en-GB fr");
+      expect(sent.get("acr_values")).toBe("urn:mace:incommon:iap:silver");
+      expect(sent.has("claims")).toBe(false);
+      expect(sent.has("foo")).toBe(false);
+      const bad: Record<string, string>[] = [
+        { prompt: "always" },
+        { prompt: "login consent" },
+        { login_hint: "a".repeat(257) },
+        { login_hint: "a\nb" },
+        { max_age: "-1" },
+        { max_age: "1.5" },
+        { ui_locales: "<script>" },
+        { acr_values: "a\tb" },
+      ];
+      for (const [i, extra] of bad.entries()) {
+        const q = new URLSearchParams({ state: `b${i}-${STATE}`, ...extra });
+        const refused = await h.fetch(`/_oxa_auth/login?${q}`);
+        expect(refused.status, JSON.stringify(extra)).toBe(400);
+        expect(await refused.json()).toMatchObject({ error: "invalid_request" });
+      }
+    },
+  },
+  {
+    name: "login_hint signs in that user when known; an unknown one and prompt=none fail",
+    async run(h) {
+      const known = await loginChain(
+        h,
+        `state=${STATE}&origin=${encodeURIComponent(APP)}&login_hint=${encodeURIComponent("MOCK.user@example.com")}`,
+      );
+      expect(callbackData(await known.text()).message).toMatchObject({ type: "OXA_AUTH_SUCCESS" });
+      for (const [i, [extra, reason]] of [
+        ["login_hint=someone.else%40example.com", "unknown_user"],
+        ["prompt=none", "login_required"],
+      ].entries()) {
+        const page = await (
+          await loginChain(h, `state=f${i}-${STATE}&origin=${encodeURIComponent(APP)}&${extra}`)
+        ).text();
+        expect(callbackData(page).message, extra).toMatchObject({
+          type: "OXA_AUTH_FAILURE",
+          reason,
+        });
+      }
+      h.mock.setState({ email: "ada@example.com" });
+      const message = await h.mock.completeLogin({
+        state: "s-ada",
+        origin: APP,
+        loginHint: "ada@example.com",
+      });
+      expect(message.type).toBe("OXA_AUTH_SUCCESS");
+    },
+  },
+  {
+    name: "prompt=login: every login authenticates afresh (auth_time), refresh keeps it",
+    async run(h) {
+      const first = await session(h);
+      h.clock.advance(5_000);
+      const code = (
+        (await h.mock.completeLogin({ state: "s-again", origin: APP, prompt: "login" })) as {
+          code: string;
+        }
+      ).code;
+      const second = await h.fetch("/_oxa_auth/token-exchange", json({ code }));
+      const secondToken = ((await second.json()) as { access_token: string }).access_token;
+      const authTime = (t: string) =>
+        JSON.parse(Buffer.from(t.split(".")[1] as string, "base64url").toString()).auth_time;
+      expect(authTime(secondToken) - authTime(first.access)).toBe(5);
+      h.clock.advance(3_000);
+      const refreshed = await refreshWith(h, first.refresh);
+      const token = ((await refreshed.json()) as { access_token: string }).access_token;
+      expect(authTime(token)).toBe(authTime(first.access));
+    },
+  },
+  {
     name: "state endpoint can be turned off",
     options: { stateApi: false },
     async run(h) {

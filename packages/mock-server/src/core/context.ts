@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { MockAuthSettings } from "../config/settings.js";
 import type { OidcStores } from "../oidc/OidcStores.js";
 import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
+import type { LoginOptions } from "./loginOptions.js";
 import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
 import { constantTimeEqual, randomToken, sha256 } from "./random.js";
@@ -12,12 +13,15 @@ import type { Signer } from "./signer.js";
 export interface PendingLogin {
   origin: string | null;
   returnTo: string | null;
+  options: LoginOptions;
   expiresAt: number;
 }
 
 /** A one-time app code between `/callback` and `/token-exchange`, keyed by sha256(code). */
 export interface PendingCode {
   origin: string | null;
+  /** When the IdP authenticated the user (epoch ms): the tokens' `auth_time`. */
+  authTime: number;
   expiresAt: number;
   used: boolean;
 }
@@ -36,6 +40,8 @@ export interface RefreshRecord {
  */
 export interface Session {
   expiresAt: number;
+  /** When the user authenticated (epoch ms); refreshed tokens keep it. */
+  authTime: number | null;
 }
 
 /** Everything a request handler needs: settings, run-time state, stores, signer, clock. */
@@ -159,6 +165,7 @@ export async function mintAccessToken(
   ctx: Ctx,
   sid: string | null,
   expiresIn: number,
+  authTime: number | null = null,
 ): Promise<string> {
   const s = ctx.state;
   const iat = Math.floor(ctx.now() / 1000);
@@ -173,21 +180,27 @@ export async function mintAccessToken(
     jti: randomToken(16),
   };
   if (sid !== null) claims.sid = sid;
+  if (authTime !== null) claims.auth_time = Math.floor(authTime / 1000);
   return ctx.signer.sign(claims, iat, iat + expiresIn);
 }
 
-/** Issue access + refresh tokens for a session (new when `sid` is null). */
+/**
+ * Issue access + refresh tokens for a session: a new one when `sid` is null (authenticated at
+ * `authTime`, null for the static dev refresh token), else the existing one (keeps its time).
+ */
 export async function issueTokens(
   ctx: Ctx,
   sid: string | null,
+  authTime: number | null = null,
 ): Promise<{ accessToken: string; refreshToken: string; sid: string }> {
   const now = ctx.now();
+  const authenticatedAt = sid === null ? authTime : (ctx.sessions.get(sid)?.authTime ?? null);
   const { expiresIn, refreshExpiresIn } = ctx.state;
   const sessionId = sid ?? randomToken(16);
   const refreshExpiresAt = now + refreshExpiresIn * 1000;
-  // Outlive every token of the session, so a revocation is never forgotten while one is valid.
+  // Outlive every token of the session: a token must not outlast the session that vouches for it.
   const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
-  keep(ctx.sessions, sessionId, { expiresAt: sessionExpiresAt }, now);
+  keep(ctx.sessions, sessionId, { expiresAt: sessionExpiresAt, authTime: authenticatedAt }, now);
   const refreshToken = randomToken();
   keep(
     ctx.refresh,
@@ -195,6 +208,6 @@ export async function issueTokens(
     { sid: sessionId, expiresAt: refreshExpiresAt, used: false },
     now,
   );
-  const accessToken = await mintAccessToken(ctx, sessionId, expiresIn);
+  const accessToken = await mintAccessToken(ctx, sessionId, expiresIn, authenticatedAt);
   return { accessToken, refreshToken, sid: sessionId };
 }

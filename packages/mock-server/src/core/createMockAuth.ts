@@ -20,6 +20,7 @@ import {
   handleAuthorize,
   handleCallback,
   handleLogin,
+  idpRefusal,
   type LoginParams,
 } from "./endpoints/login.js";
 import { handleState } from "./endpoints/state.js";
@@ -185,7 +186,7 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
     reset,
     async completeLogin(params) {
       const begun = beginLogin(ctx, params);
-      const error = ctx.state.loginError;
+      const error = idpRefusal(ctx, begun.state);
       const done = await finishLogin(ctx, begun.state, error ? null : settings.authCode, error);
       return done.message;
     },

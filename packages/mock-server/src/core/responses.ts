@@ -70,10 +70,10 @@ export function jsonError(
   return response;
 }
 
-/** A 302 that leaks nothing through Referer and is never cached. */
-export function redirect(location: string): MockResponse {
+/** A redirect (302, or 303 after a login) that leaks nothing through Referer, never cached. */
+export function redirect(location: string, status: 302 | 303 = 302): MockResponse {
   return {
-    status: 302,
+    status,
     headers: {
       location,
       "content-type": "text/plain; charset=utf-8",

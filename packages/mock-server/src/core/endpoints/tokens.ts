@@ -48,7 +48,7 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
     return invalid("this code was issued to another origin");
   }
   record.used = true;
-  const { accessToken, refreshToken } = await issueTokens(ctx, null);
+  const { accessToken, refreshToken } = await issueTokens(ctx, null, record.authTime);
   return json(
     200,
     tokenBody(ctx, accessToken),
