@@ -41,7 +41,7 @@ export interface RefreshRecord {
 export interface Session {
   expiresAt: number;
   /** When the user authenticated (epoch ms); refreshed tokens keep it. */
-  authTime: number | null;
+  authTime?: number | null;
 }
 
 /** Everything a request handler needs: settings, run-time state, stores, signer, clock. */
