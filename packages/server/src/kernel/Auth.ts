@@ -137,7 +137,7 @@ export class Auth {
   /** Per-instance property key under which a request's pending state is memoised (cheaper than a
    * WeakMap for short-lived requests; two instances never share a state). */
   private readonly stateKey = Symbol("@org/auth-server.state");
-  private readonly fallbackStates = new WeakMap<object, Promise<RequestAuthState>>();
+  private readonly fallbackStates = new WeakMap<object, Memo>();
   /** AUTH_PROVIDER=none: the one state every request gets. */
   private readonly anonymousState: RequestAuthState | null;
   /** Which cookie-authenticated unsafe requests may proceed (CSRF). */
@@ -428,10 +428,12 @@ export class Auth {
     if (!isWellFormedToken(token)) return failed(malformedToken(ctx));
     if (request === undefined) return this.verifyUpstream(key, token, ctx);
     const extensible = Object.isExtensible(request);
+    // The memo answers only for the token it validated: a header swapped after a first check (a
+    // gateway rewriting it, a reused Headers object) must not inherit the first token's user.
     const known = this.memoOf(request, extensible);
-    if (known !== undefined) return known;
+    if (known !== undefined && known.key === key) return known.pending;
     const pending = this.verifyUpstream(key, token, ctx);
-    this.memoise(request, extensible, pending);
+    this.memoise(request, extensible, { key, pending });
     return pending;
   }
 
@@ -450,18 +452,24 @@ export class Auth {
       );
   }
 
-  private memoOf(request: object, extensible: boolean): Promise<RequestAuthState> | undefined {
+  private memoOf(request: object, extensible: boolean): Memo | undefined {
     return extensible
-      ? (request as Record<symbol, Promise<RequestAuthState> | undefined>)[this.stateKey]
+      ? (request as Record<symbol, Memo | undefined>)[this.stateKey]
       : this.fallbackStates.get(request);
   }
 
   /** A symbol property where possible (cheaper than a WeakMap); frozen requests use the WeakMap. */
-  private memoise(request: object, extensible: boolean, pending: Promise<RequestAuthState>): void {
+  private memoise(request: object, extensible: boolean, memo: Memo): void {
     if (extensible) {
-      (request as Record<symbol, Promise<RequestAuthState>>)[this.stateKey] = pending;
-    } else this.fallbackStates.set(request, pending);
+      (request as Record<symbol, Memo>)[this.stateKey] = memo;
+    } else this.fallbackStates.set(request, memo);
   }
+}
+
+/** A request's upstream validation, with the cache key of the token it validated. */
+interface Memo {
+  readonly key: string;
+  readonly pending: Promise<RequestAuthState>;
 }
 
 /** A JWT-shaped token's `exp` in epoch ms (for closing sockets on time), or undefined. */

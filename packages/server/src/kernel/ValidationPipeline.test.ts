@@ -148,6 +148,19 @@ describe("cache pipeline", () => {
     expect(validator.verifyCalls).toBe(1);
   });
 
+  it("a token swapped on the same request is validated again, never served the first token's user", async () => {
+    for (const frozen of [false, true]) {
+      const { validator, auth } = setup({ cacheTtlSeconds: 0 });
+      const headers: Record<string, string> = { authorization: `Bearer ${BOB}` };
+      const request = frozen ? Object.freeze({ headers }) : { headers };
+      expect((await auth.getCurrentUser(request)).id).toBe("bob");
+      headers.authorization = `Bearer ${ALICE}`;
+      expect((await auth.getCurrentUser(request)).id).toBe("alice");
+      await auth.requirePermission("audit")(request);
+      expect(validator.verifyCalls).toBe(2);
+    }
+  });
+
   it("caches permission answers (granted and denied), not permission failures", async () => {
     const { validator, auth } = setup();
     const audit = auth.requirePermission("audit");
