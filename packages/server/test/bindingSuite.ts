@@ -196,14 +196,29 @@ export function describeBinding(name: string, startApp: StartApp): void {
     });
 
     it("single flight: 100 concurrent requests with one new token → exactly 1 upstream call", async () => {
-      proxy.delayMs = 600; // keeps the first call in flight while the other 99 arrive (timeout 1 s)
+      proxy.delayMs = 600; // keeps the first call in flight while the other requests arrive (timeout 1 s)
       const token = `fresh-${name.replace(/\W/g, "")}-token`;
       proxy.users.set(token, userBody("fresh"));
-      const responses = await Promise.all(
-        Array.from({ length: 100 }, () => get("/me", bearer(token))),
-      );
-      expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200));
-      expect(proxy.calls.getMe).toBe(1);
+      // With the cache on (as in production): on a loaded machine some of the 100 requests reach
+      // the server only after the flight has landed, and those must be served from the cache, not
+      // by a second upstream call. Requests that arrive during the flight must join it.
+      const cachedAuth = createAuth({
+        env: {},
+        proxyUrlOverride: proxy.url,
+        proxyTimeoutSeconds: 1,
+        logger: silent,
+      });
+      const cachedApp = await startApp(cachedAuth);
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 100 }, () => get("/me", bearer(token), cachedApp.url)),
+        );
+        expect(responses.map((r) => r.status)).toEqual(Array(100).fill(200));
+        expect(proxy.calls.getMe).toBe(1);
+      } finally {
+        await cachedApp.close();
+        await cachedAuth.close();
+      }
     });
 
     it("host allow-list: an allowed X-Forwarded-Host is called, a forged one gets 401 with no outbound call", async () => {
