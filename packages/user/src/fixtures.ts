@@ -1,4 +1,4 @@
-import type { User } from "./user.js";
+import type { User } from "./index.js";
 
 /** One get-me body and the {@link User} every SDK must map it to. */
 export interface UserFixture {

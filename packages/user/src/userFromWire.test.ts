@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { USER_FIXTURES } from "./fixtures.js";
-import { userFromWire } from "./userFromWire.js";
+import { userFromWire } from "./index.js";
 
 describe("userFromWire", () => {
   for (const { name, wire, user } of USER_FIXTURES) {
