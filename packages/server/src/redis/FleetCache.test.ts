@@ -272,7 +272,9 @@ describe("FleetCache on a real Redis", () => {
     await expect(a.fleet.revoke({ token: "down-0" })).rejects.toThrow();
     await expect(a.fleet.verify("down-0", tokenHashOf("down-0"), call)).rejects.toThrow(/revoked/);
     await redis.restart();
+    // Both connections of b reconnect with backoff on their own: wait for its subscriber too.
     await until(() => a.fleet.link.isReady && b.fleet.link.isReady, 10_000);
+    await until(() => b.fleet.link.isSubscribed, 10_000);
     await until(() => a.logs.some((m) => m.includes("reachable again")), 5000);
     await a.fleet.revoke({ sub: "ivan" });
     await until(() => b.events.length > 0);

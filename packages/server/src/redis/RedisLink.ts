@@ -158,10 +158,9 @@ export class RedisLink {
     onSync: (subscribed: boolean) => void,
   ): RedisClientLike {
     const subscriber = this.client.duplicate();
-    let subscribed = false;
     const lost = () => {
-      if (!subscribed) return;
-      subscribed = false;
+      if (!this.subscribed) return;
+      this.subscribed = false;
       onSync(false);
     };
     subscriber.on("error", lost);
@@ -169,8 +168,8 @@ export class RedisLink {
     subscriber.on("reconnecting", lost);
     let listening = false;
     const synced = () => {
-      if (subscribed || !listening) return;
-      subscribed = true;
+      if (this.subscribed || !listening) return;
+      this.subscribed = true;
       onSync(true);
     };
     // node-redis resubscribes a reconnected client before it reports "ready".
@@ -189,6 +188,12 @@ export class RedisLink {
   }
 
   private subscriber: RedisClientLike | undefined;
+  private subscribed = false;
+
+  /** Whether the subscriber connection is subscribed right now (events are being received). */
+  get isSubscribed(): boolean {
+    return this.subscribed;
+  }
 
   /** Closes the connections the link opened (an adopted client is left open, its subscriber closed). */
   async close(): Promise<void> {
