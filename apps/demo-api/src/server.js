@@ -60,8 +60,12 @@ export function createDemoApi(options) {
       return;
     }
     auth.authenticateUpgrade(req).then(
-      ({ user }) => {
-        wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, user));
+      ({ user, watch }) => {
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          // Closes the socket with 4001 when its token expires, 4003 when its session is revoked.
+          watch(ws);
+          onConnection(ws, user);
+        });
       },
       (error) => auth.rejectUpgrade(socket, error),
     );

@@ -23,6 +23,15 @@ export interface StackOptions {
   refreshLeewaySeconds: number;
   /** Extra mock env (user, permissions…). */
   mockEnv: Record<string, string>;
+  /**
+   * A Redis both the mock (publisher) and the API instances (`AUTH_REDIS_URL`) use: the fleet
+   * set-up of production, where a change reaches every instance at once.
+   */
+  redisUrl?: string;
+  /** How many API instances to start (default 1); the web app talks to the first. */
+  apiInstances?: number;
+  /** Extra API env, over the defaults of the mode (e.g. longer cache TTLs). */
+  apiEnv?: Record<string, string>;
 }
 
 /** Mock, API and built web app on free loopback ports, plus a foreign-origin page. */
@@ -30,10 +39,14 @@ export interface Stack {
   webUrl: string;
   mockUrl: string;
   apiUrl: string;
+  /** Every API instance started with the stack (the first is `apiUrl`). */
+  apiUrls: string[];
   foreignUrl: string;
   mock: RunningProcess;
   /** Replace the API process (same port, so the built web app keeps pointing at it). */
   restartApi(mode: ApiMode): Promise<void>;
+  /** Start one more API instance on a free port (same settings) and return its URL. */
+  addApi(mode: ApiMode): Promise<string>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -64,6 +77,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       args: [mockCliPath()],
       env: {
         ...options.mockEnv,
+        ...(options.redisUrl ? { OXAIGEN_AUTH_MOCK_REDIS_URL: options.redisUrl } : {}),
         OXAIGEN_AUTH_MOCK_HOST: "127.0.0.1",
         OXAIGEN_AUTH_MOCK_PORT: "0",
         OXAIGEN_AUTH_MOCK_CORS_ORIGINS: webOrigin,
@@ -74,10 +88,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     processes.push(mock);
     cleanups.push(() => mock.stop());
 
-    let api = await startApi("proxy", 0, mock.url, webOrigin);
-    processes.push(api);
-    cleanups.push(() => api.stop());
+    const apiSettings = (mode: ApiMode, port: number) => ({
+      mode,
+      port,
+      mockUrl: mock.url,
+      webOrigin,
+      env: { ...options.apiEnv, ...(options.redisUrl ? { AUTH_REDIS_URL: options.redisUrl } : {}) },
+    });
+    const started = async (mode: ApiMode, port: number) => {
+      const running = await startApi(apiSettings(mode, port));
+      processes.push(running);
+      cleanups.push(() => running.stop());
+      return running;
+    };
+    let api = await started("proxy", 0);
     const apiPort = new URL(api.url).port;
+    const apiUrls = [api.url];
+    for (let i = 1; i < (options.apiInstances ?? 1); i++) {
+      apiUrls.push((await started("proxy", 0)).url);
+    }
 
     const outDir = mkdtempSync(join(tmpdir(), "e2e-web-"));
     cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
@@ -92,13 +121,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       webUrl: `${webOrigin}/`,
       mockUrl: mock.url,
       apiUrl: api.url,
+      apiUrls,
       foreignUrl: `http://127.0.0.1:${foreign.port}/`,
       mock,
       async restartApi(mode) {
         await api.stop();
-        api = await startApi(mode, Number(apiPort), mock.url, webOrigin);
-        processes.push(api);
+        api = await started(mode, Number(apiPort));
       },
+      addApi: async (mode) => (await started(mode, 0)).url,
       logs: () => processes.map((p) => p.logs()).join(""),
       stop,
     };
@@ -108,7 +138,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
 }
 
-function startApi(mode: ApiMode, port: number, mockUrl: string, webOrigin: string) {
+interface ApiSettings {
+  mode: ApiMode;
+  port: number;
+  mockUrl: string;
+  webOrigin: string;
+  env: Record<string, string>;
+}
+
+function startApi({ mode, port, mockUrl, webOrigin, env }: ApiSettings) {
   const auth: Record<string, string> =
     mode === "proxy"
       ? {
@@ -126,10 +164,10 @@ function startApi(mode: ApiMode, port: number, mockUrl: string, webOrigin: strin
           AUTH_CLOCK_SKEW: "0",
         };
   return startProcess({
-    name: `api-${mode}`,
+    name: `api-${mode}-${port || "new"}`,
     command: process.execPath,
     args: [demoApiMain],
-    env: { HOST: "127.0.0.1", PORT: String(port), DEMO_WEB_ORIGIN: webOrigin, ...auth },
+    env: { HOST: "127.0.0.1", PORT: String(port), DEMO_WEB_ORIGIN: webOrigin, ...auth, ...env },
     ready: /listening on (http:\/\/\S+)/,
   });
 }
