@@ -3,10 +3,12 @@
 import { createServer } from "node:http";
 import { createAuth } from "../dist/index.js";
 
+// Counted, not printed: (d) reports how many lines a flood costs the logs.
+let logLines = 0;
 const auth = createAuth({
   env: {},
   proxyUrlOverride: process.env.PROXY_URL,
-  logger: { warn: () => {}, error: () => {} },
+  logger: { warn: () => logLines++, error: () => logLines++ },
   // Longer than the run, so (a) counts sharing, not re-validation after the default 30 s TTL.
   cacheTtlSeconds: 600,
   cacheMaxEntries: 4096,
@@ -41,6 +43,7 @@ process.on("message", async (message) => {
     );
     process.send({ revoked: ok });
   }
+  if (message.logLines) process.send({ logLines });
   if (message.exit) {
     server.close();
     await auth.close();

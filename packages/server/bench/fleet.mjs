@@ -165,8 +165,19 @@ async function figureC(fleet) {
   return result.requests.average;
 }
 
+async function logLines(fleet) {
+  let total = 0;
+  for (const { child } of fleet.instances) {
+    child.send({ logLines: true });
+    const [message] = await once(child, "message");
+    total += message.logLines;
+  }
+  return total;
+}
+
 async function figureD(upstream, fleet) {
   for (const { url } of fleet.instances) await get(url, "good-signed-in");
+  const linesBefore = await logLines(fleet);
   const before = upstream.calls.getMe;
   let n = 0;
   const floods = fleet.instances.map(({ url }) =>
@@ -204,6 +215,7 @@ async function figureD(upstream, fleet) {
     { r503: 0, total: 0 },
   );
   return {
+    logLines: (await logLines(fleet)) - linesBefore,
     upstreamCalls: upstream.calls.getMe - before,
     floodRequests: codes.total,
     fast503: codes.r503,
@@ -255,6 +267,6 @@ console.log(`
 | (a) upstream get-me calls, ${TOKENS} tokens × ${REPEATS} round-robin on ${INSTANCES} instances | ${without.a} | ${withR.a} | ≤ 1,050 with Redis |
 | (b) revocation reaches all ${INSTANCES} instances, p50 / p99 | — | ${fmt(withR.b.p50)} / ${fmt(withR.b.p99)} | p99 ≤ 100 ms |
 | (c) cache-hit req/s on one instance | ${Math.round(without.c)} | ${Math.round(withR.c)} (ratio ${(withR.c / without.c).toFixed(2)}) | ratio ≥ 0.97 |
-| (d) ${FLOOD_SECONDS} s flood of distinct bogus tokens: flood requests / upstream calls / fast 503s | — | ${withR.d.floodRequests} / ${withR.d.upstreamCalls} / ${withR.d.fast503} | bounded |
+| (d) ${FLOOD_SECONDS} s flood of distinct bogus tokens: flood requests / upstream calls / fast 503s / log lines | — | ${withR.d.floodRequests} / ${withR.d.upstreamCalls} / ${withR.d.fast503} / ${withR.d.logLines} | bounded |
 | (d) signed-in requests during the flood: 200s / p50 / p99 | — | ${withR.d.signedIn.ok} of ${withR.d.signedIn.requests} / ${fmt(withR.d.signedIn.p50)} / ${fmt(withR.d.signedIn.p99)} | all 200 |
 `);
