@@ -2,7 +2,7 @@ import { defineConfig } from "tsup";
 
 export default defineConfig([
   {
-    entry: { index: "src/index.ts", msw: "src/msw.ts" },
+    entry: { index: "src/index.ts", msw: "src/msw.ts", testing: "src/testing.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,

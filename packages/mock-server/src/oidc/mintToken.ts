@@ -24,7 +24,18 @@ export type BadTokenKind =
   | "unknown-kid"
   | "alg-none";
 
-/** Every kind of bad token `mintToken` makes. */
+/**
+ * Every kind of deliberately bad token `mintToken` makes; a backend must refuse each with 401.
+ *
+ * @example
+ * import { BAD_TOKEN_KINDS, startMockAuth } from "@org/auth-mock-server/testing";
+ *
+ * const auth = await startMockAuth();
+ * for (const bad of BAD_TOKEN_KINDS) {
+ *   const token = await auth.token({ sub: "mock-admin", bad });
+ *   // expect your API to answer 401 to `Authorization: Bearer ${token}`
+ * }
+ */
 export const BAD_TOKEN_KINDS: readonly BadTokenKind[] = [
   "expired",
   "not-yet-valid",
