@@ -27,7 +27,7 @@ describe("startMockAuth", () => {
       expect(kit.issuer).toBe(kit.url);
       expect((await getMe(kit, await kit.token())).status).toBe(200);
     }
-    const [a, b] = kits as [MockAuthKit, MockAuthKit];
+    const [a, b] = kits;
     // A token of one mock is not valid at another: separate signing keys and issuers.
     expect((await getMe(b, await a.token())).status).toBe(401);
   });
