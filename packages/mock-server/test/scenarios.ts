@@ -822,6 +822,87 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: "login_hint picks a persona by email (any case), sub or user name: its tokens, get-me, permissions, refresh",
+    async run(h) {
+      const signIn = async (hint: string, state: string) => {
+        const page = await (
+          await loginChain(
+            h,
+            `state=${state}&origin=${encodeURIComponent(APP)}&login_hint=${encodeURIComponent(hint)}`,
+          )
+        ).text();
+        const { message } = callbackData(page);
+        expect(message, hint).toMatchObject({ type: "OXA_AUTH_SUCCESS" });
+        const res = await h.fetch("/_oxa_auth/token-exchange", json({ code: message.code }));
+        return {
+          access: ((await res.json()) as { access_token: string }).access_token,
+          refresh: cookie(res, "OxaigenPlatformAuthRefreshToken") as string,
+        };
+      };
+      const claims = (t: string) =>
+        JSON.parse(Buffer.from(t.split(".")[1] as string, "base64url").toString());
+      const me = async (t: string) => (await h.fetch("/_oxa_auth/get-me", bearer(t))).json();
+
+      const admin = await signIn("MOCK.Admin@example.com", "s-admin");
+      expect(claims(admin.access)).toMatchObject({
+        sub: "mock-admin-id",
+        roles: ["admin", "member"],
+      });
+      expect(await me(admin.access)).toMatchObject({
+        id: "mock-admin-id",
+        user_name: "mock-admin",
+        email: "mock.admin@example.com",
+        workspace_roles: [{ name: "admin" }, { name: "member" }],
+      });
+      // The configured user has "read" only; the admin persona also has "write".
+      expect((await permission(h, "write", admin.access)).status).toBe(200);
+      expect((await permission(h, "write")).status).toBe(403);
+      const refreshed = await refreshWith(h, admin.refresh);
+      const next = ((await refreshed.json()) as { access_token: string }).access_token;
+      expect(claims(next).sub).toBe("mock-admin-id");
+
+      const viewer = await signIn("mock-viewer-id", "s-viewer");
+      expect(await me(viewer.access)).toMatchObject({
+        id: "mock-viewer-id",
+        workspace_permissions: [],
+      });
+      expect((await permission(h, "read", viewer.access)).status).toBe(403);
+      const test = await h.fetch("/_oxa_auth/test-app-token", {
+        method: "POST",
+        ...bearer(viewer.access),
+      });
+      expect(await test.json()).toMatchObject({ authenticated: true, user_id: "mock-viewer-id" });
+
+      h.mock.setState({ personas: [{ id: "ada-id", userName: "ada", permissions: ["audit"] }] });
+      const ada = await signIn("ada", "s-ada-name");
+      expect(await me(ada.access)).toMatchObject({ id: "ada-id", user_name: "ada" });
+      // A persona changed at run time applies to its live sessions, like the configured user.
+      h.mock.setState({ personas: [{ id: "ada-id", userName: "ada", permissions: ["read"] }] });
+      expect((await permission(h, "read", ada.access)).status).toBe(200);
+
+      const user = await signIn("mock-user-id", "s-user");
+      h.mock.setState({ permissions: ["read", "write"] });
+      expect(await me(user.access)).toMatchObject({ id: "mock-user-id" });
+      expect((await permission(h, "write", user.access)).status).toBe(200);
+    },
+  },
+  {
+    name: "login_hint: a persona removed between the IdP and the callback fails with unknown_user",
+    async run(h) {
+      h.mock.setState({ personas: [{ id: "ada-id", email: "ada@example.com" }] });
+      const login = await h.fetch(
+        `/_oxa_auth/login?state=${STATE}&origin=${encodeURIComponent(APP)}&login_hint=ada%40example.com`,
+      );
+      const authorize = await h.fetch(pathOf(h, login.headers.get("location")));
+      h.mock.setState({ personas: [] });
+      const page = await (await h.fetch(pathOf(h, authorize.headers.get("location")))).text();
+      expect(callbackData(page).message).toMatchObject({
+        type: "OXA_AUTH_FAILURE",
+        reason: "unknown_user",
+      });
+    },
+  },
+  {
     name: "prompt=login: every login authenticates afresh (auth_time), refresh keeps it",
     async run(h) {
       const first = await session(h);

@@ -111,8 +111,12 @@ export function parseStatePatch(patch: unknown): Partial<MockState> {
   return out as Partial<MockState>;
 }
 
-/** The `get-me` body for a state (snake_case, contracts.md). */
-export function userBody(state: MockState): Record<string, unknown> {
+/** The `get-me` body (snake_case, contracts.md): a persona's, else the configured user's. */
+export function userBody(
+  state: MockState,
+  persona: Persona | null = null,
+): Record<string, unknown> {
+  if (persona !== null) return personaBody(state, persona);
   return {
     id: state.userId,
     user_name: state.userName,
@@ -124,6 +128,29 @@ export function userBody(state: MockState): Record<string, unknown> {
     workspace: { id: state.workspaceId, name: state.workspaceName },
     workspace_roles: state.roleNames.map((name) => ({ name })),
     workspace_permissions: state.permissions.map((name) => ({ name })),
+    is_authenticated: true,
+  };
+}
+
+/** A persona as `get-me` serves it; what a persona does not set comes from the state. */
+function personaBody(state: MockState, p: Persona): Record<string, unknown> {
+  const [first, ...rest] = (p.name ?? "").split(" ");
+  return {
+    id: p.id,
+    user_name: p.userName ?? p.id,
+    ...(p.email === undefined ? {} : { email: p.email }),
+    account_type: state.accountType,
+    enabled: true,
+    ...(first ? { first_name: first, last_name: rest.join(" ") } : {}),
+    workspace: {
+      id: p.workspaceId ?? state.workspaceId,
+      name:
+        p.workspaceId === undefined || p.workspaceId === state.workspaceId
+          ? state.workspaceName
+          : p.workspaceId,
+    },
+    workspace_roles: (p.roles ?? []).map((name) => ({ name })),
+    workspace_permissions: (p.permissions ?? []).map((name) => ({ name })),
     is_authenticated: true,
   };
 }

@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { MockAuthSettings } from "../config/settings.js";
 import type { OidcStores } from "../oidc/OidcStores.js";
+import { findPersona, type Persona } from "../oidc/Persona.js";
 import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
 import type { LoginOptions } from "./loginOptions.js";
 import type { MockAuthChange } from "./MockAuthChange.js";
@@ -24,6 +25,8 @@ export interface PendingCode {
   authTime: number;
   expiresAt: number;
   used: boolean;
+  /** Who signed in: the persona `login_hint` picked, or null for the configured user. */
+  persona: Persona | null;
 }
 
 /** A refresh token, keyed by sha256(token); `used` after rotation (reuse revokes the session). */
@@ -42,6 +45,26 @@ export interface Session {
   expiresAt: number;
   /** When the user authenticated (epoch ms); refreshed tokens keep it. */
   authTime?: number | null;
+  /** Who is signed in: a persona, or null/absent for the configured user (read live). */
+  persona?: Persona | null;
+}
+
+/**
+ * The persona to remember in a session: null for the configured user, whose profile `get-me`
+ * reads from the current state (so run-time changes apply to live sessions).
+ */
+export function sessionPersona(ctx: Ctx, persona: Persona | null): Persona | null {
+  return persona === null || persona.id === ctx.state.userId ? null : persona;
+}
+
+/**
+ * Who a session belongs to now: its persona as currently configured (a state change applies to
+ * live sessions), the persona as it was when it is no longer listed, null for the configured user.
+ */
+export function personaOfSession(ctx: Ctx, sid: string | null): Persona | null {
+  const persona = sid === null ? null : (ctx.sessions.get(sid)?.persona ?? null);
+  if (persona === null) return null;
+  return sessionPersona(ctx, findPersona(ctx.state, ctx.state.personas, persona.id) ?? persona);
 }
 
 /** Everything a request handler needs: settings, run-time state, stores, signer, clock. */
@@ -160,22 +183,39 @@ export function tokenCookies(ctx: Ctx, tokens?: { access: string; refresh: strin
   ];
 }
 
-/** Mint an access JWT for the current user (claims per contracts.md). */
+/** The user claims of an access token: the persona's, or the configured user's. */
+function userClaims(s: MockState, p: Persona | null): Record<string, unknown> {
+  if (p === null) {
+    return {
+      sub: s.userId,
+      email: s.email,
+      name: `${s.firstName} ${s.lastName}`,
+      preferred_username: s.userName,
+      roles: s.roleNames,
+      permissions: s.permissions,
+    };
+  }
+  return {
+    sub: p.id,
+    ...(p.email === undefined ? {} : { email: p.email }),
+    name: p.name ?? p.userName ?? p.id,
+    preferred_username: p.userName ?? p.id,
+    roles: p.roles ?? [],
+    permissions: p.permissions ?? [],
+  };
+}
+
+/** Mint an access JWT for the configured user or a persona (claims per contracts.md). */
 export async function mintAccessToken(
   ctx: Ctx,
   sid: string | null,
   expiresIn: number,
   authTime: number | null = null,
+  persona: Persona | null = null,
 ): Promise<string> {
-  const s = ctx.state;
   const iat = Math.floor(ctx.now() / 1000);
   const claims: Record<string, unknown> = {
-    sub: s.userId,
-    email: s.email,
-    name: `${s.firstName} ${s.lastName}`,
-    preferred_username: s.userName,
-    roles: s.roleNames,
-    permissions: s.permissions,
+    ...userClaims(ctx.state, persona),
     scope: "openid profile email",
     jti: randomToken(16),
   };
@@ -186,21 +226,26 @@ export async function mintAccessToken(
 
 /**
  * Issue access + refresh tokens for a session: a new one when `sid` is null (authenticated at
- * `authTime`, null for the static dev refresh token), else the existing one (keeps its time).
+ * `authTime`, null for the static dev refresh token, signed in as `persona`), else the existing
+ * one (keeps its time and persona).
  */
 export async function issueTokens(
   ctx: Ctx,
   sid: string | null,
   authTime: number | null = null,
+  persona: Persona | null = null,
 ): Promise<{ accessToken: string; refreshToken: string; sid: string }> {
   const now = ctx.now();
-  const authenticatedAt = sid === null ? authTime : (ctx.sessions.get(sid)?.authTime ?? null);
+  const existing = sid === null ? undefined : ctx.sessions.get(sid);
+  const authenticatedAt = sid === null ? authTime : (existing?.authTime ?? null);
+  const who = sid === null ? sessionPersona(ctx, persona) : personaOfSession(ctx, sid);
   const { expiresIn, refreshExpiresIn } = ctx.state;
   const sessionId = sid ?? randomToken(16);
   const refreshExpiresAt = now + refreshExpiresIn * 1000;
   // Outlive every token of the session: a token must not outlast the session that vouches for it.
   const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
-  keep(ctx.sessions, sessionId, { expiresAt: sessionExpiresAt, authTime: authenticatedAt }, now);
+  const session = { expiresAt: sessionExpiresAt, authTime: authenticatedAt, persona: who };
+  keep(ctx.sessions, sessionId, session, now);
   const refreshToken = randomToken();
   keep(
     ctx.refresh,
@@ -208,6 +253,6 @@ export async function issueTokens(
     { sid: sessionId, expiresAt: refreshExpiresAt, used: false },
     now,
   );
-  const accessToken = await mintAccessToken(ctx, sessionId, expiresIn, authenticatedAt);
+  const accessToken = await mintAccessToken(ctx, sessionId, expiresIn, authenticatedAt, who);
   return { accessToken, refreshToken, sid: sessionId };
 }

@@ -9,7 +9,7 @@ export const PROMPTS = ["none", "login", "consent", "select_account"] as const;
 /** The contract's login options, validated (query parameter names in the comments). */
 export interface LoginOptions {
   mode: LoginMode;
-  /** `login_hint`: the email of the user to sign in (≤ 256 characters). */
+  /** `login_hint`: who to sign in: an email, `sub` or user name (≤ 256 characters). */
   loginHint: string | null;
   /** `prompt`: `login` re-authenticates even with a live IdP session; `none` never shows UI. */
   prompt: (typeof PROMPTS)[number] | null;
@@ -34,7 +34,7 @@ export function parseLoginOptions(raw: RawLoginOptions): LoginOptions | string {
   if (mode !== "popup" && mode !== "redirect") return "mode must be popup or redirect";
   const loginHint = raw.loginHint ?? null;
   if (loginHint !== null && !isText(loginHint)) {
-    return `login_hint must be 1-${MAX} characters without control characters (an email)`;
+    return `login_hint must be 1-${MAX} characters without control characters (an email or user id)`;
   }
   const prompt = raw.prompt ?? null;
   if (prompt !== null && !(PROMPTS as readonly unknown[]).includes(prompt)) {

@@ -129,13 +129,17 @@ export function allPersonas(user: MockUser, personas: readonly Persona[]): Perso
   });
 }
 
-/** The persona whose id, user name or email is `key`. */
+/** The persona whose id (`sub`), user name or email (any case, as mail systems do) is `key`. */
 export function findPersona(
   user: MockUser,
   personas: readonly Persona[],
   key: string,
 ): Persona | undefined {
-  return allPersonas(user, personas).find(
-    (p) => p.id === key || p.userName === key || p.email === key,
+  const all = allPersonas(user, personas);
+  const email = key.toLowerCase();
+  // Exact id or user name first: an email-looking id must not lose to another persona's email.
+  return (
+    all.find((p) => p.id === key || p.userName === key) ??
+    all.find((p) => p.email?.toLowerCase() === email)
   );
 }

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../core/callbackPage.js";
-import { type Ctx, keep } from "../core/context.js";
+import { type Ctx, keep, sessionPersona } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { html, type MockResponse, type RequestLike, redirect } from "../core/responses.js";
 import { parseScope } from "./mintToken.js";
@@ -93,7 +93,12 @@ async function issueCode(ctx: Ctx, req: AuthorizeRequest, persona: Persona): Pro
   const sid = randomToken(16);
   const grantId = randomToken(16);
   const lifetime = Math.max(ctx.state.expiresIn, ctx.state.refreshExpiresIn) * 1000 + 60_000;
-  keep(ctx.sessions, sid, { expiresAt: now + lifetime }, now);
+  keep(
+    ctx.sessions,
+    sid,
+    { expiresAt: now + lifetime, persona: sessionPersona(ctx, persona) },
+    now,
+  );
   keep(ctx.oidc.grants, grantId, { revoked: false, expiresAt: now + lifetime }, now);
   const code = randomToken();
   keep(

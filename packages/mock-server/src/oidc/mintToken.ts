@@ -1,6 +1,6 @@
 import { encode as base64url } from "jose/base64url";
 import { hasControlChar } from "../config/parse.js";
-import { type Ctx, keep } from "../core/context.js";
+import { type Ctx, keep, sessionPersona } from "../core/context.js";
 import { randomToken } from "../core/random.js";
 import type { SigningAlg } from "../core/signer.js";
 import { MockAuthError } from "../MockAuthError.js";
@@ -214,7 +214,13 @@ export async function mintToken(ctx: Ctx, input: MintTokenOptions = {}): Promise
     options.audience ?? presetAudience(preset) ?? client?.audience ?? ctx.settings.audience;
   let [iat, exp] = [now, now + expiresIn];
   // A user token names a session the mock knows, so get-me accepts it and logout can end it.
-  if (sid) keep(ctx.sessions, sid, { expiresAt: (now + expiresIn) * 1000 + 60_000 }, ctx.now());
+  if (sid && persona) {
+    const session = {
+      expiresAt: (now + expiresIn) * 1000 + 60_000,
+      persona: sessionPersona(ctx, persona),
+    };
+    keep(ctx.sessions, sid, session, ctx.now());
+  }
   let issuer: string | undefined;
   let notBefore: number | undefined;
   let foreignKey = false;

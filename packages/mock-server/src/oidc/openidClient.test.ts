@@ -132,6 +132,18 @@ describe("openid-client against the mock's OpenID provider", () => {
     expect(second.tokens.claims()?.aud).toBe("mock-client");
   });
 
+  it("login_hint picks a persona by email (any case) or sub; the proxy get-me answers for that persona", async () => {
+    const pub = await discover("mock-public-client", undefined, oidc.None());
+    for (const hint of ["MOCK.Viewer@Example.com", "mock-viewer-id", "mock-viewer"]) {
+      const { tokens } = await codeFlow(pub, { login_hint: hint });
+      expect(tokens.claims()?.sub, hint).toBe("mock-viewer-id");
+      const me = await fetch(`${server.url}/_oxa_auth/get-me`, {
+        headers: { authorization: `Bearer ${tokens.access_token}` },
+      });
+      expect(await me.json()).toMatchObject({ id: "mock-viewer-id", user_name: "mock-viewer" });
+    }
+  });
+
   it("client credentials: an app-only token, introspected active, then revoked", async () => {
     const config = await discover("mock-client", "mock-client-secret");
     const cc = await oidc.clientCredentialsGrant(config, { scope: "orders:read" });

@@ -1,5 +1,11 @@
 import { PERMISSION_NAME } from "../../config/parse.js";
-import { authenticate, type Ctx, type Identity, presentedToken } from "../context.js";
+import {
+  authenticate,
+  type Ctx,
+  type Identity,
+  personaOfSession,
+  presentedToken,
+} from "../context.js";
 import { userBody } from "../MockState.js";
 import { json, jsonError, type MockResponse, type RequestLike } from "../responses.js";
 
@@ -35,11 +41,11 @@ async function requireIdentity(ctx: Ctx, request: RequestLike): Promise<Outcome>
   return { identity };
 }
 
-/** `GET /_oxa_auth/get-me`: the configured user for any valid token. */
+/** `GET /_oxa_auth/get-me`: the session's persona, else the configured user. */
 export async function handleGetMe(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const outcome = await requireIdentity(ctx, request);
   if ("response" in outcome) return outcome.response;
-  return json(200, userBody(ctx.state));
+  return json(200, userBody(ctx.state, personaOfSession(ctx, outcome.identity.sid)));
 }
 
 /** `POST /_oxa_auth/test-app-permission/{name}`: 200 granted, 403 denied, 401, 400 bad name. */
@@ -53,7 +59,10 @@ export async function handlePermission(
   }
   const outcome = await requireIdentity(ctx, request);
   if ("response" in outcome) return outcome.response;
-  const granted = outcome.identity.kind !== "forbidden" && ctx.state.permissions.includes(name);
+  const { kind, sid } = outcome.identity;
+  const persona = personaOfSession(ctx, sid);
+  const permissions = persona === null ? ctx.state.permissions : (persona.permissions ?? []);
+  const granted = kind !== "forbidden" && permissions.includes(name);
   if (!granted) return json(403, { error: "permission_denied", permission: name, granted: false });
   return json(200, { permission: name, granted: true });
 }
@@ -64,7 +73,7 @@ export async function handleTestAppToken(ctx: Ctx, request: RequestLike): Promis
   const identity = token && token !== "malformed" ? await authenticate(ctx, token) : undefined;
   return json(200, {
     authenticated: identity !== undefined,
-    user_id: identity ? ctx.state.userId : null,
+    user_id: identity ? (personaOfSession(ctx, identity.sid)?.id ?? ctx.state.userId) : null,
     expires_at: identity?.expiresAt ?? null,
   });
 }

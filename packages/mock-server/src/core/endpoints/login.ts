@@ -1,7 +1,8 @@
 import { safeUrl } from "../../config/parse.js";
 import { MockAuthError } from "../../MockAuthError.js";
+import { findPersona, type Persona } from "../../oidc/Persona.js";
 import { type AuthMessage, callbackCsp, renderCallbackPage } from "../callbackPage.js";
-import { type Ctx, keep } from "../context.js";
+import { type Ctx, keep, sessionPersona } from "../context.js";
 import { isLoginOriginAllowed } from "../cors.js";
 import { type LoginMode, type LoginOptions, parseLoginOptions } from "../loginOptions.js";
 import { randomToken, sha256 } from "../random.js";
@@ -33,7 +34,10 @@ export interface LoginParams {
   returnTo?: string | null;
   /** `popup` (default) or `redirect` (the callback answers 303 to `returnTo#oxa_auth_…`). */
   mode?: string | null;
-  /** `login_hint`: the email of the user to sign in; another email fails with `unknown_user`. */
+  /**
+   * `login_hint`: who to sign in: the configured user or a persona, by email (any case), id
+   * (`sub`) or user name; anything else fails the login with `unknown_user`.
+   */
   loginHint?: string | null;
   /** `prompt`: `none` | `login` | `consent` | `select_account`. */
   prompt?: string | null;
@@ -112,8 +116,17 @@ export function idpRefusal(ctx: Ctx, state: string): string | null {
   const options = ctx.logins.get(state)?.options;
   if (options?.prompt === "none") return "login_required";
   const hint = options?.loginHint;
-  if (hint && hint.toLowerCase() !== ctx.state.email.toLowerCase()) return "unknown_user";
+  if (hint && personaForHint(ctx, hint) === undefined) return "unknown_user";
   return null;
+}
+
+/**
+ * The user a `login_hint` names: a persona (null for the configured user), or undefined when
+ * nobody matches.
+ */
+export function personaForHint(ctx: Ctx, hint: string): Persona | null | undefined {
+  const persona = findPersona(ctx.state, ctx.state.personas, hint);
+  return persona === undefined ? undefined : sessionPersona(ctx, persona);
 }
 
 /** Error thrown by `beginLogin`; carries what is needed to still tell an allowed opener. */
@@ -169,11 +182,15 @@ export async function finishLogin(
       login,
     );
   }
+  const { origin, returnTo, options } = login;
+  // Resolved again here: the persona may have been removed since the IdP approved the login.
+  const persona = options.loginHint === null ? null : personaForHint(ctx, options.loginHint);
+  if (persona === undefined)
+    return failure(safeState, "unknown_user", "No user matches the login hint.", login);
   const appCode = randomToken();
   const now = ctx.now();
-  const { origin, returnTo, options } = login;
   // The mock IdP authenticates on every login: this is the authentication time (`auth_time`).
-  const record = { origin, authTime: now, expiresAt: now + CODE_TTL_MS, used: false };
+  const record = { origin, authTime: now, expiresAt: now + CODE_TTL_MS, used: false, persona };
   keep(ctx.codes, await sha256(appCode), record, now);
   return {
     message: { type: "OXA_AUTH_SUCCESS", state: safeState, code: appCode },

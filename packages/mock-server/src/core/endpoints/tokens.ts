@@ -48,7 +48,12 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
     return invalid("this code was issued to another origin");
   }
   record.used = true;
-  const { accessToken, refreshToken } = await issueTokens(ctx, null, record.authTime);
+  const { accessToken, refreshToken } = await issueTokens(
+    ctx,
+    null,
+    record.authTime,
+    record.persona,
+  );
   return json(
     200,
     tokenBody(ctx, accessToken),
@@ -108,5 +113,6 @@ export function revokeSession(ctx: Ctx, sid: string): void {
   if (!session) return;
   ctx.sessions.delete(sid);
   const ttlSeconds = Math.ceil((session.expiresAt - ctx.now()) / 1000);
-  ctx.notify({ type: "revoke", sid, sub: ctx.state.userId, ttlSeconds });
+  const sub = session.persona?.id ?? ctx.state.userId;
+  ctx.notify({ type: "revoke", sid, sub, ttlSeconds });
 }
