@@ -1,12 +1,12 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureFreshDist, pkgDir } from "./freshDist.js";
 
 const run = promisify(execFile);
-const pkgDir = resolve(import.meta.dirname, "..");
 let dir = "";
 let tarball = "";
 
@@ -43,22 +43,10 @@ const exited = (child: ChildProcess) =>
 const getMe = (url: string) =>
   fetch(`${url}/_oxa_auth/get-me`, { headers: { authorization: "Bearer mock-dev-token" } });
 
-/** Newest mtime under `src` vs the built CLI: is dist older than the sources? */
-async function distIsStale(): Promise<boolean> {
-  const built = await stat(join(pkgDir, "dist/cli.js")).catch(() => undefined);
-  if (!built) return true;
-  const files = await readdir(join(pkgDir, "src"), { recursive: true });
-  for (const f of files) {
-    if ((await stat(join(pkgDir, "src", f))).mtimeMs > built.mtimeMs) return true;
-  }
-  return false;
-}
-
 describe("packed artifact", () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "mock-pack-"));
-    // Rebuild only when needed: other packages' tests may be reading dist right now.
-    if (await distIsStale()) await run("pnpm", ["run", "build"], { cwd: pkgDir, timeout: 90_000 });
+    await ensureFreshDist();
     const { stdout } = await run("pnpm", ["pack", "--pack-destination", dir], {
       cwd: pkgDir,
       timeout: 90_000,
