@@ -27,6 +27,9 @@ export function describeBinding(name: string, startApp: StartApp): void {
     let auth: Auth;
     let hostAuth: Auth;
     let hostApp: AppUnderTest;
+    let loggedAuth: Auth;
+    let loggedApp: AppUnderTest;
+    const logged: string[] = [];
 
     beforeAll(async () => {
       proxy = await startStandInProxy({
@@ -49,8 +52,17 @@ export function describeBinding(name: string, startApp: StartApp): void {
         allowedHosts: [`127.0.0.1:${new URL(proxy.url).port}`],
         logger: silent,
       });
+      loggedAuth = createAuth({
+        env: {},
+        proxyUrlOverride: proxy.url,
+        cacheTtlSeconds: 0,
+        negativeCacheTtlSeconds: 0,
+        proxyTimeoutSeconds: 1,
+        logger: { warn: (line) => logged.push(line), error: (line) => logged.push(line) },
+      });
       app = await startApp(auth);
       hostApp = await startApp(hostAuth);
+      loggedApp = await startApp(loggedAuth);
     });
 
     afterAll(async () => {
@@ -58,6 +70,8 @@ export function describeBinding(name: string, startApp: StartApp): void {
       await hostApp.close();
       await auth.close();
       await hostAuth.close();
+      await loggedApp.close();
+      await loggedAuth.close();
       await proxy.close();
     });
 
@@ -185,6 +199,59 @@ export function describeBinding(name: string, startApp: StartApp): void {
       proxy.mode = "status500";
       expect((await get("/me", bearer(ALICE))).status).toBe(502);
       expect(proxy.calls.getMe).toBe(1);
+    });
+
+    it("logs a 5xx cause exactly once per failing request (middleware and guard share it)", async () => {
+      proxy.mode = "status500";
+      logged.length = 0;
+      for (const path of ["/me", "/audit", "/maybe"]) {
+        expect((await get(path, bearer(ALICE), loggedApp.url)).status).toBe(502);
+      }
+      expect(logged).toHaveLength(3);
+      for (const line of logged) {
+        expect(line).toMatch(/answered 502 upstream_error/);
+        expect(line).not.toContain(ALICE);
+      }
+    });
+
+    it("answers errors exactly alike in every binding: status, headers, JSON body", async () => {
+      const answer = async (res: Response) => ({
+        status: res.status,
+        challenge: res.headers.get("www-authenticate"),
+        type: res.headers.get("content-type"),
+        cache: res.headers.get("cache-control"),
+        body: await res.json(),
+      });
+      const common = { type: "application/json; charset=utf-8", cache: "no-store" };
+      expect(await answer(await get("/me"))).toEqual({
+        ...common,
+        status: 401,
+        challenge: "Bearer",
+        body: {
+          error: "unauthenticated",
+          message:
+            "Authentication required: send `Authorization: Bearer <token>` or the access cookie.",
+        },
+      });
+      expect(await answer(await get("/me", bearer(BOGUS)))).toEqual({
+        ...common,
+        status: 401,
+        challenge: 'Bearer error="invalid_token"',
+        body: { error: "invalid_token", message: expect.any(String) },
+      });
+      expect(await answer(await get("/audit", bearer(BOB)))).toEqual({
+        ...common,
+        status: 403,
+        challenge: expect.stringContaining('error="insufficient_scope"'),
+        body: { error: "permission_denied", message: expect.any(String) },
+      });
+      proxy.mode = "status500";
+      expect(await answer(await get("/me", bearer(ALICE)))).toEqual({
+        ...common,
+        status: 502,
+        challenge: null,
+        body: { error: "upstream_error", message: UPSTREAM_PUBLIC_MESSAGE },
+      });
     });
 
     it("upstream timeout → 502 within the timeout", async () => {

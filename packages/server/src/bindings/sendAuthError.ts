@@ -1,17 +1,16 @@
 import type { ServerResponse } from "node:http";
+import { errorAnswer } from "../kernel/errorAnswer.js";
 import type { AuthError } from "../kernel/errors.js";
 
-/** Writes an AuthError as a JSON `{ error, message }` response with its status and headers. */
+/** Writes an AuthError's answer to a node:http response (Express, node:http). */
 export function sendAuthError(res: ServerResponse, error: AuthError): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify(error.toJSON());
-  res.statusCode = error.status;
-  for (const name in error.headers) res.setHeader(name, error.headers[name] as string);
-  res.setHeader("content-type", "application/json; charset=utf-8");
-  res.setHeader("cache-control", "no-store");
+  const { status, headers, body } = errorAnswer(error);
+  res.statusCode = status;
+  for (const name in headers) res.setHeader(name, headers[name] as string);
   res.setHeader("content-length", Buffer.byteLength(body));
   res.end(body);
 }

@@ -19,7 +19,10 @@ export function createAuth(options: AuthOptions = {}): Auth {
   const redis = resolveRedisOptions(env, options.redis);
   const validator = options.validator ?? createValidatorFromEnv(env, options);
   const limits = resolveLimits(env, options);
-  const auth = new Auth(validator, settings, options.logger ?? console, nodePlatform, limits);
+  const auth = new Auth(validator, settings, options.logger ?? console, {
+    platform: nodePlatform,
+    limits,
+  });
   if (redis !== undefined) connectRedis(auth, redis, { ...settings, ...limits });
   return auth;
 }

@@ -4,7 +4,6 @@ import {
   ConfigurationError,
   CsrfRejectedError,
   PermissionDeniedError,
-  UnauthenticatedError,
 } from "./errors.js";
 import {
   isWellFormedToken,
@@ -24,8 +23,16 @@ import {
   type RevocationTarget,
   revocationEvent,
 } from "./fleetEvents.js";
-import { assertPermissionName } from "./permissionName.js";
+import {
+  attachGuard,
+  type BoundGuard,
+  bindGuard,
+  optionalGuard,
+  permissionGuard,
+  requiredGuard,
+} from "./Guard.js";
 import type { Platform } from "./platform.js";
+import { type AuthCore, failed, RequestAuthState, requireUser } from "./RequestAuthState.js";
 import {
   eventMatches,
   factsOf,
@@ -34,6 +41,7 @@ import {
   type TokenFacts,
 } from "./RevocationList.js";
 import { type RequestLike, toRequestContext } from "./requestContext.js";
+import { callBinding, runGuard } from "./runGuard.js";
 import {
   type AuthLogger,
   type AuthSettings,
@@ -60,31 +68,29 @@ export interface AuthResult {
 }
 
 /**
- * Per-request state shared by middleware and guards. The token sits in a private field so that
- * inspecting or serialising a request never prints it.
+ * The runtime pieces the composition root chooses (`createAuth` passes Node's). The shared
+ * (Redis) level is attached later, with {@link Auth.attachFleet}, once it has connected.
+ *
+ * @example
+ * const runtime: AuthRuntime = { platform: nodePlatform, limits: resolveLimits(env, options) };
  */
-export class RequestAuthState implements AuthResult {
-  readonly #token: string | null;
-
-  constructor(
-    readonly user: User | null,
-    readonly error: AuthError | null,
-    token: string | null,
-    readonly key: string,
-    readonly verification: Verification | null,
-    readonly ctx: RequestContext | null,
-  ) {
-    this.#token = token;
-  }
-
-  get token(): string | null {
-    return this.#token;
-  }
+export interface AuthRuntime {
+  /** sha256 for cache keys and revocation events (Node's `crypto.hash`, or Web Crypto elsewhere). */
+  platform: Platform;
+  /** Upstream concurrency / queue bounds and how long revocations are remembered. */
+  limits?: LimitSettings;
 }
 
-const ANONYMOUS = new RequestAuthState(null, null, null, "", null, null);
+const NO_TOKEN = failed(null);
 
-/** Stands in when no platform was passed: only `createAuth()` builds instances. */
+/** The call-style binding of this class's own methods: the user (or null), else a rejection. */
+const requests = callBinding<RequestLike>(toRequestContext);
+/** `authenticate`'s binding: `{ user, error }`, never a rejection for an auth outcome. */
+const results = callBinding<RequestLike, AuthResult>(toRequestContext, {
+  allow: (user, error) => ({ user, error }),
+});
+
+/** Stands in when no platform was passed: only `createAuth()` builds working instances. */
 const missingPlatform: Platform = {
   sha256Key() {
     throw new ConfigurationError("Create Auth instances with createAuth().");
@@ -94,30 +100,17 @@ const missingPlatform: Platform = {
   },
 };
 
-/** Internal entry points used by the framework bindings (not part of the public API). */
-export const kInternal = Symbol("@org/auth-server.internal");
-
-function failed(error: AuthError): RequestAuthState {
-  return new RequestAuthState(null, error, null, "", null, null);
+/** A pending validation remembered on its request, with the cache key it was made for. */
+interface Memo {
+  readonly key: string;
+  readonly pending: Promise<RequestAuthState>;
 }
 
-/** Whether an error means "no valid credentials" (401) rather than "could not tell". */
-function isUnauthenticated(error: AuthError): boolean {
-  return error.status === 401;
-}
-
-/** Turns a state into the user, or throws what `getCurrentUser` must answer. */
-export function requireUser(state: RequestAuthState): User {
-  if (state.user !== null) return state.user;
-  throw state.error ?? new UnauthenticatedError();
-}
-
-/** Turns a state into the user or null; still throws for 400 / 502. */
-export function optionalUser(state: RequestAuthState): User | null {
-  if (state.user !== null || state.error === null || isUnauthenticated(state.error)) {
-    return state.user;
-  }
-  throw state.error;
+/** A watched WebSocket session: its token's facts and how to end it. */
+interface Watcher {
+  facts: TokenFacts;
+  onEnd: (code: 4001 | 4003) => void;
+  stop: () => void;
 }
 
 /**
@@ -128,40 +121,57 @@ export function optionalUser(state: RequestAuthState): User | null {
  * const auth = createAuth({ allowedHosts: ["app.example.com"] });
  * const user = await auth.getCurrentUser(req);
  */
-export class Auth {
+export class Auth implements AuthCore {
   readonly settings: Readonly<AuthSettings>;
   readonly validator: TokenValidator;
   /** Receives the detail of the 5xx answers the bindings send (once per error). */
   readonly logger: AuthLogger;
+  /** @internal Auth switched off (`AUTH_PROVIDER=none`): the runner lets every guard through. */
+  readonly disabled: boolean;
+  /** @internal The guards behind this instance's own methods (and the call-style bindings). */
+  readonly guards: {
+    readonly attach: BoundGuard;
+    readonly required: BoundGuard;
+    readonly optional: BoundGuard;
+  };
   private readonly pipeline: ValidationPipeline;
-  /** Per-instance property key under which a request's pending state is memoised (cheaper than a
-   * WeakMap for short-lived requests; two instances never share a state). */
-  private readonly stateKey = Symbol("@org/auth-server.state");
-  private readonly fallbackStates = new WeakMap<object, Memo>();
+  /** Per-instance property key under which a request's pending validation is memoised (cheaper
+   * than a WeakMap for short-lived requests; two instances never share a memo). */
+  private readonly memoKey = Symbol("@org/auth-server.state");
+  private readonly fallbackMemos = new WeakMap<object, Memo>();
   /** AUTH_PROVIDER=none: the one state every request gets. */
   private readonly anonymousState: RequestAuthState | null;
   /** Which cookie-authenticated unsafe requests may proceed (CSRF). */
   private readonly crossOrigin: CrossOriginPolicy;
+  private fleetReady: Promise<void> = Promise.resolve();
+  private fleetClose: (() => Promise<void>) | undefined;
+  private readonly watchers = new Set<Watcher>();
 
   constructor(
     validator: TokenValidator,
     settings: AuthSettings,
     logger: AuthLogger = console,
-    platform: Platform = missingPlatform,
-    limits: LimitSettings = DEFAULT_LIMITS,
+    runtime: AuthRuntime = { platform: missingPlatform },
   ) {
     this.validator = validator;
     this.logger = logger;
     this.settings = Object.freeze({ ...settings });
-    this.pipeline = new ValidationPipeline(validator, settings, platform, Date.now, limits);
+    const limits = runtime.limits ?? DEFAULT_LIMITS;
+    this.pipeline = new ValidationPipeline(validator, settings, runtime.platform, Date.now, limits);
     this.crossOrigin = new CrossOriginPolicy(settings.allowedOrigins ?? []);
     const anonymous = validator.anonymous;
+    this.disabled = anonymous !== undefined;
     this.anonymousState =
       anonymous === undefined
         ? null
         : new RequestAuthState(anonymous.user, null, "", "anonymous", anonymous, {
             header: () => undefined,
           });
+    this.guards = {
+      attach: bindGuard(this, attachGuard),
+      required: bindGuard(this, requiredGuard),
+      optional: bindGuard(this, optionalGuard),
+    };
   }
 
   /**
@@ -171,8 +181,7 @@ export class Auth {
    * const { user, error } = await auth.authenticate(req);
    */
   async authenticate(request: RequestLike): Promise<AuthResult> {
-    const state = await this.stateOf(request);
-    return { user: state.user, error: state.error };
+    return runGuard(this.guards.attach, results, request, undefined, undefined);
   }
 
   /**
@@ -182,7 +191,7 @@ export class Auth {
    * const user = await auth.getCurrentUser(req);
    */
   async getCurrentUser(request: RequestLike): Promise<User> {
-    return requireUser(await this.stateOf(request));
+    return (await runGuard(this.guards.required, requests, request, undefined, undefined)) as User;
   }
 
   /**
@@ -192,7 +201,7 @@ export class Auth {
    * const user = await auth.getCurrentUserOptional(req);
    */
   async getCurrentUserOptional(request: RequestLike): Promise<User | null> {
-    return optionalUser(await this.stateOf(request));
+    return runGuard(this.guards.optional, requests, request, undefined, undefined);
   }
 
   /**
@@ -203,8 +212,9 @@ export class Auth {
    * const user = await canAudit(req); // throws 401 / 403 / 502
    */
   requirePermission(name: string): (request: RequestLike) => Promise<User> {
-    assertPermissionName(name);
-    return async (request) => this.checkPermission(await this.stateOf(request), name);
+    const bound = bindGuard(this, permissionGuard(this, name));
+    return async (request) =>
+      (await runGuard(bound, requests, request, undefined, undefined)) as User;
   }
 
   /**
@@ -285,7 +295,7 @@ export class Auth {
    */
   watch(state: RequestAuthState, onEnd: (code: 4001 | 4003) => void): () => void {
     const facts = this.pipeline.factsFor(state.key) ?? this.factsOfState(state);
-    const watcher = { facts, onEnd, stop: () => {} };
+    const watcher: Watcher = { facts, onEnd, stop: () => {} };
     this.watchers.add(watcher);
     const expiresAt = state.verification?.expiresAt ?? peekExpiry(state.token);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -318,14 +328,6 @@ export class Auth {
     await this.validator.close?.();
   }
 
-  private fleetReady: Promise<void> = Promise.resolve();
-  private fleetClose: (() => Promise<void>) | undefined;
-  private readonly watchers = new Set<{
-    facts: TokenFacts;
-    onEnd: (code: 4001 | 4003) => void;
-    stop: () => void;
-  }>();
-
   private factsOfState(state: RequestAuthState): TokenFacts {
     const token = state.token ?? "";
     const verification = state.verification ?? { user: state.user as User };
@@ -344,44 +346,75 @@ export class Auth {
   }
 
   /**
-   * @internal Per-request state; sync on a cache hit. The cache is asked first: a hit costs a hash
-   * and a lookup, less than reading a memo off the request (on Express 5 every request object has
-   * its own hidden class, so each property read or write on it is a slow lookup). Only on a miss is
-   * the request's memo consulted: every upstream answer a request waits for is memoised there, so
-   * middleware and guards share one upstream call even when the answer is not cached (a 502, a
-   * zero TTL), and a cached answer is the one that upstream call produced.
+   * @internal The request's state; sync on a cache hit. The cache is asked first: a hit costs a
+   * hash and a lookup, less than reading a memo off the request (on Express 5 every request
+   * object has its own hidden class, so each property read or write on it is a slow lookup).
+   * Only on a miss is the request's memo consulted, and only if it was made for the same cache
+   * key (a token swapped on the request is validated again): middleware and guards share one
+   * upstream call even when the answer is not cached (a 502, a zero TTL).
    */
-  [kInternal](request: object, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
+  stateFor(
+    ctx: RequestContext,
+    memo: object | undefined,
+    sent?: string | null,
+  ): RequestAuthState | Promise<RequestAuthState> {
     if (this.anonymousState !== null) return this.anonymousState;
+    if (sent !== undefined) return sent === null ? NO_TOKEN : this.stateForToken(sent, ctx, memo);
     const authorization = ctx.header("authorization");
-    if (authorization === undefined) return this.cookieState(request, ctx);
+    if (authorization === undefined) return this.cookieState(ctx, memo);
     const token = parseAuthorization(authorization);
     if (token === MALFORMED) return failed(malformedAuthorization(ctx));
-    return this.stateFor(token, ctx, request);
+    return this.stateForToken(token, ctx, memo);
   }
 
   /**
    * A request without an Authorization header: the access cookie, which a browser also attaches
    * to cross-site requests, so an unsafe method must prove it comes from an allowed origin before
-   * anything else happens (no cache lookup, no upstream call).
+   * anything else happens (no cache lookup, no upstream call). The method is read off the
+   * request object the memo lives on (every binding passes its framework's request there).
    */
   private cookieState(
-    request: object,
     ctx: RequestContext,
+    request: object | undefined,
   ): RequestAuthState | Promise<RequestAuthState> {
     const token = readCookieToken(ctx, this.settings.accessTokenCookieName);
-    if (token === null) return ANONYMOUS;
-    const method = (request as { method?: unknown }).method;
+    if (token === null) return NO_TOKEN;
+    const method = (request as { method?: unknown } | undefined)?.method;
     if (!this.crossOrigin.allows(typeof method === "string" ? method : undefined, ctx)) {
       return failed(new CsrfRejectedError());
     }
-    return this.stateFor(token, ctx, request);
+    return this.stateForToken(token, ctx, request);
   }
 
-  /** @internal Validates an explicit token (WebSocket upgrades); sync on a cache hit. */
-  resolveToken(token: string, ctx: RequestContext): RequestAuthState | Promise<RequestAuthState> {
-    if (this.anonymousState !== null) return this.anonymousState;
-    return this.stateFor(token, ctx, undefined);
+  /** The cached outcome, else the request's memo made for this key, else a new upstream call. */
+  private stateForToken(
+    token: string,
+    ctx: RequestContext,
+    memo: object | undefined,
+  ): RequestAuthState | Promise<RequestAuthState> {
+    let scope: string;
+    try {
+      scope = this.validator.scope === undefined ? "" : this.validator.scope(ctx);
+    } catch (error) {
+      return failed(toAuthError(error));
+    }
+    const key = this.pipeline.keyFor(scope, token);
+    const cached = this.pipeline.lookup(key);
+    if (cached !== undefined) {
+      if (cached instanceof AuthError) return failed(cached);
+      return new RequestAuthState(cached.user, null, token, key, cached, ctx);
+    }
+    // Only well-formed tokens are ever sent upstream (and so can ever be cached).
+    if (!isWellFormedToken(token)) return failed(malformedToken(ctx));
+    if (memo === undefined) return this.verifyUpstream(key, token, ctx);
+    const extensible = Object.isExtensible(memo);
+    // The memo answers only for the token it validated: a header swapped after a first check (a
+    // gateway rewriting it, a reused Headers object) must not inherit the first token's user.
+    const known = this.memoOf(memo, extensible);
+    if (known !== undefined && known.key === key) return known.pending;
+    const pending = this.verifyUpstream(key, token, ctx);
+    this.memoise(memo, extensible, { key, pending });
+    return pending;
   }
 
   /** @internal Checks one permission for a resolved state; sync on a cache hit. Throws AuthError. */
@@ -402,42 +435,7 @@ export class Auth {
     });
   }
 
-  private stateOf(request: RequestLike): RequestAuthState | Promise<RequestAuthState> {
-    return this[kInternal](request, toRequestContext(request));
-  }
-
-  /** The cached outcome, else the request's memoised upstream call, else a new (memoised) one. */
-  private stateFor(
-    token: string,
-    ctx: RequestContext,
-    request: object | undefined,
-  ): RequestAuthState | Promise<RequestAuthState> {
-    let scope: string;
-    try {
-      scope = this.validator.scope === undefined ? "" : this.validator.scope(ctx);
-    } catch (error) {
-      return failed(toAuthError(error));
-    }
-    const key = this.pipeline.keyFor(scope, token);
-    const cached = this.pipeline.lookup(key);
-    if (cached !== undefined) {
-      if (cached instanceof AuthError) return failed(cached);
-      return new RequestAuthState(cached.user, null, token, key, cached, ctx);
-    }
-    // Only well-formed tokens are ever sent upstream (and so can ever be cached).
-    if (!isWellFormedToken(token)) return failed(malformedToken(ctx));
-    if (request === undefined) return this.verifyUpstream(key, token, ctx);
-    const extensible = Object.isExtensible(request);
-    // The memo answers only for the token it validated: a header swapped after a first check (a
-    // gateway rewriting it, a reused Headers object) must not inherit the first token's user.
-    const known = this.memoOf(request, extensible);
-    if (known !== undefined && known.key === key) return known.pending;
-    const pending = this.verifyUpstream(key, token, ctx);
-    this.memoise(request, extensible, { key, pending });
-    return pending;
-  }
-
-  /** The validator's answer as a state (single flight and caching live in the pipeline). */
+  /** The validator's answer as a state (single flight, caching, revocations: the pipeline). */
   private verifyUpstream(
     key: string,
     token: string,
@@ -454,22 +452,15 @@ export class Auth {
 
   private memoOf(request: object, extensible: boolean): Memo | undefined {
     return extensible
-      ? (request as Record<symbol, Memo | undefined>)[this.stateKey]
-      : this.fallbackStates.get(request);
+      ? (request as Record<symbol, Memo | undefined>)[this.memoKey]
+      : this.fallbackMemos.get(request);
   }
 
   /** A symbol property where possible (cheaper than a WeakMap); frozen requests use the WeakMap. */
   private memoise(request: object, extensible: boolean, memo: Memo): void {
-    if (extensible) {
-      (request as Record<symbol, Memo>)[this.stateKey] = memo;
-    } else this.fallbackStates.set(request, memo);
+    if (extensible) (request as Record<symbol, Memo>)[this.memoKey] = memo;
+    else this.fallbackMemos.set(request, memo);
   }
-}
-
-/** A request's upstream validation, with the cache key of the token it validated. */
-interface Memo {
-  readonly key: string;
-  readonly pending: Promise<RequestAuthState>;
 }
 
 /** A JWT-shaped token's `exp` in epoch ms (for closing sockets on time), or undefined. */

@@ -1,7 +1,7 @@
-import { type RequestAuthState, requireUser } from "./Auth.js";
 import { parseClaimPath, readClaim } from "./claimPath.js";
 import { ConfigurationError, InvalidRequestError, PermissionDeniedError } from "./errors.js";
-import type { Guard, RouteParams } from "./runGuard.js";
+import type { Guard, RouteParams } from "./Guard.js";
+import { type RequestAuthState, requireUser } from "./RequestAuthState.js";
 import type { User } from "./user.js";
 
 // RFC 6750 scope-token characters: safe inside the quoted `scope="…"` of WWW-Authenticate.
@@ -21,11 +21,6 @@ function assertNames(names: readonly string[], what: string): string[] {
   return list;
 }
 
-/** AUTH_PROVIDER=none: auth is switched off, so every guard lets the anonymous user through. */
-function authDisabled(user: User): boolean {
-  return user.isAnonymous && user.provider === "none";
-}
-
 /**
  * Role guard: `all` requires every role, `any` at least one. 401 without a user, 403 without
  * the role(s).
@@ -34,7 +29,6 @@ export function roleGuard(roles: readonly string[], mode: "all" | "any"): Guard 
   const wanted = assertNames(roles, "role");
   return (state) => {
     const user = requireUser(state);
-    if (authDisabled(user)) return user;
     const has = (role: string) => user.roles.includes(role);
     const ok = mode === "all" ? wanted.every(has) : wanted.some(has);
     if (ok) return user;
@@ -51,7 +45,6 @@ export function scopeGuard(scopes: readonly string[]): Guard {
   const wanted = assertNames(scopes, "scope");
   return (state) => {
     const user = requireUser(state);
-    if (authDisabled(user)) return user;
     const missing = wanted.filter((scope) => !user.scopes.includes(scope));
     if (missing.length === 0) return user;
     throw new PermissionDeniedError(
@@ -121,7 +114,6 @@ export function internalGuard(options: InternalOptions): Guard {
   const userScopes = options.userScopes ?? ["openid"];
   return (state) => {
     const user = requireUser(state);
-    if (authDisabled(user)) return user;
     const clientId = appOnlyClientId(user.claims ?? {});
     if (clientId === undefined || user.scopes.some((scope) => userScopes.includes(scope))) {
       throw new PermissionDeniedError(
@@ -216,7 +208,6 @@ export function bindingGuard(spec: BindingSpec): Guard {
   const sources = resolveSources(spec);
   return (state, params) => {
     const user = requireUser(state);
-    if (authDisabled(user)) return user;
     for (const source of sources) checkSource(source, user, state, params);
     return user;
   };

@@ -1,117 +1,158 @@
-import { type Auth, kInternal, optionalUser, type RequestAuthState, requireUser } from "./Auth.js";
-import { assertPermissionName } from "./permissionName.js";
+import { AuthError } from "./errors.js";
+import type { BoundGuard, RouteParams } from "./Guard.js";
+import type { RequestAuthState } from "./RequestAuthState.js";
 import { reportServerError } from "./reportServerError.js";
 import type { RequestContext } from "./types.js";
 import type { User } from "./user.js";
 
-/** The route's path parameters (e.g. Express `req.params`), read by `requireBinding` only. */
-export type RouteParams = Readonly<Record<string, string | undefined>> | undefined;
-
-/** What a route asks of the request's auth state: nothing (middleware), a user, a permission. */
-export type Guard = (
-  state: RequestAuthState,
-  params: RouteParams,
-) => User | null | Promise<User | null>;
-
-/** What a binding runs per request: a guard and the Auth instance whose state it checks. */
-export interface BoundGuard {
-  readonly auth: Auth;
-  readonly guard: Guard;
-  /** Whether the guard reads the route parameters; bindings skip reading them otherwise (on
-   * Express 5 every request-property read costs ~0.3 µs, and Hono builds a new object). */
-  readonly usesParams: boolean;
-}
-
-/** Options every binding helper accepts: an explicit instance, else the process-wide default. */
-export interface GuardOptions {
-  auth?: Auth;
-}
-
-/** Middleware semantics: never fails. */
-export const attachGuard: Guard = (state) => state.user;
-/** `getCurrentUser` semantics: 401 / 400 / 502 unless there is a user. */
-export const requiredGuard: Guard = requireUser;
-/** `getCurrentUserOptional` semantics: null for missing/invalid tokens, 400 / 502 otherwise. */
-export const optionalGuard: Guard = optionalUser;
-
-/** `requirePermission(name)` semantics; the name is checked here, when the route is declared. */
-export function permissionGuard(auth: Auth, name: string): Guard {
-  assertPermissionName(name);
-  return (state) => auth.checkPermission(state, name);
-}
-
-/** Where a binding receives a guard's outcome: static methods, so no closure per request. */
-export interface GuardSink<A, B, C> {
-  ok(a: A, b: B, c: C, user: User | null, state: RequestAuthState): void;
-  fail(a: A, b: B, c: C, error: unknown): void;
+/**
+ * How one framework reads a request, answers and continues: all a binding writes. `Req`, `Res`
+ * and `Next` are the framework handler's own arguments, passed through untouched (no closure per
+ * request); `R` is what the handler returns.
+ */
+export interface Binding<Req, Res, Next, R> {
+  /** Header access over the request (lower-case names). */
+  context(req: Req): RequestContext;
+  /** The object a pending validation is memoised on (shared by middleware and guards). */
+  memo(req: Req): object | undefined;
+  /** The route parameters; called only for guards that read them. */
+  params(req: Req, res: Res): RouteParams;
+  /** The token when the framework carries it elsewhere (WebSocket upgrades); default: headers. */
+  token?(req: Req, ctx: RequestContext): string | null;
+  /** Let the request through with the user (null when none) and the reason there is none. */
+  allow(req: Req, res: Res, next: Next, user: User | null, error: AuthError | null): R;
+  /** The middleware's variant of `allow` (it always attaches both); default `allow`. */
+  attach?(req: Req, res: Res, next: Next, user: User | null, error: AuthError | null): R;
+  /** Answer an AuthError (see `errorAnswer`). */
+  refuse(req: Req, res: Res, next: Next, error: AuthError): R;
+  /** Hand anything else (a bug, not an auth outcome) to the framework's error path. */
+  crash(req: Req, res: Res, next: Next, error: unknown): R;
 }
 
 /**
- * Runs a bound guard against the request's (memoised, keyed by `request`) auth state. Stays
- * synchronous and allocation-free on a cache hit, so bindings add no promise hop to the hot path;
- * `a`, `b`, `c` are passed through to the sink (e.g. req, res, next).
+ * The one guard pipeline: resolves the request's state (synchronous on a cache hit), applies
+ * the guard (skipped when auth is disabled: every guard lets the anonymous user through),
+ * reports a 5xx cause once, and hands the user or the error to the binding.
  */
-export function runGuard<A, B, C>(
+export function runGuard<Req, Res, Next, R>(
   bound: BoundGuard,
-  request: object,
-  ctx: RequestContext,
-  params: RouteParams,
-  sink: GuardSink<A, B, C>,
-  a: A,
-  b: B,
-  c: C,
-): void {
-  const state = bound.auth[kInternal](request, ctx);
+  binding: Binding<Req, Res, Next, R>,
+  req: Req,
+  res: Res,
+  next: Next,
+): R | Promise<R> {
+  let state: RequestAuthState | Promise<RequestAuthState>;
+  try {
+    const ctx = binding.context(req);
+    const token = binding.token === undefined ? undefined : binding.token(req, ctx);
+    state = bound.auth.stateFor(ctx, binding.memo(req), token);
+  } catch (error) {
+    return fail(bound, binding, error, req, res, next);
+  }
   if (state instanceof Promise) {
-    settle(state, (resolved) => applyGuard(sink, a, b, c, resolved, bound, params), sink, a, b, c);
-  } else applyGuard(sink, a, b, c, state, bound, params);
+    return state.then(
+      (resolved) => decide(bound, binding, resolved, req, res, next),
+      (error) => fail(bound, binding, error, req, res, next),
+    );
+  }
+  return decide(bound, binding, state, req, res, next);
 }
 
-/** The guard's verdict on a resolved state, handed to the sink (sync unless the guard is async). */
-function applyGuard<A, B, C>(
-  sink: GuardSink<A, B, C>,
-  a: A,
-  b: B,
-  c: C,
+function decide<Req, Res, Next, R>(
+  bound: BoundGuard,
+  binding: Binding<Req, Res, Next, R>,
   state: RequestAuthState,
-  { auth, guard }: BoundGuard,
-  params: RouteParams,
-): void {
+  req: Req,
+  res: Res,
+  next: Next,
+): R | Promise<R> {
   // Operators see why a request got a 5xx (the body is generic), even behind the middleware.
-  if (state.error !== null) reportServerError(auth.logger, state.error);
+  if (state.error !== null) reportServerError(bound.auth.logger, state.error);
   let result: User | null | Promise<User | null>;
   try {
-    result = guard(state, params);
+    result = bound.auth.disabled
+      ? state.user
+      : bound.guard(state, bound.usesParams ? binding.params(req, res) : undefined);
   } catch (error) {
-    reportServerError(auth.logger, error);
-    sink.fail(a, b, c, error);
-    return;
+    return fail(bound, binding, error, req, res, next);
   }
   if (result instanceof Promise) {
-    settle(
-      result,
-      (user) => sink.ok(a, b, c, user, state),
-      sink,
-      a,
-      b,
-      c,
-      (error) => reportServerError(auth.logger, error),
+    return result.then(
+      (user) => allow(bound, binding, user, state, req, res, next),
+      (error) => fail(bound, binding, error, req, res, next),
     );
-  } else sink.ok(a, b, c, result, state);
+  }
+  return allow(bound, binding, result, state, req, res, next);
 }
 
-/** The slow path (a cache miss or an upstream permission check): any rejection goes to `fail`. */
-function settle<T, A, B, C>(
-  promise: Promise<T>,
-  onValue: (value: T) => void,
-  sink: GuardSink<A, B, C>,
-  a: A,
-  b: B,
-  c: C,
-  report?: (error: unknown) => void,
-): void {
-  promise.then(onValue, (error) => {
-    report?.(error);
-    sink.fail(a, b, c, error);
-  });
+function allow<Req, Res, Next, R>(
+  bound: BoundGuard,
+  binding: Binding<Req, Res, Next, R>,
+  user: User | null,
+  state: RequestAuthState,
+  req: Req,
+  res: Res,
+  next: Next,
+): R {
+  if (bound.attach && binding.attach !== undefined) {
+    return binding.attach(req, res, next, user, state.error);
+  }
+  return binding.allow(req, res, next, user, state.error);
+}
+
+function fail<Req, Res, Next, R>(
+  bound: BoundGuard,
+  binding: Binding<Req, Res, Next, R>,
+  error: unknown,
+  req: Req,
+  res: Res,
+  next: Next,
+): R {
+  reportServerError(bound.auth.logger, error);
+  return error instanceof AuthError
+    ? binding.refuse(req, res, next, error)
+    : binding.crash(req, res, next, error);
+}
+
+/**
+ * A binding for call-style helpers (`auth.getCurrentUser(req)`, the node and WebSocket helpers):
+ * returns what `allow` makes of the user (default: the user or null) and throws the error;
+ * route parameters travel in the `res` slot.
+ */
+export function callBinding<Req, R = User | null>(
+  context: (req: Req) => RequestContext,
+  options: {
+    token?: (req: Req, ctx: RequestContext) => string | null;
+    allow?: (user: User | null, error: AuthError | null) => R;
+  } = {},
+): Binding<Req, RouteParams, undefined, R> {
+  const make = options.allow ?? ((user: User | null) => user as R);
+  return {
+    context,
+    memo: (req) => (typeof req === "object" && req !== null ? req : undefined),
+    params: (_req, params) => params,
+    ...(options.token === undefined ? {} : { token: options.token }),
+    allow: (_req, _params, _next, user, error) => make(user, error),
+    refuse: rethrow,
+    crash: rethrow,
+  };
+}
+
+function rethrow(_req: unknown, _params: unknown, _next: unknown, error: unknown): never {
+  throw error;
+}
+
+/** Runs a guard through a {@link callBinding}: the user (or null), else the rejection. */
+export function resolveUser<Req>(
+  bound: BoundGuard,
+  binding: Binding<Req, RouteParams, undefined, User | null>,
+  req: Req,
+  params?: RouteParams,
+): Promise<User | null> {
+  try {
+    const result = runGuard(bound, binding, req, params, undefined);
+    return result instanceof Promise ? result : Promise.resolve(result);
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Auth } from "../../kernel/Auth.js";
-import { AuthError, type AuthErrorCode } from "../../kernel/errors.js";
-import type { BindingSpec, InternalOptions } from "../../kernel/guards.js";
+import type { AuthErrorCode } from "../../kernel/errors.js";
+import type { RouteParams } from "../../kernel/Guard.js";
 import { NodeHeadersContext } from "../../kernel/requestContext.js";
-import { type GuardSink, type RouteParams, runGuard } from "../../kernel/runGuard.js";
+import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
-import { type BoundGuard, guardFor } from "../guardFor.js";
+import { defineHelpers } from "../helpers.js";
 import { sendAuthError } from "../sendAuthError.js";
+
+export type { GuardHelpers } from "../helpers.js";
 
 declare global {
   namespace Express {
@@ -56,152 +58,50 @@ export type ExpressHandler = (
 
 type Next = (error?: unknown) => void;
 
-function fail(req: AuthRequest, res: ServerResponse, next: Next, error: unknown): void {
-  if (!(error instanceof AuthError)) {
-    next(error);
-    return;
-  }
-  req.authError = error.code;
-  sendAuthError(res, error);
-}
-
-/** The middleware always attaches both properties: `null` is part of its contract. */
-const middlewareSink: GuardSink<AuthRequest, ServerResponse, Next> = {
-  ok(req, _res, next, user, state) {
+const express: Binding<AuthRequest, ServerResponse, Next, void> = {
+  context: (req) => new NodeHeadersContext(req.headers),
+  memo: (req) => req,
+  params: (req) => (req as { params?: RouteParams }).params,
+  // Guards set `req.user`, and `req.authError` only to record an error or clear a stale one:
+  // Express 5 gives every request its own hidden class, so each property added costs ~1 µs.
+  allow(req, _res, next, user, error) {
     req.user = user;
-    req.authError = state.error === null ? null : state.error.code;
-    next();
-  },
-  fail,
-};
-
-/**
- * Guards set `req.user` and touch `req.authError` only to record an error or clear a stale one.
- * Express 5 gives every request object its own hidden class (its prototype is swapped per
- * request), so each property added costs about 1 µs, and a let-through request has no error.
- */
-const guardSink: GuardSink<AuthRequest, ServerResponse, Next> = {
-  ok(req, _res, next, user, state) {
-    req.user = user;
-    const code = state.error === null ? null : state.error.code;
+    const code = error === null ? null : error.code;
     if (code !== null || (req.authError ?? null) !== null) req.authError = code;
     next();
   },
-  fail,
+  // The middleware always attaches both properties: `null` is part of its contract.
+  attach(req, _res, next, user, error) {
+    req.user = user;
+    req.authError = error === null ? null : error.code;
+    next();
+  },
+  refuse(req, res, _next, error) {
+    req.authError = error.code;
+    sendAuthError(res, error);
+  },
+  crash: (_req, _res, next, error) => next(error),
 };
 
-function handler(
-  bound: BoundGuard,
-  sink: GuardSink<AuthRequest, ServerResponse, Next> = guardSink,
-): ExpressHandler {
-  return (req, res, next) =>
-    runGuard(
-      bound,
-      req,
-      new NodeHeadersContext(req.headers),
-      bound.usesParams ? (req as { params?: RouteParams }).params : undefined,
-      sink,
-      req,
-      res,
-      next,
-    );
-}
+const helpers = defineHelpers<ExpressHandler, ExpressAuthOptions>((bound) => (req, res, next) => {
+  runGuard(bound, express, req, res, next);
+});
 
-/**
- * Attaches `req.user` (User | null) and `req.authError` (code | null); never blocks, even when the
- * proxy is down.
- *
- * @example
- * app.use(authMiddleware());
- */
-export function authMiddleware(options?: ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.authMiddleware(options), middlewareSink);
-}
-
-/**
- * Requires an authenticated user: 401 (missing/invalid token), 502 (proxy down).
- *
- * @example
- * app.get("/v1/me", getCurrentUser(), (req, res) => res.json(req.user));
- */
-export function getCurrentUser(options?: ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.getCurrentUser(options));
-}
-
-/**
- * Sets `req.user` to the user or null (missing/invalid token); still 502 when the proxy is down.
- *
- * @example
- * app.get("/v1/maybe", getCurrentUserOptional(), (req, res) => res.json({ signedIn: !!req.user }));
- */
-export function getCurrentUserOptional(options?: ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.getCurrentUserOptional(options));
-}
-
-/**
- * Requires a permission: 401 / 403 / 502. Throws now if `name` is outside `[A-Za-z0-9_-]+`.
- *
- * @example
- * app.get("/v1/audit", requirePermission("audit"), (req, res) => res.json({ ok: true }));
- */
-export function requirePermission(name: string, options?: ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.requirePermission(name, options));
-}
-
-/**
- * Requires a role (Keycloak realm/client roles, `roles`, `groups`…): 401 / 403 / 502.
- *
- * @example
- * app.delete("/v1/users/:id", requireRole("admin"), handler);
- */
-export function requireRole(role: string, options?: ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.requireRole(role, options));
-}
-
-/**
- * Requires at least one of the roles: 401 / 403 / 502.
- *
- * @example
- * app.get("/v1/reports", requireAnyRole(["admin", "auditor"]), handler);
- */
-export function requireAnyRole(
-  roles: readonly string[],
-  options?: ExpressAuthOptions,
-): ExpressHandler {
-  return handler(guardFor.requireAnyRole(roles, options));
-}
-
-/**
- * Requires every listed OAuth scope (`scope` / `scp`): 401 / 403 / 502.
- *
- * @example
- * app.post("/v1/orders", requireScope("orders:write"), handler);
- */
-export function requireScope(
-  scopes: string | readonly string[],
-  options?: ExpressAuthOptions,
-): ExpressHandler {
-  return handler(guardFor.requireScope(scopes, options));
-}
-
-/**
- * Internal endpoints: app-only (client credentials) tokens from allow-listed clients only.
- *
- * @example
- * app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), handler);
- */
-export function requireInternal(options: InternalOptions & ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.requireInternal(options));
-}
-
-/**
- * Checks the request's app / workspace / user id (route parameter; a header only when opted in)
- * against the token: 400 when missing, 403 when bound elsewhere, 500 when the route does not
- * declare the parameter (mount it on the route, not with `app.use`).
- *
- * @example
- * app.get("/apps/:appId/users/:userId", requireBinding({ appId: true, userId: true }), handler);
- */
-export function requireBinding(spec: BindingSpec, options?: ExpressAuthOptions): ExpressHandler {
-  return handler(guardFor.requireBinding(spec, options));
-}
+/** {@inheritDoc GuardHelpers.authMiddleware} @example app.use(authMiddleware()); */
+export const authMiddleware = helpers.authMiddleware;
+/** {@inheritDoc GuardHelpers.getCurrentUser} @example app.get("/v1/me", getCurrentUser(), (req, res) => res.json(req.user)); */
+export const getCurrentUser = helpers.getCurrentUser;
+/** {@inheritDoc GuardHelpers.getCurrentUserOptional} @example app.get("/v1/maybe", getCurrentUserOptional(), (req, res) => res.json({ signedIn: !!req.user })); */
+export const getCurrentUserOptional = helpers.getCurrentUserOptional;
+/** {@inheritDoc GuardHelpers.requirePermission} @example app.get("/v1/audit", requirePermission("audit"), handler); */
+export const requirePermission = helpers.requirePermission;
+/** {@inheritDoc GuardHelpers.requireRole} @example app.delete("/v1/users/:id", requireRole("admin"), handler); */
+export const requireRole = helpers.requireRole;
+/** {@inheritDoc GuardHelpers.requireAnyRole} @example app.get("/v1/reports", requireAnyRole(["admin", "auditor"]), handler); */
+export const requireAnyRole = helpers.requireAnyRole;
+/** {@inheritDoc GuardHelpers.requireScope} @example app.post("/v1/orders", requireScope("orders:write"), handler); */
+export const requireScope = helpers.requireScope;
+/** {@inheritDoc GuardHelpers.requireInternal} @example app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), handler); */
+export const requireInternal = helpers.requireInternal;
+/** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", requireBinding({ appId: true }), handler); */
+export const requireBinding = helpers.requireBinding;

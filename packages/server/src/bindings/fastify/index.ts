@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Auth } from "../../kernel/Auth.js";
-import { AuthError, type AuthErrorCode } from "../../kernel/errors.js";
-import type { BindingSpec, InternalOptions } from "../../kernel/guards.js";
+import { errorAnswer } from "../../kernel/errorAnswer.js";
+import type { AuthErrorCode } from "../../kernel/errors.js";
+import type { RouteParams } from "../../kernel/Guard.js";
 import { NodeHeadersContext } from "../../kernel/requestContext.js";
-import { type GuardSink, type RouteParams, runGuard } from "../../kernel/runGuard.js";
+import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
-import { type BoundGuard, guardFor } from "../guardFor.js";
+import { defineHelpers } from "../helpers.js";
+
+export type { GuardHelpers } from "../helpers.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -58,36 +61,29 @@ export type FastifyAuthHook = (
 
 type Done = (error?: Error) => void;
 
-const sink: GuardSink<FastifyRequest, FastifyReply, Done> = {
-  ok(request, _reply, done, user, state) {
+const fastify: Binding<FastifyRequest, FastifyReply, Done, void> = {
+  context: (request) => new NodeHeadersContext(request.headers),
+  memo: (request) => request.raw,
+  params: (request) => request.params as RouteParams,
+  allow(request, _reply, done, user, error) {
     request.user = user;
-    request.authError = state.error === null ? null : state.error.code;
+    request.authError = error === null ? null : error.code;
     done();
   },
-  fail(request, reply, done, error) {
-    if (!(error instanceof AuthError)) return done(error as Error);
+  refuse(request, reply, _done, error) {
     request.authError = error.code;
     // Replying from a callback hook ends the lifecycle; done() must not be called.
-    reply
-      .code(error.status)
-      .headers({ ...error.headers, "cache-control": "no-store" })
-      .send(error.toJSON());
+    const { status, headers, body } = errorAnswer(error);
+    reply.code(status).headers(headers).send(body);
   },
+  crash: (_request, _reply, done, error) => done(error as Error),
 };
 
-function hook(bound: BoundGuard): FastifyAuthHook {
-  return (request, reply, done) =>
-    runGuard(
-      bound,
-      request.raw,
-      new NodeHeadersContext(request.headers),
-      bound.usesParams ? (request.params as RouteParams) : undefined,
-      sink,
-      request,
-      reply,
-      done,
-    );
-}
+const helpers = defineHelpers<FastifyAuthHook, FastifyAuthOptions>(
+  (bound) => (req, reply, done) => {
+    runGuard(bound, fastify, req, reply, done);
+  },
+);
 
 /**
  * Fastify plugin: decorates `request.user` / `request.authError` (a stable object shape, which
@@ -99,14 +95,14 @@ function hook(bound: BoundGuard): FastifyAuthHook {
  * await app.register(authPlugin, { auth }); // explicit instance
  */
 export function authPlugin(
-  fastify: FastifyInstance,
+  instance: FastifyInstance,
   options: FastifyAuthPluginOptions,
   done: (error?: Error) => void,
 ): void {
-  fastify.decorateRequest("user", null);
-  fastify.decorateRequest("authError", null);
+  instance.decorateRequest("user", null);
+  instance.decorateRequest("authError", null);
   if (options.validateEveryRequest !== false) {
-    fastify.addHook("onRequest", hook(guardFor.authMiddleware(options)));
+    instance.addHook("onRequest", helpers.authMiddleware(options));
   }
   done();
 }
@@ -116,90 +112,19 @@ Object.assign(authPlugin, {
   [Symbol.for("fastify.display-name")]: "@org/auth-server",
 });
 
-/**
- * preHandler requiring a user: 401 (missing/invalid token), 502 (proxy down).
- *
- * @example
- * app.get("/v1/me", { preHandler: getCurrentUser() }, async (request) => request.user);
- */
-export function getCurrentUser(options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(guardFor.getCurrentUser(options));
-}
-
-/**
- * preHandler setting `request.user` to the user or null; still 502 when the proxy is down.
- *
- * @example
- * app.get("/v1/maybe", { preHandler: getCurrentUserOptional() }, async (r) => ({ in: !!r.user }));
- */
-export function getCurrentUserOptional(options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(guardFor.getCurrentUserOptional(options));
-}
-
-/**
- * preHandler requiring a permission: 401 / 403 / 502. Throws now for an invalid name.
- *
- * @example
- * app.get("/v1/audit", { preHandler: requirePermission("audit") }, async () => ({ ok: true }));
- */
-export function requirePermission(name: string, options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(guardFor.requirePermission(name, options));
-}
-
-/**
- * preHandler requiring a role: 401 / 403 / 502.
- *
- * @example
- * app.delete("/v1/users/:id", { preHandler: requireRole("admin") }, handler);
- */
-export function requireRole(role: string, options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(guardFor.requireRole(role, options));
-}
-
-/**
- * preHandler requiring at least one of the roles: 401 / 403 / 502.
- *
- * @example
- * app.get("/v1/reports", { preHandler: requireAnyRole(["admin", "auditor"]) }, handler);
- */
-export function requireAnyRole(
-  roles: readonly string[],
-  options?: FastifyAuthOptions,
-): FastifyAuthHook {
-  return hook(guardFor.requireAnyRole(roles, options));
-}
-
-/**
- * preHandler requiring every listed OAuth scope: 401 / 403 / 502.
- *
- * @example
- * app.post("/v1/orders", { preHandler: requireScope("orders:write") }, handler);
- */
-export function requireScope(
-  scopes: string | readonly string[],
-  options?: FastifyAuthOptions,
-): FastifyAuthHook {
-  return hook(guardFor.requireScope(scopes, options));
-}
-
-/**
- * preHandler for internal endpoints: app-only tokens from allow-listed clients only.
- *
- * @example
- * app.post("/internal/reindex", { preHandler: requireInternal({ allowedClients: ["indexer"] }) }, handler);
- */
-export function requireInternal(options: InternalOptions & FastifyAuthOptions): FastifyAuthHook {
-  return hook(guardFor.requireInternal(options));
-}
-
-/**
- * preHandler checking the request's app / workspace / user id (route parameter; a header only
- * when opted in) against the token: 400 when missing, 403 when bound elsewhere, 500 when the
- * route does not declare the parameter.
- *
- * @example
- * app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler);
- */
-export function requireBinding(spec: BindingSpec, options?: FastifyAuthOptions): FastifyAuthHook {
-  return hook(guardFor.requireBinding(spec, options));
-}
+/** {@inheritDoc GuardHelpers.getCurrentUser} @example app.get("/v1/me", { preHandler: getCurrentUser() }, async (request) => request.user); */
+export const getCurrentUser = helpers.getCurrentUser;
+/** {@inheritDoc GuardHelpers.getCurrentUserOptional} @example app.get("/v1/maybe", { preHandler: getCurrentUserOptional() }, async (r) => ({ in: !!r.user })); */
+export const getCurrentUserOptional = helpers.getCurrentUserOptional;
+/** {@inheritDoc GuardHelpers.requirePermission} @example app.get("/v1/audit", { preHandler: requirePermission("audit") }, async () => ({ ok: true })); */
+export const requirePermission = helpers.requirePermission;
+/** {@inheritDoc GuardHelpers.requireRole} @example app.delete("/v1/users/:id", { preHandler: requireRole("admin") }, handler); */
+export const requireRole = helpers.requireRole;
+/** {@inheritDoc GuardHelpers.requireAnyRole} @example app.get("/v1/reports", { preHandler: requireAnyRole(["admin", "auditor"]) }, handler); */
+export const requireAnyRole = helpers.requireAnyRole;
+/** {@inheritDoc GuardHelpers.requireScope} @example app.post("/v1/orders", { preHandler: requireScope("orders:write") }, handler); */
+export const requireScope = helpers.requireScope;
+/** {@inheritDoc GuardHelpers.requireInternal} @example app.post("/internal/reindex", { preHandler: requireInternal({ allowedClients: ["indexer"] }) }, handler); */
+export const requireInternal = helpers.requireInternal;
+/** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler); */
+export const requireBinding = helpers.requireBinding;

@@ -1,10 +1,13 @@
-import type { Context, MiddlewareHandler } from "hono";
-import { type Auth, kInternal } from "../../kernel/Auth.js";
-import { AuthError, type AuthErrorCode } from "../../kernel/errors.js";
-import type { BindingSpec, InternalOptions } from "../../kernel/guards.js";
+import type { Context, MiddlewareHandler, Next } from "hono";
+import type { Auth } from "../../kernel/Auth.js";
+import { errorAnswer } from "../../kernel/errorAnswer.js";
+import type { AuthErrorCode } from "../../kernel/errors.js";
 import { WebRequestContext } from "../../kernel/requestContext.js";
+import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
-import { type BoundGuard, guardFor } from "../guardFor.js";
+import { defineHelpers } from "../helpers.js";
+
+export type { GuardHelpers } from "../helpers.js";
 
 /**
  * Context variables set by the Hono helpers: `c.get("user")`, `c.get("authError")`.
@@ -36,130 +39,46 @@ export interface HonoAuthOptions {
   auth?: Auth;
 }
 
-function middleware({ auth, guard, usesParams }: BoundGuard): MiddlewareHandler<AuthEnv> {
-  return async (c: Context<AuthEnv>, next) => {
-    const request = c.req.raw;
-    const state = await auth[kInternal](
-      request,
-      new WebRequestContext(request.headers, request.url),
-    );
-    try {
-      c.set("user", await guard(state, usesParams ? c.req.param() : undefined));
-      c.set("authError", state.error === null ? null : state.error.code);
-    } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
-      c.set("authError", error.code);
-      return c.json(error.toJSON(), error.status as 400, {
-        ...error.headers,
-        "cache-control": "no-store",
-      });
-    }
-    await next();
-  };
-}
+type Answer = Promise<void> | Response;
 
-/**
- * Sets `c.get("user")` (User | null) and `c.get("authError")`; never blocks.
- *
- * @example
- * app.use("*", authMiddleware());
- */
-export function authMiddleware(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.authMiddleware(options));
-}
+const hono: Binding<Context<AuthEnv>, undefined, Next, Answer> = {
+  context: (c) => new WebRequestContext(c.req.raw.headers, c.req.raw.url),
+  memo: (c) => c.req.raw,
+  params: (c) => c.req.param(),
+  allow(c, _res, next, user, error) {
+    c.set("user", user);
+    c.set("authError", error === null ? null : error.code);
+    return next();
+  },
+  refuse(c, _res, _next, error) {
+    c.set("authError", error.code);
+    const { status, headers, body } = errorAnswer(error);
+    return c.body(body, status as 401, headers);
+  },
+  crash(_c, _res, _next, error) {
+    throw error;
+  },
+};
 
-/**
- * Requires a user: 401 (missing/invalid token), 502 (proxy down).
- *
- * @example
- * app.get("/v1/me", getCurrentUser(), (c) => c.json(c.get("user")));
- */
-export function getCurrentUser(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.getCurrentUser(options));
-}
+const helpers = defineHelpers<MiddlewareHandler<AuthEnv>, HonoAuthOptions>(
+  (bound) => async (c, next) => runGuard(bound, hono, c, undefined, next),
+);
 
-/**
- * Sets the user or null; still 502 when the proxy is down.
- *
- * @example
- * app.get("/v1/maybe", getCurrentUserOptional(), (c) => c.json({ signedIn: !!c.get("user") }));
- */
-export function getCurrentUserOptional(options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.getCurrentUserOptional(options));
-}
-
-/**
- * Requires a permission: 401 / 403 / 502. Throws now for an invalid name.
- *
- * @example
- * app.get("/v1/audit", requirePermission("audit"), (c) => c.json({ ok: true }));
- */
-export function requirePermission(
-  name: string,
-  options?: HonoAuthOptions,
-): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.requirePermission(name, options));
-}
-
-/**
- * Requires a role: 401 / 403 / 502.
- *
- * @example
- * app.delete("/v1/users/:id", requireRole("admin"), (c) => c.body(null, 204));
- */
-export function requireRole(role: string, options?: HonoAuthOptions): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.requireRole(role, options));
-}
-
-/**
- * Requires at least one of the roles: 401 / 403 / 502.
- *
- * @example
- * app.get("/v1/reports", requireAnyRole(["admin", "auditor"]), (c) => c.json([]));
- */
-export function requireAnyRole(
-  roles: readonly string[],
-  options?: HonoAuthOptions,
-): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.requireAnyRole(roles, options));
-}
-
-/**
- * Requires every listed OAuth scope: 401 / 403 / 502.
- *
- * @example
- * app.post("/v1/orders", requireScope("orders:write"), (c) => c.json({ ok: true }));
- */
-export function requireScope(
-  scopes: string | readonly string[],
-  options?: HonoAuthOptions,
-): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.requireScope(scopes, options));
-}
-
-/**
- * Internal endpoints: app-only tokens from allow-listed clients only.
- *
- * @example
- * app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), (c) => c.json({}));
- */
-export function requireInternal(
-  options: InternalOptions & HonoAuthOptions,
-): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.requireInternal(options));
-}
-
-/**
- * Checks the request's app / workspace / user id (route parameter; a header only when opted in)
- * against the token: 400 when missing, 403 when bound elsewhere, 500 when the route does not
- * declare the parameter (mount it on the route, not with `app.use`).
- *
- * @example
- * app.get("/apps/:appId/data", requireBinding({ appId: true }), (c) => c.json({}));
- */
-export function requireBinding(
-  spec: BindingSpec,
-  options?: HonoAuthOptions,
-): MiddlewareHandler<AuthEnv> {
-  return middleware(guardFor.requireBinding(spec, options));
-}
+/** {@inheritDoc GuardHelpers.authMiddleware} @example app.use("*", authMiddleware()); */
+export const authMiddleware = helpers.authMiddleware;
+/** {@inheritDoc GuardHelpers.getCurrentUser} @example app.get("/v1/me", getCurrentUser(), (c) => c.json(c.get("user"))); */
+export const getCurrentUser = helpers.getCurrentUser;
+/** {@inheritDoc GuardHelpers.getCurrentUserOptional} @example app.get("/v1/maybe", getCurrentUserOptional(), (c) => c.json({ signedIn: !!c.get("user") })); */
+export const getCurrentUserOptional = helpers.getCurrentUserOptional;
+/** {@inheritDoc GuardHelpers.requirePermission} @example app.get("/v1/audit", requirePermission("audit"), (c) => c.json({ ok: true })); */
+export const requirePermission = helpers.requirePermission;
+/** {@inheritDoc GuardHelpers.requireRole} @example app.delete("/v1/users/:id", requireRole("admin"), (c) => c.body(null, 204)); */
+export const requireRole = helpers.requireRole;
+/** {@inheritDoc GuardHelpers.requireAnyRole} @example app.get("/v1/reports", requireAnyRole(["admin", "auditor"]), (c) => c.json([])); */
+export const requireAnyRole = helpers.requireAnyRole;
+/** {@inheritDoc GuardHelpers.requireScope} @example app.post("/v1/orders", requireScope("orders:write"), (c) => c.json({ ok: true })); */
+export const requireScope = helpers.requireScope;
+/** {@inheritDoc GuardHelpers.requireInternal} @example app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), (c) => c.json({})); */
+export const requireInternal = helpers.requireInternal;
+/** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", requireBinding({ appId: true }), (c) => c.json({})); */
+export const requireBinding = helpers.requireBinding;

@@ -1,21 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { resolveAuth } from "../../config/defaultAuth.js";
-import {
-  type Auth,
-  type AuthResult,
-  kInternal,
-  optionalUser,
-  type RequestAuthState,
-  requireUser,
-} from "../../kernel/Auth.js";
+import type { Auth, AuthResult } from "../../kernel/Auth.js";
+import { errorAnswer } from "../../kernel/errorAnswer.js";
 import { AuthError } from "../../kernel/errors.js";
-import type { BindingSpec, InternalOptions } from "../../kernel/guards.js";
-import { reportServerError } from "../../kernel/reportServerError.js";
 import { NodeHeadersContext, WebRequestContext } from "../../kernel/requestContext.js";
-import type { RouteParams } from "../../kernel/runGuard.js";
+import { callBinding, resolveUser, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
-import { type BoundGuard, guardFor } from "../guardFor.js";
+import { defineHelpers } from "../helpers.js";
 import { sendAuthError } from "../sendAuthError.js";
+
+export type { GuardHelpers } from "../helpers.js";
 
 /**
  * A node:http request or a Web `Request` (Next.js route handlers, Bun, Deno…).
@@ -39,22 +33,33 @@ export interface NodeAuthOptions {
   auth?: Auth;
 }
 
-function stateOf(auth: Auth, req: AnyRequest): RequestAuthState | Promise<RequestAuthState> {
+/**
+ * A checker: resolves the user or rejects with an AuthError (401 / 403 / 400 / 502); `params`
+ * are the route's path parameters, read by `requireBinding`.
+ *
+ * @example
+ * const adminOnly: RequestChecker = requireRole("admin");
+ * const user = await adminOnly(request);
+ */
+export type RequestChecker = (
+  req: AnyRequest,
+  params?: Readonly<Record<string, string | undefined>>,
+) => Promise<User>;
+
+function contextOf(req: AnyRequest) {
   const headers = req.headers;
-  const ctx =
-    typeof (headers as Headers).get === "function"
-      ? new WebRequestContext(headers as Headers, req.url)
-      : new NodeHeadersContext(headers as IncomingMessage["headers"]);
-  const state = auth[kInternal](req, ctx);
-  if (state instanceof Promise) return state.then((resolved) => logged(auth, resolved));
-  return logged(auth, state);
+  return typeof (headers as Headers).get === "function"
+    ? new WebRequestContext(headers as Headers, req.url)
+    : new NodeHeadersContext(headers as IncomingMessage["headers"]);
 }
 
-/** Operators see why a request got a 5xx (the body is generic): logged once per error. */
-function logged(auth: Auth, state: RequestAuthState): RequestAuthState {
-  if (state.error !== null) reportServerError(auth.logger, state.error);
-  return state;
-}
+const requests = callBinding<AnyRequest>(contextOf);
+const results = callBinding<AnyRequest, AuthResult>(contextOf, {
+  allow: (user, error) => ({ user, error }),
+});
+const helpers = defineHelpers<RequestChecker, NodeAuthOptions>(
+  (bound) => (req, params) => resolveUser(bound, requests, req, params) as Promise<User>,
+);
 
 /**
  * Validates the request (once per request object) and never throws: `{ user, error }`.
@@ -66,8 +71,7 @@ export async function authenticate(
   req: AnyRequest,
   options?: NodeAuthOptions,
 ): Promise<AuthResult> {
-  const state = await stateOf(resolveAuth(options), req);
-  return { user: state.user, error: state.error };
+  return runGuard(resolveAuth(options).guards.attach, results, req, undefined, undefined);
 }
 
 /**
@@ -80,14 +84,7 @@ export async function authenticate(
  * }
  */
 export function getCurrentUser(req: AnyRequest, options?: NodeAuthOptions): Promise<User> {
-  const state = stateOf(resolveAuth(options), req);
-  // One promise hop instead of an async function's two on a cache hit.
-  if (state instanceof Promise) return state.then(requireUser);
-  try {
-    return Promise.resolve(requireUser(state));
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return resolveUser(resolveAuth(options).guards.required, requests, req) as Promise<User>;
 }
 
 /**
@@ -96,25 +93,11 @@ export function getCurrentUser(req: AnyRequest, options?: NodeAuthOptions): Prom
  * @example
  * const user = await getCurrentUserOptional(req);
  */
-export async function getCurrentUserOptional(
+export function getCurrentUserOptional(
   req: AnyRequest,
   options?: NodeAuthOptions,
 ): Promise<User | null> {
-  return optionalUser(await stateOf(resolveAuth(options), req));
-}
-
-/**
- * A checker for one permission (name validated now): resolves the user or throws 401/403/502.
- *
- * @example
- * const canAudit = requirePermission("audit");
- * const user = await canAudit(req);
- */
-export function requirePermission(
-  name: string,
-  options?: NodeAuthOptions,
-): (req: AnyRequest) => Promise<User> {
-  return checker(guardFor.requirePermission(name, options));
+  return resolveUser(resolveAuth(options).guards.optional, requests, req);
 }
 
 function asAuthError(error: unknown): AuthError {
@@ -130,11 +113,8 @@ function asAuthError(error: unknown): AuthError {
  * catch (error) { return toResponse(error); }
  */
 export function toResponse(error: unknown): Response {
-  const authError = asAuthError(error);
-  return Response.json(authError.toJSON(), {
-    status: authError.status,
-    headers: { ...authError.headers, "cache-control": "no-store" },
-  });
+  const { status, headers, body } = errorAnswer(asAuthError(error));
+  return new Response(body, { status, headers });
 }
 
 /**
@@ -147,83 +127,15 @@ export function sendError(res: ServerResponse, error: unknown): void {
   sendAuthError(res, asAuthError(error));
 }
 
-function checker({
-  auth,
-  guard,
-}: BoundGuard): (req: AnyRequest, params?: RouteParams) => Promise<User> {
-  return async (req, params) => {
-    try {
-      return (await guard(await stateOf(auth, req), params)) as User;
-    } catch (error) {
-      reportServerError(auth.logger, error);
-      throw error;
-    }
-  };
-}
-
-/**
- * A checker requiring a role: resolves the user or throws 401 / 403 / 502.
- *
- * @example
- * const adminOnly = requireRole("admin");
- * const user = await adminOnly(request);
- */
-export function requireRole(
-  role: string,
-  options?: NodeAuthOptions,
-): (req: AnyRequest) => Promise<User> {
-  return checker(guardFor.requireRole(role, options));
-}
-
-/**
- * A checker requiring at least one of the roles: resolves the user or throws 401 / 403 / 502.
- *
- * @example
- * const user = await requireAnyRole(["admin", "auditor"])(request);
- */
-export function requireAnyRole(
-  roles: readonly string[],
-  options?: NodeAuthOptions,
-): (req: AnyRequest) => Promise<User> {
-  return checker(guardFor.requireAnyRole(roles, options));
-}
-
-/**
- * A checker requiring every listed OAuth scope: resolves the user or throws 401 / 403 / 502.
- *
- * @example
- * const user = await requireScope("orders:write")(request);
- */
-export function requireScope(
-  scopes: string | readonly string[],
-  options?: NodeAuthOptions,
-): (req: AnyRequest) => Promise<User> {
-  return checker(guardFor.requireScope(scopes, options));
-}
-
-/**
- * A checker for internal endpoints: app-only tokens from allow-listed clients only.
- *
- * @example
- * const caller = await requireInternal({ allowedClients: ["indexer"] })(request);
- */
-export function requireInternal(
-  options: InternalOptions & NodeAuthOptions,
-): (req: AnyRequest) => Promise<User> {
-  return checker(guardFor.requireInternal(options));
-}
-
-/**
- * A checker for the request's app / workspace / user id (the path parameters you pass; a header
- * only when opted in) against the token: throws 400 when missing, 403 when bound elsewhere,
- * ConfigurationError (500) when the parameters are not passed.
- *
- * @example
- * const user = await requireBinding({ appId: true })(request, { appId: params.appId });
- */
-export function requireBinding(
-  spec: BindingSpec,
-  options?: NodeAuthOptions,
-): (req: AnyRequest, params?: Readonly<Record<string, string | undefined>>) => Promise<User> {
-  return checker(guardFor.requireBinding(spec, options));
-}
+/** {@inheritDoc GuardHelpers.requirePermission} @example const user = await requirePermission("audit")(request); */
+export const requirePermission = helpers.requirePermission;
+/** {@inheritDoc GuardHelpers.requireRole} @example const user = await requireRole("admin")(request); */
+export const requireRole = helpers.requireRole;
+/** {@inheritDoc GuardHelpers.requireAnyRole} @example const user = await requireAnyRole(["admin", "auditor"])(request); */
+export const requireAnyRole = helpers.requireAnyRole;
+/** {@inheritDoc GuardHelpers.requireScope} @example const user = await requireScope("orders:write")(request); */
+export const requireScope = helpers.requireScope;
+/** {@inheritDoc GuardHelpers.requireInternal} @example const caller = await requireInternal({ allowedClients: ["indexer"] })(request); */
+export const requireInternal = helpers.requireInternal;
+/** {@inheritDoc GuardHelpers.requireBinding} @example const user = await requireBinding({ appId: true })(request, { appId: params.appId }); */
+export const requireBinding = helpers.requireBinding;

@@ -130,6 +130,29 @@ describe("authenticateUpgrade with ws (handleUpgrade)", () => {
     expect(down.body).not.toContain(ALICE);
   });
 
+  it("logs the cause of a 5xx exactly once per refused upgrade", async () => {
+    const lines: string[] = [];
+    const logging = createAuth({
+      env: {},
+      proxyUrlOverride: proxy.url,
+      proxyTimeoutSeconds: 1,
+      cacheTtlSeconds: 0,
+      negativeCacheTtlSeconds: 0,
+      logger: { warn: (line) => lines.push(line) },
+    });
+    proxy.mode = "status500";
+    const headers = { authorization: `Bearer ${ALICE}` };
+    await expect(authenticateUpgrade({ headers }, { auth: logging })).rejects.toMatchObject({
+      status: 502,
+    });
+    await expect(
+      authenticateUpgrade({ headers }, { auth: logging, permission: "chat" }),
+    ).rejects.toMatchObject({ status: 502 });
+    expect(lines).toHaveLength(2);
+    expect(lines.join("\n")).not.toContain(ALICE);
+    await logging.close();
+  });
+
   it("rejects a malformed Authorization header (401) and several values in one (400)", async () => {
     const basic = await connect("/", [], { authorization: "Basic YWxpY2U6cHc=" });
     expect(basic.status).toBe(401);

@@ -6,10 +6,12 @@ import {
   UnauthenticatedError,
 } from "../../kernel/errors.js";
 import { MALFORMED, malformedAuthorization, readToken } from "../../kernel/extractBearerToken.js";
+import { bindGuard, type Guard } from "../../kernel/Guard.js";
 import { assertPermissionName } from "../../kernel/permissionName.js";
-import { reportServerError } from "../../kernel/reportServerError.js";
 import { type RequestLike, toRequestContext } from "../../kernel/requestContext.js";
+import { callBinding, resolveUser } from "../../kernel/runGuard.js";
 import type { RequestContext } from "../../kernel/types.js";
+import type { RequestAuthState } from "../../kernel/RequestAuthState.js";
 import type { User } from "../../kernel/user.js";
 import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX, WS_CLOSE_REVOKED } from "./constants.js";
 
@@ -137,34 +139,49 @@ export async function authenticateUpgrade(
 ): Promise<UpgradeResult> {
   if (options.permission !== undefined) assertPermissionName(options.permission);
   const auth = resolveAuth(options);
-  const ctx = toRequestContext(request);
-  const found = upgradeToken(auth, ctx, (request as { url?: string }).url);
-  if (found.token === null && auth.validator.anonymous === undefined) {
-    throw new UnauthenticatedError(
-      'Authentication required: offer the subprotocols ["oxa-auth", "oxa-auth.bearer.<token>"].',
-    );
-  }
-  const state = await auth.resolveToken(found.token ?? "", ctx);
-  if (state.error !== null) reportServerError(auth.logger, state.error);
-  let user: User | null;
-  try {
-    user =
-      options.permission === undefined
-        ? state.user
-        : await auth.checkPermission(state, options.permission);
-  } catch (error) {
-    reportServerError(auth.logger, error);
-    throw error;
-  }
-  if (user === null) throw state.error ?? new UnauthenticatedError();
+  let offersAuthProtocol = false;
+  const binding = callBinding<RequestLike>(toRequestContext, {
+    token(req, ctx) {
+      const found = upgradeToken(auth, ctx, (req as { url?: string }).url);
+      offersAuthProtocol = found.offersAuthProtocol;
+      return found.token;
+    },
+  });
+  // The guard keeps the state it let through: the socket is watched for that token's session.
+  let admitted: RequestAuthState | undefined;
+  const guard = upgradeGuard(auth, options.permission, (state) => {
+    admitted = state;
+  });
+  const user = (await resolveUser(bindGuard(auth, guard), binding, request)) as User;
   const watch = (socket: WatchedSocket) => {
-    if (auth.validator.anonymous !== undefined) return;
-    const stop = auth.watch(state, (code) =>
+    // Auth disabled: the runner skips the guard, there is no session to watch.
+    if (admitted === undefined) return;
+    const stop = auth.watch(admitted, (code) =>
       socket.close(code, code === WS_CLOSE_REVOKED ? "session revoked" : "token expired"),
     );
     socket.once("close", stop);
   };
-  return { user, protocol: found.offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined, watch };
+  return { user, protocol: offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined, watch };
+}
+
+/** A user is required (the message says how to send the token), and the permission if named. */
+function upgradeGuard(
+  auth: Auth,
+  permission: string | undefined,
+  admit: (state: RequestAuthState) => void,
+): Guard {
+  return (state) => {
+    admit(state);
+    if (state.user === null) {
+      throw (
+        state.error ??
+        new UnauthenticatedError(
+          'Authentication required: offer the subprotocols ["oxa-auth", "oxa-auth.bearer.<token>"].',
+        )
+      );
+    }
+    return permission === undefined ? state.user : auth.checkPermission(state, permission);
+  };
 }
 
 /**

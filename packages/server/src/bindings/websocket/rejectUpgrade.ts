@@ -1,6 +1,17 @@
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
+import { errorAnswer } from "../../kernel/errorAnswer.js";
 import { AuthError } from "../../kernel/errors.js";
+
+/** Anything but an AuthError is a bug: a generic 500 that says nothing more. */
+const INTERNAL = {
+  status: 500,
+  headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  body: JSON.stringify({
+    error: "internal_error",
+    message: "The upgrade could not be authenticated.",
+  }),
+};
 
 /**
  * Answers a refused WebSocket upgrade on the raw socket (status, `WWW-Authenticate`, JSON body
@@ -10,14 +21,8 @@ import { AuthError } from "../../kernel/errors.js";
  * authenticateUpgrade(req).catch((error) => rejectUpgrade(socket, error));
  */
 export function rejectUpgrade(socket: Duplex, error: unknown): void {
-  const status = error instanceof AuthError ? error.status : 500;
-  const body = JSON.stringify(
-    error instanceof AuthError
-      ? error.toJSON()
-      : { error: "internal_error", message: "The upgrade could not be authenticated." },
-  );
-  const headers = error instanceof AuthError ? error.headers : {};
-  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+  const { status, headers, body } = error instanceof AuthError ? errorAnswer(error) : INTERNAL;
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   if (!socket.writable) {
     socket.destroy();

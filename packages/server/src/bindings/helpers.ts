@@ -1,0 +1,103 @@
+import { resolveAuth } from "../config/defaultAuth.js";
+import type { Auth } from "../kernel/Auth.js";
+import {
+  attachGuard,
+  type BoundGuard,
+  bindGuard,
+  type Guard,
+  optionalGuard,
+  permissionGuard,
+  requiredGuard,
+} from "../kernel/Guard.js";
+import {
+  type BindingSpec,
+  bindingGuard,
+  type InternalOptions,
+  internalGuard,
+  roleGuard,
+  scopeGuard,
+} from "../kernel/guards.js";
+import { assertPermissionName } from "../kernel/permissionName.js";
+
+/**
+ * Options every helper accepts: an explicit instance, else the process-wide default (created
+ * from the environment on first use).
+ *
+ * @example
+ * const options: GuardOptions = { auth: createAuth({ cacheTtlSeconds: 10 }) };
+ */
+export interface GuardOptions {
+  auth?: Auth;
+}
+
+/**
+ * The public helpers, declared once for every binding; `H` is the framework's handler type.
+ * Names and options are validated and the instance resolved when the route is declared, so
+ * configuration errors surface at start-up. Errors answer `{ error, message }` with the status
+ * (401 missing/invalid token, 403 refused, 400 bad request, 502 upstream down) and
+ * `WWW-Authenticate` where it applies.
+ *
+ * @example
+ * const { getCurrentUser, requireRole }: GuardHelpers<ExpressHandler> = expressHelpers;
+ */
+export interface GuardHelpers<H, O extends GuardOptions = GuardOptions> {
+  /**
+   * Attaches the user (or null) and the reason there is none (an error code, or null when no
+   * token was sent); never blocks, even when the auth service is down.
+   */
+  authMiddleware(options?: O): H;
+  /** Requires an authenticated user: 401 (missing/invalid token), 502 (auth service down). */
+  getCurrentUser(options?: O): H;
+  /** Attaches the user, or null for a missing/invalid token; still 502 when the service is down. */
+  getCurrentUserOptional(options?: O): H;
+  /** Requires a permission: 401 / 403 / 502. Throws now if `name` is outside `[A-Za-z0-9_-]+`. */
+  requirePermission(name: string, options?: O): H;
+  /** Requires a role (Keycloak realm/client roles, `roles`, `groups`…): 401 / 403 / 502. */
+  requireRole(role: string, options?: O): H;
+  /** Requires at least one of the roles: 401 / 403 / 502. */
+  requireAnyRole(roles: readonly string[], options?: O): H;
+  /** Requires every listed OAuth scope (`scope` / `scp`): 401 / 403 / 502. */
+  requireScope(scopes: string | readonly string[], options?: O): H;
+  /** Internal endpoints: app-only (client credentials) tokens from allow-listed clients only. */
+  requireInternal(options: InternalOptions & O): H;
+  /**
+   * Checks the request's app / workspace / user id (route parameter; a header only when opted
+   * in) against the token: 400 when missing, 403 when bound elsewhere, 500 when the route does
+   * not declare the parameter (mount it on the route, not globally).
+   */
+  requireBinding(spec: BindingSpec, options?: O): H;
+}
+
+/**
+ * Builds a binding's helpers from how it wraps a bound guard into its framework's handler.
+ *
+ * @example
+ * const helpers = defineHelpers((bound) => (req, res, next) => runGuard(bound, express, req, res, next));
+ */
+export function defineHelpers<H, O extends GuardOptions = GuardOptions>(
+  wrap: (bound: BoundGuard) => H,
+): GuardHelpers<H, O> {
+  const make = (
+    options: GuardOptions | undefined,
+    guard: (auth: Auth) => Guard,
+    params = false,
+  ) => {
+    const auth = resolveAuth(options);
+    return wrap(bindGuard(auth, guard(auth), params));
+  };
+  return {
+    authMiddleware: (options) => make(options, () => attachGuard),
+    getCurrentUser: (options) => make(options, () => requiredGuard),
+    getCurrentUserOptional: (options) => make(options, () => optionalGuard),
+    requirePermission: (name, options) => {
+      assertPermissionName(name);
+      return make(options, (auth) => permissionGuard(auth, name));
+    },
+    requireRole: (role, options) => make(options, () => roleGuard([role], "all")),
+    requireAnyRole: (roles, options) => make(options, () => roleGuard(roles, "any")),
+    requireScope: (scopes, options) =>
+      make(options, () => scopeGuard(typeof scopes === "string" ? [scopes] : scopes)),
+    requireInternal: (options) => make(options, () => internalGuard(options)),
+    requireBinding: (spec, options) => make(options, () => bindingGuard(spec), true),
+  };
+}
