@@ -1,15 +1,11 @@
 import type { AuthAdapter } from "../validators/adapters/AuthAdapter.js";
+import { PRESETS } from "./presets/presets.js";
 
-/** Names the SDK itself answers to under `AUTH_PROVIDER`; adapters cannot take them. */
+/** Names the SDK itself answers to under `AUTH_PROVIDER` (the presets' among them); adapters
+ * cannot take them. */
 export const BUILT_IN_PROVIDERS: readonly string[] = Object.freeze([
   "proxy",
-  "jwt",
-  "keycloak",
-  "supabase",
-  "auth0",
-  "authentik",
-  "okta",
-  "azure",
+  ...PRESETS.keys(),
   "none",
 ]);
 

@@ -1,4 +1,5 @@
 import { ConfigurationError } from "../kernel/errors.js";
+import { checkBaseUrl } from "../kernel/httpUrl.js";
 import type { ProxySettings } from "../validators/proxy/ProxySettings.js";
 import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
 
@@ -25,24 +26,6 @@ export interface ProxyOptions {
 
 /** Default `OXAIGEN_AUTH_DEV_PROXY_URL`: where the mock server listens. */
 export const DEFAULT_DEV_PROXY_URL = "http://127.0.0.1:8765";
-
-/** Validates an absolute http(s) base URL and drops trailing slashes. */
-export function normalizeBaseUrl(value: string, name: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigurationError(
-      `${name} must be an absolute http(s) URL (got an unparsable value).`,
-    );
-  }
-  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash) {
-    throw new ConfigurationError(
-      `${name} must be an http(s) URL without query or fragment, e.g. https://app.example.com.`,
-    );
-  }
-  return url.origin + url.pathname.replace(/\/+$/, "");
-}
 
 function readAllowedHosts(env: Env, option: ProxyOptions["allowedHosts"]): string[] | undefined {
   const raw = option ?? readEnv(env, "OXAIGEN_AUTH_ALLOWED_HOSTS");
@@ -80,10 +63,10 @@ export function resolveProxySettings(env: Env, options: ProxyOptions = {}): Prox
     proxyUrlOverride:
       override === undefined
         ? undefined
-        : normalizeBaseUrl(override, "OXAIGEN_AUTH_PROXY_URL_OVERRIDE"),
+        : checkBaseUrl(override, "OXAIGEN_AUTH_PROXY_URL_OVERRIDE"),
     proxyScheme: scheme,
     devMode: readBoolean(env, "OXAIGEN_AUTH_DEV_MODE", options.devMode, false),
-    devProxyUrl: normalizeBaseUrl(
+    devProxyUrl: checkBaseUrl(
       options.devProxyUrl ?? readEnv(env, "OXAIGEN_AUTH_DEV_PROXY_URL") ?? DEFAULT_DEV_PROXY_URL,
       "OXAIGEN_AUTH_DEV_PROXY_URL",
     ),

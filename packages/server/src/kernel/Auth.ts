@@ -32,7 +32,7 @@ import {
   requiredGuard,
 } from "./Guard.js";
 import type { Platform } from "./platform.js";
-import { type AuthCore, failed, RequestAuthState, requireUser } from "./RequestAuthState.js";
+import { failed, RequestAuthState, requireUser } from "./RequestAuthState.js";
 import {
   eventMatches,
   factsOf,
@@ -121,7 +121,7 @@ interface Watcher {
  * const auth = createAuth({ allowedHosts: ["app.example.com"] });
  * const user = await auth.getCurrentUser(req);
  */
-export class Auth implements AuthCore {
+export class Auth {
   readonly settings: Readonly<AuthSettings>;
   readonly validator: TokenValidator;
   /** Receives the detail of the 5xx answers the bindings send (once per error). */

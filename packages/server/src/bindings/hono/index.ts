@@ -7,7 +7,7 @@ import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
 import { defineHelpers } from "../helpers.js";
 
-export type { GuardHelpers } from "../helpers.js";
+export type { GuardHelpers, GuardOptions } from "../helpers.js";
 
 /**
  * Context variables set by the Hono helpers: `c.get("user")`, `c.get("authError")`.

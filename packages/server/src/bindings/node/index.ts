@@ -9,7 +9,7 @@ import type { User } from "../../kernel/user.js";
 import { defineHelpers } from "../helpers.js";
 import { sendAuthError } from "../sendAuthError.js";
 
-export type { GuardHelpers } from "../helpers.js";
+export type { GuardHelpers, GuardOptions } from "../helpers.js";
 
 /**
  * A node:http request or a Web `Request` (Next.js route handlers, Bun, Deno…).

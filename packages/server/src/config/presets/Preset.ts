@@ -1,5 +1,5 @@
 import type { ClaimMapping } from "../../validators/jwt/mapClaimsToUser.js";
-import type { Env } from "../readEnv.js";
+import type { Env } from "../env.js";
 
 /** What a preset contributes: defaults that the generic `AUTH_*` variables still override. */
 export interface PresetDefaults {

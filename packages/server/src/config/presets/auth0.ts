@@ -1,4 +1,4 @@
-import { envString } from "../readEnv.js";
+import { readEnv } from "../env.js";
 import type { Preset } from "./Preset.js";
 
 /**
@@ -12,7 +12,7 @@ import type { Preset } from "./Preset.js";
 export const auth0Preset: Preset = {
   name: "auth0",
   defaults(env) {
-    const domain = envString(env, "AUTH0_DOMAIN")
+    const domain = readEnv(env, "AUTH0_DOMAIN")
       ?.replace(/^https:\/\//, "")
       .replace(/\/+$/, "");
     return {

@@ -1,5 +1,5 @@
 import { configurationError } from "../../validators/jwt/jwtErrors.js";
-import { envString } from "../readEnv.js";
+import { readEnv } from "../env.js";
 import type { Preset } from "./Preset.js";
 
 /**
@@ -13,13 +13,13 @@ import type { Preset } from "./Preset.js";
 export const authentikPreset: Preset = {
   name: "authentik",
   defaults(env) {
-    const issuer = envString(env, "AUTH_ISSUER") ?? envString(env, "OIDC_ISSUER");
+    const issuer = readEnv(env, "AUTH_ISSUER") ?? readEnv(env, "OIDC_ISSUER");
     if (issuer !== undefined && !issuer.endsWith("/")) {
       throw configurationError(
         `Authentik issuers end with a slash: set OIDC_ISSUER to "${issuer}/" (exactly as the provider's discovery document says).`,
       );
     }
-    const clientId = envString(env, "OIDC_CLIENT_ID");
+    const clientId = readEnv(env, "OIDC_CLIENT_ID");
     return {
       ...(issuer === undefined ? {} : { issuer }),
       ...(clientId === undefined ? {} : { audience: [clientId] }),

@@ -1,7 +1,7 @@
 import type { AuthLogger } from "../../kernel/settings.js";
 import { JwtValidator } from "../../validators/jwt/JwtValidator.js";
 import { configurationError } from "../../validators/jwt/jwtErrors.js";
-import type { Env } from "../readEnv.js";
+import type { Env } from "../env.js";
 import { jwtOptionsFromEnv } from "./jwtOptionsFromEnv.js";
 import { PRESETS } from "./presets.js";
 

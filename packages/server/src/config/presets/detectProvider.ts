@@ -1,5 +1,5 @@
 import { configurationError } from "../../validators/jwt/jwtErrors.js";
-import { type Env, envBoolean, envString } from "../readEnv.js";
+import { type Env, readEnv, readOptionalBoolean } from "../env.js";
 import { BUILT_IN_PROVIDERS, getAdapter, registeredAdapterNames } from "../registerAdapter.js";
 
 /**
@@ -26,13 +26,13 @@ export interface ProviderDetection {
  * detectProvider({ SUPABASE_URL: "https://abc.supabase.co" }).provider; // "supabase"
  */
 export function detectProvider(env: Env): ProviderDetection {
-  const enabled = envBoolean(env, "AUTH_ENABLED");
-  const explicit = envString(env, "AUTH_PROVIDER")?.toLowerCase();
+  const enabled = readOptionalBoolean(env, "AUTH_ENABLED");
+  const explicit = readEnv(env, "AUTH_PROVIDER")?.toLowerCase();
   if (explicit !== undefined) return checkExplicit(explicit, enabled);
   if (enabled === false) return checkBareDisable(env);
   checkIncomplete(env);
   const candidates = detectCandidates(env);
-  const proxyVar = PROXY_VARS.find((name) => envString(env, name) !== undefined);
+  const proxyVar = PROXY_VARS.find((name) => readEnv(env, name) !== undefined);
   if (proxyVar !== undefined && candidates.length > 0) {
     candidates.unshift({ provider: "proxy", reason: proxyVar });
   }
@@ -74,9 +74,9 @@ const TRUST_VARS = [
 ];
 
 function checkBareDisable(env: Env): ProviderDetection {
-  const set = TRUST_VARS.filter((name) => envString(env, name) !== undefined);
+  const set = TRUST_VARS.filter((name) => readEnv(env, name) !== undefined);
   // Dev mode is a boolean: only "on" asks for the proxy.
-  if (envBoolean(env, "OXAIGEN_AUTH_DEV_MODE") === true) set.push("OXAIGEN_AUTH_DEV_MODE");
+  if (readOptionalBoolean(env, "OXAIGEN_AUTH_DEV_MODE") === true) set.push("OXAIGEN_AUTH_DEV_MODE");
   for (const name of registeredAdapterNames()) {
     if (getAdapter(name)?.isEnabled?.() === true) set.push(`registered adapter "${name}"`);
   }
@@ -104,16 +104,16 @@ function checkExplicit(provider: string, enabled: boolean | undefined): Provider
 }
 
 function checkIncomplete(env: Env): void {
-  const url = envString(env, "KEYCLOAK_URL");
-  const realm = envString(env, "KEYCLOAK_REALM");
+  const url = readEnv(env, "KEYCLOAK_URL");
+  const realm = readEnv(env, "KEYCLOAK_REALM");
   if (url !== undefined && realm === undefined) {
     throw configurationError("KEYCLOAK_URL is set without KEYCLOAK_REALM: set both (or neither).");
   }
   if (realm !== undefined && url === undefined) {
     throw configurationError("KEYCLOAK_REALM is set without KEYCLOAK_URL: set both (or neither).");
   }
-  const issuer = envString(env, "AUTH_ISSUER") ?? envString(env, "OIDC_ISSUER");
-  if (envString(env, "AUTH_JWKS_URL") !== undefined && issuer === undefined && url === undefined) {
+  const issuer = readEnv(env, "AUTH_ISSUER") ?? readEnv(env, "OIDC_ISSUER");
+  if (readEnv(env, "AUTH_JWKS_URL") !== undefined && issuer === undefined && url === undefined) {
     throw configurationError(
       "AUTH_JWKS_URL is set without AUTH_ISSUER (or OIDC_ISSUER): set the issuer too, or AUTH_PROVIDER=jwt with AUTH_VERIFY_ISSUER=false (not recommended).",
     );
@@ -122,15 +122,15 @@ function checkIncomplete(env: Env): void {
 
 function detectCandidates(env: Env): ProviderDetection[] {
   const found: ProviderDetection[] = [];
-  if (envString(env, "SUPABASE_URL") !== undefined) {
+  if (readEnv(env, "SUPABASE_URL") !== undefined) {
     found.push({ provider: "supabase", reason: "SUPABASE_URL" });
   }
-  if (envString(env, "KEYCLOAK_URL") !== undefined) {
+  if (readEnv(env, "KEYCLOAK_URL") !== undefined) {
     found.push({ provider: "keycloak", reason: "KEYCLOAK_URL + KEYCLOAK_REALM" });
   }
-  const issuerVar = envString(env, "AUTH_ISSUER") !== undefined ? "AUTH_ISSUER" : "OIDC_ISSUER";
-  if (envString(env, issuerVar) !== undefined && found.length === 0) {
-    const jwks = envString(env, "AUTH_JWKS_URL") === undefined ? "" : "AUTH_JWKS_URL + ";
+  const issuerVar = readEnv(env, "AUTH_ISSUER") !== undefined ? "AUTH_ISSUER" : "OIDC_ISSUER";
+  if (readEnv(env, issuerVar) !== undefined && found.length === 0) {
+    const jwks = readEnv(env, "AUTH_JWKS_URL") === undefined ? "" : "AUTH_JWKS_URL + ";
     found.push({ provider: "jwt", reason: `${jwks}${issuerVar}` });
   }
   for (const name of registeredAdapterNames()) {

@@ -7,7 +7,7 @@ import {
   type PermissionSource,
   type ScopesFormat,
 } from "../../validators/jwt/mapClaimsToUser.js";
-import { type Env, envBoolean, envList, envNumber, envString } from "../readEnv.js";
+import { type Env, readEnv, readList, readOptionalBoolean, readOptionalNumber } from "../env.js";
 import type { PresetDefaults } from "./Preset.js";
 
 /** The validator options and the preset's claim mapping, as read from the environment. */
@@ -35,7 +35,7 @@ export function jwtOptionsFromEnv(
   provider: string,
   preset: PresetDefaults,
 ): EnvJwtSettings {
-  const secret = envString(env, "AUTH_JWT_SECRET") ?? preset.secret;
+  const secret = readEnv(env, "AUTH_JWT_SECRET") ?? preset.secret;
   const options: JwtValidatorOptions = {
     provider,
     issuer: readIssuer(env, preset),
@@ -43,16 +43,16 @@ export function jwtOptionsFromEnv(
     acceptAzpAsAudience: preset.acceptAzpAsAudience ?? false,
     claims: readClaims(env),
   };
-  const jwksUrl = envString(env, "AUTH_JWKS_URL") ?? preset.jwksUrl;
+  const jwksUrl = readEnv(env, "AUTH_JWKS_URL") ?? preset.jwksUrl;
   if (jwksUrl !== undefined) options.jwksUrl = jwksUrl;
-  const algorithms = envList(env, "AUTH_ALGORITHMS") ?? preset.algorithms;
+  const algorithms = readList(env, "AUTH_ALGORITHMS") ?? preset.algorithms;
   if (algorithms !== undefined) options.algorithms = algorithms;
   if (secret !== undefined) options.secret = secret;
-  const skew = envNumber(env, "AUTH_CLOCK_SKEW", 0, 3600);
+  const skew = readOptionalNumber(env, "AUTH_CLOCK_SKEW", { min: 0, max: 3600 });
   if (skew !== undefined) options.clockToleranceSeconds = skew;
-  const scopes = envList(env, "AUTH_REQUIRED_SCOPE");
+  const scopes = readList(env, "AUTH_REQUIRED_SCOPE");
   if (scopes !== undefined) options.requiredScopes = scopes;
-  const maxBytes = envNumber(env, "AUTH_MAX_TOKEN_BYTES", 1024, 16_384);
+  const maxBytes = readOptionalNumber(env, "AUTH_MAX_TOKEN_BYTES", { min: 1024, max: 16_384 });
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
   const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
@@ -60,14 +60,14 @@ export function jwtOptionsFromEnv(
 }
 
 function readIssuer(env: Env, preset: PresetDefaults): string | false {
-  const explicit = envString(env, "AUTH_ISSUER");
-  const oidc = envString(env, "OIDC_ISSUER");
+  const explicit = readEnv(env, "AUTH_ISSUER");
+  const oidc = readEnv(env, "OIDC_ISSUER");
   if (explicit !== undefined && oidc !== undefined && explicit !== oidc) {
     throw configurationError(
       "AUTH_ISSUER and OIDC_ISSUER are both set and differ: keep one (AUTH_ISSUER wins in meaning, so remove the other).",
     );
   }
-  if (envBoolean(env, "AUTH_VERIFY_ISSUER") === false) return false;
+  if (readOptionalBoolean(env, "AUTH_VERIFY_ISSUER") === false) return false;
   const issuer = explicit ?? oidc ?? preset.issuer;
   if (issuer === undefined) {
     throw configurationError(
@@ -78,8 +78,8 @@ function readIssuer(env: Env, preset: PresetDefaults): string | false {
 }
 
 function readAudience(env: Env, preset: PresetDefaults): string[] | false {
-  if (envBoolean(env, "AUTH_VERIFY_AUDIENCE") === false) return false;
-  const audience = envList(env, "AUTH_AUDIENCE") ?? preset.audience;
+  if (readOptionalBoolean(env, "AUTH_VERIFY_AUDIENCE") === false) return false;
+  const audience = readList(env, "AUTH_AUDIENCE") ?? preset.audience;
   if (audience === undefined || audience.length === 0) {
     throw configurationError(
       "Set AUTH_AUDIENCE to the audience your access tokens are issued for (API identifier or client id; KEYCLOAK_CLIENT_ID for Keycloak, OIDC_CLIENT_ID for Authentik). AUTH_VERIFY_AUDIENCE=false skips the aud check (not recommended).",
@@ -91,17 +91,17 @@ function readAudience(env: Env, preset: PresetDefaults): string[] | false {
 function readClaims(env: Env): ClaimMappingOptions {
   const claims: ClaimMappingOptions = {};
   for (const [field, name] of CLAIM_VARS) {
-    const value = envString(env, name);
+    const value = readEnv(env, name);
     if (value !== undefined) (claims as Record<string, string>)[field] = value;
   }
-  const format = envString(env, "AUTH_SCOPES_FORMAT")?.toLowerCase();
+  const format = readEnv(env, "AUTH_SCOPES_FORMAT")?.toLowerCase();
   if (format !== undefined) {
     if (!["auto", "space", "array"].includes(format)) {
       throw configurationError(`AUTH_SCOPES_FORMAT must be space, array or auto; got "${format}".`);
     }
     claims.scopesFormat = format as ScopesFormat;
   }
-  const sources = envList(env, "AUTH_PERMISSION_SOURCES");
+  const sources = readList(env, "AUTH_PERMISSION_SOURCES");
   if (sources !== undefined) {
     for (const source of sources) {
       if (!["permissions", "roles", "scopes"].includes(source)) {
@@ -117,7 +117,7 @@ function readClaims(env: Env): ClaimMappingOptions {
 
 function readJwksTiming(env: Env): NonNullable<JwtValidatorOptions["jwks"]> {
   const seconds = (name: string, min: number, max: number) => {
-    const value = envNumber(env, name, min, max);
+    const value = readOptionalNumber(env, name, { min: min, max: max });
     return value === undefined ? undefined : Math.round(value * 1000);
   };
   const timing: NonNullable<JwtValidatorOptions["jwks"]> = {};

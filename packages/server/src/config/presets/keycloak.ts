@@ -1,5 +1,5 @@
 import { configurationError } from "../../validators/jwt/jwtErrors.js";
-import { envString } from "../readEnv.js";
+import { readEnv } from "../env.js";
 import type { Preset } from "./Preset.js";
 import { requiredBaseUrl } from "./presetUrl.js";
 
@@ -15,13 +15,13 @@ export const keycloakPreset: Preset = {
   name: "keycloak",
   defaults(env) {
     const base = requiredBaseUrl(env, "KEYCLOAK_URL", "keycloak");
-    const realm = envString(env, "KEYCLOAK_REALM");
+    const realm = readEnv(env, "KEYCLOAK_REALM");
     if (realm === undefined || /[/?#]/.test(realm)) {
       throw configurationError(
         "KEYCLOAK_URL is set but KEYCLOAK_REALM is missing or invalid: set KEYCLOAK_REALM to the realm name (no slashes).",
       );
     }
-    const clientId = envString(env, "KEYCLOAK_CLIENT_ID");
+    const clientId = readEnv(env, "KEYCLOAK_CLIENT_ID");
     const issuer = `${base}/realms/${encodeURIComponent(realm)}`;
     return {
       issuer,

@@ -1,20 +1,14 @@
+import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import { configurationError } from "../../validators/jwt/jwtErrors.js";
-import { type Env, envString } from "../readEnv.js";
+import { type Env, readEnv } from "../env.js";
 
 /** A required http(s) base URL from `name`, without trailing slashes. */
 export function requiredBaseUrl(env: Env, name: string, provider: string): string {
-  const value = envString(env, name);
+  const value = readEnv(env, name);
   if (value === undefined) {
     throw configurationError(`AUTH_PROVIDER=${provider} needs ${name} (the provider's base URL).`);
   }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw configurationError(`${name} must be an absolute http(s) URL; got "${value}".`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw configurationError(`${name} must be an http(s) URL; got "${value}".`);
-  }
+  // The issuer is built from the value as written: a token's `iss` matches it byte for byte.
+  checkHttpUrl(value, name, { base: true });
   return value.replace(/\/+$/, "");
 }

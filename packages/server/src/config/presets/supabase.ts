@@ -1,4 +1,4 @@
-import { envString } from "../readEnv.js";
+import { readEnv } from "../env.js";
 import type { Preset } from "./Preset.js";
 import { requiredBaseUrl } from "./presetUrl.js";
 
@@ -14,7 +14,7 @@ export const supabasePreset: Preset = {
   name: "supabase",
   defaults(env) {
     const issuer = `${requiredBaseUrl(env, "SUPABASE_URL", "supabase")}/auth/v1`;
-    const secret = envString(env, "SUPABASE_JWT_SECRET");
+    const secret = readEnv(env, "SUPABASE_JWT_SECRET");
     return {
       issuer,
       jwksUrl: `${issuer}/.well-known/jwks.json`,

@@ -7,6 +7,7 @@ import {
   jwtVerify,
 } from "jose";
 import { hasProtoKey } from "../../kernel/claimPath.js";
+import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import type { AuthLogger } from "../../kernel/settings.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
@@ -272,18 +273,7 @@ function checkIssuer(issuer: string | false): string | undefined {
 }
 
 function checkUrl(value: string, name: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw configurationError(`${name} must be an absolute http(s) URL; got "${value}".`);
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw configurationError(`${name} must be an http(s) URL; got "${value}".`);
-  }
-  if (url.username || url.password) {
-    throw configurationError(`${name} must not contain credentials.`);
-  }
+  checkHttpUrl(value, name);
   return value;
 }
 
