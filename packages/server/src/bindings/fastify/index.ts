@@ -61,7 +61,7 @@ export type FastifyAuthHook = (
 
 type Done = (error?: Error) => void;
 
-const fastify: Binding<FastifyRequest, FastifyReply, Done, void> = {
+const binding: Binding<FastifyRequest, FastifyReply, Done, void> = {
   context: (request) => new NodeHeadersContext(request.headers),
   memo: (request) => request.raw,
   params: (request) => request.params as RouteParams,
@@ -81,7 +81,7 @@ const fastify: Binding<FastifyRequest, FastifyReply, Done, void> = {
 
 const helpers = defineHelpers<FastifyAuthHook, FastifyAuthOptions>(
   (bound) => (req, reply, done) => {
-    runGuard(bound, fastify, req, reply, done);
+    runGuard(bound, binding, req, reply, done);
   },
 );
 
@@ -95,14 +95,14 @@ const helpers = defineHelpers<FastifyAuthHook, FastifyAuthOptions>(
  * await app.register(authPlugin, { auth }); // explicit instance
  */
 export function authPlugin(
-  instance: FastifyInstance,
+  fastify: FastifyInstance,
   options: FastifyAuthPluginOptions,
   done: (error?: Error) => void,
 ): void {
-  instance.decorateRequest("user", null);
-  instance.decorateRequest("authError", null);
+  fastify.decorateRequest("user", null);
+  fastify.decorateRequest("authError", null);
   if (options.validateEveryRequest !== false) {
-    instance.addHook("onRequest", helpers.authMiddleware(options));
+    fastify.addHook("onRequest", helpers.authMiddleware(options));
   }
   done();
 }
