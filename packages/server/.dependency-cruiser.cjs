@@ -1,4 +1,5 @@
-// The server SDK's layers (docs/architecture.md): kernel ← validators ← config ← bindings.
+// The server SDK's layers (docs/architecture.md): kernel ← validators · redis · logout · platform
+// ← config ← bindings.
 // Run in packages/server by the root `pnpm lint`; a wrong-way import fails CI.
 const SRC = "^src/";
 const notTest = "\\.test\\.ts$";
@@ -22,18 +23,12 @@ module.exports = {
       to: { pathNot: [`${SRC}kernel/`, "node_modules/lru-cache/"] },
     },
     {
-      name: "validators-import-only-kernel",
+      name: "adapters-import-only-kernel",
       comment:
-        "Validators (proxy, jwt, adapters) build on the kernel, never on config or bindings.",
+        "Validators (proxy, jwt, adapters), the Redis level, back-channel logout and the platform implement kernel seams: they import the kernel and their own folder, never config, bindings or each other.",
       severity: "error",
-      from: { path: `${SRC}validators/`, pathNot: notTest },
-      to: { path: `${SRC}(config|bindings|platform)/` },
-    },
-    {
-      name: "platform-implements-kernel-seams",
-      severity: "error",
-      from: { path: `${SRC}platform/` },
-      to: { path: `${SRC}(validators|config|bindings)/` },
+      from: { path: `${SRC}(validators|redis|logout|platform)/`, pathNot: notTest },
+      to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}$1/`] },
     },
     {
       name: "config-below-bindings",

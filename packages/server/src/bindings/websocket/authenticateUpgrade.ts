@@ -8,10 +8,10 @@ import {
 import { MALFORMED, malformedAuthorization, readToken } from "../../kernel/extractBearerToken.js";
 import { bindGuard, type Guard } from "../../kernel/Guard.js";
 import { assertPermissionName } from "../../kernel/permissionName.js";
+import type { RequestAuthState } from "../../kernel/RequestAuthState.js";
 import { type RequestLike, toRequestContext } from "../../kernel/requestContext.js";
 import { callBinding, resolveUser } from "../../kernel/runGuard.js";
 import type { RequestContext } from "../../kernel/types.js";
-import type { RequestAuthState } from "../../kernel/RequestAuthState.js";
 import type { User } from "../../kernel/user.js";
 import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX, WS_CLOSE_REVOKED } from "./constants.js";
 
