@@ -28,6 +28,8 @@ export function createAuthBinding(env) {
     rejectUpgrade,
     /** For `ws`: answer `oxa-auth`, never the entry that carries the token. */
     selectWsProtocol,
+    /** Settles once the shared (Redis) cache is attached, at once without one. */
+    ready: () => auth.ready(),
     close: () => auth.close(),
   };
 }

@@ -5,6 +5,14 @@ import { createDemoApi } from "./server.js";
 const config = readConfig(process.env);
 const api = createDemoApi({ webOrigins: config.webOrigins });
 
+// A fresh instance takes traffic only once it shares the fleet's revocations (with Redis): before
+// that it would accept a token revoked elsewhere. Redis down: it starts alone after the bound.
+const READY_BOUND_MS = 5000;
+await Promise.race([
+  api.ready().catch(() => undefined),
+  new Promise((resolve) => setTimeout(resolve, READY_BOUND_MS).unref()),
+]);
+
 api.server.listen(config.port, config.host, () => {
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -74,6 +74,8 @@ export function createDemoApi(options) {
   return {
     app,
     server,
+    /** Resolves once the auth client's shared cache (Redis, when configured) is attached. */
+    ready: () => auth.ready(),
     /** Stop accepting connections, close sockets and the auth client. */
     async close() {
       for (const client of wss.clients) client.terminate();
