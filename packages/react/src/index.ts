@@ -17,6 +17,7 @@ export { AuthClientError } from "./core/AuthClientError";
 export { authWebSocketProtocols } from "./core/authWebSocketProtocols";
 export type { AuthTokenSource } from "./core/createAuthFetch";
 export { createAuthFetch } from "./core/createAuthFetch";
+export type { LoginOptions } from "./core/loginOptions";
 export { withAccessToken } from "./core/withAccessToken";
 export type { AuthProviderProps } from "./react/AuthProvider";
 export { AuthProvider } from "./react/AuthProvider";

@@ -4,8 +4,10 @@ import { readAccessCookie } from "./accessCookie";
 import { authApiUrl, confirmToken, post, readTokens, type Tokens } from "./authApi";
 import { createAuthFetch } from "./createAuthFetch";
 import { isBrowser, isRecord } from "./internal";
+import { type LoginOptions, loginParams } from "./loginOptions";
 import { openLoginPopup } from "./openLoginPopup";
 import { originAllowList } from "./originAllowList";
+import { popupUnfit, readRedirectReturn, startRedirect, takeRedirectReturn } from "./redirectLogin";
 import { readSessionMessage, SESSION_CHANNEL } from "./sessionChannel";
 import { withLock } from "./withLock";
 
@@ -99,9 +101,10 @@ const PERMISSION = /^[A-Za-z0-9_-]+$/;
 const error = (code: AuthClientErrorCode, message: string) => new AuthClientError(code, message);
 
 /**
- * Framework-free session manager: popup login, in-memory token, refresh before expiry (one
- * in flight per tab, Web Locks across tabs), cross-tab sign-in/sign-out. Safe to construct on
- * the server: it touches no browser API until `start()` or `login()`.
+ * Framework-free session manager: popup or redirect login, in-memory token, refresh before expiry
+ * (one in flight per tab, Web Locks across tabs), cross-tab sign-in/sign-out. Construct it as the
+ * page loads: it then takes a redirect sign-in's one-time parameters out of the URL (`start()`
+ * finishes that sign-in). Safe to construct on the server: there it touches no browser API.
  *
  * @example
  * const client = new AuthClient({ authApiBaseUrl: "http://127.0.0.1:8765" });
@@ -130,6 +133,8 @@ export class AuthClient {
 
   constructor(options: AuthClientOptions = {}) {
     this.#options = options;
+    // Before the app renders anything that could log or share the URL's one-time parameters.
+    if (isBrowser()) readRedirectReturn();
   }
 
   /** Subscribes to state changes; returns the unsubscribe function. */
@@ -162,11 +167,12 @@ export class AuthClient {
   };
 
   /**
-   * Signs in through the popup. Call it synchronously from a click handler; a second call while
-   * one runs returns the same promise. Rejects with an {@link AuthClientError}.
+   * Signs in through the popup or a full-page redirect (see {@link LoginOptions}). Call it
+   * synchronously from a click handler; a second call while one runs returns the same promise.
+   * Rejects with an {@link AuthClientError}; after a redirect the page navigates away.
    */
-  readonly login = (): Promise<void> => {
-    this.#pendingLogin ??= this.#runLogin().finally(() => {
+  readonly login = (options: LoginOptions = {}): Promise<void> => {
+    this.#pendingLogin ??= this.#runLogin(options).finally(() => {
       this.#pendingLogin = undefined;
     });
     return this.#pendingLogin;
@@ -308,8 +314,12 @@ export class AuthClient {
     }
   }
 
+  /** Finishes a redirect sign-in, else restores the session from the cookies. */
   async #restore(): Promise<void> {
-    if (!(await this.#adoptCookie())) await this.renewToken(null).catch(() => {});
+    const r = takeRedirectReturn();
+    if (typeof r === "string") await this.#exchange(r).catch(() => {});
+    else if (r) this.#set({ status: "anonymous", error: r });
+    else if (!(await this.#adoptCookie())) await this.renewToken(null).catch(() => {});
   }
 
   /**
@@ -331,19 +341,28 @@ export class AuthClient {
     return true;
   }
 
-  async #runLogin(): Promise<void> {
+  async #runLogin(options: LoginOptions): Promise<void> {
     try {
+      const params = loginParams(options);
+      const { mode = "auto", returnTo = this.#options.returnTo } = options;
+      const url = (state: string, returnParams: Record<string, string>) =>
+        `${this.#url("login")}?${new URLSearchParams({ state, origin: location.origin, ...returnParams, ...params })}`;
+      const redirect = () =>
+        startRedirect(
+          (state) =>
+            url(state, { return_to: location.origin + location.pathname, mode: "redirect" }),
+          returnTo,
+        );
+      if (mode === "redirect" || (mode === "auto" && popupUnfit())) return redirect();
       const code = await openLoginPopup(
-        (state) =>
-          `${this.#url("login")}?${new URLSearchParams({
-            state,
-            origin: location.origin,
-            return_to: this.#options.returnTo ?? location.pathname + location.search,
-          })}`,
+        (state) => url(state, { return_to: returnTo ?? location.pathname + location.search }),
         new URL(this.#base).origin,
         this.#options.popupTimeoutMs ?? 60_000,
-      );
-      await this.#exchange(code);
+      ).catch((e: AuthClientError) => {
+        if (mode !== "auto" || e.code !== "popup_blocked") throw e;
+      });
+      // No code: the popup was blocked, so `auto` falls back to the redirect.
+      return code ? await this.#exchange(code) : redirect();
     } catch (e) {
       if (e instanceof AuthClientError) this.#set({ error: e });
       throw e;
@@ -354,10 +373,12 @@ export class AuthClient {
     const res = await post(this.#url("token-exchange"), { code });
     const tokens = await readTokens(res);
     if (!tokens) {
-      throw error(
+      const e = error(
         "exchange_failed",
         `Token exchange failed (${res?.status ?? "network error"}); let the user sign in again.`,
       );
+      this.#set({ status: this.#state.token ? this.#state.status : "anonymous", error: e });
+      throw e;
     }
     this.#signIn(tokens, true, true);
   }

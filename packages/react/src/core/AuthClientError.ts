@@ -13,6 +13,7 @@ export type AuthClientErrorCode =
   | "popup_closed"
   | "timeout"
   | "login_failed"
+  | "invalid_state"
   | "exchange_failed"
   | "refresh_failed"
   | "request_failed"

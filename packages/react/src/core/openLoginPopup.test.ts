@@ -102,7 +102,8 @@ describe("popup login", () => {
   it("rejects with popup_blocked when window.open returns null", async () => {
     const client = started();
     vi.spyOn(window, "open").mockReturnValue(null);
-    await expectCode(client.login(), "popup_blocked");
+    // `auto`, the default, would fall back to a redirect sign-in instead.
+    await expectCode(client.login({ mode: "popup" }), "popup_blocked");
     expect(client.getSnapshot().error?.code).toBe("popup_blocked");
   });
 

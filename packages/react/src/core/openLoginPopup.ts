@@ -20,7 +20,7 @@ export function openLoginPopup(
     return Promise.reject(
       new AuthClientError(
         "popup_blocked",
-        "Popup blocked: call login() right in a click handler, or ask the user to allow popups.",
+        'Popup blocked: call login() right in a click handler, or use login({ mode: "redirect" }).',
       ),
     );
   }

@@ -1,6 +1,7 @@
 import type { User } from "@org/auth-user";
 import type { AuthStatus } from "../core/AuthClient";
 import type { AuthClientError } from "../core/AuthClientError";
+import type { LoginOptions } from "../core/loginOptions";
 import { useAuthClient, useAuthState } from "./useAuthClient";
 import { useUser } from "./useUser";
 
@@ -18,8 +19,8 @@ export interface UseAuthResult {
   /** The signed-in user once get-me answered, else null. */
   user: User | null;
   error: AuthClientError | null;
-  /** Opens the login popup; call it straight from a click handler. */
-  login: () => Promise<void>;
+  /** Signs in (popup or redirect, see {@link LoginOptions}); call it straight from a click handler. */
+  login: (options?: LoginOptions) => Promise<void>;
   /** Signs out here and in the other tabs, then revokes the refresh token. */
   logout: () => Promise<void>;
   /** Forces a refresh; resolves with the new token, or null when the session is over. */
