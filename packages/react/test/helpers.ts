@@ -5,11 +5,16 @@ export const API = "http://127.0.0.1:8000";
 
 export interface FakePopup {
   closed: boolean;
+  /** Where the SDK navigated the popup ("" while it is blank). */
   url: string;
   close: () => void;
+  location: { href: string };
 }
 
-/** Stubs `window.open` with a fake popup window we can post messages "from". */
+/**
+ * Stubs `window.open` with a fake popup window we can post messages "from". The SDK opens it blank
+ * and navigates it once the sign-in code loaded: await `navigated()` before reading its URL.
+ */
 export function stubPopup() {
   const popup: FakePopup = {
     closed: false,
@@ -17,15 +22,31 @@ export function stubPopup() {
     close: vi.fn(() => {
       popup.closed = true;
     }),
+    location: {
+      get href() {
+        return popup.url;
+      },
+      set href(url: string) {
+        popup.url = url;
+      },
+    },
   };
   const open = vi.spyOn(window, "open").mockImplementation((url) => {
-    popup.url = String(url);
+    popup.url = String(url ?? "");
     popup.closed = false;
     return popup as unknown as Window;
   });
   const loginUrl = () => new URL(popup.url);
   const state = () => loginUrl().searchParams.get("state") ?? "";
-  return { popup, open, loginUrl, state };
+  /** Resolves once the SDK navigated the popup to the login URL. */
+  const navigated = () =>
+    vi.waitFor(
+      () => {
+        if (!popup.url) throw new Error("the popup is still blank");
+      },
+      { timeout: 5_000, interval: 5 },
+    );
+  return { popup, open, loginUrl, state, navigated };
 }
 
 /** Dispatch a `message` event as if posted by `source` from `origin`. */
@@ -53,8 +74,9 @@ export async function popupLogin(
   codeFor: (state: string) => Promise<string>,
   origin = AUTH,
 ): Promise<void> {
-  const { popup, state, open } = stubPopup();
+  const { popup, state, open, navigated } = stubPopup();
   const done = client.login();
+  await navigated();
   postMessageFrom(
     { type: "OXA_AUTH_SUCCESS", state: state(), code: await codeFor(state()) },
     origin,

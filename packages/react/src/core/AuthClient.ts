@@ -3,11 +3,9 @@ import { AuthClientError, type AuthClientErrorCode } from "./AuthClientError";
 import { readAccessCookie } from "./accessCookie";
 import { authApiUrl, confirmToken, post, readTokens, type Tokens } from "./authApi";
 import { createAuthFetch } from "./createAuthFetch";
-import { isBrowser, isRecord } from "./internal";
-import { type LoginOptions, loginParams } from "./loginOptions";
-import { openLoginPopup } from "./openLoginPopup";
+import { isBrowser, isRecord, popupUnfit, REDIRECT_KEY } from "./internal";
+import type { LoginOptions } from "./loginOptions";
 import { originAllowList } from "./originAllowList";
-import { popupUnfit, readRedirectReturn, startRedirect, takeRedirectReturn } from "./redirectLogin";
 import { readSessionMessage, SESSION_CHANNEL } from "./sessionChannel";
 import { withLock } from "./withLock";
 
@@ -100,6 +98,19 @@ const PERMISSION = /^[A-Za-z0-9_-]+$/;
 
 const error = (code: AuthClientErrorCode, message: string) => new AuthClientError(code, message);
 
+/** The sign-in code (popup and redirect), a chunk loaded only to sign in or finish a redirect. */
+const signInCode = () =>
+  import("./signIn").catch(() => {
+    throw error("request_failed", "The sign-in code did not load; check the network, then retry.");
+  });
+
+/**
+ * A redirect sign-in's return (URL fragment and the entry stored at its start), taken out of the
+ * URL and sessionStorage by the first client constructed on the page, finished by the first one
+ * started: once per page load, whatever StrictMode mounts twice.
+ */
+let returned: [hash: string, saved: string | null] | undefined;
+
 /**
  * Framework-free session manager: popup or redirect login, in-memory token, refresh before expiry
  * (one in flight per tab, Web Locks across tabs), cross-tab sign-in/sign-out. Construct it as the
@@ -133,8 +144,16 @@ export class AuthClient {
 
   constructor(options: AuthClientOptions = {}) {
     this.#options = options;
-    // Before the app renders anything that could log or share the URL's one-time parameters.
-    if (isBrowser()) readRedirectReturn();
+    if (isBrowser() && /[#&]oxa_auth_/.test(location.hash)) {
+      // Before the app renders anything that could log or share the one-time code; replaceState
+      // leaves no history entry with it, and only URLs of this origin.
+      returned = [location.hash, sessionStorage.getItem(REDIRECT_KEY)];
+      sessionStorage.removeItem(REDIRECT_KEY);
+      history.replaceState(history.state, "", location.pathname + location.search);
+      try {
+        history.replaceState(history.state, "", JSON.parse(returned[1]!).returnTo);
+      } catch {}
+    }
   }
 
   /** Subscribes to state changes; returns the unsubscribe function. */
@@ -314,12 +333,19 @@ export class AuthClient {
     }
   }
 
-  /** Finishes a redirect sign-in, else restores the session from the cookies. */
+  /** Finishes a redirect sign-in, then restores the session from the cookies if none came of it. */
   async #restore(): Promise<void> {
-    const r = takeRedirectReturn();
-    if (typeof r === "string") await this.#exchange(r).catch(() => {});
-    else if (r) this.#set({ status: "anonymous", error: r });
-    else if (!(await this.#adoptCookie())) await this.renewToken(null).catch(() => {});
+    const r = returned;
+    returned = undefined;
+    const failed: unknown =
+      r &&
+      (await signInCode()
+        .then((m) => m.finishRedirect(...r, this.#exchange))
+        .catch((e) => e));
+    if (!this.#state.token && !(await this.#adoptCookie())) {
+      await this.renewToken(null).catch(() => {});
+    }
+    if (failed instanceof AuthClientError && !this.#state.token) this.#set({ error: failed });
   }
 
   /**
@@ -342,46 +368,39 @@ export class AuthClient {
   }
 
   async #runLogin(options: LoginOptions): Promise<void> {
+    const { mode } = options;
+    // Opened now, blank, inside the click's user activation (blockers refuse a later one); the
+    // sign-in code, loaded meanwhile, then navigates it. Undefined: the redirect is chosen.
+    const popup =
+      mode === "redirect" || (mode !== "popup" && popupUnfit())
+        ? undefined
+        : open("", "oxa-auth-login", "popup,width=500,height=640");
     try {
-      const params = loginParams(options);
-      const { mode = "auto", returnTo = this.#options.returnTo } = options;
-      const url = (state: string, returnParams: Record<string, string>) =>
-        `${this.#url("login")}?${new URLSearchParams({ state, origin: location.origin, ...returnParams, ...params })}`;
-      const redirect = () =>
-        startRedirect(
-          (state) =>
-            url(state, { return_to: location.origin + location.pathname, mode: "redirect" }),
-          returnTo,
-        );
-      if (mode === "redirect" || (mode === "auto" && popupUnfit())) return redirect();
-      const code = await openLoginPopup(
-        (state) => url(state, { return_to: returnTo ?? location.pathname + location.search }),
-        new URL(this.#base).origin,
-        this.#options.popupTimeoutMs ?? 60_000,
-      ).catch((e: AuthClientError) => {
-        if (mode !== "auto" || e.code !== "popup_blocked") throw e;
-      });
-      // No code: the popup was blocked, so `auto` falls back to the redirect.
-      return code ? await this.#exchange(code) : redirect();
+      await (await signInCode()).signIn(
+        options,
+        popup,
+        this.#url("login"),
+        this.#options,
+        this.#exchange,
+      );
     } catch (e) {
+      popup?.close();
       if (e instanceof AuthClientError) this.#set({ error: e });
       throw e;
     }
   }
 
-  async #exchange(code: string): Promise<void> {
+  readonly #exchange = async (code: string): Promise<void> => {
     const res = await post(this.#url("token-exchange"), { code });
     const tokens = await readTokens(res);
     if (!tokens) {
-      const e = error(
+      throw error(
         "exchange_failed",
         `Token exchange failed (${res?.status ?? "network error"}); let the user sign in again.`,
       );
-      this.#set({ status: this.#state.token ? this.#state.status : "anonymous", error: e });
-      throw e;
     }
     this.#signIn(tokens, true, true);
-  }
+  };
 
   #runRefresh(rejected: string | null): Promise<string | null> {
     const { session } = this.#state;

@@ -17,3 +17,15 @@ export function randomState(): string {
     .replace(/\//g, "_")
     .replace(/=+$/, "");
 }
+
+/** Where a pending redirect sign-in waits (sessionStorage: this tab only, gone with it). */
+export const REDIRECT_KEY = "oxa-auth:redirect";
+
+const IN_APP =
+  /FBAN|FBAV|Instagram|Line\/|MicroMessenger|GSA\/|LinkedInApp|Twitter|TikTok|Snapchat/;
+
+/** Whether a popup cannot work here: an installed app (standalone) or a known in-app browser. */
+export const popupUnfit = (): boolean | undefined =>
+  matchMedia("(display-mode: standalone)").matches ||
+  (navigator as { standalone?: boolean }).standalone ||
+  IN_APP.test(navigator.userAgent);

@@ -1,7 +1,8 @@
 import { AuthClientError } from "./AuthClientError";
 
 /**
- * Options of `login()`. Only the documented login parameters reach the auth API.
+ * Options of `login()`. Only the documented login parameters reach the auth API; any other key is
+ * dropped.
  *
  * @example
  * const options: LoginOptions = {
@@ -15,49 +16,50 @@ import { AuthClientError } from "./AuthClientError";
  */
 export interface LoginOptions {
   /**
-   * `popup`, `redirect` (a full-page navigation), or `auto` (the default): the popup, unless the
-   * page runs as an installed app or in a known in-app browser, or the popup is blocked.
+   * `popup`, `redirect` (a full-page navigation to the sign-in and back), or `auto` (the default):
+   * the popup, unless the page runs as an installed app or in a known in-app browser, or the
+   * browser blocks the popup; then the redirect.
    */
   mode?: "popup" | "redirect" | "auto";
-  /** Where to land after a redirect sign-in (same origin only). Default: the current URL. */
+  /**
+   * Where the user lands after a redirect sign-in: a URL (or path) of this page's origin, any
+   * other is refused with `invalid_argument`. Default: the current URL.
+   */
   returnTo?: string;
-  /** The user's email or name, to prefill the sign-in form (at most 256 characters). */
+  /** The user's email, to prefill the sign-in form (1 to 256 characters, no control characters). */
   loginHint?: string;
-  /** `login` forces a new sign-in even with a session at the identity provider. */
+  /** `login` forces a new sign-in even with a session at the identity provider; `none` shows no UI. */
   prompt?: "none" | "login" | "consent" | "select_account";
-  /** Other OIDC parameters the auth API forwards; any other key is dropped. */
+  /** The other login parameters the auth API forwards to the identity provider. */
   extraParams?: { ui_locales?: string; max_age?: number; acr_values?: string };
 }
 
-declare const process: { env: Record<string, string | undefined> };
-
-/** The login parameters the auth API documents, each with the values it accepts. */
-const PARAMS: Record<string, RegExp> = {
-  login_hint: /^.{0,256}$/su,
+/** The login parameters of the contract, each with the values it accepts (≤ 256 characters). */
+const RULES: Record<string, RegExp> = {
+  login_hint: /^\P{Cc}+$/u,
   prompt: /^(none|login|consent|select_account)$/,
-  ui_locales: /^.{0,256}$/su,
+  ui_locales: /^[A-Za-z\d-]{1,35}( [A-Za-z\d-]{1,35})*$/,
   max_age: /^\d{1,9}$/,
-  acr_values: /^.{0,256}$/su,
+  acr_values: /^[!-~]+( [!-~]+)*$/,
 };
 
-/** The login URL's option parameters; throws an `invalid_argument` error for a bad option. */
-export function loginParams({ mode = "auto", loginHint, prompt, extraParams }: LoginOptions) {
+/**
+ * The login URL's option parameters: unknown keys are dropped; a bad value throws an
+ * `invalid_argument` error naming it.
+ */
+export function loginParams({ loginHint, prompt, extraParams }: LoginOptions) {
+  const all: Record<string, unknown> = { ...extraParams, login_hint: loginHint, prompt };
   const params: Record<string, string> = {};
-  const bad = (name: string, rule: RegExp) =>
-    new AuthClientError("invalid_argument", `login(): ${name} must match ${rule}.`);
-  const MODES = /^(popup|redirect|auto)$/;
-  if (!MODES.test(mode)) throw bad("mode", MODES);
-  // Last, so that extraParams cannot smuggle in a login_hint or a prompt.
-  for (const [key, value] of Object.entries({ ...extraParams, login_hint: loginHint, prompt })) {
-    const rule = PARAMS[key];
-    if (value === undefined) continue;
-    if (!rule) {
-      try {
-        // Bundlers replace process.env.NODE_ENV; without one, `process` may not exist.
-        if (process.env.NODE_ENV !== "production") console.warn(`login(): ${key} dropped.`);
-      } catch {}
-    } else if (/^[sn]/.test(typeof value) && rule.test(String(value))) params[key] = String(value);
-    else throw bad(key, rule);
+  for (const [key, rule] of Object.entries(RULES)) {
+    if (all[key] == null) continue;
+    const value = String(all[key]);
+    if (value.length > 256 || !rule.test(value)) {
+      throw new AuthClientError(
+        "invalid_argument",
+        `login(): ${key} ${JSON.stringify(value.slice(0, 40))} is not valid; see LoginOptions.`,
+      );
+    }
+    params[key] = value;
   }
   return params;
 }

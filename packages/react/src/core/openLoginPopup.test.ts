@@ -32,8 +32,9 @@ async function expectCode(p: Promise<unknown>, code: string) {
 describe("popup login", () => {
   it("opens the popup synchronously, accepts the callback message and exchanges the code", async () => {
     const client = started();
-    const { popup, open, loginUrl, state } = stubPopup();
+    const { popup, open, loginUrl, state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     // Synchronous: popup blockers only allow window.open inside the click task.
     expect(open).toHaveBeenCalledTimes(1);
     const url = loginUrl();
@@ -56,10 +57,11 @@ describe("popup login", () => {
 
   it("uses a new random state for every login", async () => {
     const client = started();
-    const { popup, state } = stubPopup();
+    const { popup, state, navigated } = stubPopup();
     const states = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const p = client.login();
+      await navigated();
       states.add(state());
       postMessageFrom({ type: "OXA_AUTH_FAILURE", state: state(), reason: "x" }, AUTH, popup);
       await p.catch(() => {});
@@ -69,8 +71,9 @@ describe("popup login", () => {
 
   it("ignores messages from a foreign origin, another window, with a wrong state or bad types", async () => {
     const client = started();
-    const { popup, state } = stubPopup();
+    const { popup, state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     const code = await api.codeFor(state());
     const ok = { type: "OXA_AUTH_SUCCESS", state: state(), code };
     postMessageFrom(ok, "http://evil.example", popup);
@@ -109,8 +112,9 @@ describe("popup login", () => {
 
   it("rejects with login_failed and the reason on OXA_AUTH_FAILURE", async () => {
     const client = started();
-    const { popup, state } = stubPopup();
+    const { popup, state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     api.mock.setState({ loginError: "access_denied" });
     const failure = await api.mock.completeLogin({ state: state(), origin: location.origin });
     expect(failure.type).toBe("OXA_AUTH_FAILURE");
@@ -122,8 +126,9 @@ describe("popup login", () => {
   it("rejects with popup_closed only after a grace period", async () => {
     vi.useFakeTimers();
     const client = started();
-    const { popup } = stubPopup();
+    const { popup, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     const settled = vi.fn();
     login.catch(settled);
     popup.closed = true;
@@ -136,8 +141,9 @@ describe("popup login", () => {
   it("survives popup.closed reading true briefly (COOP) when the message then arrives", async () => {
     vi.useFakeTimers();
     const client = started();
-    const { popup, state } = stubPopup();
+    const { popup, state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     popup.closed = true;
     await vi.advanceTimersByTimeAsync(1000);
     const code = await api.codeFor(state());
@@ -150,8 +156,9 @@ describe("popup login", () => {
   it("rejects with timeout after 60 s by default and closes the popup", async () => {
     vi.useFakeTimers();
     const client = started();
-    const { popup } = stubPopup();
+    const { popup, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     const settled = vi.fn();
     login.catch(settled);
     await vi.advanceTimersByTimeAsync(59_000);
@@ -164,8 +171,9 @@ describe("popup login", () => {
   it("honours popupTimeoutMs", async () => {
     vi.useFakeTimers();
     const client = started({ popupTimeoutMs: 5_000 });
-    stubPopup();
+    const { navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     login.catch(() => {});
     await vi.advanceTimersByTimeAsync(5_100);
     await expectCode(login, "timeout");
@@ -173,9 +181,11 @@ describe("popup login", () => {
 
   it("returns the same promise for a second login() while one runs", async () => {
     const client = started();
-    const { popup, open, state } = stubPopup();
+    const { popup, open, state, navigated } = stubPopup();
     const first = client.login();
+    await navigated();
     const second = client.login();
+    await navigated();
     expect(second).toBe(first);
     expect(open).toHaveBeenCalledTimes(1);
     postMessageFrom(
@@ -192,20 +202,23 @@ describe("popup login", () => {
 
   it("rejects with exchange_failed when a code is used twice", async () => {
     const client = started();
-    const { popup, state } = stubPopup();
+    const { popup, state, navigated } = stubPopup();
     const first = client.login();
+    await navigated();
     const code = await api.codeFor(state());
     postMessageFrom({ type: "OXA_AUTH_SUCCESS", state: state(), code }, AUTH, popup);
     await first;
     const second = client.login();
+    await navigated();
     postMessageFrom({ type: "OXA_AUTH_SUCCESS", state: state(), code }, AUTH, popup);
     await expectCode(second, "exchange_failed");
   });
 
   it("rejects with exchange_failed when the code is refused", async () => {
     const client = started();
-    const { popup, state } = stubPopup();
+    const { popup, state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     postMessageFrom(
       { type: "OXA_AUTH_SUCCESS", state: state(), code: "never-issued" },
       AUTH,
@@ -219,8 +232,9 @@ describe("popup login", () => {
     api.close();
     api = startAuthApi({ baseUrl: location.origin });
     const client = started({ authApiBaseUrl: location.origin });
-    const { state } = stubPopup();
+    const { state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     const code = await api.codeFor(state());
     const wrong = new BroadcastChannel("oxa-auth:wrong-state");
     wrong.postMessage({ type: "OXA_AUTH_SUCCESS", state: "wrong-state", code });
@@ -237,8 +251,9 @@ describe("popup login", () => {
 
   it("cross-origin: does not listen on the BroadcastChannel (the callback cannot reach it)", async () => {
     const client = started();
-    const { state } = stubPopup();
+    const { state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     login.catch(() => {});
     const channel = new BroadcastChannel(`oxa-auth:${state()}`);
     channel.postMessage({

@@ -6,24 +6,16 @@ const POLL_MS = 500;
 const CLOSED_POLLS = 4;
 
 /**
- * Opens the login popup synchronously (call it straight from a click handler) and resolves with the
+ * Navigates the (blank) login popup to `loginUrl(state)` once it listens, and resolves with the
  * one-time code of the first message that comes from `authOrigin`, from the popup, with our state.
  */
 export function openLoginPopup(
+  popup: Window,
   loginUrl: (state: string) => string,
   authOrigin: string,
   timeoutMs: number,
 ): Promise<string> {
   const state = randomState();
-  const popup = window.open(loginUrl(state), "oxa-auth-login", "popup,width=500,height=640");
-  if (!popup) {
-    return Promise.reject(
-      new AuthClientError(
-        "popup_blocked",
-        'Popup blocked: call login() right in a click handler, or use login({ mode: "redirect" }).',
-      ),
-    );
-  }
   return new Promise<string>((resolve, reject) => {
     // Same-origin deployments only: the callback falls back to this channel when COOP cut the opener.
     const channel =
@@ -66,5 +58,10 @@ export function openLoginPopup(
         finish(new AuthClientError("popup_closed", "The login popup was closed."));
       }
     }, POLL_MS);
+    // Listening first: a sign-in that finishes at once cannot post before we hear it.
+    // A popup the user closed already cannot be navigated: the poll above reports it.
+    try {
+      popup.location.href = loginUrl(state);
+    } catch {}
   });
 }

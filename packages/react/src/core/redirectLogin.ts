@@ -1,21 +1,11 @@
 import { AuthClientError, loginFailed } from "./AuthClientError";
-import { randomState } from "./internal";
+import { REDIRECT_KEY, randomState } from "./internal";
 
-/** Where the pending redirect sign-in waits, in this tab only. */
-const KEY = "oxa-auth:redirect";
-/** How long a redirect sign-in may take. */
+/** How long a redirect sign-in may take, from the click to the return. */
 const MAX_AGE_MS = 600_000;
-const IN_APP =
-  /FBAN|FBAV|Instagram|Line\/|MicroMessenger|GSA\/|LinkedInApp|Twitter|TikTok|Snapchat/;
-
-/** Whether a popup cannot work here: an installed app (standalone) or a known in-app browser. */
-export const popupUnfit = (): boolean =>
-  matchMedia?.("(display-mode: standalone)").matches ||
-  (navigator as { standalone?: boolean }).standalone === true ||
-  IN_APP.test(navigator.userAgent);
 
 /** `url` made absolute when it is on this page's origin; else an `invalid_argument` error. */
-function sameOrigin(url: string): string {
+export function sameOrigin(url: string): string {
   try {
     const u = new URL(url, location.href);
     if (u.origin === location.origin) return u.href;
@@ -27,50 +17,43 @@ function sameOrigin(url: string): string {
 }
 
 /**
- * Starts a redirect sign-in: remembers `state` and where to come back to in sessionStorage,
- * then navigates the whole page to `loginUrl(state)`.
+ * Starts a redirect sign-in: remembers `state` and where to come back to (a URL of this origin,
+ * else an `invalid_argument` error before anything happens) in this tab's sessionStorage, then
+ * navigates the whole page to `loginUrl(state)`. The auth API returns to this very page (which
+ * runs the SDK); the client then restores `returnTo`.
  */
 export function startRedirect(loginUrl: (state: string) => string, returnTo = location.href): void {
   const state = randomState();
-  const entry = { state, returnTo: sameOrigin(returnTo), createdAt: Date.now() };
-  sessionStorage.setItem(KEY, JSON.stringify(entry));
+  sessionStorage.setItem(
+    REDIRECT_KEY,
+    JSON.stringify({ state, returnTo: sameOrigin(returnTo), createdAt: Date.now() }),
+  );
   location.assign(loginUrl(state));
 }
 
-let taken: string | AuthClientError | null = null;
-
 /**
- * Reads a redirect sign-in's return from the URL fragment, once: removes the one-time parameters
- * from the URL and history (restoring the page the sign-in started on) and the stored state,
- * then checks the state. {@link takeRedirectReturn} hands the outcome to one client.
+ * Finishes a redirect return whose fragment (`hash`) and stored entry (`saved`, already removed from
+ * sessionStorage) the client took on load: exchanges the one-time code when the state is the one
+ * this tab stored less than 10 minutes ago; else throws the error to show (nothing exchanged).
  */
-export function readRedirectReturn(): void {
-  const params = new URLSearchParams(location.hash.slice(1));
-  const state = params.get("oxa_auth_state");
-  if (!state) return;
-  let entry: Record<string, unknown> = {};
+export async function finishRedirect(
+  hash: string,
+  saved: string | null,
+  exchange: (code: string) => Promise<void>,
+): Promise<void> {
+  const params = new URLSearchParams(hash.slice(1));
+  let entry: { state?: unknown; createdAt?: unknown } | null = null;
   try {
-    entry = JSON.parse(sessionStorage.getItem(KEY)!) ?? {};
+    entry = JSON.parse(saved ?? "null");
   } catch {}
-  // Removed first: a reload, the back button or a second mount cannot use it again.
-  sessionStorage.removeItem(KEY);
-  const valid = entry.state === state && Date.now() - Number(entry.createdAt) < MAX_AGE_MS;
-  try {
-    history.replaceState(history.state, "", valid ? sameOrigin(String(entry.returnTo)) : "#");
-  } catch {
-    history.replaceState(history.state, "", "#");
+  const state = params.get("oxa_auth_state");
+  if (!state || entry?.state !== state || !(Date.now() - Number(entry.createdAt) < MAX_AGE_MS)) {
+    throw new AuthClientError(
+      "invalid_state",
+      "This sign-in was not started in this tab (or is too old); let the user sign in again.",
+    );
   }
   const code = params.get("oxa_auth_code");
-  taken = !valid
-    ? new AuthClientError(
-        "invalid_state",
-        "Not a sign-in started here; let the user sign in again.",
-      )
-    : (code ?? loginFailed(params.get("oxa_auth_error")));
-}
-/** The one-time code (or the error) of the redirect return read on load; null once taken. */
-export function takeRedirectReturn(): string | AuthClientError | null {
-  const t = taken;
-  taken = null;
-  return t;
+  if (!code) throw loginFailed(params.get("oxa_auth_error"));
+  await exchange(code);
 }

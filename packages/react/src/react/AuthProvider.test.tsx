@@ -60,8 +60,9 @@ const wrap = (children: ReactNode, props = {}) => (
 );
 
 async function clickLogin() {
-  const { popup, state, open } = stubPopup();
+  const { popup, state, open, navigated } = stubPopup();
   fireEvent.click(screen.getByText("in"));
+  await navigated();
   expect(open).toHaveBeenCalledTimes(1); // inside the click, before any await
   const code = await api.codeFor(state());
   act(() => postMessageFrom({ type: "OXA_AUTH_SUCCESS", state: state(), code }, AUTH, popup));
@@ -160,8 +161,9 @@ describe("AuthProvider + useAuth", () => {
     const otherTab = new AuthClient({ authApiBaseUrl: AUTH });
     const stop = otherTab.start();
     await otherTab.getAccessToken();
-    const { popup, state, open } = stubPopup();
+    const { popup, state, open, navigated } = stubPopup();
     const login = otherTab.login();
+    await navigated();
     postMessageFrom(
       { type: "OXA_AUTH_SUCCESS", state: state(), code: await api.codeFor(state()) },
       AUTH,
@@ -283,8 +285,9 @@ describe("WebSocket hooks", () => {
     );
     await act(() => client.getAccessToken());
     expect(result.current).toEqual({ protocols: null, url: null });
-    const { popup, state } = stubPopup();
+    const { popup, state, navigated } = stubPopup();
     const login = client.login();
+    await navigated();
     const code = await api.codeFor(state());
     postMessageFrom({ type: "OXA_AUTH_SUCCESS", state: state(), code }, AUTH, popup);
     await act(() => login);

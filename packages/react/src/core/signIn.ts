@@ -1,0 +1,52 @@
+// The sign-in code, a chunk of its own: loaded when the user signs in or a redirect sign-in
+// returns, never by a page that only uses the session.
+import type { AuthClientOptions } from "./AuthClient";
+import { AuthClientError } from "./AuthClientError";
+import { type LoginOptions, loginParams } from "./loginOptions";
+import { openLoginPopup } from "./openLoginPopup";
+import { sameOrigin, startRedirect } from "./redirectLogin";
+
+export { finishRedirect } from "./redirectLogin";
+
+const MODES = /^(popup|redirect|auto)$/;
+
+/**
+ * Runs a sign-in at `loginUrl` (the auth API's login endpoint): in `popup` (opened by the caller,
+ * still blank; null when the browser blocked it, undefined when the redirect was chosen), then
+ * `exchange`s the one-time code; or by navigating the page away.
+ */
+export async function signIn(
+  { mode = "auto", returnTo, ...options }: LoginOptions,
+  popup: Window | null | undefined,
+  loginUrl: string,
+  client: AuthClientOptions,
+  exchange: (code: string) => Promise<void>,
+): Promise<void> {
+  if (!MODES.test(mode)) {
+    throw new AuthClientError("invalid_argument", `login(): mode must be popup, redirect or auto.`);
+  }
+  const params = loginParams(options);
+  const to = returnTo ?? client.returnTo;
+  const url = (state: string, more: Record<string, string>) =>
+    `${loginUrl}?${new URLSearchParams({ state, origin: location.origin, ...more, ...params })}`;
+  if (popup) {
+    const returnUrl = to ? sameOrigin(to) : location.pathname + location.search;
+    const code = await openLoginPopup(
+      popup,
+      (state) => url(state, { return_to: returnUrl }),
+      new URL(loginUrl).origin,
+      client.popupTimeoutMs ?? 60_000,
+    );
+    return exchange(code);
+  }
+  if (popup === null && mode === "popup") {
+    throw new AuthClientError(
+      "popup_blocked",
+      'Popup blocked: call login() right in a click handler, or use login({ mode: "redirect" }).',
+    );
+  }
+  startRedirect(
+    (state) => url(state, { mode: "redirect", return_to: location.origin + location.pathname }),
+    to,
+  );
+}
