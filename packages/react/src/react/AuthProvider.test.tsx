@@ -89,6 +89,37 @@ describe("AuthProvider + useAuth", () => {
     expect(onSignOut).toHaveBeenCalledTimes(1);
   });
 
+  it("redirect return under StrictMode: children never see the code; one exchange", async () => {
+    const state = "s".repeat(43);
+    sessionStorage.setItem(
+      "oxa-auth:redirect",
+      JSON.stringify({ state, returnTo: `${location.origin}/back?x=1`, createdAt: Date.now() }),
+    );
+    const code = await api.codeFor(state);
+    history.replaceState(null, "", `/landing#oxa_auth_code=${code}&oxa_auth_state=${state}`);
+    const seen: string[] = [];
+    function Spy() {
+      seen.push(location.href);
+      return null;
+    }
+    render(
+      <StrictMode>
+        {wrap(
+          <>
+            <Spy />
+            <Session />
+          </>,
+        )}
+      </StrictMode>,
+    );
+    await waitFor(() => expect(text("status")).toBe("authenticated"));
+    await flush();
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((href) => href === `${location.origin}/back?x=1`)).toBe(true);
+    expect(api.counts["POST /_oxa_auth/token-exchange"]).toBe(1);
+    history.replaceState(null, "", "/");
+  });
+
   it("StrictMode: restores once and exchanges the code once", async () => {
     render(<StrictMode>{wrap(<Session />)}</StrictMode>);
     await waitFor(() => expect(text("status")).toBe("anonymous"));
