@@ -32,6 +32,8 @@ export interface StackOptions {
   apiInstances?: number;
   /** Extra API env, over the defaults of the mode (e.g. longer cache TTLs). */
   apiEnv?: Record<string, string>;
+  /** Extra env of the web app's `vite build` (`NODE_ENV: "development"` bundles React's dev build). */
+  webEnv?: Record<string, string>;
 }
 
 /** Mock, API and built web app on free loopback ports, plus a foreign-origin page. */
@@ -111,6 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const outDir = mkdtempSync(join(tmpdir(), "e2e-web-"));
     cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
     await buildWeb(outDir, {
+      ...options.webEnv,
       VITE_AUTH_API_URL: mock.url,
       VITE_API_URL: api.url,
       VITE_AUTH_REFRESH_LEEWAY_SECONDS: String(options.refreshLeewaySeconds),

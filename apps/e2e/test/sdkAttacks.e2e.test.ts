@@ -113,6 +113,38 @@ describe("the React SDK in Chromium", () => {
     await context.close();
   });
 
+  it("login() refuses a foreign returnTo before anything leaves the page (no open redirect), in both modes", async () => {
+    const context = await browser.newContext();
+    const page = await open(context, harnessPage(webOrigin));
+    const before = page.url();
+    let popups = 0;
+    page.on("popup", () => popups++);
+    const results = await page.evaluate(async (authApi) => {
+      const { sdk } = window as unknown as SdkWindow;
+      const client = new sdk.AuthClient({ authApiBaseUrl: authApi });
+      const codes: string[] = [];
+      for (const returnTo of ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]) {
+        for (const mode of ["redirect", "popup"] as const) {
+          codes.push(
+            await client.login({ mode, returnTo }).then(
+              () => "resolved",
+              (e: { code?: string }) => String(e.code),
+            ),
+          );
+        }
+      }
+      return { codes, stored: sessionStorage.getItem("oxa-auth:redirect") };
+    }, mock.url);
+    expect(results.codes).toEqual(Array(6).fill("invalid_argument"));
+    expect(results.stored).toBeNull();
+    expect(page.url()).toBe(before);
+    // The blank popups opened in the click were closed again, never navigated anywhere.
+    await page.waitForTimeout(300);
+    expect(context.pages().length).toBe(1);
+    expect(popups).toBe(3);
+    await context.close();
+  });
+
   it("a planted JS-readable access cookie is not adopted: the auth API must confirm it", async () => {
     const context = await browser.newContext();
     const page = await open(context, harnessPage(webOrigin));
