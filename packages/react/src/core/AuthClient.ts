@@ -68,7 +68,10 @@ export interface AuthClientOptions {
   refreshLeewayMs?: number;
   /** The JS-readable access cookie, read when the auth API is same-origin. */
   accessCookieName?: string;
-  /** Where the auth API sends a popup-less login back to. Default: the current path. */
+  /**
+   * Where the user lands after a sign-in (the default of `login({ returnTo })`): a URL or path of
+   * the page's origin. Default: the current URL.
+   */
   returnTo?: string;
 }
 
@@ -187,8 +190,12 @@ export class AuthClient {
 
   /**
    * Signs in through the popup or a full-page redirect (see {@link LoginOptions}). Call it
-   * synchronously from a click handler; a second call while one runs returns the same promise.
-   * Rejects with an {@link AuthClientError}; after a redirect the page navigates away.
+   * synchronously from a click handler (it may open a popup); a second call while one runs returns
+   * the same promise. Rejects with an {@link AuthClientError}; for a redirect it resolves as the
+   * page navigates away, and the next page load finishes the sign-in.
+   *
+   * @example
+   * button.onclick = () => client.login({ mode: "auto", loginHint: "ada@example.com" });
    */
   readonly login = (options: LoginOptions = {}): Promise<void> => {
     this.#pendingLogin ??= this.#runLogin(options).finally(() => {

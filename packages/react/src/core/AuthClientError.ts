@@ -3,7 +3,7 @@
  *
  * @example
  * const HINTS: Partial<Record<AuthClientErrorCode, string>> = {
- *   popup_blocked: "Allow popups for this site, then try again",
+ *   invalid_state: "That sign-in link was not started here: sign in again",
  *   timeout: "Sign-in took too long: try again",
  * };
  * client.login().catch((e: AuthClientError) => showToast(HINTS[e.code] ?? e.message));
@@ -26,7 +26,7 @@ export type AuthClientErrorCode =
  * try {
  *   await login();
  * } catch (e) {
- *   if (e instanceof AuthClientError && e.code === "popup_blocked") showHint("Allow popups");
+ *   if (e instanceof AuthClientError && e.code === "login_failed") showHint(e.reason);
  * }
  */
 export class AuthClientError extends Error {
