@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from "vitest";
 import { startAuthApi } from "../../test/authApi";
 import { AUTH, flush, stopAll, stubPopup, track } from "../../test/helpers";
 import { AuthClient } from "./AuthClient";
@@ -9,12 +9,12 @@ const KEY = "oxa-auth:redirect";
 const PAGE = `${location.origin}/page?tab=2#section`;
 
 let api: ReturnType<typeof startAuthApi>;
-let assign: ReturnType<typeof vi.fn>;
+let assign: Mock<(url: string | URL) => void>;
 beforeEach(() => {
   api = startAuthApi();
   history.replaceState(null, "", PAGE);
   sessionStorage.clear();
-  assign = vi.fn();
+  assign = vi.fn<(url: string | URL) => void>();
   vi.spyOn(location, "assign").mockImplementation(assign);
 });
 afterEach(() => {
@@ -215,7 +215,8 @@ describe("redirect return", () => {
     expect(api.counts["POST /_oxa_auth/token-exchange"]).toBe(1);
   });
 
-  it.each([
+  type Tamper = (state: string) => { state: string; age?: number } | null;
+  it.each<[string, Tamper]>([
     ["a state this tab did not store", (s: string) => ({ state: `${s}x` })],
     ["no stored entry (another tab, or a link)", () => null],
     ["an entry older than 10 minutes", (s: string) => ({ state: s, age: 601_000 })],
