@@ -11,5 +11,8 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   minify: false,
+  // React Server Components: the provider and hooks are client components, so an App Router
+  // server component can render <AuthProvider> without a wrapper file of its own.
+  banner: { js: '"use client";' },
   external: ["react", "react-dom", "react/jsx-runtime", "@tanstack/react-query"],
 });

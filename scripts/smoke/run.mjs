@@ -5,7 +5,8 @@
 // It builds the three packages first (turbo: a cache hit when they are up to date).
 // Usage: pnpm smoke
 //        pnpm smoke --keep                 (keep the temporary folder for a post-mortem)
-//        pnpm smoke --only=react,express   (a subset of: mock, express, fastify, react)
+//        pnpm smoke --only=react,express   (a subset of: mock, express, fastify, react, bun, deno,
+//                                           workers, next)
 import { execFileSync } from "node:child_process";
 import {
   cpSync,
@@ -23,6 +24,7 @@ import { fileURLToPath } from "node:url";
 import { startConsumerApp } from "./app.mjs";
 import { freePort, killAll, killTree, run, spawnTracked, waitFor } from "./proc.mjs";
 import { startRegistry } from "./registry.mjs";
+import { runtimeSteps } from "./runtimes.mjs";
 import { tarballProblems, untar, workspaceOnlyRanges } from "./tarball.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -134,7 +136,7 @@ function consumerDir(name, manifest, fixture) {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
   if (fixture) cpSync(join(fixtures, fixture), dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+  if (manifest) writeFileSync(join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(dir, ".npmrc"), `registry=${registry.url}\n@org:registry=${registry.url}\n`);
   return dir;
 }
@@ -482,9 +484,29 @@ async function main() {
 
   await step("publish the three packages, verify manifests and tarballs", 240_000, publishAll);
 
+  // The runtime apps (Bun, Deno, Workers, Next.js) run beside the Node ones: each group has its
+  // own mock, so they do not wait for each other.
+  const runtimes = runtimeSteps({
+    step,
+    consumerDir,
+    install,
+    consumerEnv,
+    tmp,
+    wanted,
+    registryUrl: registry.url,
+    serverVersion: workspacePkg("server").version,
+    mockVersion: workspacePkg("mock-server").version,
+    reactVersion: workspacePkg("react").version,
+    devDeps: workspacePkg("server").devDependencies,
+    reactDevDeps: workspacePkg("react").devDependencies,
+  });
   const backends = ["express", "fastify"].filter(wanted);
-  if (backends.length > 0 || wanted("mock")) await mockSteps(backends);
-  if (wanted("react")) await reactSteps();
+  const node = (async () => {
+    if (backends.length > 0 || wanted("mock")) await mockSteps(backends);
+    if (wanted("react")) await reactSteps();
+  })();
+  const [a, b] = await Promise.allSettled([node, runtimes]);
+  for (const result of [a, b]) if (result.status === "rejected") throw result.reason;
 }
 
 async function mockSteps(backends) {
