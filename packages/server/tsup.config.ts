@@ -7,7 +7,11 @@ const shared: Options = {
     fastify: "src/bindings/fastify/index.ts",
     hono: "src/bindings/hono/index.ts",
     node: "src/bindings/node/index.ts",
+    // `#platform` (package.json "imports"): the runtime picks one by export condition.
+    "platform-node": "src/platform/node.ts",
+    "platform-web": "src/platform/web.ts",
   },
+  external: ["#platform"],
   dts: true,
   sourcemap: true,
   target: "node20",

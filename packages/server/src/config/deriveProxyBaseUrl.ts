@@ -1,5 +1,6 @@
 import { type RequestLike, toRequestContext } from "../kernel/requestContext.js";
 import { ProxyUrlResolver } from "../validators/proxy/ProxyUrlResolver.js";
+import { processEnv } from "./createAuth.js";
 import type { Env } from "./env.js";
 import { type ProxyOptions, resolveProxySettings } from "./resolveProxySettings.js";
 
@@ -16,6 +17,6 @@ export function deriveProxyBaseUrl(
   request: RequestLike,
   options: ProxyOptions & { env?: Env } = {},
 ): string {
-  const settings = resolveProxySettings(options.env ?? process.env, options);
+  const settings = resolveProxySettings(options.env ?? processEnv(), options);
   return new ProxyUrlResolver(settings).resolve(toRequestContext(request));
 }

@@ -1,4 +1,3 @@
-import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { errorAnswer } from "../../kernel/errorAnswer.js";
 import { AuthError } from "../../kernel/errors.js";
@@ -13,6 +12,16 @@ const INTERNAL = {
   }),
 };
 
+/** Reason phrases of the statuses an AuthError carries (no node:http: the main entry loads this). */
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+};
+
 /**
  * Answers a refused WebSocket upgrade on the raw socket (status, `WWW-Authenticate`, JSON body
  * `{ error, message }`) and closes it. Non-AuthErrors become a generic 500.
@@ -22,7 +31,7 @@ const INTERNAL = {
  */
 export function rejectUpgrade(socket: Duplex, error: unknown): void {
   const { status, headers, body } = error instanceof AuthError ? errorAnswer(error) : INTERNAL;
-  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\nConnection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+  let head = `HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}\r\nConnection: close\r\nContent-Length: ${new TextEncoder().encode(body).byteLength}\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   if (!socket.writable) {
     socket.destroy();

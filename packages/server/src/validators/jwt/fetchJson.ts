@@ -71,5 +71,11 @@ async function readBounded(
     if (cause instanceof AuthError) throw cause;
     throw upstreamError(`Reading the ${what} from ${url} failed.`, cause);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }

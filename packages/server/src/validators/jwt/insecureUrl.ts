@@ -1,10 +1,11 @@
-import { isIPv4 } from "node:net";
+/** A URL-normalised IPv4 host: four decimal parts (the parser has already checked each ≤ 255). */
+const DOTTED_IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 /** Loopback hosts stay open over plain HTTP: local providers in development use them. */
 export function isLoopbackHost(hostname: string): boolean {
   // URL has normalised the host: IPv4 in dotted form (127.1 → 127.0.0.1), IPv6 compressed.
   if (hostname === "localhost" || hostname.endsWith(".localhost")) return true;
-  if (isIPv4(hostname)) return hostname.startsWith("127.");
+  if (DOTTED_IPV4.test(hostname)) return hostname.startsWith("127.");
   return hostname === "[::1]";
 }
 

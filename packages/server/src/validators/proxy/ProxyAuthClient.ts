@@ -1,7 +1,9 @@
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
+import { createTransport } from "#platform";
 import { InvalidTokenError, UpstreamError } from "../../kernel/errors.js";
 import { assertPermissionName } from "../../kernel/permissionName.js";
 import type { User } from "../../kernel/user.js";
+import { type HttpTransport, TooLarge } from "./HttpTransport.js";
 import { userFromProxy } from "./userFromProxy.js";
 
 /**
@@ -14,7 +16,10 @@ import { userFromProxy } from "./userFromProxy.js";
 export interface ProxyAuthClientOptions {
   /** Whole-request deadline in seconds (connect + headers + body). Default 5. */
   timeoutSeconds?: number;
-  /** An undici dispatcher to use instead of the client's own keep-alive Agent (tests, proxies). */
+  /**
+   * An undici dispatcher to use instead of the client's own keep-alive Agent (tests, proxies).
+   * Node only: elsewhere the client uses the runtime's `fetch`, and this option throws.
+   */
   dispatcher?: Dispatcher;
   /** Largest accepted response body. Default 1 MiB. */
   maxResponseBytes?: number;
@@ -40,7 +45,8 @@ function isJsonType(contentType: string | undefined): boolean {
 }
 
 /**
- * Low-level client for the Oxaigen auth proxy (`/_oxa_auth/*`) over an undici keep-alive pool.
+ * Low-level client for the Oxaigen auth proxy (`/_oxa_auth/*`): an undici keep-alive pool on
+ * Node, the runtime's `fetch` on Bun, Deno, workerd and edge runtimes.
  * Maps the wire contract: 200 → result, 401 → {@link InvalidTokenError}, 403 → denied (permission
  * check only), anything else, a timeout or a bad body → {@link UpstreamError}. A get-me answer is a
  * user only when it is a JSON object (`application/json`) with a non-empty string `id`: any other
@@ -52,24 +58,14 @@ function isJsonType(contentType: string | undefined): boolean {
  * await client.close();
  */
 export class ProxyAuthClient {
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly transport: HttpTransport;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
 
   constructor(options: ProxyAuthClientOptions = {}) {
     this.timeoutMs = Math.max(1, Math.round((options.timeoutSeconds ?? 5) * 1000));
     this.maxResponseBytes = options.maxResponseBytes ?? 1024 * 1024;
-    this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        keepAliveTimeout: 30_000,
-        connections: 128,
-        connect: { timeout: this.timeoutMs },
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
+    this.transport = createTransport({ timeoutMs: this.timeoutMs, dispatcher: options.dispatcher });
   }
 
   /**
@@ -131,7 +127,7 @@ export class ProxyAuthClient {
    * process.on("SIGTERM", () => client.close());
    */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    await this.transport.close();
   }
 
   private async call(
@@ -144,24 +140,25 @@ export class ProxyAuthClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {
-      const response = await request(url, {
+      const response = await this.transport.send(
         method,
-        dispatcher: this.dispatcher,
-        signal: controller.signal,
-        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
-      });
-      if (!readBody || response.statusCode !== 200) {
-        await response.body.dump();
-        return { status: response.statusCode, body: "" };
+        url,
+        { authorization: `Bearer ${token}`, accept: "application/json" },
+        controller.signal,
+      );
+      if (!readBody || response.status !== 200) {
+        await response.discard();
+        return { status: response.status, body: "" };
       }
-      const type = response.headers["content-type"];
       return {
         status: 200,
-        body: await this.readLimited(response.body, what),
-        type: Array.isArray(type) ? type.join(", ") : type,
+        body: await response.text(this.maxResponseBytes),
+        type: response.contentType,
       };
     } catch (error) {
-      if (error instanceof UpstreamError) throw error;
+      if (error instanceof TooLarge) {
+        throw upstream(what, `the body exceeds ${this.maxResponseBytes} bytes`);
+      }
       const detail = controller.signal.aborted
         ? `no answer within ${this.timeoutMs} ms`
         : ((error as { code?: string }).code ?? "request failed");
@@ -169,19 +166,5 @@ export class ProxyAuthClient {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private async readLimited(body: Dispatcher.ResponseData["body"], what: string): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
-      if (size > this.maxResponseBytes) {
-        body.destroy();
-        throw upstream(what, `the body exceeds ${this.maxResponseBytes} bytes`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString("utf8");
   }
 }

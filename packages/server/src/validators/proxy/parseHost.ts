@@ -1,5 +1,3 @@
-import { isIPv6 } from "node:net";
-
 /** A validated `host[:port]` value, lower-cased. */
 export interface ParsedHost {
   hostname: string;
@@ -40,8 +38,8 @@ export function parseHost(value: string): ParsedHost | null {
     const close = lower.indexOf("]");
     if (close === -1) return null;
     const inner = lower.slice(1, close);
-    // The charset check is a cheap pre-filter; isIPv6 rejects `[:::]` or nine groups, which
-    // would otherwise become a URL that fails at call time (a 502 instead of this 400).
+    // The charset check is a cheap pre-filter; the URL parser rejects `[:::]` or nine groups,
+    // which would otherwise become a URL that fails at call time (a 502 instead of this 400).
     if (!IPV6.test(inner) || !isIPv6(inner)) return null;
     hostname = lower.slice(0, close + 1);
     rest = lower.slice(close + 1);
@@ -59,4 +57,15 @@ export function parseHost(value: string): ParsedHost | null {
     port = parsed;
   }
   return { hostname, port, host: port === undefined ? hostname : `${hostname}:${port}` };
+}
+
+/** A valid IPv6 literal (what `node:net` isIPv6 says), by the WHATWG URL parser: any runtime. */
+function isIPv6(address: string): boolean {
+  if (address.includes("%")) return false;
+  try {
+    new URL(`http://[${address}]/`);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,0 +1,11 @@
+// `#platform` on every other runtime (conditions bun, deno, workerd, edge-light, worker, browser,
+// default): Web standards only, no `node:` import and no undici.
+import { createFetchTransport } from "../validators/proxy/fetchTransport.js";
+import type { TransportOptions } from "../validators/proxy/HttpTransport.js";
+import { webPlatform } from "./webPlatform.js";
+
+const g = globalThis as { Bun?: unknown; Deno?: unknown; navigator?: { userAgent?: string } };
+export const platform = webPlatform;
+export const runtime = g.Bun ? "Bun" : g.Deno ? "Deno" : (g.navigator?.userAgent ?? "this runtime");
+export const createTransport = (options: TransportOptions) =>
+  createFetchTransport(options, runtime);

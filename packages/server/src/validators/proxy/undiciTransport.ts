@@ -1,0 +1,48 @@
+import { Agent, type Dispatcher, request } from "undici";
+import { type HttpTransport, TooLarge, type TransportOptions } from "./HttpTransport.js";
+
+/** Node: undici's keep-alive pool (the fastest cache miss measured here), or the caller's dispatcher. */
+export function createUndiciTransport(options: TransportOptions): HttpTransport {
+  const own = options.dispatcher === undefined;
+  const dispatcher =
+    (options.dispatcher as Dispatcher | undefined) ??
+    new Agent({
+      keepAliveTimeout: 30_000,
+      connections: 128,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  return {
+    async send(method, url, headers, signal) {
+      const response = await request(url, { method, dispatcher, signal, headers });
+      return {
+        status: response.statusCode,
+        contentType: joined(response.headers["content-type"]),
+        text: (maxBytes) => readLimited(response.body, maxBytes),
+        discard: () => response.body.dump(),
+      };
+    },
+    close: async () => {
+      if (own) await dispatcher.close();
+    },
+  };
+}
+
+async function readLimited(body: Dispatcher.ResponseData["body"], maxBytes: number) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new TooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function joined(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
+}
