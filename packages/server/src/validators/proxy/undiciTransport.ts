@@ -1,20 +1,31 @@
-import { Agent, type Dispatcher, request } from "undici";
+import type { Dispatcher } from "undici";
 import { type HttpTransport, TooLarge, type TransportOptions } from "./HttpTransport.js";
 
-/** Node: undici's keep-alive pool (the fastest cache miss measured here), or the caller's dispatcher. */
+type Undici = typeof import("undici");
+let undici: Promise<Undici> | undefined;
+
+/**
+ * Node: undici's keep-alive pool (the fastest cache miss measured here), or the caller's
+ * dispatcher. undici is loaded on the first upstream call, not at start-up: an app in JWT mode
+ * or with auth disabled never pays for it.
+ */
 export function createUndiciTransport(options: TransportOptions): HttpTransport {
   const own = options.dispatcher === undefined;
-  const dispatcher =
-    (options.dispatcher as Dispatcher | undefined) ??
-    new Agent({
+  let dispatcher = options.dispatcher as Dispatcher | undefined;
+  const ready = async () => {
+    const { Agent, request } = await (undici ??= import("undici"));
+    dispatcher ??= new Agent({
       keepAliveTimeout: 30_000,
       connections: 128,
       connect: { timeout: options.timeoutMs },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
+    return { request, dispatcher };
+  };
   return {
     async send(method, url, headers, signal) {
+      const { request, dispatcher } = await ready();
       const response = await request(url, { method, dispatcher, signal, headers });
       return {
         status: response.statusCode,
@@ -24,7 +35,7 @@ export function createUndiciTransport(options: TransportOptions): HttpTransport 
       };
     },
     close: async () => {
-      if (own) await dispatcher.close();
+      if (own) await dispatcher?.close();
     },
   };
 }
