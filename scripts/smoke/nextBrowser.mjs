@@ -56,9 +56,7 @@ async function signInOnce(browser, { url, mode }, email) {
     const [popup] = await Promise.all([context.waitForEvent("page"), page.click("#login")]);
     await popup.waitForEvent("close", { timeout: 15_000 }).catch(() => {});
     await until("status", "authenticated", "the popup sign-in did not complete");
-    const shown = await text("email");
-    if (shown !== email)
-      throw new Error(`${where}: the page shows "${shown}", the mock's user is ${email}`);
+    await until("email", email, "the page does not show the mock's user");
     await page.click("#route");
     await until(
       "route-answer",
