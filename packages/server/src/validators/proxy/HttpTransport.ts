@@ -14,6 +14,8 @@ export interface TransportResponse {
  * elsewhere (Bun, Deno, workerd, edge). Chosen by the package's `#platform` import.
  */
 export interface HttpTransport {
+  /** Resolves once the transport can send (loading its client library is not part of a deadline). */
+  ready(): Promise<void>;
   send(
     method: "GET" | "POST",
     url: string,

@@ -137,6 +137,9 @@ export class ProxyAuthClient {
     what: string,
     readBody: boolean,
   ): Promise<{ status: number; body: string; type?: string }> {
+    await this.transport.ready().catch((error: unknown) => {
+      throw upstream(what, "the HTTP client could not load", error);
+    });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     try {

@@ -12,6 +12,7 @@ export function createFetchTransport(options: TransportOptions, runtime: string)
     );
   }
   return {
+    ready: async () => undefined,
     async send(method, url, headers, signal) {
       const response = await fetch(url, { method, headers, signal, redirect: "manual" });
       return {

@@ -6,14 +6,14 @@ let undici: Promise<Undici> | undefined;
 
 /**
  * Node: undici's keep-alive pool (the fastest cache miss measured here), or the caller's
- * dispatcher. undici is loaded on the first upstream call, not at start-up: an app in JWT mode
- * or with auth disabled never pays for it.
+ * dispatcher. undici is imported when a proxy client is created, in the background: an app in
+ * JWT mode or with auth disabled never loads it, and start-up does not wait for it.
  */
 export function createUndiciTransport(options: TransportOptions): HttpTransport {
   const own = options.dispatcher === undefined;
   let dispatcher = options.dispatcher as Dispatcher | undefined;
-  const ready = async () => {
-    const { Agent, request } = await (undici ??= import("undici"));
+  undici ??= import("undici");
+  const loaded = undici.then(({ Agent, request }) => {
     dispatcher ??= new Agent({
       keepAliveTimeout: 30_000,
       connections: 128,
@@ -22,10 +22,15 @@ export function createUndiciTransport(options: TransportOptions): HttpTransport 
       bodyTimeout: options.timeoutMs,
     });
     return { request, dispatcher };
-  };
+  });
+  // A failed import surfaces on the first call (as a 502 with its cause), never as an unhandled rejection.
+  loaded.catch(() => undefined);
   return {
+    ready: async () => {
+      await loaded;
+    },
     async send(method, url, headers, signal) {
-      const { request, dispatcher } = await ready();
+      const { request, dispatcher } = await loaded;
       const response = await request(url, { method, dispatcher, signal, headers });
       return {
         status: response.statusCode,
@@ -35,6 +40,7 @@ export function createUndiciTransport(options: TransportOptions): HttpTransport 
       };
     },
     close: async () => {
+      await loaded.catch(() => undefined);
       if (own) await dispatcher?.close();
     },
   };
