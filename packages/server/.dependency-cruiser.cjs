@@ -3,6 +3,9 @@
 // Run in packages/server by the root `pnpm lint`; a wrong-way import fails CI.
 const SRC = "^src/";
 const notTest = "\\.test\\.ts$";
+// The `#platform` import's two targets (package.json "imports" picks one by export condition;
+// tsconfig paths name node.ts): how the layers above the kernel reach the runtime.
+const PLATFORM_ENTRY = `${SRC}platform/(node|web)\\.ts$`;
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
@@ -25,10 +28,18 @@ module.exports = {
     {
       name: "adapters-import-only-kernel",
       comment:
-        "Validators (proxy, jwt, adapters), the Redis level, back-channel logout and the platform implement kernel seams: they import the kernel and their own folder, never config, bindings or each other.",
+        "Validators (proxy, jwt, adapters), the Redis level, back-channel logout and the platform implement kernel seams: they import the kernel and their own folder (and the runtime's pieces through #platform), never config, bindings or each other.",
       severity: "error",
       from: { path: `${SRC}(validators|redis|logout|platform)/`, pathNot: notTest },
-      to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}$1/`] },
+      to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}$1/`, PLATFORM_ENTRY] },
+    },
+    {
+      name: "platform-only-through-its-entry",
+      comment:
+        "Outside platform/, the runtime's pieces come only through the #platform import, never a module of one runtime by path: that would put node: modules into the Bun, Deno, workerd and edge builds.",
+      severity: "error",
+      from: { pathNot: [`${SRC}platform/`, notTest] },
+      to: { path: `${SRC}platform/`, pathNot: PLATFORM_ENTRY },
     },
     {
       name: "config-below-bindings",

@@ -1,7 +1,7 @@
 // `#platform` on Node (the package's "imports" field, condition "node").
-import type { TransportOptions } from "../validators/proxy/HttpTransport.js";
-import { createUndiciTransport } from "../validators/proxy/undiciTransport.js";
+import type { TransportOptions } from "../kernel/HttpTransport.js";
 import { nodePlatform } from "./nodePlatform.js";
+import { createUndiciTransport } from "./undiciTransport.js";
 
 export const platform = nodePlatform;
 export const runtime = "Node.js";

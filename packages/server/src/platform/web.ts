@@ -1,7 +1,8 @@
 // `#platform` on every other runtime (conditions bun, deno, workerd, edge-light, worker, browser,
 // default): Web standards only, no `node:` import and no undici.
-import { createFetchTransport } from "../validators/proxy/fetchTransport.js";
-import type { TransportOptions } from "../validators/proxy/HttpTransport.js";
+
+import type { TransportOptions } from "../kernel/HttpTransport.js";
+import { createFetchTransport } from "./fetchTransport.js";
 import { webPlatform } from "./webPlatform.js";
 
 const g = globalThis as { Bun?: unknown; Deno?: unknown; navigator?: { userAgent?: string } };

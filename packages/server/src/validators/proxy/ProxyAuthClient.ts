@@ -1,9 +1,9 @@
 import type { Dispatcher } from "undici";
 import { createTransport } from "#platform";
 import { InvalidTokenError, UpstreamError } from "../../kernel/errors.js";
+import { type HttpTransport, TooLarge } from "../../kernel/HttpTransport.js";
 import { assertPermissionName } from "../../kernel/permissionName.js";
 import type { User } from "../../kernel/user.js";
-import { type HttpTransport, TooLarge } from "./HttpTransport.js";
 import { userFromProxy } from "./userFromProxy.js";
 
 /**

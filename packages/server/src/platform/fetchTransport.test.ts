@@ -1,11 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigurationError } from "../../kernel/errors.js";
-import { nodePlatform } from "../../platform/nodePlatform.js";
-import { webPlatform } from "../../platform/webPlatform.js";
+import { ConfigurationError } from "../kernel/errors.js";
+import { TooLarge } from "../kernel/HttpTransport.js";
 import { createFetchTransport } from "./fetchTransport.js";
-import { TooLarge } from "./HttpTransport.js";
+import { nodePlatform } from "./nodePlatform.js";
+import { webPlatform } from "./webPlatform.js";
 
 let server: Server;
 let base: string;

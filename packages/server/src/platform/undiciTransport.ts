@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import { type HttpTransport, TooLarge, type TransportOptions } from "./HttpTransport.js";
+import { type HttpTransport, TooLarge, type TransportOptions } from "../kernel/HttpTransport.js";
 
 type Undici = typeof import("undici");
 let undici: Promise<Undici> | undefined;

@@ -1,5 +1,5 @@
-import { ConfigurationError } from "../../kernel/errors.js";
-import { type HttpTransport, TooLarge, type TransportOptions } from "./HttpTransport.js";
+import { ConfigurationError } from "../kernel/errors.js";
+import { type HttpTransport, TooLarge, type TransportOptions } from "../kernel/HttpTransport.js";
 
 /**
  * The Web `fetch` transport (Bun, Deno, workerd, edge runtimes): the runtime pools connections.
