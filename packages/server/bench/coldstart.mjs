@@ -19,9 +19,11 @@ function coldStart(args, env, token, wantStatus) {
     });
     let seen = "";
     child.stdout.on("data", async (chunk) => {
+      // Once the request is out, later output must not start a second one.
+      if (seen === null) return;
       seen += chunk;
       const port = /LISTENING (\d+)/.exec(seen)?.[1];
-      if (!port || seen === null) return;
+      if (!port) return;
       seen = null;
       try {
         const res = await fetch(`http://127.0.0.1:${port}/me`, {

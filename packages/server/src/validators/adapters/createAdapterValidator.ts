@@ -2,6 +2,7 @@ import { AuthError } from "../../kernel/errors.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
 import type { User } from "../../kernel/user.js";
 import { invalidToken, upstreamError } from "../jwt/jwtErrors.js";
+import { loadJose } from "../jwt/loadJose.js";
 import { toAuthError } from "../jwt/toAuthError.js";
 import type { AdapterClaims, AuthAdapter } from "./AuthAdapter.js";
 
@@ -20,6 +21,8 @@ export function createAdapterValidator(name: string, adapter: AuthAdapter): Toke
       try {
         claims = await adapter.validateToken(token, ctx);
       } catch (error) {
+        // jose is loaded lazily: an adapter's jose error can come before the SDK ever loaded it.
+        await loadJose().catch(() => undefined);
         const mapped = toAuthError(error);
         if (mapped instanceof AuthError) throw mapped;
         throw upstreamError(`The "${name}" auth adapter failed; see the error's cause.`, error);

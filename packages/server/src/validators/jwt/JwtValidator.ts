@@ -1,10 +1,9 @@
-import {
+import type {
   errors,
-  type FlattenedJWSInput,
-  type JWSHeaderParameters,
-  type JWTPayload,
-  type JWTVerifyOptions,
-  jwtVerify,
+  FlattenedJWSInput,
+  JWSHeaderParameters,
+  JWTPayload,
+  JWTVerifyOptions,
 } from "jose";
 import { hasProtoKey } from "../../kernel/claimPath.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
@@ -13,6 +12,7 @@ import type { RequestContext, TokenValidator, Verification } from "../../kernel/
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
 import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
 import { configurationError, invalidToken } from "./jwtErrors.js";
+import { loadJose } from "./loadJose.js";
 import {
   type ClaimMapping,
   type ClaimMappingOptions,
@@ -141,6 +141,9 @@ export class JwtValidator implements TokenValidator {
     };
     const needsKeys = algorithms.some((alg) => !HMAC_ALGORITHMS.includes(alg));
     this.#keySet = needsKeys ? this.#createKeySet(options, issuer) : undefined;
+    // In the background: the first request does not wait for the import (a failure surfaces
+    // there, as a 502 with its cause).
+    loadJose().catch(() => undefined);
   }
 
   /** Verifies signature and claims; throws 401 for a bad token, 502 when the keys are unreachable. */
@@ -178,6 +181,7 @@ export class JwtValidator implements TokenValidator {
   }
 
   async #verifySignedToken(token: string) {
+    const { errors, jwtVerify } = await loadJose();
     try {
       return await jwtVerify(token, this.#getKey, this.#verifyOptions);
     } catch (error) {
@@ -188,6 +192,7 @@ export class JwtValidator implements TokenValidator {
 
   /** A token without `kid` while the set holds several candidate keys: try each. */
   async #tryEachKey(token: string, candidates: errors.JWKSMultipleMatchingKeys) {
+    const { errors, jwtVerify } = await loadJose();
     for await (const key of candidates) {
       try {
         return await jwtVerify(token, key, this.#verifyOptions);

@@ -1,13 +1,13 @@
-import {
+import type {
   createLocalJWKSet,
-  errors,
-  type FlattenedJWSInput,
-  type JSONWebKeySet,
-  type JWK,
-  type JWSHeaderParameters,
+  FlattenedJWSInput,
+  JSONWebKeySet,
+  JWK,
+  JWSHeaderParameters,
 } from "jose";
 import { type FetchJsonLimits, fetchJson } from "./fetchJson.js";
 import { invalidToken, upstreamError } from "./jwtErrors.js";
+import { loadJose } from "./loadJose.js";
 
 /**
  * Timing of the key cache; all in milliseconds.
@@ -67,6 +67,7 @@ export class RemoteKeySet {
   /** jose key resolver: the key for this token's header, refetching the set when warranted. */
   getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyResult> => {
     const keys = await this.#currentKeys();
+    const { errors } = await loadJose();
     try {
       return await keys(header, token);
     } catch (error) {
@@ -101,6 +102,7 @@ export class RemoteKeySet {
       throw invalidToken("no signing key matches the token's kid and alg");
     }
     await this.#refresh();
+    const { errors } = await loadJose();
     try {
       return await this.#keys!(header, token);
     } catch (error) {
@@ -131,6 +133,7 @@ export class RemoteKeySet {
     try {
       this.#url ??= await this.#options.resolveUrl();
       const body = await fetchJson(this.#url, "JSON Web Key Set", this.#options.limits);
+      const { createLocalJWKSet } = await loadJose();
       this.#keys = createLocalJWKSet(toSigningKeySet(body, this.#url));
       this.#fetchedAt = this.#now();
       this.#lastAttemptFailed = false;

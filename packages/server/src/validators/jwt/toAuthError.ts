@@ -1,6 +1,6 @@
-import { errors } from "jose";
 import { AuthError } from "../../kernel/errors.js";
 import { invalidToken, upstreamError } from "./jwtErrors.js";
+import { loadedJose } from "./loadJose.js";
 
 /**
  * Maps jose's errors to the SDK's: anything about the token → 401, a broken key set → 502.
@@ -9,6 +9,8 @@ import { invalidToken, upstreamError } from "./jwtErrors.js";
  */
 export function toAuthError(error: unknown): unknown {
   if (error instanceof AuthError) return error;
+  const errors = loadedJose()?.errors;
+  if (errors === undefined) return error;
   if (error instanceof errors.JWTExpired) return invalidToken("token expired");
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "nbf") return invalidToken("token not yet valid (nbf)");

@@ -1,0 +1,68 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The built package (what consumers load), in a child Node process that records every module it
+// loads: a proxy-mode app must not pay for jose, a JWT-mode app must not pay for undici.
+const here = fileURLToPath(new URL("./moduleGraph/", import.meta.url));
+const dist = fileURLToPath(new URL("../dist/", import.meta.url));
+
+let tmp: string;
+beforeAll(() => {
+  if (!existsSync(join(dist, "express.js"))) {
+    throw new Error("packages/server/dist is missing: run `pnpm build` first");
+  }
+  tmp = mkdtempSync(join(tmpdir(), "module-graph-"));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs app.mjs in `mode`; resolves to its answer and the packages it loaded. */
+async function loadedBy(mode: "proxy" | "jwt", conditions: string[] = []) {
+  const file = join(tmp, `${mode}-${conditions.join("-") || "node"}.txt`);
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      ...conditions.map((c) => `--conditions=${c}`),
+      "--import",
+      join(here, "recordLoads.mjs"),
+      join(here, "app.mjs"),
+      mode,
+    ],
+    { cwd: here, env: { PATH: process.env.PATH, MODULE_GRAPH_FILE: file }, timeout: 30_000 },
+  );
+  const urls = readFileSync(file, "utf8").split("\n");
+  // The package is what follows the last node_modules/ (pnpm nests them under .pnpm/).
+  const packages = new Set(
+    urls.flatMap((url) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
+  );
+  return { answer: JSON.parse(stdout) as { status: number; email: string | null }, packages };
+}
+
+describe("module graph of the built package (child process)", () => {
+  it("proxy mode on Node loads undici, never jose", async () => {
+    const { answer, packages } = await loadedBy("proxy");
+    // The request went out through undici and found nobody listening.
+    expect(answer.status).toBe(502);
+    expect(packages.has("undici")).toBe(true);
+    expect(packages.has("jose")).toBe(false);
+  });
+
+  it("JWT mode loads jose, never undici", async () => {
+    const { answer, packages } = await loadedBy("jwt");
+    expect(answer).toEqual({ status: 200, email: "u1@example.com" });
+    expect(packages.has("jose")).toBe(true);
+    expect(packages.has("undici")).toBe(false);
+  });
+
+  it("proxy mode off Node (edge-light) uses fetch: neither undici nor jose", async () => {
+    const { answer, packages } = await loadedBy("proxy", ["edge-light"]);
+    expect(answer.status).toBe(502);
+    expect(packages.has("undici")).toBe(false);
+    expect(packages.has("jose")).toBe(false);
+    expect(packages.has("@noble/hashes")).toBe(true);
+  });
+});
