@@ -59,7 +59,12 @@ export async function runtimeSteps(ctx) {
       "bun",
     );
   }
-  if (groups.includes("deno")) dirs.deno = consumerDir("deno-app", null, "deno");
+  if (groups.includes("deno")) {
+    dirs.deno = consumerDir("deno-app", null, "deno");
+    installs.push(
+      step("deno: fetch the npm packages (deno cache)", 300_000, () => denoCache(ctx, dirs.deno)),
+    );
+  }
   if (groups.includes("workers")) {
     dirs.workers = consumerDir(
       "workers-app",
@@ -280,13 +285,33 @@ function bunGroup(env, dir) {
   );
 }
 
+// The packages were published a moment ago: Deno's default 24 h age gate would refuse them.
+const DENO_FRESH = "--minimum-dependency-age=0";
+
+/** Deno's settings: npm specifiers resolve from the local registry into one cache of this run. */
+function denoEnv(ctx, extra = {}) {
+  return ctx.consumerEnv({
+    NPM_CONFIG_REGISTRY: ctx.registryUrl,
+    DENO_DIR: join(ctx.tmp, "deno-dir"),
+    DENO_NO_UPDATE_CHECK: "1",
+    DENO_NO_PROMPT: "1",
+    ...extra,
+  });
+}
+
+/** Pins server.ts to the version just published and fills the cache both modes then share. */
+async function denoCache(ctx, dir) {
+  const entry = join(dir, "server.ts");
+  writeFileSync(entry, readFileSync(entry, "utf8").replace("@VERSION/", `@${ctx.serverVersion}/`));
+  await run(BINARIES.deno(), ["cache", DENO_FRESH, "server.ts"], {
+    cwd: dir,
+    env: denoEnv(ctx),
+    timeoutMs: 300_000,
+  });
+}
+
 function denoGroup(env, dir) {
   const deno = BINARIES.deno();
-  const entry = join(dir, "server.ts");
-  writeFileSync(
-    entry,
-    readFileSync(entry, "utf8").replace("@VERSION/", `@${env.ctx.serverVersion}/`),
-  );
   return runGroup(env, "deno", async (mode, mockUrl) => {
     const port = await freePort();
     return [
@@ -296,8 +321,7 @@ function denoGroup(env, dir) {
         cmd: deno,
         args: [
           "run",
-          // The packages were published a moment ago: Deno's default 24 h age gate would refuse them.
-          "--minimum-dependency-age=0",
+          DENO_FRESH,
           "--allow-net",
           "--allow-env",
           "--allow-read",
@@ -307,15 +331,7 @@ function denoGroup(env, dir) {
         cwd: dir,
         port,
         timeoutMs: 120_000,
-        env: env.ctx.consumerEnv({
-          ...modeEnv(mode, mockUrl),
-          PORT: String(port),
-          // npm specifiers resolve from the local registry into a cache of this run.
-          NPM_CONFIG_REGISTRY: env.ctx.registryUrl,
-          DENO_DIR: join(env.ctx.tmp, `deno-dir-${mode}`),
-          DENO_NO_UPDATE_CHECK: "1",
-          DENO_NO_PROMPT: "1",
-        }),
+        env: denoEnv(env.ctx, { ...modeEnv(mode, mockUrl), PORT: String(port) }),
         targets: [{ name: "deno-hono", prefix: "" }],
       },
     ];
@@ -410,23 +426,31 @@ async function nextGroup(env, dir) {
   const next = join(dir, "node_modules/next/dist/bin/next");
   const apps = [
     { name: "app", cwd: dir },
-    // Edge runtime: middleware.ts and an edge route handler (Next.js refuses middleware.ts next
-    // to proxy.ts, and an edge route that does not build fails the whole app).
-    { name: "edge app", cwd: join(dir, "mw-app") },
+    // Next.js 16 fails the build of an app that has both middleware.ts and proxy.ts, so
+    // middleware.ts (edge runtime) gets a second app that holds nothing else; both build at once.
+    { name: "middleware app", cwd: join(dir, "mw-app") },
   ];
   const built = {};
-  for (const app of apps) {
-    built[app.name] = await step(`next: next build (${app.name})`, 300_000, () =>
-      run(process.execPath, [next, "build"], {
-        cwd: app.cwd,
-        env: consumerEnv({ NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" }),
-        timeoutMs: 300_000,
-      }).then(
-        () => ({ ok: true, summary: "built" }),
-        (error) => ({ ok: false, error, summary: `FAILED: ${firstError(error.message)}` }),
-      ),
-    );
-  }
+  await Promise.all(
+    apps.map(async (app) => {
+      built[app.name] = await step(`next: next build (${app.name})`, 300_000, () =>
+        run(process.execPath, [next, "build"], {
+          cwd: app.cwd,
+          env: consumerEnv({
+            NEXT_TELEMETRY_DISABLED: "1",
+            NODE_ENV: "production",
+            // `next build` evaluates the edge route's module, guards included: a production
+            // build needs valid production settings (each `next start` brings its own mode's).
+            OXAIGEN_AUTH_ALLOWED_HOSTS: "127.0.0.1",
+          }),
+          timeoutMs: 300_000,
+        }).then(
+          () => ({ ok: true, summary: "built" }),
+          (error) => ({ ok: false, error, summary: `FAILED: ${firstError(error.message)}` }),
+        ),
+      );
+    }),
+  );
   return runGroup(
     env,
     "next",
@@ -438,13 +462,11 @@ async function nextGroup(env, dir) {
             app.name === "app"
               ? [
                   { name: "next-route-node", prefix: "/api/node" },
+                  { name: "next-route-edge", prefix: "/api/edge" },
                   { name: "next-proxy.ts", prefix: "/px" },
                   { name: "next-server-component", prefix: "/rsc", html: true },
                 ]
-              : [
-                  { name: "next-route-edge", prefix: "/api/edge" },
-                  { name: "next-middleware.ts", prefix: "/mw" },
-                ];
+              : [{ name: "next-middleware.ts", prefix: "/mw" }];
           if (!built[app.name].ok) {
             // Not built: `startApp` fails at once with the build's error for every target.
             return {

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import { platform } from "#platform";
 import { ConfigurationError, InvalidTokenError } from "../kernel/errors.js";
 import type { FleetLevel } from "../kernel/FleetLevel.js";
 import {
@@ -39,7 +39,7 @@ export interface RedisOptions {
 
 /** The hash a token travels as on the fleet channel: sha256 of its UTF-8 bytes, lower-case hex. */
 export function tokenHashOf(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return platform.sha256Hex(token);
 }
 
 interface Ttls {
@@ -60,7 +60,9 @@ const POLL_MS = 15;
 export class FleetCache implements FleetLevel {
   private readonly listeners = new Set<(event: FleetEvent) => void>();
   private readonly resyncListeners = new Set<() => void>();
-  private readonly owner = randomUUID();
+  // Web Crypto's global (Node ≥ 19, workerd, Deno, Bun): no node:crypto in this module, so a
+  // Workers bundle without nodejs_compat still builds (bundlers follow the lazy import here).
+  private readonly owner = globalThis.crypto.randomUUID();
 
   private constructor(
     /** Revocations and invalidations this process has seen (shared with the in-process level). */
@@ -189,7 +191,7 @@ export class FleetCache implements FleetLevel {
    * cannot answer, this process's memory decides.
    */
   async firstSight(id: string, ttlMs: number): Promise<boolean> {
-    const key = createHash("sha256").update(id).digest("hex");
+    const key = platform.sha256Hex(id);
     if (this.seen.has(key)) return false;
     this.seen.set(key, true, { ttl: Math.max(1, ttlMs) });
     const shared = await this.quiet(this.store.claimOnce(key, ttlMs));
