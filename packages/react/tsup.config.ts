@@ -1,7 +1,22 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
+
+/**
+ * `@org/auth-react/socket` imports the session parts (AuthClientError, the React context…) from
+ * the package's main entry, never a copy of them: one React context and one error class, in the
+ * ES-module and the CommonJS build alike.
+ */
+const mainEntryAsPackage: NonNullable<Options["esbuildPlugins"]>[number] = {
+  name: "main-entry-as-package",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/index$/ }, (args) =>
+      args.importer.includes("/src/socket/") ? { path: "@org/auth-react", external: true } : null,
+    );
+  },
+};
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", socket: "src/socket.ts" },
+  esbuildPlugins: [mainEntryAsPackage],
   format: ["esm", "cjs"],
   // The private @org/auth-user package (the one User shape) is bundled, code and types: it is
   // never published, so it must not become a runtime dependency.
