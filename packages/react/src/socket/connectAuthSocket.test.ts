@@ -172,26 +172,50 @@ describe("connectAuthSocket against a real ws server", () => {
     expect(none.send("x")).toBe(false);
   });
 
-  it("failures back off exponentially with jitter, capped at maxDelayMs, asking for the token each time", async () => {
+  /** The reconnect delays the socket asks for (the only timers it sets), with `Math.random()` = `r`. */
+  function reconnectDelays(r: number): number[] {
+    vi.spyOn(Math, "random").mockReturnValue(r);
+    const real = globalThis.setTimeout;
+    const delays: number[] = [];
+    vi.spyOn(globalThis, "setTimeout").mockImplementation(((fn: () => void, ms?: number) => {
+      // Not reconnects: vi.waitFor's 7 ms polls below, and ws's 30 s closing-handshake timer.
+      if (ms !== 7 && ms !== 30_000) delays.push(ms ?? 0);
+      return real(fn, ms);
+    }) as typeof setTimeout);
+    return delays;
+  }
+
+  it("failures back off exponentially from minDelayMs, capped at maxDelayMs, asking for the token each time", async () => {
     onConnection = (socket) => socket.close(1011, "server error");
+    const delays = reconnectDelays(0.999_999);
     const client = session(["t1"]);
-    connect(client, { minDelayMs: 20, maxDelayMs: 80 });
-    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(7), { timeout: 5_000 });
-    const gaps = seen.slice(1).map((s, i) => s.at - (seen[i]?.at ?? 0));
-    // Attempt n waits between half and all of min(80, 20·2ⁿ) ms (plus the connection's own time).
-    expect(gaps[0]).toBeGreaterThanOrEqual(10 - 5);
-    expect(gaps[0]).toBeLessThan(20 + 60);
-    for (const gap of gaps.slice(3)) {
-      expect(gap).toBeGreaterThanOrEqual(40 - 5);
-      expect(gap).toBeLessThan(80 + 60);
-    }
+    const live = connect(client, { minDelayMs: 20, maxDelayMs: 80 });
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(6), {
+      timeout: 5_000,
+      interval: 7,
+    });
+    live.close();
+    vi.restoreAllMocks();
+    expect(delays.slice(0, 5).map(Math.round)).toEqual([20, 40, 80, 80, 80]);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(80);
     expect(client.getAccessToken.mock.calls.length).toBeGreaterThanOrEqual(seen.length);
   });
 
-  it("an unreachable server is retried with the same bounded backoff", async () => {
-    const port = (server.address() as AddressInfo).port;
+  it("the jitter spreads each delay over the upper half of its step", async () => {
+    onConnection = (socket) => socket.close(1011, "server error");
+    const delays = reconnectDelays(0);
+    const live = connect(session(["t1"]), { minDelayMs: 20, maxDelayMs: 80 });
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(4), {
+      timeout: 5_000,
+      interval: 7,
+    });
+    live.close();
+    vi.restoreAllMocks();
+    expect(delays.slice(0, 3)).toEqual([10, 20, 40]);
+  });
+
+  it("an unreachable server is retried with the same bounded backoff, until close()", async () => {
     await new Promise((resolve) => server.close(resolve));
-    for (const client of server.clients) client.terminate();
     let attempts = 0;
     class Counting extends WS {
       constructor(address: string, protocols: string[]) {
@@ -199,20 +223,20 @@ describe("connectAuthSocket against a real ws server", () => {
         attempts++;
       }
     }
+    const started = Date.now();
     const live = connect(session(["t1"]), {
       WebSocket: Counting as unknown as AuthSocketOptions["WebSocket"],
     });
-    await new Promise((r) => setTimeout(r, 400));
-    // 10-20, 20-40, 40-80, then 40-80 ms: at most 9 attempts in 400 ms, at least 4.
-    expect(attempts).toBeGreaterThanOrEqual(4);
-    expect(attempts).toBeLessThanOrEqual(9);
+    await vi.waitFor(() => expect(attempts).toBeGreaterThanOrEqual(4), { timeout: 5_000 });
+    // Delays of at least 10, 20, 40, 40… ms: never more attempts than that allows.
+    const elapsed = Date.now() - started;
+    expect(attempts).toBeLessThanOrEqual(1 + Math.floor((elapsed + 40) / 10));
     expect(live.state).toBe("connecting");
     live.close();
     const after = attempts;
     await new Promise((r) => setTimeout(r, 150));
     expect(attempts).toBe(after);
-    server = new WebSocketServer({ host: "127.0.0.1", port });
-    await new Promise((resolve) => server.once("listening", resolve));
+    expect(live.state).toBe("closed");
   });
 
   it("refuses a URL whose origin may not receive the token, before connecting", () => {

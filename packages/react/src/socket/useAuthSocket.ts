@@ -17,8 +17,11 @@ import {
 export interface UseAuthSocketOptions {
   /** More subprotocols to offer, after the two that carry the token. */
   protocols?: readonly string[];
+  /** Every message of every connection. */
   onMessage?: (event: MessageEvent) => void;
+  /** Each time a connection opens (`socket.protocol` is `oxa-auth` with `@org/auth-server`). */
   onOpen?: (socket: WebSocket) => void;
+  /** Each close; `reconnecting` says whether another connection follows. */
   onClose?: (event: CloseEvent, reconnecting: boolean) => void;
   /** First reconnect delay after a failure (ms). Default 500. */
   minDelayMs?: number;
