@@ -11,6 +11,7 @@ import {
   recordAuthorization,
   recordPaths,
   signIn,
+  socketMessages,
   UI_TIMEOUT_MS,
   waitForSocketMessage,
   waitForStatus,
@@ -259,11 +260,20 @@ describe.sequential("demo in Chromium, API validating through the mock (proxy mo
     const signedInAt = Date.now();
     expect((await callApi(page, "me")).status).toBe("200");
     const first = bearers.at(-1)!;
+    await waitForSocketMessage(page, (m) => m.type === "hello");
+    const hellosAtSignIn = (await socketMessages(page)).filter((m) => m.type === "hello").length;
 
     // Wait until the first token is past its expiry.
     await page.waitForTimeout(
       Math.max(0, signedInAt + (EXPIRES_IN_SECONDS + 1.5) * 1000 - Date.now()),
     );
+    // The API closed the socket when its token expired (4001); useAuthSocket came back by itself
+    // with a renewed token: a new hello, no click.
+    await expect
+      .poll(async () => (await socketMessages(page)).filter((m) => m.type === "hello").length, {
+        timeout: UI_TIMEOUT_MS,
+      })
+      .toBeGreaterThan(hellosAtSignIn);
 
     expect(refreshes).toBeGreaterThan(0);
     expect((await callApi(page, "me")).status).toBe("200");

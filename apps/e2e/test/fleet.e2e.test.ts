@@ -182,6 +182,10 @@ describe.sequential("four API instances on one Redis, in Chromium", () => {
     );
     expect(Date.now() - started).toBeLessThanOrEqual(PROPAGATION_BOUND_MS);
     expect((await socketCloses()).slice(closesBefore)).toContain(4003);
+    // 4003 ends the socket for good: useAuthSocket does not reconnect with a revoked session.
+    await page.locator('[data-testid="ws-state"]', { hasText: "closed" }).waitFor();
+    await page.waitForTimeout(1500);
+    expect(await page.getByTestId("ws-state").textContent()).toBe("closed");
     expect(await untilAll("/v1/me", fresh, 401)).toBeLessThanOrEqual(PROPAGATION_BOUND_MS);
   });
 });
