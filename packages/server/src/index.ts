@@ -14,6 +14,7 @@ export {
 export { rejectUpgrade } from "./bindings/websocket/rejectUpgrade.js";
 export type { AuthOptions } from "./config/AuthOptions.js";
 export { createAuth } from "./config/createAuth.js";
+export type { BackchannelLogoutOptions } from "./config/createBackchannelLogout.js";
 export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./config/createValidatorFromEnv.js";
 export { acloseClient, getDefaultAuth } from "./config/defaultAuth.js";
 export { deriveProxyBaseUrl } from "./config/deriveProxyBaseUrl.js";
@@ -26,8 +27,9 @@ export {
   type ProxyOptions,
   type ProxySettings,
 } from "./config/resolveProxySettings.js";
-export type { Auth, AuthResult } from "./kernel/Auth.js";
+export type { Auth, AuthResult, BackchannelLogoutHandler } from "./kernel/Auth.js";
 export type { ClaimPath } from "./kernel/claimPath.js";
+export type { HttpAnswer } from "./kernel/errorAnswer.js";
 export {
   AuthError,
   type AuthErrorCode,
@@ -63,6 +65,7 @@ export {
 } from "./kernel/settings.js";
 export type { RequestContext, TokenValidator, Verification } from "./kernel/types.js";
 export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "./kernel/user.js";
+export { MAX_LOGOUT_BODY_BYTES } from "./logout/handleBackchannelLogout.js";
 export type { RedisOptions } from "./redis/FleetCache.js";
 export type { RedisClientLike } from "./redis/RedisLink.js";
 export type { AdapterClaims, AuthAdapter } from "./validators/adapters/AuthAdapter.js";

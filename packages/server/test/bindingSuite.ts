@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, createAuth } from "../src/index.js";
 import { UPSTREAM_PUBLIC_MESSAGE } from "../src/kernel/errors.js";
 import { describeAttacks } from "./attackSuite.js";
+import { describeBackchannelLogout } from "./backchannelLogoutSuite.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 /** A running app exposing the standard routes (global auth middleware + guards), for GET and POST
@@ -12,7 +13,8 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
-export type StartApp = (auth: Auth) => Promise<AppUnderTest>;
+/** `routes.logout`: also mount `backchannelLogout()` as `POST /backchannel-logout`. */
+export type StartApp = (auth: Auth, routes?: { logout?: boolean }) => Promise<AppUnderTest>;
 
 const ALICE = "alice-token.abc_DEF-123";
 const BOB = "bob-token.xyz";
@@ -314,4 +316,5 @@ export function describeBinding(name: string, startApp: StartApp): void {
     });
   });
   describeAttacks(name, startApp);
+  describeBackchannelLogout(name, startApp);
 }

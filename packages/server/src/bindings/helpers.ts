@@ -1,5 +1,7 @@
 import { resolveAuth } from "../config/defaultAuth.js";
 import type { Auth } from "../kernel/Auth.js";
+import { errorAnswer, type HttpAnswer } from "../kernel/errorAnswer.js";
+import { AuthError } from "../kernel/errors.js";
 import {
   attachGuard,
   type BoundGuard,
@@ -40,7 +42,7 @@ export interface GuardOptions {
  * @example
  * const { getCurrentUser, requireRole }: GuardHelpers<ExpressHandler> = expressHelpers;
  */
-export interface GuardHelpers<H, O extends GuardOptions = GuardOptions> {
+export interface GuardHelpers<H, O extends GuardOptions = GuardOptions, L = H> {
   /**
    * Attaches the user (or null) and the reason there is none (an error code, or null when no
    * token was sent); never blocks, even when the auth service is down.
@@ -66,17 +68,46 @@ export interface GuardHelpers<H, O extends GuardOptions = GuardOptions> {
    * not declare the parameter (mount it on the route, not globally).
    */
   requireBinding(spec: BindingSpec, options?: O): H;
+  /**
+   * The OpenID back-channel logout endpoint, as a POST route handler: reads the form body (at
+   * most 16 KiB, else 413), checks the logout token (signature, issuer, audience, replay) and
+   * revokes the session it names, here and fleet-wide with Redis. Answers 200, 400 (nothing
+   * revoked) or 503 (the provider retries). Needs local JWT validation and the logout audience
+   * (`AUTH_BACKCHANNEL_LOGOUT_AUDIENCE`); throws a ConfigurationError now when they are missing.
+   */
+  backchannelLogout(options?: O): L;
 }
 
 /**
- * Builds a binding's helpers from how it wraps a bound guard into its framework's handler.
+ * How a binding serves a POST route: it hands `answer` the request's content type and a reader
+ * of its raw body, then sends what `answer` resolves to. `L` is the framework's route handler.
  *
  * @example
- * const helpers = defineHelpers((bound) => (req, res, next) => runGuard(bound, express, req, res, next));
+ * const route: RouteFactory<ExpressHandler> = (answer) => (req, res, next) => {
+ *   answer(req.headers["content-type"], () => readLogoutBody(req, req.body)).then(
+ *     (reply) => sendAnswer(res, reply),
+ *     next,
+ *   );
+ * };
  */
-export function defineHelpers<H, O extends GuardOptions = GuardOptions>(
+export type RouteFactory<L> = (
+  answer: (contentType: string | undefined, body: () => Promise<string>) => Promise<HttpAnswer>,
+) => L;
+
+/**
+ * Builds a binding's helpers from how it wraps a bound guard into its framework's handler and
+ * how it serves a POST route (see {@link RouteFactory}).
+ *
+ * @example
+ * const helpers = defineHelpers(
+ *   (bound) => (req, res, next) => runGuard(bound, express, req, res, next),
+ *   route,
+ * );
+ */
+export function defineHelpers<H, O extends GuardOptions = GuardOptions, L = H>(
   wrap: (bound: BoundGuard) => H,
-): GuardHelpers<H, O> {
+  route: RouteFactory<L>,
+): GuardHelpers<H, O, L> {
   const make = (
     options: GuardOptions | undefined,
     guard: (auth: Auth) => Guard,
@@ -99,5 +130,19 @@ export function defineHelpers<H, O extends GuardOptions = GuardOptions>(
       make(options, () => scopeGuard(typeof scopes === "string" ? [scopes] : scopes)),
     requireInternal: (options) => make(options, () => internalGuard(options)),
     requireBinding: (spec, options) => make(options, () => bindingGuard(spec), true),
+    backchannelLogout: (options) => {
+      // Built now, so a missing issuer, key set or audience stops start-up, not the first call.
+      const handle = resolveAuth(options).backchannelLogout();
+      return route(async (contentType, body) => {
+        let text: string;
+        try {
+          text = await body();
+        } catch (error) {
+          if (error instanceof AuthError) return errorAnswer(error);
+          throw error;
+        }
+        return handle(contentType, text);
+      });
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { AuthLogger, SettingsOptions } from "../kernel/settings.js";
 import type { TokenValidator } from "../kernel/types.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
 import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
+import type { BackchannelLogoutOptions } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
 import type { ProxyOptions } from "./resolveProxySettings.js";
 
@@ -26,4 +27,6 @@ export interface AuthOptions extends SettingsOptions, ProxyOptions {
    * `AUTH_REDIS_URL` / `AUTH_REDIS_PREFIX`; `false` turns it off whatever the env says.
    */
   redis?: RedisOptions | false;
+  /** The OpenID back-channel logout endpoint (`backchannelLogout()` route helpers). */
+  backchannelLogout?: BackchannelLogoutOptions;
 }

@@ -3,6 +3,7 @@ import { Auth } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import { connectRedis, resolveRedisOptions } from "./connectRedis.js";
+import { createBackchannelLogout } from "./createBackchannelLogout.js";
 import { createValidatorFromEnv } from "./createValidatorFromEnv.js";
 import { resolveLimits, resolveSettings } from "./resolveSettings.js";
 
@@ -23,6 +24,7 @@ export function createAuth(options: AuthOptions = {}): Auth {
   const auth = new Auth(validator, settings, options.logger ?? console, {
     platform,
     limits,
+    backchannelLogout: createBackchannelLogout(validator, env, options.backchannelLogout),
   });
   if (redis !== undefined) connectRedis(auth, redis, { ...settings, ...limits });
   return auth;

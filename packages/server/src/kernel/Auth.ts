@@ -1,4 +1,6 @@
+import { LRUCache } from "lru-cache";
 import { CrossOriginPolicy } from "./CrossOriginPolicy.js";
+import type { HttpAnswer } from "./errorAnswer.js";
 import {
   AuthError,
   ConfigurationError,
@@ -79,7 +81,26 @@ export interface AuthRuntime {
   platform: Platform;
   /** Upstream concurrency / queue bounds and how long revocations are remembered. */
   limits?: LimitSettings;
+  /**
+   * Builds the back-channel logout endpoint on first use; throws a ConfigurationError saying
+   * what to set when this instance cannot check logout tokens.
+   */
+  backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
 }
+
+/**
+ * Answers one OpenID back-channel logout POST from its content type and raw body.
+ *
+ * @example
+ * const handle: BackchannelLogoutHandler = (type, body) => auth.handleBackchannelLogout(type, body);
+ */
+export type BackchannelLogoutHandler = (
+  contentType: string | undefined,
+  body: string,
+) => Promise<HttpAnswer>;
+
+/** Logout tokens remembered in-process for their replay check (per instance, without Redis). */
+const SEEN_ONCE_MAX = 10_000;
 
 const NO_TOKEN = failed(null);
 
@@ -146,6 +167,9 @@ export class Auth {
   private fleetReady: Promise<void> = Promise.resolve();
   private fleetClose: (() => Promise<void>) | undefined;
   private readonly watchers = new Set<Watcher>();
+  private readonly logoutFactory: ((auth: Auth) => BackchannelLogoutHandler) | undefined;
+  private logoutHandler: BackchannelLogoutHandler | undefined;
+  private seenOnce: LRUCache<string, true> | undefined;
 
   constructor(
     validator: TokenValidator,
@@ -159,6 +183,7 @@ export class Auth {
     const limits = runtime.limits ?? DEFAULT_LIMITS;
     this.pipeline = new ValidationPipeline(validator, settings, runtime.platform, Date.now, limits);
     this.crossOrigin = new CrossOriginPolicy(settings.allowedOrigins ?? []);
+    this.logoutFactory = runtime.backchannelLogout;
     const anonymous = validator.anonymous;
     this.disabled = anonymous !== undefined;
     this.anonymousState =
@@ -255,6 +280,56 @@ export class Auth {
     const event = invalidationEvent(target, Date.now());
     if (event === undefined) throw new ConfigurationError(INVALIDATE_HELP);
     this.pipeline.apply(event);
+  }
+
+  /**
+   * Answers an OpenID back-channel logout POST (the identity provider calling this app when a
+   * session ends): 200 once the session named by the logout token is revoked (here and, with
+   * Redis, fleet-wide), 400 for a missing, invalid, forged or replayed token (nothing revoked),
+   * 503 when the revocation could not be recorded (the provider retries). Rejects with a
+   * ConfigurationError when this instance cannot check logout tokens (see the README).
+   *
+   * @example
+   * const { status, headers, body } = await auth.handleBackchannelLogout(
+   *   req.headers["content-type"],
+   *   rawBody,
+   * );
+   */
+  async handleBackchannelLogout(
+    contentType: string | undefined,
+    body: string,
+  ): Promise<HttpAnswer> {
+    return this.backchannelLogout()(contentType, body);
+  }
+
+  /**
+   * @internal The back-channel logout endpoint, built on first use (the route helpers call this
+   * when the route is declared, so a configuration error stops start-up).
+   */
+  backchannelLogout(): BackchannelLogoutHandler {
+    if (this.logoutHandler === undefined) {
+      if (this.logoutFactory === undefined) {
+        throw new ConfigurationError(
+          "Back-channel logout is set up by createAuth(): create the instance with createAuth().",
+        );
+      }
+      this.logoutHandler = this.logoutFactory(this);
+    }
+    return this.logoutHandler;
+  }
+
+  /**
+   * @internal True the first time `id` is seen within `ttlMs` (a logout token's `iss` + `jti`):
+   * fleet-wide with Redis (SET NX PX under its prefix), else in this process.
+   */
+  async firstSight(id: string, ttlMs: number): Promise<boolean> {
+    await this.ready();
+    const fleet = this.pipeline.fleetLevel;
+    if (fleet !== undefined) return fleet.firstSight(id, ttlMs);
+    this.seenOnce ??= new LRUCache<string, true>({ max: SEEN_ONCE_MAX });
+    if (this.seenOnce.has(id)) return false;
+    this.seenOnce.set(id, true, { ttl: Math.max(1, ttlMs) });
+    return true;
   }
 
   /**

@@ -35,5 +35,10 @@ export interface FleetLevel {
   onEvent(listener: (event: FleetEvent) => void): void;
   /** The subscription dropped or came back: events may have been missed. */
   onResync(listener: () => void): void;
+  /**
+   * True the first time `id` is seen fleet-wide within `ttlMs` (a logout token's replay check),
+   * false afterwards; when the shared store cannot answer, this instance's memory decides.
+   */
+  firstSight(id: string, ttlMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

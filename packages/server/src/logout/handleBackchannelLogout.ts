@@ -1,3 +1,4 @@
+import type { HttpAnswer } from "../kernel/errorAnswer.js";
 import { AuthError, InvalidRequestError } from "../kernel/errors.js";
 import type { LogoutRequest } from "./verifyLogoutToken.js";
 
@@ -12,16 +13,26 @@ export interface BackchannelLogoutDeps {
 }
 
 /** The answer of the endpoint, for any framework to send. */
-export interface LogoutAnswer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export type LogoutAnswer = HttpAnswer;
 
 const NO_STORE = { "cache-control": "no-store", "content-type": "application/json" };
 const FORM = "application/x-www-form-urlencoded";
-/** Logout tokens are small JWTs; refuse anything that could not be one before parsing it. */
+/**
+ * Logout tokens are small JWTs; refuse anything that could not be one before parsing it.
+ *
+ * @example
+ * scope.addContentTypeParser(FORM, { parseAs: "string", bodyLimit: MAX_LOGOUT_BODY_BYTES }, keep);
+ */
 export const MAX_LOGOUT_BODY_BYTES = 16 * 1024;
+
+/** 413 for a logout request body over {@link MAX_LOGOUT_BODY_BYTES}, before it is read whole. */
+export function logoutBodyTooLarge(): AuthError {
+  return new AuthError(
+    "invalid_request",
+    413,
+    `The request body is larger than ${MAX_LOGOUT_BODY_BYTES} bytes: send only the logout_token form parameter.`,
+  );
+}
 
 function refused(error: AuthError): LogoutAnswer {
   return { status: error.status, headers: NO_STORE, body: JSON.stringify(error.toJSON()) };

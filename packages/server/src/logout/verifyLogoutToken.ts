@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify } from "jose";
-import { InvalidRequestError } from "../kernel/errors.js";
+import { AuthError, InvalidRequestError } from "../kernel/errors.js";
 
 /** The member of `events` that makes a JWT a back-channel logout token. */
 export const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
@@ -46,6 +46,29 @@ const DEFAULT_ALGORITHMS = [
   "EdDSA",
 ];
 
+const DEFAULT_MAX_AGE_SECONDS = 120;
+const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * How long a verified logout token's `jti` must be remembered from `now` (epoch ms) so that a
+ * replay is caught: until the token could no longer pass {@link verifyLogoutToken} (its `exp`,
+ * or the end of its `iat` window, plus the clock tolerance), at least one second.
+ *
+ * @example
+ * const ttlMs = replayWindowMs(request.exp, Date.now());
+ */
+export function replayWindowMs(
+  exp: number,
+  now: number,
+  options: Pick<LogoutTokenOptions, "maxAgeSeconds" | "clockToleranceSeconds"> = {},
+): number {
+  const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS;
+  // A token passes the iat check for at most maxAge + 2 × tolerance after it is first seen.
+  const untilExp = (exp + tolerance) * 1000 - now;
+  return Math.max(1000, Math.min(untilExp, (maxAge + 2 * tolerance) * 1000));
+}
+
 function refuse(reason: string): InvalidRequestError {
   return new InvalidRequestError(`The logout_token is not valid: ${reason}.`);
 }
@@ -85,11 +108,13 @@ export async function verifyLogoutToken(
       issuer: options.issuer,
       audience: [...(typeof options.audience === "string" ? [options.audience] : options.audience)],
       algorithms: [...(options.algorithms ?? DEFAULT_ALGORITHMS)],
-      maxTokenAge: options.maxAgeSeconds ?? 120,
-      clockTolerance: options.clockToleranceSeconds ?? 30,
+      maxTokenAge: options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS,
+      clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ["iss", "aud", "iat", "jti"],
     }));
   } catch (error) {
+    // The provider's keys could not be fetched: not the token's fault, so the provider retries.
+    if (error instanceof AuthError && error.status >= 500) throw error;
     const code = (error as { code?: string }).code ?? "ERR_JWT_INVALID";
     throw refuse(`signature or claims check failed (${code})`);
   }
@@ -110,7 +135,10 @@ export async function verifyLogoutToken(
   if (sid !== undefined && !nonEmpty(sid)) throw refuse("sid must be a string");
   if (sub === undefined && sid === undefined) throw refuse("it names neither sub nor sid");
   const iat = payload.iat as number;
-  const exp = typeof payload.exp === "number" ? payload.exp : iat + (options.maxAgeSeconds ?? 120);
+  const exp =
+    typeof payload.exp === "number"
+      ? payload.exp
+      : iat + (options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS);
   const request: LogoutRequest = { iss: payload.iss as string, jti: payload.jti, exp };
   if (sub !== undefined) request.sub = sub;
   if (sid !== undefined) request.sid = sid;

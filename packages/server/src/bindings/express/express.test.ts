@@ -3,15 +3,20 @@ import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import express5 from "express";
 import express4 from "express4";
+import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
+import { makeKey, startFakeIdp } from "../../../test/jwtFixtures.js";
 import { type StandInProxy, startStandInProxy, userBody } from "../../../test/standInProxy.js";
 import { createAuth } from "../../config/createAuth.js";
 import type { Auth } from "../../kernel/Auth.js";
 import { ConfigurationError } from "../../kernel/errors.js";
+import { BACKCHANNEL_LOGOUT_EVENT } from "../../logout/verifyLogoutToken.js";
 import {
   type AuthRequest,
   authMiddleware,
+  backchannelLogout,
   getCurrentUser,
   getCurrentUserOptional,
   requirePermission,
@@ -23,9 +28,10 @@ const silentLogger = () => ({ warn: () => {}, error: () => {} });
 type ExpressFactory = typeof express5;
 
 function startExpress(factory: ExpressFactory) {
-  return async (auth: Auth): Promise<AppUnderTest> => {
+  return async (auth: Auth, routes: { logout?: boolean } = {}): Promise<AppUnderTest> => {
     const app = factory();
     const options = { auth };
+    if (routes.logout) app.post(LOGOUT_PATH, backchannelLogout(options));
     app.use(authMiddleware(options));
     app.all("/public", (req, res) => {
       res.json({ userId: req.user?.id ?? null, authError: req.authError });
@@ -113,5 +119,55 @@ describe("guard-only routes (no middleware)", () => {
 
   it("a guard that lets the user in clears a stale req.authError", async () => {
     expect(await get("/stale", ALICE)).toEqual({ userId: "alice", authError: null });
+  });
+});
+
+describe.each([
+  ["Express 5", express5],
+  ["Express 4", express4 as unknown as ExpressFactory],
+])("%s: backchannelLogout() behind a body parser", (_name, factory) => {
+  it("answers from the form express.urlencoded() already read", async () => {
+    const key = await makeKey("ES256", "k1");
+    const idp = await startFakeIdp([key]);
+    const auth = createAuth({
+      env: {
+        AUTH_PROVIDER: "jwt",
+        AUTH_ISSUER: idp.issuer,
+        AUTH_JWKS_URL: idp.jwksUrl,
+        AUTH_AUDIENCE: "orders-api",
+      },
+      backchannelLogout: { audience: "orders-web" },
+      logger: silentLogger(),
+    });
+    const app = factory();
+    app.use(factory.urlencoded({ extended: false }));
+    app.post("/logout", backchannelLogout({ auth }));
+    const server = app.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const token = await new SignJWT({
+      iss: idp.issuer,
+      aud: "orders-web",
+      jti: "jti-parsed",
+      sid: "s-1",
+      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+    })
+      .setProtectedHeader({ alg: "ES256", kid: "k1", typ: "logout+jwt" })
+      .setIssuedAt()
+      .sign(key.privateKey);
+    const post = () =>
+      fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/logout`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `logout_token=${token}`,
+      }).then((res) => res.status);
+    try {
+      expect(await post()).toBe(200);
+      expect(await post()).toBe(400); // the replay: the parsed form carried the same token
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await auth.close();
+      await idp.close();
+    }
   });
 });

@@ -6,7 +6,8 @@ import { NodeHeadersContext } from "../../kernel/requestContext.js";
 import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
 import { defineHelpers } from "../helpers.js";
-import { sendAuthError } from "../sendAuthError.js";
+import { readLogoutBody } from "../readLogoutBody.js";
+import { sendAnswer, sendAuthError } from "../sendAuthError.js";
 
 export type { GuardHelpers, GuardOptions } from "../helpers.js";
 
@@ -83,9 +84,19 @@ const express: Binding<AuthRequest, ServerResponse, Next, void> = {
   crash: (_req, _res, next, error) => next(error),
 };
 
-const helpers = defineHelpers<ExpressHandler, ExpressAuthOptions>((bound) => (req, res, next) => {
-  runGuard(bound, express, req, res, next);
-});
+const helpers = defineHelpers<ExpressHandler, ExpressAuthOptions>(
+  (bound) => (req, res, next) => {
+    runGuard(bound, express, req, res, next);
+  },
+  // A body parser mounted before the route (express.urlencoded) has already read the stream.
+  (answer) => (req, res, next) => {
+    const parsed = (req as { body?: unknown }).body;
+    answer(req.headers["content-type"], () => readLogoutBody(req, parsed)).then(
+      (reply) => sendAnswer(res, reply),
+      next,
+    );
+  },
+);
 
 /** {@inheritDoc GuardHelpers.authMiddleware} @example app.use(authMiddleware()); */
 export const authMiddleware = helpers.authMiddleware;
@@ -105,3 +116,5 @@ export const requireScope = helpers.requireScope;
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", requireBinding({ appId: true }), handler); */
 export const requireBinding = helpers.requireBinding;
+/** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
+export const backchannelLogout = helpers.backchannelLogout;

@@ -1,15 +1,34 @@
 import Fastify from "fastify";
 import { expect, it } from "vitest";
+import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { fakeValidator, makeUser } from "../../../test/fakeValidator.js";
 import { createAuth } from "../../config/createAuth.js";
 import type { Auth } from "../../kernel/Auth.js";
 import { ConfigurationError } from "../../kernel/errors.js";
-import { authPlugin, getCurrentUser, getCurrentUserOptional, requirePermission } from "./index.js";
+import { MAX_LOGOUT_BODY_BYTES } from "../../logout/handleBackchannelLogout.js";
+import {
+  authPlugin,
+  backchannelLogout,
+  getCurrentUser,
+  getCurrentUserOptional,
+  requirePermission,
+} from "./index.js";
 
-async function startFastify(auth: Auth): Promise<AppUnderTest> {
+async function startFastify(auth: Auth, routes: { logout?: boolean } = {}): Promise<AppUnderTest> {
   const app = Fastify();
   const options = { auth };
+  if (routes.logout) {
+    const logout = backchannelLogout(options);
+    await app.register(async (scope) => {
+      scope.addContentTypeParser(
+        "application/x-www-form-urlencoded",
+        { parseAs: "string", bodyLimit: MAX_LOGOUT_BODY_BYTES },
+        (_request, body, done) => done(null, body),
+      );
+      scope.post(LOGOUT_PATH, logout);
+    });
+  }
   await app.register(authPlugin, options);
   app.all("/public", async (request) => ({
     userId: request.user?.id ?? null,

@@ -7,6 +7,7 @@ import { NodeHeadersContext } from "../../kernel/requestContext.js";
 import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
 import { defineHelpers } from "../helpers.js";
+import { readLogoutBody } from "../readLogoutBody.js";
 
 export type { GuardHelpers, GuardOptions } from "../helpers.js";
 
@@ -59,6 +60,18 @@ export type FastifyAuthHook = (
   done: (error?: Error) => void,
 ) => void;
 
+/**
+ * A Fastify route handler (the back-channel logout endpoint).
+ *
+ * @example
+ * const handler: FastifyRouteHandler = backchannelLogout();
+ * scope.post("/auth/backchannel-logout", handler);
+ */
+export type FastifyRouteHandler = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => Promise<FastifyReply>;
+
 type Done = (error?: Error) => void;
 
 const binding: Binding<FastifyRequest, FastifyReply, Done, void> = {
@@ -79,9 +92,16 @@ const binding: Binding<FastifyRequest, FastifyReply, Done, void> = {
   crash: (_request, _reply, done, error) => done(error as Error),
 };
 
-const helpers = defineHelpers<FastifyAuthHook, FastifyAuthOptions>(
+const helpers = defineHelpers<FastifyAuthHook, FastifyAuthOptions, FastifyRouteHandler>(
   (bound) => (req, reply, done) => {
     runGuard(bound, binding, req, reply, done);
+  },
+  // Fastify reads bodies through its content-type parsers: `request.body` holds the form.
+  (answer) => async (request, reply) => {
+    const { status, headers, body } = await answer(request.headers["content-type"], () =>
+      readLogoutBody(request.raw, request.body),
+    );
+    return reply.code(status).headers(headers).send(body);
   },
 );
 
@@ -128,3 +148,19 @@ export const requireScope = helpers.requireScope;
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler); */
 export const requireBinding = helpers.requireBinding;
+/**
+ * The OpenID back-channel logout endpoint as a route handler (see
+ * {@link GuardHelpers.backchannelLogout}). Fastify parses bodies itself: give the route's scope a
+ * bounded string parser for forms (or register `@fastify/formbody`).
+ *
+ * @example
+ * await app.register(async (scope) => {
+ *   scope.addContentTypeParser(
+ *     "application/x-www-form-urlencoded",
+ *     { parseAs: "string", bodyLimit: MAX_LOGOUT_BODY_BYTES },
+ *     (_request, body, done) => done(null, body),
+ *   );
+ *   scope.post("/auth/backchannel-logout", backchannelLogout());
+ * });
+ */
+export const backchannelLogout = helpers.backchannelLogout;

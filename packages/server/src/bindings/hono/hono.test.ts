@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { expect, it } from "vitest";
+import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { listen } from "../../../test/listen.js";
 import type { Auth } from "../../kernel/Auth.js";
@@ -9,14 +10,16 @@ import { ConfigurationError } from "../../kernel/errors.js";
 import {
   type AuthEnv,
   authMiddleware,
+  backchannelLogout,
   getCurrentUser,
   getCurrentUserOptional,
   requirePermission,
 } from "./index.js";
 
-function startHono(auth: Auth): Promise<AppUnderTest> {
+async function startHono(auth: Auth, routes: { logout?: boolean } = {}): Promise<AppUnderTest> {
   const app = new Hono<AuthEnv>();
   const options = { auth };
+  if (routes.logout) app.post(LOGOUT_PATH, backchannelLogout(options));
   app.use("*", authMiddleware(options));
   app.all("/public", (c) =>
     c.json({ userId: c.get("user")?.id ?? null, authError: c.get("authError") }),

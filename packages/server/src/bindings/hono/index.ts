@@ -6,6 +6,7 @@ import { WebRequestContext } from "../../kernel/requestContext.js";
 import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
 import { defineHelpers } from "../helpers.js";
+import { readLogoutBody } from "../readLogoutBody.js";
 
 export type { GuardHelpers, GuardOptions } from "../helpers.js";
 
@@ -60,8 +61,23 @@ const hono: Binding<Context<AuthEnv>, undefined, Next, Answer> = {
   },
 };
 
-const helpers = defineHelpers<MiddlewareHandler<AuthEnv>, HonoAuthOptions>(
+/**
+ * A Hono route handler (the back-channel logout endpoint).
+ *
+ * @example
+ * const handler: HonoRouteHandler = backchannelLogout();
+ * app.post("/auth/backchannel-logout", handler);
+ */
+export type HonoRouteHandler = (c: Context) => Promise<Response>;
+
+const helpers = defineHelpers<MiddlewareHandler<AuthEnv>, HonoAuthOptions, HonoRouteHandler>(
   (bound) => async (c, next) => runGuard(bound, hono, c, undefined, next),
+  (answer) => async (c) => {
+    const { status, headers, body } = await answer(c.req.header("content-type"), () =>
+      readLogoutBody(c.req.raw),
+    );
+    return c.body(body, status as 200, headers);
+  },
 );
 
 /** {@inheritDoc GuardHelpers.authMiddleware} @example app.use("*", authMiddleware()); */
@@ -82,3 +98,5 @@ export const requireScope = helpers.requireScope;
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", requireBinding({ appId: true }), (c) => c.json({})); */
 export const requireBinding = helpers.requireBinding;
+/** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
+export const backchannelLogout = helpers.backchannelLogout;

@@ -7,7 +7,8 @@ import { NodeHeadersContext, WebRequestContext } from "../../kernel/requestConte
 import { callBinding, resolveUser, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
 import { defineHelpers } from "../helpers.js";
-import { sendAuthError } from "../sendAuthError.js";
+import { readLogoutBody } from "../readLogoutBody.js";
+import { sendAnswer, sendAuthError } from "../sendAuthError.js";
 
 export type { GuardHelpers, GuardOptions } from "../helpers.js";
 
@@ -53,12 +54,36 @@ function contextOf(req: AnyRequest) {
     : new NodeHeadersContext(headers as IncomingMessage["headers"]);
 }
 
+/**
+ * A route handler for node:http (writes the answer to `res`) and for Web `Request`s (resolves
+ * the `Response`): the back-channel logout endpoint.
+ *
+ * @example
+ * const logout: RouteHandler = backchannelLogout();
+ * export const POST = logout; // a Next.js route handler (app/auth/backchannel-logout/route.ts)
+ */
+export interface RouteHandler {
+  (req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** `context`: what a framework passes beside the request (Next.js route params); unused. */
+  (request: Request, context?: unknown): Promise<Response>;
+}
+
 const requests = callBinding<AnyRequest>(contextOf);
 const results = callBinding<AnyRequest, AuthResult>(contextOf, {
   allow: (user, error) => ({ user, error }),
 });
-const helpers = defineHelpers<RequestChecker, NodeAuthOptions>(
+const helpers = defineHelpers<RequestChecker, NodeAuthOptions, RouteHandler>(
   (bound) => (req, params) => resolveUser(bound, requests, req, params) as Promise<User>,
+  (answer) =>
+    (async (req: AnyRequest, res?: ServerResponse) => {
+      const reply = await answer(contextOf(req).header("content-type"), () => readLogoutBody(req));
+      // A Web Request gets its Response back (Next.js passes a context object as the second
+      // argument, never a ServerResponse); node:http writes to `res`.
+      if (typeof (req as Request).arrayBuffer === "function" || res === undefined) {
+        return new Response(reply.body, { status: reply.status, headers: reply.headers });
+      }
+      return sendAnswer(res, reply);
+    }) as RouteHandler,
 );
 
 /**
@@ -139,3 +164,13 @@ export const requireScope = helpers.requireScope;
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example const user = await requireBinding({ appId: true })(request, { appId: params.appId }); */
 export const requireBinding = helpers.requireBinding;
+/**
+ * {@inheritDoc GuardHelpers.backchannelLogout}
+ *
+ * @example
+ * const logout = backchannelLogout();
+ * createServer((req, res) => {
+ *   if (req.method === "POST" && req.url === "/auth/backchannel-logout") return void logout(req, res);
+ * });
+ */
+export const backchannelLogout = helpers.backchannelLogout;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { expect, it } from "vitest";
+import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { listen } from "../../../test/listen.js";
 import type { Auth } from "../../kernel/Auth.js";
@@ -7,6 +8,7 @@ import { ConfigurationError, InvalidTokenError } from "../../kernel/errors.js";
 import {
   type AnyRequest,
   authenticate,
+  backchannelLogout,
   getCurrentUser,
   getCurrentUserOptional,
   requirePermission,
@@ -33,9 +35,14 @@ function routes(auth: Auth): Record<string, Route> {
   };
 }
 
-function startNodeHttp(auth: Auth): Promise<AppUnderTest> {
+async function startNodeHttp(
+  auth: Auth,
+  options: { logout?: boolean } = {},
+): Promise<AppUnderTest> {
   const table = routes(auth);
+  const logout = options.logout ? backchannelLogout({ auth }) : undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (logout !== undefined && req.url === LOGOUT_PATH) return void logout(req, res);
     const route = table[req.url ?? ""];
     if (route === undefined) return void res.writeHead(404).end();
     route(req, auth).then(
@@ -48,10 +55,17 @@ function startNodeHttp(auth: Auth): Promise<AppUnderTest> {
 }
 
 /** Web `Request` handlers (as in Next.js route handlers), served through a tiny node adapter. */
-function startWebRequest(auth: Auth): Promise<AppUnderTest> {
+async function startWebRequest(
+  auth: Auth,
+  options: { logout?: boolean } = {},
+): Promise<AppUnderTest> {
   const table = routes(auth);
+  const logout = options.logout ? backchannelLogout({ auth }) : undefined;
   const handle = async (request: Request): Promise<Response> => {
-    const route = table[new URL(request.url).pathname];
+    const path = new URL(request.url).pathname;
+    // As Next.js calls a route handler: the request and a context object.
+    if (logout !== undefined && path === LOGOUT_PATH) return logout(request, { params: {} });
+    const route = table[path];
     if (route === undefined) return new Response(null, { status: 404 });
     try {
       return Response.json(await route(request, auth));
@@ -64,8 +78,11 @@ function startWebRequest(auth: Auth): Promise<AppUnderTest> {
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === "string") headers.set(name, value);
     }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length === 0 ? undefined : Buffer.concat(chunks);
     const response = await handle(
-      new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers }),
+      new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body }),
     );
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));

@@ -3,6 +3,7 @@ import type {
   FlattenedJWSInput,
   JWSHeaderParameters,
   JWTPayload,
+  JWTVerifyGetKey,
   JWTVerifyOptions,
 } from "jose";
 import { hasProtoKey } from "../../kernel/claimPath.js";
@@ -118,11 +119,13 @@ export class JwtValidator implements TokenValidator {
   readonly #mapping: ClaimMapping;
   readonly #secret: Uint8Array | undefined;
   readonly #keySet: RemoteKeySet | undefined;
+  readonly #issuer: string | undefined;
 
   /** `baseClaims`: a preset's mapping that `options.claims` is overlaid on. */
   constructor(options: JwtValidatorOptions, baseClaims?: Readonly<ClaimMapping>) {
     this.name = options.provider ?? "jwt";
     const issuer = checkIssuer(options.issuer);
+    this.#issuer = issuer;
     this.#secret = checkSecret(options.secret);
     const algorithms = checkAlgorithms(options.algorithms, this.#secret !== undefined);
     this.#audiences = checkAudience(options.audience);
@@ -169,6 +172,20 @@ export class JwtValidator implements TokenValidator {
     }
     // exp is required and numeric (jose checked), so the cache never outlives the token.
     return { user, expiresAt: (payload.exp as number) * 1000 };
+  }
+
+  /**
+   * The provider's issuer and signing keys (the same cached JWKS), for checking the provider's
+   * other tokens, such as back-channel logout tokens; undefined when the issuer check is off or
+   * only a shared secret is configured.
+   *
+   * @example
+   * const keys = validator.providerKeys(); // { issuer, getKey } or undefined
+   */
+  providerKeys(): { issuer: string; getKey: JWTVerifyGetKey } | undefined {
+    const keySet = this.#keySet;
+    if (keySet === undefined || this.#issuer === undefined) return undefined;
+    return { issuer: this.#issuer, getKey: (header, token) => keySet.getKey(header, token) };
   }
 
   /** Whether the mapped permissions (permissions, roles, scopes by default) include `permission`. */

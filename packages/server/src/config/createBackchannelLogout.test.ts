@@ -1,0 +1,168 @@
+import { execFileSync } from "node:child_process";
+import { SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type FakeIdp,
+  type FixtureKey,
+  makeKey,
+  signToken,
+  startFakeIdp,
+} from "../../test/jwtFixtures.js";
+import { type RedisUnderTest, startRedis } from "../../test/redisServer.js";
+import type { Auth } from "../kernel/Auth.js";
+import { ConfigurationError } from "../kernel/errors.js";
+import { BACKCHANNEL_LOGOUT_EVENT, replayWindowMs } from "../logout/verifyLogoutToken.js";
+import { createAuth } from "./createAuth.js";
+
+const FORM = "application/x-www-form-urlencoded";
+const silent = { warn: () => {}, error: () => {} };
+
+describe("auth.handleBackchannelLogout", () => {
+  let idp: FakeIdp;
+  let key: FixtureKey;
+  let redis: RedisUnderTest;
+  const instances: Auth[] = [];
+
+  beforeAll(async () => {
+    key = await makeKey("ES256", "k1");
+    [idp, redis] = await Promise.all([startFakeIdp([key]), startRedis()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(instances.map((auth) => auth.close()));
+    await idp.close();
+    await redis.close();
+  });
+
+  /** JWT mode from the environment, as an app configures it. */
+  function jwtAuth(env: Record<string, string> = {}, redisPrefix?: string): Auth {
+    const auth = createAuth({
+      env: { AUTH_PROVIDER: "jwt", AUTH_ISSUER: idp.issuer, AUTH_JWKS_URL: idp.jwksUrl, ...env },
+      logger: silent,
+      ...(redisPrefix === undefined ? {} : { redis: { url: redis.url, prefix: redisPrefix } }),
+    });
+    instances.push(auth);
+    return auth;
+  }
+
+  const logoutForm = async (aud: string, claims: Record<string, unknown>) =>
+    `logout_token=${await new SignJWT({
+      iss: idp.issuer,
+      aud,
+      jti: `jti-${Math.random()}`,
+      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+      ...claims,
+    })
+      .setProtectedHeader({ alg: "ES256", kid: "k1", typ: "logout+jwt" })
+      .setIssuedAt()
+      .sign(key.privateKey)}`;
+
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  it("takes the audience from AUTH_BACKCHANNEL_LOGOUT_AUDIENCE (a list) and revokes the subject's sessions", async () => {
+    const auth = jwtAuth({
+      AUTH_AUDIENCE: "orders-api",
+      AUTH_BACKCHANNEL_LOGOUT_AUDIENCE: "other-web, orders-web",
+    });
+    const token = await signToken(key, { iss: idp.issuer, aud: "orders-api", sub: "bob" });
+    expect((await auth.getCurrentUser(bearer(token))).id).toBe("bob");
+    const apiAudience = await logoutForm("orders-api", { sub: "bob" });
+    expect((await auth.handleBackchannelLogout(FORM, apiAudience)).status).toBe(400);
+    const answer = await auth.handleBackchannelLogout(
+      FORM,
+      await logoutForm("orders-web", { sub: "bob" }),
+    );
+    expect(answer).toMatchObject({ status: 200, headers: { "cache-control": "no-store" } });
+    await expect(auth.getCurrentUser(bearer(token))).rejects.toMatchObject({ status: 401 });
+  });
+
+  it("falls back to AUTH_AUDIENCE when no logout audience is set", async () => {
+    const auth = jwtAuth({ AUTH_AUDIENCE: "orders-api" });
+    const form = await logoutForm("orders-api", { sid: "s-fallback" });
+    expect((await auth.handleBackchannelLogout(FORM, form)).status).toBe(200);
+  });
+
+  it("the typed option wins over the environment", async () => {
+    const auth = createAuth({
+      env: {
+        AUTH_PROVIDER: "jwt",
+        AUTH_ISSUER: idp.issuer,
+        AUTH_JWKS_URL: idp.jwksUrl,
+        AUTH_AUDIENCE: "orders-api",
+        AUTH_BACKCHANNEL_LOGOUT_AUDIENCE: "env-web",
+      },
+      backchannelLogout: { audience: "typed-web" },
+      logger: silent,
+    });
+    instances.push(auth);
+    const typed = await logoutForm("typed-web", { sid: "s-typed" });
+    expect((await auth.handleBackchannelLogout(FORM, typed)).status).toBe(200);
+    const fromEnv = await logoutForm("env-web", { sid: "s-env" });
+    expect((await auth.handleBackchannelLogout(FORM, fromEnv)).status).toBe(400);
+  });
+
+  it("with Redis, a logout token replayed to another instance is refused there (SET NX under the prefix)", async () => {
+    const env = { AUTH_AUDIENCE: "orders-api", AUTH_BACKCHANNEL_LOGOUT_AUDIENCE: "orders-web" };
+    const a = jwtAuth(env, "bcl:");
+    const b = jwtAuth(env, "bcl:");
+    await Promise.all([a.ready(), b.ready()]);
+    const form = await logoutForm("orders-web", { sid: "s-fleet" });
+    expect((await a.handleBackchannelLogout(FORM, form)).status).toBe(200);
+    expect((await b.handleBackchannelLogout(FORM, form)).status).toBe(400);
+    const keys = execFileSync("redis-cli", [
+      "-p",
+      String(redis.port),
+      "--raw",
+      "KEYS",
+      "bcl:once:*",
+    ]);
+    expect(keys.toString().trim().split("\n")).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      "proxy mode",
+      { OXAIGEN_AUTH_PROXY_URL_OVERRIDE: "https://auth.example.com" },
+      /AUTH_PROVIDER=oidc/,
+    ],
+    [
+      "no audience at all",
+      {
+        AUTH_PROVIDER: "jwt",
+        AUTH_ISSUER: "https://id.example.com",
+        AUTH_VERIFY_AUDIENCE: "false",
+      },
+      /AUTH_BACKCHANNEL_LOGOUT_AUDIENCE/,
+    ],
+    [
+      "the issuer check off",
+      {
+        AUTH_PROVIDER: "jwt",
+        AUTH_JWKS_URL: "https://id.example.com/jwks",
+        AUTH_VERIFY_ISSUER: "false",
+        AUTH_AUDIENCE: "api",
+      },
+      /AUTH_ISSUER/,
+    ],
+  ])(
+    "without what it needs (%s) it refuses with a ConfigurationError saying what to set",
+    async (_name, env, hint) => {
+      const auth = createAuth({ env, logger: silent });
+      instances.push(auth);
+      expect(() => auth.backchannelLogout()).toThrow(ConfigurationError);
+      expect(() => auth.backchannelLogout()).toThrow(hint);
+      await expect(auth.handleBackchannelLogout(FORM, "logout_token=x")).rejects.toThrow(hint);
+    },
+  );
+});
+
+describe("replayWindowMs", () => {
+  const now = 1_000_000_000_000;
+  it("remembers a jti until the token's exp plus the clock tolerance", () => {
+    expect(replayWindowMs(now / 1000 + 60, now)).toBe(90_000);
+  });
+  it("never longer than a token can pass the iat check, never under a second", () => {
+    expect(replayWindowMs(now / 1000 + 86_400, now)).toBe(180_000);
+    expect(replayWindowMs(now / 1000 - 3600, now)).toBe(1000);
+  });
+});

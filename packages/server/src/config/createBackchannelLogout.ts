@@ -1,0 +1,68 @@
+import type { Auth, BackchannelLogoutHandler } from "../kernel/Auth.js";
+import { ConfigurationError } from "../kernel/errors.js";
+import type { TokenValidator } from "../kernel/types.js";
+import { handleBackchannelLogout } from "../logout/handleBackchannelLogout.js";
+import { replayWindowMs, verifyLogoutToken } from "../logout/verifyLogoutToken.js";
+import { JwtValidator } from "../validators/jwt/JwtValidator.js";
+import { type Env, readList } from "./env.js";
+
+/**
+ * Settings of the OpenID back-channel logout endpoint.
+ *
+ * @example
+ * const auth = createAuth({ backchannelLogout: { audience: "orders-web" } });
+ */
+export interface BackchannelLogoutOptions {
+  /**
+   * The `aud` a logout token must carry: this app's client id(s) at the identity provider.
+   * Default `AUTH_BACKCHANNEL_LOGOUT_AUDIENCE` (a list), else `AUTH_AUDIENCE`.
+   */
+  audience?: string | readonly string[];
+}
+
+const NEEDS_JWT_MODE =
+  "Back-channel logout checks logout tokens with the identity provider's issuer and signing keys, which only local JWT validation knows: set AUTH_PROVIDER=oidc (or jwt, keycloak, auth0, okta, azure, authentik) with AUTH_ISSUER, or pass createAuth({ validator: createJwtValidator({ issuer, audience }) }).";
+
+/**
+ * The composition of the back-channel logout endpoint, built on first use: logout tokens are
+ * checked with the JWT validator's issuer and keys, replays are caught fleet-wide with Redis
+ * (else in this process), and the named session is revoked with `auth.revoke`. Building throws
+ * a ConfigurationError saying what to set when any of these is missing.
+ *
+ * @example
+ * const auth = new Auth(validator, settings, logger, {
+ *   platform: nodePlatform,
+ *   backchannelLogout: createBackchannelLogout(validator, env, options.backchannelLogout),
+ * });
+ */
+export function createBackchannelLogout(
+  validator: TokenValidator,
+  env: Env,
+  options: BackchannelLogoutOptions = {},
+): (auth: Auth) => BackchannelLogoutHandler {
+  const configured = options.audience ?? readList(env, "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE");
+  const audience = configured ?? readList(env, "AUTH_AUDIENCE");
+  return (auth) => {
+    if (!(validator instanceof JwtValidator)) throw new ConfigurationError(NEEDS_JWT_MODE);
+    const keys = validator.providerKeys();
+    if (keys === undefined) {
+      throw new ConfigurationError(
+        `Back-channel logout needs the provider's issuer and its signing keys (JWKS): set AUTH_ISSUER and leave AUTH_VERIFY_ISSUER on, and AUTH_JWKS_URL when the provider has no discovery document. ${NEEDS_JWT_MODE}`,
+      );
+    }
+    const audiences = typeof audience === "string" ? [audience] : [...(audience ?? [])];
+    if (audiences.length === 0 || audiences.some((entry) => entry === "")) {
+      throw new ConfigurationError(
+        "Back-channel logout needs the audience of logout tokens (this app's client id at the identity provider): set AUTH_BACKCHANNEL_LOGOUT_AUDIENCE, or createAuth({ backchannelLogout: { audience } }).",
+      );
+    }
+    const deps = {
+      verify: (token: string) =>
+        verifyLogoutToken(token, { issuer: keys.issuer, audience: audiences, getKey: keys.getKey }),
+      firstSight: (iss: string, jti: string, exp: number) =>
+        auth.firstSight(`logout\n${iss}\n${jti}`, replayWindowMs(exp, Date.now())),
+      revoke: (target: { sid: string } | { sub: string }) => auth.revoke(target),
+    };
+    return (contentType, body) => handleBackchannelLogout(contentType, body, deps);
+  };
+}
