@@ -119,6 +119,19 @@ describe("auth.handleBackchannelLogout", () => {
     expect(keys.toString().trim().split("\n")).toHaveLength(1);
   });
 
+  it("answers 503 (the provider retries) when the provider's keys cannot be fetched", async () => {
+    const auth = jwtAuth({ AUTH_AUDIENCE: "orders-api" });
+    const form = await logoutForm("orders-api", { sid: "s-outage" });
+    idp.failWith = 503;
+    try {
+      const answer = await auth.handleBackchannelLogout(FORM, form);
+      expect(answer.status).toBe(503);
+      expect(answer.headers["retry-after"]).toBe("1");
+    } finally {
+      idp.failWith = undefined;
+    }
+  });
+
   it.each([
     [
       "proxy mode",
