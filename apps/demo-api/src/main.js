@@ -5,8 +5,8 @@ import { createDemoApi } from "./server.js";
 const config = readConfig(process.env);
 const api = createDemoApi({ webOrigins: config.webOrigins });
 
-// A fresh instance takes traffic only once it shares the fleet's revocations (with Redis): before
-// that it would accept a token revoked elsewhere. Redis down: it starts alone after the bound.
+// A fresh instance takes traffic only once its shared cache (Redis) is attached: before that it
+// cannot see a revocation made elsewhere. Redis down: it starts alone after the bound.
 const READY_BOUND_MS = 5000;
 await Promise.race([
   api.ready().catch(() => undefined),

@@ -1,7 +1,10 @@
 import type { Auth, BackchannelLogoutHandler } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
 import type { TokenValidator } from "../kernel/types.js";
-import { handleBackchannelLogout } from "../logout/handleBackchannelLogout.js";
+import {
+  type BackchannelLogoutDeps,
+  handleBackchannelLogout,
+} from "../logout/handleBackchannelLogout.js";
 import { replayWindowMs, verifyLogoutToken } from "../logout/verifyLogoutToken.js";
 import { JwtValidator } from "../validators/jwt/JwtValidator.js";
 import { type Env, readList } from "./env.js";
@@ -18,6 +21,11 @@ export interface BackchannelLogoutOptions {
    * Default `AUTH_BACKCHANNEL_LOGOUT_AUDIENCE` (a list), else `AUTH_AUDIENCE`.
    */
   audience?: string | readonly string[];
+}
+
+function report(auth: Auth, detail: string): void {
+  const { logger } = auth;
+  (logger.error ?? logger.warn).call(logger, `@org/auth-server back-channel logout ${detail}`);
 }
 
 const NEEDS_JWT_MODE =
@@ -56,12 +64,19 @@ export function createBackchannelLogout(
         "Back-channel logout needs the audience of logout tokens (this app's client id at the identity provider): set AUTH_BACKCHANNEL_LOGOUT_AUDIENCE, or createAuth({ backchannelLogout: { audience } }).",
       );
     }
-    const deps = {
-      verify: (token: string) =>
+    const sightId = (iss: string, jti: string) => `logout\n${iss}\n${jti}`;
+    const deps: BackchannelLogoutDeps = {
+      verify: (token) =>
         verifyLogoutToken(token, { issuer: keys.issuer, audience: audiences, getKey: keys.getKey }),
-      firstSight: (iss: string, jti: string, exp: number) =>
-        auth.firstSight(`logout\n${iss}\n${jti}`, replayWindowMs(exp, Date.now())),
-      revoke: (target: { sid: string } | { sub: string }) => auth.revoke(target),
+      firstSight: (iss, jti, exp) =>
+        auth.firstSight(sightId(iss, jti), replayWindowMs(exp, Date.now())),
+      revoke: (target) =>
+        auth.revoke(target).catch((error: unknown) => {
+          // The provider only sees a 503; operators see why.
+          report(auth, `could not revoke the session (the provider retries): ${String(error)}`);
+          throw error;
+        }),
+      forget: (iss, jti) => auth.forgetSight(sightId(iss, jti)),
     };
     return (contentType, body) => handleBackchannelLogout(contentType, body, deps);
   };

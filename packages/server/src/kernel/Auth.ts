@@ -332,6 +332,13 @@ export class Auth {
     return true;
   }
 
+  /** @internal Forgets `id` (see {@link firstSight}): what it guarded did not take effect. */
+  async forgetSight(id: string): Promise<void> {
+    const fleet = this.pipeline.fleetLevel;
+    if (fleet !== undefined) await fleet.forget(id);
+    this.seenOnce?.delete(id);
+  }
+
   /**
    * Resolves once the shared (Redis) level is attached, or at once without one. Requests never
    * wait for it: until then, and whenever Redis is down, each instance serves on its own.

@@ -40,5 +40,7 @@ export interface FleetLevel {
    * false afterwards; when the shared store cannot answer, this instance's memory decides.
    */
   firstSight(id: string, ttlMs: number): Promise<boolean>;
+  /** Forgets `id` here and fleet-wide (best effort): what it guarded did not take effect. */
+  forget(id: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -84,6 +84,34 @@ describe("back-channel logout (OIDC Back-Channel Logout 1.0)", () => {
     expect(deps.revoked).toHaveLength(count);
   });
 
+  it("a failed revocation answers 503 and the provider's retry of the same token is not a replay", async () => {
+    const seen = new Set<string>();
+    let failures = 1;
+    const revoked: unknown[] = [];
+    const flaky: BackchannelLogoutDeps = {
+      verify: deps.verify,
+      firstSight: async (iss, jti) => {
+        if (seen.has(`${iss} ${jti}`)) return false;
+        seen.add(`${iss} ${jti}`);
+        return true;
+      },
+      revoke: async (target) => {
+        if (failures-- > 0) throw new Error("Redis could not be told");
+        revoked.push(target);
+      },
+      forget: async (iss, jti) => {
+        seen.delete(`${iss} ${jti}`);
+      },
+    };
+    const body = new URLSearchParams({ logout_token: await sign({ sid: "s-9" }) }).toString();
+    const first = await handleBackchannelLogout(FORM, body, flaky);
+    expect(first.status).toBe(503);
+    expect(first.headers["retry-after"]).toBe("1");
+    expect((await handleBackchannelLogout(FORM, body, flaky)).status).toBe(200);
+    expect(revoked).toEqual([{ sid: "s-9" }]);
+    expect((await handleBackchannelLogout(FORM, body, flaky)).status).toBe(400);
+  });
+
   it("refuses a body that is not a form with exactly one logout_token", async () => {
     const token = await sign({ sub: "alice" });
     expect((await post(token, "application/json")).status).toBe(400);

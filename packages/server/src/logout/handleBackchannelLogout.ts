@@ -10,6 +10,11 @@ export interface BackchannelLogoutDeps {
   firstSight(iss: string, jti: string, exp: number): Promise<boolean>;
   /** Ends the session (`sid`) or every session of the subject (`sub`), fleet-wide. */
   revoke(target: { sid: string } | { sub: string }): Promise<unknown>;
+  /**
+   * Forgets `iss`+`jti` after the revocation failed, so the provider's retry of the same token
+   * is not refused as a replay.
+   */
+  forget?(iss: string, jti: string): Promise<void>;
 }
 
 /** The answer of the endpoint, for any framework to send. */
@@ -55,9 +60,14 @@ export async function handleBackchannelLogout(
     if (!(await deps.firstSight(request.iss, request.jti, request.exp))) {
       throw new InvalidRequestError("The logout_token was already used (its jti was seen before).");
     }
-    await deps.revoke(
-      request.sid !== undefined ? { sid: request.sid } : { sub: request.sub as string },
-    );
+    try {
+      await deps.revoke(
+        request.sid !== undefined ? { sid: request.sid } : { sub: request.sub as string },
+      );
+    } catch (error) {
+      await deps.forget?.(request.iss, request.jti).catch(() => undefined);
+      throw error;
+    }
     return { status: 200, headers: { "cache-control": "no-store" }, body: "" };
   } catch (error) {
     if (error instanceof AuthError && error.status < 500) return refused(error);

@@ -191,11 +191,18 @@ export class FleetCache implements FleetLevel {
    * cannot answer, this process's memory decides.
    */
   async firstSight(id: string, ttlMs: number): Promise<boolean> {
-    const key = platform.sha256Hex(id);
+    const key = sightKey(id);
     if (this.seen.has(key)) return false;
     this.seen.set(key, true, { ttl: Math.max(1, ttlMs) });
     const shared = await this.quiet(this.store.claimOnce(key, ttlMs));
     return shared !== false;
+  }
+
+  /** Forgets `id` here and fleet-wide (best effort): its first sight did not take effect. */
+  async forget(id: string): Promise<void> {
+    const key = sightKey(id);
+    this.seen.delete(key);
+    await this.quiet(this.store.releaseOnce(key));
   }
 
   private readonly seen = new LRUCache<string, boolean>({ max: 10_000 });
@@ -282,4 +289,9 @@ export class FleetCache implements FleetLevel {
       return undefined;
     }
   }
+}
+
+/** Ids are hashed: a logout token's issuer and jti never appear in Redis as they are. */
+function sightKey(id: string): string {
+  return platform.sha256Hex(id);
 }

@@ -223,6 +223,11 @@ export class RedisFleetStore {
     return reply === "OK";
   }
 
+  /** Releases a claim made by {@link claimOnce} (best effort). */
+  async releaseOnce(id: string): Promise<void> {
+    await this.link.command(["DEL", `${this.prefix}once:${id}`]);
+  }
+
   private async set(key: string, value: string, ttlMs: number): Promise<void> {
     const ms = Math.max(1, Math.ceil(ttlMs));
     await this.link.command(["SET", this.prefix + key, value, "PX", String(ms)]);
