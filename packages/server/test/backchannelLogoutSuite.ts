@@ -1,10 +1,15 @@
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, ConfigurationError, createAuth, createJwtValidator } from "../src/index.js";
 import { MAX_LOGOUT_BODY_BYTES } from "../src/logout/handleBackchannelLogout.js";
-import { BACKCHANNEL_LOGOUT_EVENT } from "../src/logout/verifyLogoutToken.js";
 import type { AppUnderTest, StartApp } from "./bindingSuite.js";
-import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
+import {
+  type FakeIdp,
+  type FixtureKey,
+  makeKey,
+  signLogoutToken,
+  signToken,
+  startFakeIdp,
+} from "./jwtFixtures.js";
 
 /** Where every binding's test app mounts `backchannelLogout()` when asked to. */
 export const LOGOUT_PATH = "/backchannel-logout";
@@ -54,18 +59,8 @@ export function describeBackchannelLogout(name: string, startApp: StartApp): voi
       return { sid, token: await signToken(key, { iss: idp.issuer, aud: API, sub: "alice", sid }) };
     }
 
-    function logoutToken(claims: Record<string, unknown>, signer = key): Promise<string> {
-      return new SignJWT({
-        iss: idp.issuer,
-        aud: CLIENT,
-        jti: `jti-${Math.random()}`,
-        events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
-        ...claims,
-      })
-        .setProtectedHeader({ alg: "ES256", kid: signer.kid, typ: "logout+jwt" })
-        .setIssuedAt()
-        .sign(signer.privateKey);
-    }
+    const logoutToken = (claims: Record<string, unknown>, signer = key) =>
+      signLogoutToken(signer, idp.issuer, CLIENT, claims);
 
     async function post(body: string, type = FORM): Promise<number> {
       const res = await fetch(app.url + LOGOUT_PATH, {

@@ -95,6 +95,28 @@ export async function signToken(
     .sign(key.privateKey);
 }
 
+/**
+ * Signs an OpenID back-channel logout token (typ logout+jwt, the logout event, a fresh jti and
+ * iat); `claims` add `sid` / `sub` or override any claim.
+ */
+export function signLogoutToken(
+  key: FixtureKey,
+  issuer: string,
+  audience: string,
+  claims: Record<string, unknown>,
+): Promise<string> {
+  return new SignJWT({
+    iss: issuer,
+    aud: audience,
+    jti: `jti-${Math.random()}`,
+    events: { "http://schemas.openid.net/event/backchannel-logout": {} },
+    ...claims,
+  })
+    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "logout+jwt" })
+    .setIssuedAt()
+    .sign(key.privateKey);
+}
+
 /** base64url of a JSON value or raw string, for hand-built (unsigned or tampered) tokens. */
 export function b64(value: unknown): string {
   const text = typeof value === "string" ? value : JSON.stringify(value);

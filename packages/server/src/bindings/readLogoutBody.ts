@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { AuthError, InvalidRequestError } from "../kernel/errors.js";
+import { type AuthError, InvalidRequestError } from "../kernel/errors.js";
+import { readBoundedText } from "../kernel/readBoundedText.js";
 import { logoutBodyTooLarge, MAX_LOGOUT_BODY_BYTES } from "../logout/handleBackchannelLogout.js";
 
 /**
@@ -84,31 +85,10 @@ function readNodeBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-async function readWebBody(request: Request): Promise<string> {
-  if (request.body === null) return "";
-  if (request.bodyUsed) throw unreadable();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_LOGOUT_BODY_BYTES) {
-        await reader.cancel().catch(() => undefined);
-        throw logoutBodyTooLarge();
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    throw error instanceof AuthError ? error : unreadable();
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+function readWebBody(request: Request): Promise<string> {
+  if (request.bodyUsed) return Promise.reject(unreadable());
+  return readBoundedText(request.body, MAX_LOGOUT_BODY_BYTES, {
+    tooLarge: logoutBodyTooLarge,
+    failed: unreadable,
+  });
 }

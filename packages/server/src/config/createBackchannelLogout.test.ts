@@ -1,17 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type FakeIdp,
   type FixtureKey,
   makeKey,
+  signLogoutToken,
   signToken,
   startFakeIdp,
 } from "../../test/jwtFixtures.js";
 import { type RedisUnderTest, startRedis } from "../../test/redisServer.js";
 import type { Auth } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
-import { BACKCHANNEL_LOGOUT_EVENT, replayWindowMs } from "../logout/verifyLogoutToken.js";
+import { replayWindowMs } from "../logout/verifyLogoutToken.js";
 import { createAuth } from "./createAuth.js";
 
 const FORM = "application/x-www-form-urlencoded";
@@ -57,16 +57,7 @@ describe("auth.handleBackchannelLogout", () => {
   }
 
   const logoutForm = async (aud: string, claims: Record<string, unknown>) =>
-    `logout_token=${await new SignJWT({
-      iss: idp.issuer,
-      aud,
-      jti: `jti-${Math.random()}`,
-      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
-      ...claims,
-    })
-      .setProtectedHeader({ alg: "ES256", kid: "k1", typ: "logout+jwt" })
-      .setIssuedAt()
-      .sign(key.privateKey)}`;
+    `logout_token=${await signLogoutToken(key, idp.issuer, aud, claims)}`;
 
   const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 

@@ -3,16 +3,14 @@ import type { Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import express5 from "express";
 import express4 from "express4";
-import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
-import { makeKey, startFakeIdp } from "../../../test/jwtFixtures.js";
+import { makeKey, signLogoutToken, startFakeIdp } from "../../../test/jwtFixtures.js";
 import { type StandInProxy, startStandInProxy, userBody } from "../../../test/standInProxy.js";
 import { createAuth } from "../../config/createAuth.js";
 import type { Auth } from "../../kernel/Auth.js";
 import { ConfigurationError } from "../../kernel/errors.js";
-import { BACKCHANNEL_LOGOUT_EVENT } from "../../logout/verifyLogoutToken.js";
 import {
   type AuthRequest,
   authMiddleware,
@@ -144,16 +142,7 @@ describe.each([
     app.post("/logout", backchannelLogout({ auth }));
     const server = app.listen(0, "127.0.0.1");
     await once(server, "listening");
-    const token = await new SignJWT({
-      iss: idp.issuer,
-      aud: "orders-web",
-      jti: "jti-parsed",
-      sid: "s-1",
-      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
-    })
-      .setProtectedHeader({ alg: "ES256", kid: "k1", typ: "logout+jwt" })
-      .setIssuedAt()
-      .sign(key.privateKey);
+    const token = await signLogoutToken(key, idp.issuer, "orders-web", { sid: "s-1" });
     const post = () =>
       fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/logout`, {
         method: "POST",

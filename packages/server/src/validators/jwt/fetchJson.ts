@@ -1,4 +1,4 @@
-import { AuthError } from "../../kernel/errors.js";
+import { readBoundedText } from "../../kernel/readBoundedText.js";
 import { upstreamError } from "./jwtErrors.js";
 
 /** Limits for one metadata request to the identity provider. */
@@ -33,7 +33,10 @@ export async function fetchJson(
     await response.body?.cancel().catch(() => undefined);
     throw upstreamError(`The ${what} at ${url} answered HTTP ${response.status} (expected 200).`);
   }
-  const text = await readBounded(response, limits.maxBytes, url, what);
+  const text = await readBoundedText(response.body, limits.maxBytes, {
+    tooLarge: () => upstreamError(`The ${what} at ${url} is larger than ${limits.maxBytes} bytes.`),
+    failed: (cause) => upstreamError(`Reading the ${what} from ${url} failed.`, cause),
+  });
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -44,38 +47,4 @@ export async function fetchJson(
     throw upstreamError(`The ${what} at ${url} is not a JSON object.`);
   }
   return parsed as Record<string, unknown>;
-}
-
-async function readBounded(
-  response: Response,
-  maxBytes: number,
-  url: string,
-  what: string,
-): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw upstreamError(`The ${what} at ${url} is larger than ${maxBytes} bytes.`);
-      }
-      chunks.push(value);
-    }
-  } catch (cause) {
-    if (cause instanceof AuthError) throw cause;
-    throw upstreamError(`Reading the ${what} from ${url} failed.`, cause);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
