@@ -95,6 +95,14 @@ export async function signToken(
     .sign(key.privateKey);
 }
 
+/** The environment of JWT mode against the fake provider (its issuer and JWKS), plus `extra`. */
+export function jwtModeEnv(
+  idp: FakeIdp,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return { AUTH_PROVIDER: "jwt", AUTH_ISSUER: idp.issuer, AUTH_JWKS_URL: idp.jwksUrl, ...extra };
+}
+
 /**
  * Signs an OpenID back-channel logout token (typ logout+jwt, the logout event, a fresh jti and
  * iat); `claims` add `sid` / `sub` or override any claim.

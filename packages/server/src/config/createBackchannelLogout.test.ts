@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type FakeIdp,
   type FixtureKey,
+  jwtModeEnv,
   makeKey,
   signLogoutToken,
   signToken,
@@ -37,7 +38,7 @@ describe("auth.handleBackchannelLogout", () => {
   /** JWT mode from the environment, as an app configures it. */
   function jwtAuth(env: Record<string, string> = {}, redisPrefix?: string): Auth {
     const auth = createAuth({
-      env: { AUTH_PROVIDER: "jwt", AUTH_ISSUER: idp.issuer, AUTH_JWKS_URL: idp.jwksUrl, ...env },
+      env: jwtModeEnv(idp, env),
       logger: silent,
       ...(redisPrefix === undefined ? {} : { redis: { url: redis.url, prefix: redisPrefix } }),
     });
@@ -86,13 +87,10 @@ describe("auth.handleBackchannelLogout", () => {
 
   it("the typed option wins over the environment", async () => {
     const auth = createAuth({
-      env: {
-        AUTH_PROVIDER: "jwt",
-        AUTH_ISSUER: idp.issuer,
-        AUTH_JWKS_URL: idp.jwksUrl,
+      env: jwtModeEnv(idp, {
         AUTH_AUDIENCE: "orders-api",
         AUTH_BACKCHANNEL_LOGOUT_AUDIENCE: "env-web",
-      },
+      }),
       backchannelLogout: { audience: "typed-web" },
       logger: silent,
     });

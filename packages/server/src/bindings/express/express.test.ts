@@ -6,7 +6,7 @@ import express4 from "express4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
-import { makeKey, signLogoutToken, startFakeIdp } from "../../../test/jwtFixtures.js";
+import { jwtModeEnv, makeKey, signLogoutToken, startFakeIdp } from "../../../test/jwtFixtures.js";
 import { type StandInProxy, startStandInProxy, userBody } from "../../../test/standInProxy.js";
 import { createAuth } from "../../config/createAuth.js";
 import type { Auth } from "../../kernel/Auth.js";
@@ -128,12 +128,7 @@ describe.each([
     const key = await makeKey("ES256", "k1");
     const idp = await startFakeIdp([key]);
     const auth = createAuth({
-      env: {
-        AUTH_PROVIDER: "jwt",
-        AUTH_ISSUER: idp.issuer,
-        AUTH_JWKS_URL: idp.jwksUrl,
-        AUTH_AUDIENCE: "orders-api",
-      },
+      env: jwtModeEnv(idp, { AUTH_AUDIENCE: "orders-api" }),
       backchannelLogout: { audience: "orders-web" },
       logger: silentLogger(),
     });
