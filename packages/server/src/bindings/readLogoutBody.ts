@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { type AuthError, InvalidRequestError } from "../kernel/errors.js";
-import { readBoundedText } from "../kernel/readBoundedText.js";
+import { decodeChunks, readBoundedText } from "../kernel/readBoundedText.js";
 import { logoutBodyTooLarge, MAX_LOGOUT_BODY_BYTES } from "../logout/handleBackchannelLogout.js";
 
 /**
@@ -53,14 +53,14 @@ function fromParsed(parsed: unknown): string {
 
 function readNodeBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    const chunks: Uint8Array[] = [];
     let size = 0;
     const stop = () => {
       request.off("data", onData);
       request.off("end", onEnd);
       request.off("error", onError);
     };
-    const onData = (chunk: Buffer) => {
+    const onData = (chunk: Uint8Array) => {
       size += chunk.length;
       if (size <= MAX_LOGOUT_BODY_BYTES) {
         chunks.push(chunk);
@@ -73,7 +73,7 @@ function readNodeBody(request: IncomingMessage): Promise<string> {
     };
     const onEnd = () => {
       stop();
-      resolve(Buffer.concat(chunks).toString("utf8"));
+      resolve(decodeChunks(chunks));
     };
     const onError = () => {
       stop();

@@ -39,6 +39,18 @@ export async function readBoundedText(
   } catch (cause) {
     throw cause instanceof AuthError ? cause : errors.failed(cause);
   }
+  return decodeChunks(chunks);
+}
+
+/**
+ * The UTF-8 text of byte chunks read one by one (no `Buffer`: the kernel runs on every runtime).
+ *
+ * @example
+ * const text = decodeChunks([new TextEncoder().encode("logout_token="), rest]);
+ */
+export function decodeChunks(chunks: readonly Uint8Array[]): string {
+  let size = 0;
+  for (const chunk of chunks) size += chunk.byteLength;
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, type JWTVerifyGetKey, jwtVerify } from "jose";
+import type { JWTVerifyGetKey } from "jose";
 import { AuthError, InvalidRequestError } from "../kernel/errors.js";
 
 /** The member of `events` that makes a JWT a back-channel logout token. */
@@ -87,6 +87,8 @@ export async function verifyLogoutToken(
   token: string,
   options: LogoutTokenOptions,
 ): Promise<LogoutRequest> {
+  // jose loads with the first logout token: a proxy-mode app never imports it.
+  const { decodeProtectedHeader, jwtVerify } = await import("jose");
   let typ: unknown;
   try {
     typ = decodeProtectedHeader(token).typ;
