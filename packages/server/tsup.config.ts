@@ -12,7 +12,10 @@ const shared: Options = {
     "platform-web": "src/platform/web.ts",
   },
   external: ["#platform"],
-  dts: true,
+  // The private @org/auth-user package (the one User shape, shared with @org/auth-react) is
+  // bundled, code and types: it is never published, so nothing may import it at run time.
+  noExternal: ["@org/auth-user"],
+  dts: { resolve: ["@org/auth-user"] },
   sourcemap: true,
   target: "node20",
   splitting: true,
@@ -23,5 +26,5 @@ export default defineConfig([
   { ...shared, format: ["esm"] },
   // jose 6 ships ESM only, and `require(esm)` needs Node >= 20.19: bundle it into the CommonJS
   // build so CJS consumers work on every Node version `engines` allows (>= 20.18).
-  { ...shared, format: ["cjs"], noExternal: ["jose"] },
+  { ...shared, format: ["cjs"], noExternal: ["jose", "@org/auth-user"] },
 ]);

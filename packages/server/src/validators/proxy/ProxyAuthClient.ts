@@ -1,10 +1,10 @@
+import { userFromWire } from "@org/auth-user";
 import type { Dispatcher } from "undici";
 import { createTransport } from "#platform";
 import { InvalidTokenError, UpstreamError } from "../../kernel/errors.js";
 import { type HttpTransport, TooLarge } from "../../kernel/HttpTransport.js";
 import { assertPermissionName } from "../../kernel/permissionName.js";
 import type { User } from "../../kernel/user.js";
-import { userFromProxy } from "./userFromProxy.js";
 
 /**
  * Options of {@link ProxyAuthClient}.
@@ -93,7 +93,7 @@ export class ProxyAuthClient {
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
       throw upstream(what, "the body is not a JSON object");
     }
-    const user = userFromProxy(parsed as Record<string, unknown>);
+    const user = userFromWire(parsed as Record<string, unknown>);
     if (!user.isAuthenticated || user.enabled === false) throw new InvalidTokenError();
     if (user.id === undefined || user.id === "") {
       throw upstream(what, "the body has no user id (not an auth proxy's get-me answer?)");

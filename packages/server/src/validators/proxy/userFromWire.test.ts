@@ -1,7 +1,13 @@
+import { userFromWire as userFromProxy } from "@org/auth-user";
+import { USER_FIXTURES } from "@org/auth-user/fixtures";
 import { describe, expect, it } from "vitest";
-import { userFromProxy } from "./userFromProxy.js";
 
-describe("userFromProxy", () => {
+// The proxy validator maps get-me with the shared mapping: the React SDK runs the same fixtures.
+describe("userFromWire, as the proxy validator uses it", () => {
+  for (const { name, wire, user } of USER_FIXTURES) {
+    it(`shared fixture: ${name}`, () => expect(userFromProxy(wire)).toEqual(user));
+  }
+
   it("maps the contract's example body", () => {
     const user = userFromProxy({
       id: "mock-user-id",
