@@ -20,10 +20,12 @@ module.exports = {
     {
       name: "kernel-imports-only-kernel",
       comment:
-        "The kernel (errors, user, token extraction, pipeline, guards, runner) imports nothing outside itself: no other layer, no node: module (the runtime comes in through kernel/platform.ts); lru-cache is its one library.",
+        "The kernel (errors, user, token extraction, pipeline, guards, runner) imports nothing outside itself: no other layer, no node: module (the runtime comes in through kernel/platform.ts); lru-cache is its one library, and the one User shape comes from the bundled @org/auth-user.",
       severity: "error",
       from: { path: `${SRC}kernel/`, pathNot: notTest },
-      to: { pathNot: [`${SRC}kernel/`, "node_modules/lru-cache/"] },
+      to: {
+        pathNot: [`${SRC}kernel/`, "node_modules/lru-cache/", "^@org/auth-user$", "(^|/)user/src/"],
+      },
     },
     {
       name: "adapters-import-only-kernel",
