@@ -28,6 +28,7 @@ export {
   type ProxySettings,
 } from "./config/resolveProxySettings.js";
 export type { Auth, AuthResult, BackchannelLogoutHandler } from "./kernel/Auth.js";
+export { ASYMMETRIC_ALGORITHMS } from "./kernel/asymmetricAlgorithms.js";
 export type { ClaimPath } from "./kernel/claimPath.js";
 export type { HttpAnswer } from "./kernel/errorAnswer.js";
 export {
@@ -75,7 +76,6 @@ export {
   createAnonymousValidator,
 } from "./validators/adapters/createAnonymousValidator.js";
 export {
-  ASYMMETRIC_ALGORITHMS,
   createJwtValidator,
   JwtValidator,
   type JwtValidatorOptions,

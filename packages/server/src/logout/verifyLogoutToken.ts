@@ -1,4 +1,5 @@
 import type { JWTVerifyGetKey } from "jose";
+import { ASYMMETRIC_ALGORITHMS } from "../kernel/asymmetricAlgorithms.js";
 import { AuthError, InvalidRequestError } from "../kernel/errors.js";
 
 /** The member of `events` that makes a JWT a back-channel logout token. */
@@ -32,19 +33,6 @@ export interface LogoutRequest {
   /** Epoch seconds after which the `jti` need no longer be remembered. */
   exp: number;
 }
-
-const DEFAULT_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-];
 
 const DEFAULT_MAX_AGE_SECONDS = 120;
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
@@ -109,7 +97,7 @@ export async function verifyLogoutToken(
     ({ payload } = await jwtVerify(token, options.getKey, {
       issuer: options.issuer,
       audience: [...(typeof options.audience === "string" ? [options.audience] : options.audience)],
-      algorithms: [...(options.algorithms ?? DEFAULT_ALGORITHMS)],
+      algorithms: [...(options.algorithms ?? ASYMMETRIC_ALGORITHMS)],
       maxTokenAge: options.maxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS,
       clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       requiredClaims: ["iss", "aud", "iat", "jti"],

@@ -6,6 +6,7 @@ import type {
   JWTVerifyGetKey,
   JWTVerifyOptions,
 } from "jose";
+import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import type { AuthLogger } from "../../kernel/settings.js";
@@ -22,21 +23,6 @@ import {
 } from "./mapClaimsToUser.js";
 import { type KeySetTiming, RemoteKeySet } from "./RemoteKeySet.js";
 import { toAuthError } from "./toAuthError.js";
-
-/** Asymmetric JWS algorithms accepted by default; the key type is bound to each by jose. */
-export const ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-]);
 
 const HMAC_ALGORITHMS: readonly string[] = ["HS256", "HS384", "HS512"];
 
