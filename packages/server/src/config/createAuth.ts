@@ -2,10 +2,10 @@ import { platform } from "#platform";
 import { Auth } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
 import type { AuthOptions } from "./AuthOptions.js";
-import { connectRedis, resolveRedisOptions } from "./connectRedis.js";
+import { connectRedis } from "./connectRedis.js";
 import { createBackchannelLogout } from "./createBackchannelLogout.js";
-import { createValidatorFromEnv } from "./createValidatorFromEnv.js";
-import { resolveLimits, resolveSettings } from "./resolveSettings.js";
+import { createValidatorFromSettings } from "./createValidatorFromEnv.js";
+import { readSettings } from "./readSettings.js";
 
 /**
  * Creates an {@link Auth} instance; reads the env once and fails fast (ConfigurationError naming
@@ -16,17 +16,16 @@ import { resolveLimits, resolveSettings } from "./resolveSettings.js";
  * app.use(authMiddleware({ auth }));
  */
 export function createAuth(options: AuthOptions = {}): Auth {
-  const env = options.env ?? processEnv();
-  const settings = resolveSettings(env, options);
-  const redis = resolveRedisOptions(env, options.redis);
-  const validator = options.validator ?? createValidatorFromEnv(env, options);
-  const limits = resolveLimits(env, options);
-  const auth = new Auth(validator, settings, options.logger ?? console, {
+  const settings = readSettings(options.env ?? processEnv(), options);
+  const validator = options.validator ?? createValidatorFromSettings(settings, options);
+  const auth = new Auth(validator, settings.auth, options.logger ?? console, {
     platform,
-    limits,
-    backchannelLogout: createBackchannelLogout(validator, env, options.backchannelLogout),
+    limits: settings.limits,
+    backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
   });
-  if (redis !== undefined) connectRedis(auth, redis, { ...settings, ...limits });
+  if (settings.redis !== undefined) {
+    connectRedis(auth, settings.redis, { ...settings.auth, ...settings.limits });
+  }
   return auth;
 }
 /** `process.env` where there is one; elsewhere (Workers) the settings must be passed in. */

@@ -7,7 +7,7 @@ import {
 } from "../logout/handleBackchannelLogout.js";
 import { replayWindowMs, verifyLogoutToken } from "../logout/verifyLogoutToken.js";
 import { JwtValidator } from "../validators/jwt/JwtValidator.js";
-import { type Env, readList } from "./env.js";
+import type { Settings } from "./readSettings.js";
 
 /**
  * Settings of the OpenID back-channel logout endpoint.
@@ -38,18 +38,16 @@ const NEEDS_JWT_MODE =
  * a ConfigurationError saying what to set when any of these is missing.
  *
  * @example
- * const auth = new Auth(validator, settings, logger, {
+ * const settings = readSettings(process.env, {});
+ * const auth = new Auth(validator, settings.auth, logger, {
  *   platform: nodePlatform,
- *   backchannelLogout: createBackchannelLogout(validator, env, options.backchannelLogout),
+ *   backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
  * });
  */
 export function createBackchannelLogout(
   validator: TokenValidator,
-  env: Env,
-  options: BackchannelLogoutOptions = {},
+  { audience }: Settings["backchannelLogout"],
 ): (auth: Auth) => BackchannelLogoutHandler {
-  const configured = options.audience ?? readList(env, "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE");
-  const audience = configured ?? readList(env, "AUTH_AUDIENCE");
   return (auth) => {
     if (!(validator instanceof JwtValidator)) throw new ConfigurationError(NEEDS_JWT_MODE);
     const keys = validator.providerKeys();

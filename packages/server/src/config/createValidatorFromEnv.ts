@@ -4,11 +4,10 @@ import { createAnonymousValidator } from "../validators/adapters/createAnonymous
 import { createProxyValidator } from "../validators/proxy/createProxyValidator.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import type { Env } from "./env.js";
-import { createPresetValidator } from "./presets/createPresetValidator.js";
-import { detectProvider } from "./presets/detectProvider.js";
+import { jwtValidatorFromSettings } from "./presets/createPresetValidator.js";
+import { readSettings, type Settings } from "./readSettings.js";
 import { refuseUnsafeProduction } from "./refuseUnsafeProduction.js";
 import { getAdapter } from "./registerAdapter.js";
-import { resolveProxySettings } from "./resolveProxySettings.js";
 
 /** The start-up warning of `AUTH_PROVIDER=none` / `AUTH_ENABLED=false`. */
 export const AUTH_DISABLED_WARNING =
@@ -24,12 +23,33 @@ export const AUTH_DISABLED_WARNING =
  * const validator = createValidatorFromEnv(process.env, {});
  */
 export function createValidatorFromEnv(env: Env, options: AuthOptions = {}): TokenValidator {
+  return createValidatorFromSettings(
+    readSettings(env, { ...options, validator: undefined }),
+    options,
+  );
+}
+
+/**
+ * Builds the validator that {@link readSettings} chose, from its section: it reads no env.
+ *
+ * @example
+ * const validator = createValidatorFromSettings(readSettings(process.env), {});
+ */
+export function createValidatorFromSettings(
+  settings: Settings,
+  options: AuthOptions = {},
+): TokenValidator {
   const logger = options.logger ?? console;
-  const { provider } = detectProvider(env);
-  if (provider === "proxy") {
-    const settings = resolveProxySettings(env, options);
-    refuseUnsafeProduction(settings, env, logger);
-    return createProxyValidator(settings, {
+  const section = settings.validator;
+  if (section === undefined) {
+    throw new TypeError(
+      "createValidatorFromSettings: the settings were read with a validator option.",
+    );
+  }
+  const { provider } = section.detection;
+  if (section.proxy !== undefined) {
+    refuseUnsafeProduction(section.proxy, settings.production, logger);
+    return createProxyValidator(section.proxy, {
       client: options.proxyClient,
       logger: options.logger,
     });
@@ -40,5 +60,8 @@ export function createValidatorFromEnv(env: Env, options: AuthOptions = {}): Tok
   }
   const adapter = getAdapter(provider);
   if (adapter !== undefined) return createAdapterValidator(provider, adapter);
-  return createPresetValidator(provider, env, logger);
+  if (section.jwt === undefined) {
+    throw new TypeError(`createValidatorFromSettings: no validator section for "${provider}".`);
+  }
+  return jwtValidatorFromSettings(section.jwt, logger);
 }

@@ -9,6 +9,100 @@ import { ConfigurationError } from "../kernel/errors.js";
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * Every variable the SDK reads: {@link snapshotEnv} reads each of them once, and the readers
+ * below then only look at that snapshot. A new setting adds its name here.
+ */
+export const ENV_VARS = Object.freeze([
+  // Provider choice and the presets' own variables.
+  "AUTH_PROVIDER",
+  "AUTH_ENABLED",
+  "NODE_ENV",
+  "SUPABASE_URL",
+  "SUPABASE_JWT_SECRET",
+  "KEYCLOAK_URL",
+  "KEYCLOAK_REALM",
+  "KEYCLOAK_CLIENT_ID",
+  "AUTH0_DOMAIN",
+  "OIDC_ISSUER",
+  "OIDC_CLIENT_ID",
+  // Local JWT validation.
+  "AUTH_ISSUER",
+  "AUTH_VERIFY_ISSUER",
+  "AUTH_AUDIENCE",
+  "AUTH_VERIFY_AUDIENCE",
+  "AUTH_JWKS_URL",
+  "AUTH_JWT_SECRET",
+  "AUTH_ALGORITHMS",
+  "AUTH_CLOCK_SKEW",
+  "AUTH_REQUIRED_SCOPE",
+  "AUTH_MAX_TOKEN_BYTES",
+  "AUTH_JWKS_COOLDOWN_SECONDS",
+  "AUTH_JWKS_CACHE_SECONDS",
+  "AUTH_JWKS_MAX_STALE_SECONDS",
+  "AUTH_HTTP_TIMEOUT_SECONDS",
+  "AUTH_USER_ID_CLAIM",
+  "AUTH_EMAIL_CLAIM",
+  "AUTH_NAME_CLAIM",
+  "AUTH_USERNAME_CLAIM",
+  "AUTH_ROLES_CLAIM",
+  "AUTH_PERMISSIONS_CLAIM",
+  "AUTH_SCOPES_CLAIM",
+  "AUTH_SCOPES_FORMAT",
+  "AUTH_PERMISSION_SOURCES",
+  // Proxy mode.
+  "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
+  "OXAIGEN_AUTH_PROXY_SCHEME",
+  "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
+  "OXAIGEN_AUTH_DEV_MODE",
+  "OXAIGEN_AUTH_DEV_PROXY_URL",
+  "OXAIGEN_AUTH_ALLOWED_HOSTS",
+  "OXAIGEN_AUTH_TRUST_FORWARDED_HOST",
+  // Shared: cookie, cache, WebSocket, CSRF, upstream limits, Redis, back-channel logout.
+  "OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME",
+  "OXAIGEN_AUTH_CACHE_TTL_SECONDS",
+  "OXAIGEN_AUTH_NEGATIVE_CACHE_TTL_SECONDS",
+  "OXAIGEN_AUTH_CACHE_MAX_ENTRIES",
+  "AUTH_WS_ALLOW_QUERY_TOKEN",
+  "OXAIGEN_AUTH_ALLOWED_ORIGINS",
+  "AUTH_UPSTREAM_MAX_CONCURRENCY",
+  "AUTH_UPSTREAM_MAX_QUEUE",
+  "AUTH_REVOCATION_TTL_SECONDS",
+  "AUTH_REDIS_URL",
+  "AUTH_REDIS_PREFIX",
+  "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE",
+] as const);
+
+/** The name of a variable the SDK reads. */
+export type EnvVar = (typeof ENV_VARS)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(ENV_VARS);
+
+/**
+ * Reads every variable of {@link ENV_VARS} from `env` exactly once into a frozen copy; the
+ * settings readers work on that copy, so `env` (possibly a live `process.env` or a Workers
+ * binding object) is never read again. Looking up a name missing from ENV_VARS throws: a new
+ * setting that forgot to list its variable fails its first test instead of reading as unset.
+ *
+ * @example
+ * const vars = snapshotEnv(process.env);
+ * readEnv(vars, "AUTH_PROVIDER");
+ */
+export function snapshotEnv(env: Env): Env {
+  const copy: Record<string, string | undefined> = Object.create(null);
+  for (const name of ENV_VARS) copy[name] = env[name];
+  return new Proxy(Object.freeze(copy), {
+    get(target, name) {
+      if (typeof name === "string" && !KNOWN.has(name)) {
+        throw new Error(
+          `@org/auth-server reads ${name}, which config/env.ts ENV_VARS does not list.`,
+        );
+      }
+      return Reflect.get(target, name);
+    },
+  });
+}
+
 // The one reader of settings: every number, boolean and list is parsed here, the same way for
 // every variable, and every message names the variable (and the option, when set in code).
 

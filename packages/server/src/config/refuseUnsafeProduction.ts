@@ -1,6 +1,5 @@
 import { ConfigurationError } from "../kernel/errors.js";
 import type { AuthLogger } from "../kernel/settings.js";
-import { type Env, readEnv } from "./env.js";
 import type { ProxySettings } from "./resolveProxySettings.js";
 
 /** The error-level line when production explicitly accepts any host (`*`). */
@@ -15,10 +14,10 @@ export const ANY_HOST_IN_PRODUCTION =
  */
 export function refuseUnsafeProduction(
   settings: ProxySettings,
-  env: Env,
+  production: boolean,
   logger: AuthLogger,
 ): void {
-  if (readEnv(env, "NODE_ENV") !== "production") return;
+  if (!production) return;
   if (settings.proxyUrlOverride !== undefined || settings.devMode) return;
   const hosts = settings.allowedHosts;
   if (hosts === undefined) {

@@ -1,8 +1,8 @@
 import type { AuthLogger } from "../../kernel/settings.js";
 import { JwtValidator } from "../../validators/jwt/JwtValidator.js";
 import { configurationError } from "../../validators/jwt/jwtErrors.js";
-import type { Env } from "../env.js";
-import { jwtOptionsFromEnv } from "./jwtOptionsFromEnv.js";
+import { type Env, snapshotEnv } from "../env.js";
+import { type EnvJwtSettings, jwtOptionsFromEnv } from "./jwtOptionsFromEnv.js";
 import { PRESETS } from "./presets.js";
 
 /**
@@ -20,7 +20,17 @@ export function createPresetValidator(name: string, env: Env, logger?: AuthLogge
       `"${name}" is not a JWT preset; use one of ${[...PRESETS.keys()].join(", ")}.`,
     );
   }
-  const { options, baseClaims } = jwtOptionsFromEnv(env, name, preset.defaults(env));
-  if (logger !== undefined) options.logger = logger;
-  return new JwtValidator(options, baseClaims);
+  const vars = snapshotEnv(env);
+  return jwtValidatorFromSettings(jwtOptionsFromEnv(vars, name, preset.defaults(vars)), logger);
+}
+
+/**
+ * The JWT validator of a resolved preset section (see `readSettings`).
+ *
+ * @example
+ * const validator = jwtValidatorFromSettings(settings.validator.jwt, console);
+ */
+export function jwtValidatorFromSettings(jwt: EnvJwtSettings, logger?: AuthLogger): JwtValidator {
+  const options = logger === undefined ? { ...jwt.options } : { ...jwt.options, logger };
+  return new JwtValidator(options, jwt.baseClaims);
 }

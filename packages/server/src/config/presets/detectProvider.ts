@@ -1,5 +1,5 @@
 import { configurationError } from "../../validators/jwt/jwtErrors.js";
-import { type Env, readEnv, readOptionalBoolean } from "../env.js";
+import { type Env, readEnv, readOptionalBoolean, snapshotEnv } from "../env.js";
 import { BUILT_IN_PROVIDERS, getAdapter, registeredAdapterNames } from "../registerAdapter.js";
 
 /**
@@ -25,7 +25,9 @@ export interface ProviderDetection {
  * @example
  * detectProvider({ SUPABASE_URL: "https://abc.supabase.co" }).provider; // "supabase"
  */
-export function detectProvider(env: Env): ProviderDetection {
+export function detectProvider(source: Env): ProviderDetection {
+  // One read of each variable, however many of the checks below look at it.
+  const env = snapshotEnv(source);
   const enabled = readOptionalBoolean(env, "AUTH_ENABLED");
   const explicit = readEnv(env, "AUTH_PROVIDER")?.toLowerCase();
   if (explicit !== undefined) return checkExplicit(explicit, enabled);
