@@ -2,7 +2,7 @@ import type { Auth } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
 import type { AuthSettings, LimitSettings } from "../kernel/settings.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
-import { type Env, readEnv } from "./env.js";
+import { type Env, readEnv, settingLabel } from "./env.js";
 
 /** The Redis options in force: the `redis` option, else `AUTH_REDIS_URL`; undefined: none. */
 export function resolveRedisOptions(env: Env, option: RedisOptions | false | undefined) {
@@ -11,8 +11,12 @@ export function resolveRedisOptions(env: Env, option: RedisOptions | false | und
   const prefix = option?.prefix ?? readEnv(env, "AUTH_REDIS_PREFIX");
   if (option?.client === undefined && url === undefined) return undefined;
   if (url !== undefined && !/^rediss?:\/\/[^\s]+$/.test(url)) {
+    const source = settingLabel(
+      "AUTH_REDIS_URL",
+      option?.url === undefined ? undefined : "redis.url",
+    );
     throw new ConfigurationError(
-      "AUTH_REDIS_URL must be redis://[user:password@]host:port[/db] or rediss:// (TLS).",
+      `${source} must be redis://[user:password@]host:port[/db] or rediss:// (TLS).`,
     );
   }
   const resolved: RedisOptions = { ...option };

@@ -112,8 +112,14 @@ export function readEnv(env: Env, name: string): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }
 
-/** Where a value came from, for messages: `cacheTtlSeconds (OXAIGEN_AUTH_CACHE_TTL_SECONDS)`. */
-function label(name: string, option: string | undefined): string {
+/**
+ * Where a value came from, for messages: the variable, or when the value was passed in code,
+ * `cacheTtlSeconds (the option for OXAIGEN_AUTH_CACHE_TTL_SECONDS)`.
+ *
+ * @example
+ * settingLabel("OXAIGEN_AUTH_PROXY_SCHEME", options.proxyScheme === undefined ? undefined : "proxyScheme");
+ */
+export function settingLabel(name: string, option: string | undefined): string {
   return option === undefined ? name : `${option} (the option for ${name})`;
 }
 
@@ -146,7 +152,7 @@ export function readOptionalNumber(
     const kind = bounds.integer ? "an integer" : "a number";
     const range =
       bounds.max === undefined ? `>= ${bounds.min}` : `between ${bounds.min} and ${bounds.max}`;
-    const source = typeof raw === "number" ? label(name, bounds.option) : name;
+    const source = typeof raw === "number" ? settingLabel(name, bounds.option) : name;
     throw new ConfigurationError(
       `${source} must be ${kind} ${range} (got ${JSON.stringify(String(raw))}).`,
     );

@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../kernel/errors.js";
 import { checkBaseUrl } from "../kernel/httpUrl.js";
 import type { ProxySettings } from "../validators/proxy/ProxySettings.js";
-import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
+import { type Env, readBoolean, readEnv, readNumber, settingLabel } from "./env.js";
 
 export type { ProxySettings };
 
@@ -33,8 +33,12 @@ function readAllowedHosts(env: Env, option: ProxyOptions["allowedHosts"]): strin
   const list = typeof raw === "string" ? raw.split(",") : [...raw];
   const entries = list.map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== "");
   if (entries.length === 0) {
+    const source = settingLabel(
+      "OXAIGEN_AUTH_ALLOWED_HOSTS",
+      option === undefined ? undefined : "allowedHosts",
+    );
     throw new ConfigurationError(
-      "OXAIGEN_AUTH_ALLOWED_HOSTS is empty: list the hosts the proxy serves (e.g. app.example.com,*.example.com) or unset it.",
+      `${source} is empty: list the hosts the proxy serves (e.g. app.example.com,*.example.com) or unset it.`,
     );
   }
   return entries;
@@ -47,28 +51,45 @@ export function resolveProxySettings(env: Env, options: ProxyOptions = {}): Prox
     .toString()
     .toLowerCase();
   if (scheme !== "http" && scheme !== "https") {
-    throw new ConfigurationError(`OXAIGEN_AUTH_PROXY_SCHEME must be "http" or "https".`);
+    const source = settingLabel(
+      "OXAIGEN_AUTH_PROXY_SCHEME",
+      options.proxyScheme === undefined ? undefined : "proxyScheme",
+    );
+    throw new ConfigurationError(`${source} must be "http" or "https".`);
   }
   const timeout = readNumber(
     env,
     "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
     options.proxyTimeoutSeconds,
     5,
-    { min: 0 },
+    { min: 0, option: "proxyTimeoutSeconds" },
   );
   if (timeout === 0) {
-    throw new ConfigurationError("OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS must be greater than 0.");
+    const source = settingLabel(
+      "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
+      options.proxyTimeoutSeconds === undefined ? undefined : "proxyTimeoutSeconds",
+    );
+    throw new ConfigurationError(`${source} must be greater than 0.`);
   }
   return {
     proxyUrlOverride:
       override === undefined
         ? undefined
-        : checkBaseUrl(override, "OXAIGEN_AUTH_PROXY_URL_OVERRIDE"),
+        : checkBaseUrl(
+            override,
+            settingLabel(
+              "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
+              options.proxyUrlOverride === undefined ? undefined : "proxyUrlOverride",
+            ),
+          ),
     proxyScheme: scheme,
     devMode: readBoolean(env, "OXAIGEN_AUTH_DEV_MODE", options.devMode, false),
     devProxyUrl: checkBaseUrl(
       options.devProxyUrl ?? readEnv(env, "OXAIGEN_AUTH_DEV_PROXY_URL") ?? DEFAULT_DEV_PROXY_URL,
-      "OXAIGEN_AUTH_DEV_PROXY_URL",
+      settingLabel(
+        "OXAIGEN_AUTH_DEV_PROXY_URL",
+        options.devProxyUrl === undefined ? undefined : "devProxyUrl",
+      ),
     ),
     allowedHosts: readAllowedHosts(env, options.allowedHosts),
     trustForwardedHost: readBoolean(

@@ -6,7 +6,7 @@ import {
   type LimitSettings,
   type SettingsOptions,
 } from "../kernel/settings.js";
-import { type Env, readBoolean, readEnv, readNumber } from "./env.js";
+import { type Env, readBoolean, readEnv, readNumber, settingLabel } from "./env.js";
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -17,8 +17,12 @@ export function resolveSettings(env: Env, options: SettingsOptions = {}): AuthSe
     readEnv(env, "OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME") ??
     DEFAULT_ACCESS_TOKEN_COOKIE_NAME;
   if (!COOKIE_NAME.test(accessTokenCookieName)) {
+    const source = settingLabel(
+      "OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME",
+      options.accessTokenCookieName === undefined ? undefined : "accessTokenCookieName",
+    );
     throw new ConfigurationError(
-      "OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME must be a cookie name (letters, digits, !#$%&'*+-.^_`|~).",
+      `${source} must be a cookie name (letters, digits, !#$%&'*+-.^_\`|~).`,
     );
   }
   return {
@@ -28,23 +32,21 @@ export function resolveSettings(env: Env, options: SettingsOptions = {}): AuthSe
       "OXAIGEN_AUTH_CACHE_TTL_SECONDS",
       options.cacheTtlSeconds,
       30,
-      {
-        min: 0,
-      },
+      { option: "cacheTtlSeconds", min: 0 },
     ),
     negativeCacheTtlSeconds: readNumber(
       env,
       "OXAIGEN_AUTH_NEGATIVE_CACHE_TTL_SECONDS",
       options.negativeCacheTtlSeconds,
       5,
-      { min: 0 },
+      { option: "negativeCacheTtlSeconds", min: 0 },
     ),
     cacheMaxEntries: readNumber(
       env,
       "OXAIGEN_AUTH_CACHE_MAX_ENTRIES",
       options.cacheMaxEntries,
       1024,
-      { min: 1, integer: true },
+      { option: "cacheMaxEntries", min: 1, integer: true },
     ),
     wsAllowQueryToken: readBoolean(
       env,
@@ -64,30 +66,31 @@ export function resolveLimits(env: Env, options: SettingsOptions = {}): LimitSet
       "AUTH_UPSTREAM_MAX_CONCURRENCY",
       options.upstreamMaxConcurrency,
       DEFAULT_LIMITS.upstreamMaxConcurrency,
-      { min: 1, integer: true },
+      { option: "upstreamMaxConcurrency", min: 1, integer: true },
     ),
     upstreamMaxQueue: readNumber(
       env,
       "AUTH_UPSTREAM_MAX_QUEUE",
       options.upstreamMaxQueue,
       DEFAULT_LIMITS.upstreamMaxQueue,
-      {
-        min: 0,
-        integer: true,
-      },
+      { option: "upstreamMaxQueue", min: 0, integer: true },
     ),
     revocationTtlSeconds: readNumber(
       env,
       "AUTH_REVOCATION_TTL_SECONDS",
       options.revocationTtlSeconds,
       DEFAULT_LIMITS.revocationTtlSeconds,
-      { min: 1 },
+      { option: "revocationTtlSeconds", min: 1 },
     ),
   };
 }
 
 /** `OXAIGEN_AUTH_ALLOWED_ORIGINS`: exact http(s) origins, normalised as browsers send them. */
 function readOrigins(env: Env, option: readonly string[] | undefined): string[] {
+  const source = settingLabel(
+    "OXAIGEN_AUTH_ALLOWED_ORIGINS",
+    option === undefined ? undefined : "allowedOrigins",
+  );
   const list = option ?? readEnv(env, "OXAIGEN_AUTH_ALLOWED_ORIGINS")?.split(",") ?? [];
   const origins: string[] = [];
   for (const raw of list) {
@@ -102,7 +105,7 @@ function readOrigins(env: Env, option: readonly string[] | undefined): string[] 
       url !== undefined && /^https?:$/.test(url.protocol) && url.href === `${url.origin}/`;
     if (url === undefined || !exact) {
       throw new ConfigurationError(
-        `OXAIGEN_AUTH_ALLOWED_ORIGINS has an invalid entry ${JSON.stringify(entry)}: list origins such as https://admin.example.com (scheme, host and port only), separated by commas.`,
+        `${source} has an invalid entry ${JSON.stringify(entry)}: list origins such as https://admin.example.com (scheme, host and port only), separated by commas.`,
       );
     }
     origins.push(url.origin);
