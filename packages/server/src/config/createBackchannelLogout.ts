@@ -7,7 +7,6 @@ import {
 } from "../logout/handleBackchannelLogout.js";
 import { replayWindowMs, verifyLogoutToken } from "../logout/verifyLogoutToken.js";
 import { JwtValidator } from "../validators/jwt/JwtValidator.js";
-import type { Settings } from "./readSettings.js";
 
 /**
  * Settings of the OpenID back-channel logout endpoint.
@@ -21,6 +20,17 @@ export interface BackchannelLogoutOptions {
    * Default `AUTH_BACKCHANNEL_LOGOUT_AUDIENCE` (a list), else `AUTH_AUDIENCE`.
    */
   audience?: string | readonly string[];
+}
+
+/**
+ * The resolved back-channel logout section of the settings (see `readSettings`).
+ *
+ * @example
+ * const section: BackchannelLogoutSettings = { audience: ["orders-web"] };
+ */
+export interface BackchannelLogoutSettings {
+  /** The option, else `AUTH_BACKCHANNEL_LOGOUT_AUDIENCE`, else `AUTH_AUDIENCE`; undefined: none. */
+  readonly audience: string | readonly string[] | undefined;
 }
 
 function report(auth: Auth, detail: string): void {
@@ -46,7 +56,7 @@ const NEEDS_JWT_MODE =
  */
 export function createBackchannelLogout(
   validator: TokenValidator,
-  { audience }: Settings["backchannelLogout"],
+  { audience }: BackchannelLogoutSettings,
 ): (auth: Auth) => BackchannelLogoutHandler {
   return (auth) => {
     if (!(validator instanceof JwtValidator)) throw new ConfigurationError(NEEDS_JWT_MODE);

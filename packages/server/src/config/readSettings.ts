@@ -2,12 +2,13 @@ import type { AuthSettings, LimitSettings } from "../kernel/settings.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
 import type { ProxySettings } from "../validators/proxy/ProxySettings.js";
 import type { AuthOptions } from "./AuthOptions.js";
-import { resolveRedisOptions } from "./connectRedis.js";
+import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
 import { type Env, readEnv, readList, snapshotEnv } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 import { type EnvJwtSettings, jwtOptionsFromEnv } from "./presets/jwtOptionsFromEnv.js";
 import { PRESETS } from "./presets/presets.js";
 import { resolveProxySettings } from "./resolveProxySettings.js";
+import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { resolveLimits, resolveSettings } from "./resolveSettings.js";
 
 /**
@@ -24,8 +25,8 @@ export interface Settings {
   readonly limits: Readonly<LimitSettings>;
   /** The shared (Redis) level; undefined: none (unset, or `redis: false`). */
   readonly redis: Readonly<RedisOptions> | undefined;
-  /** The audience(s) logout tokens must carry; undefined: none configured. */
-  readonly backchannelLogout: { readonly audience: string | readonly string[] | undefined };
+  /** The audience(s) logout tokens must carry. */
+  readonly backchannelLogout: BackchannelLogoutSettings;
   /** `NODE_ENV=production`. */
   readonly production: boolean;
   /** The validator the env asks for; undefined when the `validator` option is given. */

@@ -15,6 +15,8 @@ export interface PresetDefaults {
 /**
  * A provider preset: a name and the defaults it derives from the provider's own variables
  * (`KEYCLOAK_URL`, `SUPABASE_URL`…). It is data for the one JWT validator, not a code path.
+ * `defaults` is called once, by `readSettings`, with its read-once copy of the variables (each
+ * listed in `ENV_VARS`).
  *
  * @example
  * const preset: Preset = { name: "acme", defaults: (env) => ({ issuer: env.ACME_ISSUER }) };
