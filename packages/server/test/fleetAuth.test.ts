@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
+import { REDIS_CONNECT_WAIT_MS } from "../src/config/connectRedis.js";
 import { createAuth } from "../src/config/createAuth.js";
 import { authenticateUpgrade, rejectUpgrade, selectWsProtocol } from "../src/index.js";
 import type { Auth } from "../src/kernel/Auth.js";
@@ -29,6 +30,7 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
   const ALICE2 = jwtShaped("alice", "sid-a2", exp, "2");
   const BOB = jwtShaped("bob", "sid-b", exp, "3");
   const SHORT = jwtShaped("carol", "sid-c", Math.floor(Date.now() / 1000) + 2, "4");
+  const LATE = jwtShaped("dave", "sid-d", exp, "5");
 
   const req = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
@@ -39,12 +41,13 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
       [ALICE2]: userBody("alice", ["read"]),
       [BOB]: userBody("bob", ["read"]),
       [SHORT]: userBody("carol"),
+      [LATE]: userBody("dave"),
     });
     const options = { env: {}, proxyUrlOverride: proxy.url, logger: silent };
     a = createAuth({ ...options, redis: { url: redis.url, prefix: "fa:" } });
     b = createAuth({ ...options, env: { AUTH_REDIS_URL: redis.url, AUTH_REDIS_PREFIX: "fa:" } });
+    // ready() resolves once both connections of each instance are up: no sleep needed.
     await Promise.all([a.ready(), b.ready()]);
-    await sleep(200); // both subscribed
   });
 
   afterAll(async () => {
@@ -52,6 +55,40 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
     await b.close();
     await proxy.close();
     await redis.close();
+  });
+
+  it("an instance created after a revocation refuses the token from its first request once ready()", async () => {
+    await a.revoke({ sid: "sid-d" });
+    const late = createAuth({
+      env: {},
+      proxyUrlOverride: proxy.url,
+      logger: silent,
+      redis: { url: redis.url, prefix: "fa:" },
+    });
+    try {
+      await late.ready();
+      // The upstream still vouches for the token: only the marker in Redis can refuse it.
+      await expect(late.getCurrentUser(req(LATE))).rejects.toMatchObject({ status: 401 });
+    } finally {
+      await late.close();
+    }
+  });
+
+  it("ready() gives up on an unreachable Redis after its bound and the instance serves alone", async () => {
+    const lonely = createAuth({
+      env: {},
+      proxyUrlOverride: proxy.url,
+      logger: silent,
+      redis: { url: "redis://127.0.0.1:1", prefix: "fa:" },
+    });
+    try {
+      const started = Date.now();
+      await lonely.ready();
+      expect(Date.now() - started).toBeLessThan(REDIS_CONNECT_WAIT_MS + 1500);
+      expect((await lonely.getCurrentUser(req(BOB))).id).toBe("bob");
+    } finally {
+      await lonely.close();
+    }
   });
 
   it("a token validated by one instance is served by the other without an upstream call", async () => {

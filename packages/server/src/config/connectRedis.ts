@@ -2,9 +2,12 @@ import type { Auth } from "../kernel/Auth.js";
 import type { AuthSettings, LimitSettings } from "../kernel/settings.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
 
+/** How long `auth.ready()` waits for Redis to answer at start-up before serving alone. */
+export const REDIS_CONNECT_WAIT_MS = 2000;
+
 /**
- * Starts connecting the shared level; requests do not wait for it (`auth.ready()` does). The
- * Redis code, and node-redis itself, are loaded only here.
+ * Starts connecting the shared level; requests do not wait for it (`auth.ready()` does, for up
+ * to {@link REDIS_CONNECT_WAIT_MS}). The Redis code, and node-redis itself, are loaded only here.
  */
 export function connectRedis(
   auth: Auth,
@@ -17,8 +20,10 @@ export function connectRedis(
     revocationTtlMs: settings.revocationTtlSeconds * 1000,
   };
   auth.attachFleet(
-    import("../redis/FleetCache.js").then(({ FleetCache }) =>
-      FleetCache.open(options, ttls, auth.logger, auth.revocations),
-    ),
+    import("../redis/FleetCache.js").then(async ({ FleetCache }) => {
+      const fleet = await FleetCache.open(options, ttls, auth.logger, auth.revocations);
+      await fleet.connected(REDIS_CONNECT_WAIT_MS);
+      return fleet;
+    }),
   );
 }

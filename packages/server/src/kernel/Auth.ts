@@ -340,8 +340,10 @@ export class Auth {
   }
 
   /**
-   * Resolves once the shared (Redis) level is attached, or at once without one. Requests never
-   * wait for it: until then, and whenever Redis is down, each instance serves on its own.
+   * Resolves once the shared (Redis) level is attached and connected (at most a couple of seconds
+   * when Redis does not answer), or at once without one. Requests never wait for it: until then,
+   * and whenever Redis is down, each instance serves on its own. Await it before listening, so
+   * that an instance started after a revocation refuses the revoked token from its first request.
    *
    * @example
    * await auth.ready(); // e.g. before a readiness probe answers

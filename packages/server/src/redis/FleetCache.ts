@@ -99,6 +99,20 @@ export class FleetCache implements FleetLevel {
     return new FleetCache(revocations, link, store, ttls, options.singleFlightWaitMs ?? 1000, now);
   }
 
+  /**
+   * Resolves once both connections are up (commands and the subscribed channel), or after `ms`
+   * when Redis does not answer: start-up waits a bounded time so that an instance that starts
+   * after a revocation sees its marker, but never hangs on a dead Redis.
+   */
+  async connected(ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (!(this.link.isReady && this.link.isSubscribed)) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
+  }
+
   /** Listens for events (from any instance, this one included) that concern cached answers. */
   onEvent(listener: (event: FleetEvent) => void): void {
     this.listeners.add(listener);
