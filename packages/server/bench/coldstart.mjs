@@ -1,6 +1,7 @@
 // Cold start: process start → first answer of a protected route (a cache miss against the
 // mock: get-me in proxy mode, discovery + JWKS in JWT mode), minus the same app without auth.
 // Whole processes, variants interleaved, medians. `BENCH_COLD_RUNS` (default 9) runs each.
+// Control processes that only import one library run in the same rotation.
 import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { startMockServer } from "@org/auth-mock-server";
@@ -45,6 +46,32 @@ function coldStart(args, env, token, wantStatus) {
   });
 }
 
+/**
+ * Controls: milliseconds from spawn to exit of `node` evaluating one ESM snippet, so the table
+ * shows what loading each library costs on its own, measured in the same interleaved run.
+ */
+const CONTROLS = {
+  "node, nothing imported": "",
+  'import("express")': 'await import("express")',
+  'import("@org/auth-server/express")': 'await import("@org/auth-server/express")',
+  'import("undici")': 'await import("undici")',
+  'import("jose")': 'await import("jose")',
+};
+
+function processLifetime(code) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ["--input-type=module", "-e", code], {
+      cwd: new URL("..", import.meta.url).pathname,
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    child.on("exit", (status) => {
+      if (status === 0) resolve(performance.now() - t0);
+      else reject(new Error(`node -e ${JSON.stringify(code)} exited with ${status}`));
+    });
+  });
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -70,12 +97,18 @@ export async function run() {
       },
     };
     const names = Object.keys(variants);
-    const times = Object.fromEntries(names.map((n) => [n, []]));
+    const controls = Object.keys(CONTROLS);
+    const all = [...names, ...controls];
+    const times = Object.fromEntries(all.map((n) => [n, []]));
     for (let i = 0; i < RUNS; i += 1) {
       // Rotate the order so that no variant always runs right after another.
-      for (let j = 0; j < names.length; j += 1) {
-        const name = names[(i + j) % names.length];
+      for (let j = 0; j < all.length; j += 1) {
+        const name = all[(i + j) % all.length];
         const v = variants[name];
+        if (v === undefined) {
+          times[name].push(await processLifetime(CONTROLS[name]));
+          continue;
+        }
         const env = { NODE_ENV: "production", ...v.env };
         times[name].push(await coldStart(v.args, env, v.token, v.status));
       }
@@ -91,6 +124,19 @@ export async function run() {
         `${median(times[n]).toFixed(0)} ms`,
         `${Math.min(...times[n]).toFixed(0)}–${Math.max(...times[n]).toFixed(0)} ms`,
         n === "none" ? "–" : `+${(median(times[n]) - base).toFixed(0)} ms`,
+      ]),
+    );
+    const bare = median(times[controls[0]]);
+    console.log(
+      `\nControls, same run: \`node --input-type=module -e <snippet>\`, spawn → exit (cwd packages/server)\n`,
+    );
+    printTable(
+      ["snippet", "spawn → exit (median)", "range", "cost (median − nothing imported)"],
+      controls.map((n, k) => [
+        n,
+        `${median(times[n]).toFixed(0)} ms`,
+        `${Math.min(...times[n]).toFixed(0)}–${Math.max(...times[n]).toFixed(0)} ms`,
+        k === 0 ? "–" : `+${(median(times[n]) - bare).toFixed(0)} ms`,
       ]),
     );
   } finally {

@@ -30,6 +30,13 @@ function pinLoadGenerator() {
   }
 }
 
+/** `[command, args]` that run `command args` on the servers' CPU (under `taskset -c <cpu>`). */
+export function onServerCpu(command, args) {
+  return SERVER_CPU === undefined
+    ? [command, args]
+    : ["taskset", ["-c", SERVER_CPU, command, ...args]];
+}
+
 /** fork() options that start the child under `taskset -c <cpu>`. */
 function pinned(cpu) {
   if (cpu === undefined) return {};
@@ -126,7 +133,8 @@ export function formatRatio({ rpsRatio, rpsRatioRange: [low, high] }) {
   return `${rpsRatio.toFixed(2)} (${low.toFixed(2)}–${high.toFixed(2)})`;
 }
 
-function median(values) {
+/** The median of the values. */
+export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
