@@ -56,6 +56,8 @@ const CONTROLS = {
   'import("@org/auth-server/express")': 'await import("@org/auth-server/express")',
   'import("undici")': 'await import("undici")',
   'import("jose")': 'await import("jose")',
+  // Node's global fetch loads its own bundled undici on first use (JWT mode fetches with it).
+  'first global fetch (data: URL)': 'await fetch("data:,x")',
 };
 
 function processLifetime(code) {
