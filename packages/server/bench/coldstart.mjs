@@ -57,7 +57,7 @@ const CONTROLS = {
   'import("undici")': 'await import("undici")',
   'import("jose")': 'await import("jose")',
   // Node's global fetch loads its own bundled undici on first use (JWT mode fetches with it).
-  'first global fetch (data: URL)': 'await fetch("data:,x")',
+  "first global fetch (data: URL)": 'await fetch("data:,x")',
 };
 
 function processLifetime(code) {
