@@ -36,17 +36,22 @@ async function loadedBy(mode: "proxy" | "jwt", conditions: string[] = []) {
   );
   const urls = readFileSync(file, "utf8").split("\n");
   // The package is what follows the last node_modules/ (pnpm nests them under .pnpm/).
-  const packages = new Set(
-    urls.flatMap((url) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []),
-  );
-  return { answer: JSON.parse(stdout) as { status: number; email: string | null }, packages };
+  const packagesOf = (list: string[]) =>
+    new Set(list.flatMap((url) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
+  return {
+    answer: JSON.parse(stdout) as { status: number; email: string | null },
+    packages: packagesOf(urls),
+    beforeFirstAnswer: packagesOf(urls.slice(0, urls.indexOf("first-answer"))),
+  };
 }
 
 describe("module graph of the built package (child process)", () => {
-  it("proxy mode on Node loads undici, never jose", async () => {
-    const { answer, packages } = await loadedBy("proxy");
-    // The request went out through undici and found nobody listening.
+  it("proxy mode on Node answers first through Node's fetch, loads undici after, never jose", async () => {
+    const { answer, packages, beforeFirstAnswer } = await loadedBy("proxy");
+    // The request went out and found nobody listening.
     expect(answer.status).toBe(502);
+    // A cold start does not wait for undici's import; its pool takes over once loaded.
+    expect(beforeFirstAnswer.has("undici")).toBe(false);
     expect(packages.has("undici")).toBe(true);
     expect(packages.has("jose")).toBe(false);
   });

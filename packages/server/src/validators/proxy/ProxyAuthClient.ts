@@ -164,10 +164,25 @@ export class ProxyAuthClient {
       }
       const detail = controller.signal.aborted
         ? `no answer within ${this.timeoutMs} ms`
-        : ((error as { code?: string }).code ?? "request failed");
+        : (errorCode(error) ?? "request failed");
       throw upstream(what, detail, error);
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+/** The system error code (ECONNREFUSED…): undici puts it on the error, `fetch` on its cause. */
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && typeof current === "object" && current !== null; depth++) {
+    const { code, cause, errors } = current as {
+      code?: unknown;
+      cause?: unknown;
+      errors?: unknown;
+    };
+    if (typeof code === "string") return code;
+    current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+  }
+  return undefined;
 }

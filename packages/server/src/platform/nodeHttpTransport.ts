@@ -1,0 +1,69 @@
+import { Agent, type IncomingMessage, request } from "node:http";
+import { type HttpTransport, TooLarge, type TransportOptions } from "../kernel/HttpTransport.js";
+
+type Https = typeof import("node:https");
+let https: Promise<Https> | undefined;
+
+/**
+ * Node's own `node:http` client (loaded already by any server): the cold-start transport, used
+ * for the first upstream calls while undici's pool loads. `node:https` is imported only for an
+ * https upstream.
+ */
+export function createNodeHttpTransport(options: TransportOptions): HttpTransport {
+  const agents: Array<{ destroy(): void }> = [];
+  let plain: Agent | undefined;
+  let secure: Promise<{ agent: import("node:https").Agent; lib: Https }> | undefined;
+  const clientFor = async (url: string) => {
+    if (url.startsWith("https:")) {
+      secure ??= (https ??= import("node:https")).then((lib) => {
+        const agent = new lib.Agent({ keepAlive: true });
+        agents.push(agent);
+        return { agent, lib };
+      });
+      const { agent, lib } = await secure;
+      return { agent, send: lib.request };
+    }
+    if (plain === undefined) {
+      plain = new Agent({ keepAlive: true });
+      agents.push(plain);
+    }
+    return { agent: plain, send: request };
+  };
+  return {
+    ready: async () => undefined,
+    async send(method, url, headers, signal) {
+      const { agent, send } = await clientFor(url);
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        const outgoing = send(url, { method, headers, agent, signal, timeout: options.timeoutMs });
+        outgoing.once("response", resolve);
+        outgoing.once("error", reject);
+        outgoing.end();
+      });
+      return {
+        status: response.statusCode ?? 0,
+        contentType: response.headers["content-type"],
+        text: (maxBytes) => readLimited(response, maxBytes),
+        discard: async () => {
+          response.resume();
+        },
+      };
+    },
+    close: async () => {
+      for (const agent of agents) agent.destroy();
+    },
+  };
+}
+
+async function readLimited(body: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new TooLarge();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
