@@ -2,7 +2,6 @@ import { Agent, type IncomingMessage, request } from "node:http";
 import { type HttpTransport, TooLarge, type TransportOptions } from "../kernel/HttpTransport.js";
 
 type Https = typeof import("node:https");
-let https: Promise<Https> | undefined;
 
 /**
  * Node's own `node:http` client (loaded already by any server): the cold-start transport, used
@@ -15,7 +14,7 @@ export function createNodeHttpTransport(options: TransportOptions): HttpTranspor
   let secure: Promise<{ agent: import("node:https").Agent; lib: Https }> | undefined;
   const clientFor = async (url: string) => {
     if (url.startsWith("https:")) {
-      secure ??= (https ??= import("node:https")).then((lib) => {
+      secure ??= import("node:https").then((lib) => {
         const agent = new lib.Agent({ keepAlive: true });
         agents.push(agent);
         return { agent, lib };
