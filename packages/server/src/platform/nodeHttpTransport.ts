@@ -1,5 +1,6 @@
 import { Agent, type IncomingMessage, request } from "node:http";
-import { type HttpTransport, TooLarge, type TransportOptions } from "../kernel/HttpTransport.js";
+import type { HttpTransport, TransportOptions } from "../kernel/HttpTransport.js";
+import { readLimitedStream } from "./readLimitedStream.js";
 
 type Https = typeof import("node:https");
 
@@ -41,7 +42,7 @@ export function createNodeHttpTransport(options: TransportOptions): HttpTranspor
       return {
         status: response.statusCode ?? 0,
         contentType: response.headers["content-type"],
-        text: (maxBytes) => readLimited(response, maxBytes),
+        text: (maxBytes) => readLimitedStream(response, maxBytes),
         discard: async () => {
           response.resume();
         },
@@ -51,18 +52,4 @@ export function createNodeHttpTransport(options: TransportOptions): HttpTranspor
       for (const agent of agents) agent.destroy();
     },
   };
-}
-
-async function readLimited(body: IncomingMessage, maxBytes: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new TooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
-import { type HttpTransport, TooLarge, type TransportOptions } from "../kernel/HttpTransport.js";
+import type { HttpTransport, TransportOptions } from "../kernel/HttpTransport.js";
+import { readLimitedStream } from "./readLimitedStream.js";
 
 type Undici = typeof import("undici");
 let undici: Promise<Undici> | undefined;
@@ -35,7 +36,7 @@ export function createUndiciTransport(options: TransportOptions): HttpTransport 
       return {
         status: response.statusCode,
         contentType: joined(response.headers["content-type"]),
-        text: (maxBytes) => readLimited(response.body, maxBytes),
+        text: (maxBytes) => readLimitedStream(response.body, maxBytes),
         discard: () => response.body.dump(),
       };
     },
@@ -44,20 +45,6 @@ export function createUndiciTransport(options: TransportOptions): HttpTransport 
       if (own) await dispatcher?.close();
     },
   };
-}
-
-async function readLimited(body: Dispatcher.ResponseData["body"], maxBytes: number) {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new TooLarge();
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function joined(value: string | string[] | undefined): string | undefined {
