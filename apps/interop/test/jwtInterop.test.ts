@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BadTokenKind, MintTokenOptions, MockServer } from "@org/auth-mock-server";
+import type { MintTokenOptions, MockServer } from "@org/auth-mock-server";
 import { startMockServer } from "@org/auth-mock-server";
+import { BAD_TOKEN_KINDS } from "@org/auth-mock-server/testing";
 import { type Auth, createAuth, type Env } from "@org/auth-server";
 import {
   getCurrentUser,
@@ -14,15 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /** Every deliberately bad token the mock makes; each must be refused with a 401. */
-const BAD_KINDS: readonly BadTokenKind[] = [
-  "expired",
-  "not-yet-valid",
-  "wrong-audience",
-  "wrong-issuer",
-  "bad-signature",
-  "unknown-kid",
-  "alg-none",
-];
+const BAD_KINDS = BAD_TOKEN_KINDS;
 
 let mock: MockServer;
 
