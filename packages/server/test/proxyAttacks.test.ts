@@ -186,3 +186,99 @@ describe("proxy mode: what counts as a user from get-me", () => {
     expect((await me({ status: 200, type: "Application/JSON", body })).status).toBe(200);
   });
 });
+
+describe("proxy mode: a request's validation answers only for the token it checked", () => {
+  const AUDITOR = "auditor-token.abc_DEF-123";
+  const INTERN = "intern-token.abc_DEF-123";
+  let proxy: StandInProxy;
+  let auth: Auth;
+  let app: { url: string; close(): Promise<void> };
+
+  beforeAll(async () => {
+    proxy = await startStandInProxy({
+      [AUDITOR]: userBody("auditor", ["audit"]),
+      [INTERN]: userBody("intern"),
+    });
+    auth = createAuth({ env: {}, proxyUrlOverride: proxy.url, cacheTtlSeconds: 0, logger: silent });
+    const swapping = express();
+    swapping.use(ex.authMiddleware({ auth }));
+    // A gateway step that replaces the caller's token after the middleware checked it (acting
+    // for another account, say): later guards must judge the new token, not the first one.
+    swapping.use((req, _res, next) => {
+      const actAs = req.headers["x-act-as"];
+      if (typeof actAs === "string") req.headers.authorization = `Bearer ${actAs}`;
+      next();
+    });
+    swapping.get("/v1/me", ex.getCurrentUser({ auth }), (req, res) =>
+      res.json({ id: req.user?.id }),
+    );
+    swapping.get("/v1/audit", ex.requirePermission("audit", { auth }), (_req, res) => res.json({}));
+    app = await listen(createServer(swapping));
+  });
+  afterAll(async () => {
+    await app.close();
+    await auth.close();
+    await proxy.close();
+  });
+
+  it("a token swapped after the middleware's check is validated again (no inherited user or permission)", async () => {
+    const headers = { authorization: `Bearer ${AUDITOR}`, "x-act-as": INTERN };
+    const audit = await fetch(`${app.url}/v1/audit`, { headers });
+    expect(audit.status).toBe(403);
+    const me = await fetch(`${app.url}/v1/me`, { headers });
+    expect(await me.json()).toEqual({ id: "intern" });
+    // Control: without the swap the first token's user stands, from one validation.
+    proxy.calls.getMe = 0;
+    const own = await fetch(`${app.url}/v1/audit`, {
+      headers: { authorization: `Bearer ${AUDITOR}` },
+    });
+    expect(own.status).toBe(200);
+    expect(proxy.calls.getMe).toBe(1);
+  });
+});
+
+describe("proxy mode: a flood of new tokens is bounded per instance", () => {
+  let proxy: StandInProxy;
+  let auth: Auth;
+  let app: Awaited<ReturnType<typeof startApp>>;
+
+  beforeAll(async () => {
+    proxy = await startStandInProxy();
+    // Long enough that all twelve requests arrive while the first calls are still out.
+    proxy.delayMs = 1_000;
+    auth = createAuth({
+      env: {},
+      proxyUrlOverride: proxy.url,
+      upstreamMaxConcurrency: 2,
+      upstreamMaxQueue: 3,
+      logger: silent,
+    });
+    app = await startApp(auth);
+  });
+  afterAll(async () => {
+    await app.close();
+    await auth.close();
+    await proxy.close();
+  });
+
+  it("at most upstreamMaxConcurrency calls in flight, upstreamMaxQueue waiting, the rest 503 overloaded at once", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        fetch(`${app.url}/v1/me`, { headers: { authorization: `Bearer bogus-${i}.x` } }).then(
+          async (res) => ({
+            status: res.status,
+            retryAfter: res.headers.get("retry-after"),
+            error: ((await res.json()) as { error: string }).error,
+          }),
+        ),
+      ),
+    );
+    expect(proxy.maxInFlight).toBe(2);
+    expect(proxy.calls.getMe).toBe(5);
+    const refused = answers.filter((a) => a.status === 503);
+    expect(refused).toHaveLength(7);
+    for (const answer of refused)
+      expect(answer).toEqual({ status: 503, retryAfter: "1", error: "overloaded" });
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(5);
+  });
+});

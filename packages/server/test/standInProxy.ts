@@ -17,6 +17,8 @@ export interface StandInProxy {
   url: string;
   /** Requests received, by endpoint. */
   calls: { getMe: number; permission: number };
+  /** The most requests it was answering at once (to check the SDK bounds its upstream calls). */
+  maxInFlight: number;
   /** Authorization headers received (to check forwarding; never printed). */
   authorizations: string[];
   mode: ProxyMode;
@@ -50,6 +52,7 @@ export async function startStandInProxy(
   const proxy: StandInProxy = {
     url: "",
     calls: { getMe: 0, permission: 0 },
+    maxInFlight: 0,
     authorizations: [],
     mode: "normal",
     delayMs: 0,
@@ -91,7 +94,10 @@ export async function startStandInProxy(
     );
     res.writeHead(granted ? 200 : 403).end();
   };
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    proxy.maxInFlight = Math.max(proxy.maxInFlight, ++inFlight);
+    res.on("close", () => inFlight--);
     if (proxy.delayMs > 0) setTimeout(() => answer(req, res), proxy.delayMs);
     else answer(req, res);
   });
