@@ -20,7 +20,7 @@ import { RequireAuth } from "./RequireAuth";
 import { useAccessToken } from "./useAccessToken";
 import { useAuth } from "./useAuth";
 import { useAuthClient } from "./useAuthClient";
-import { useAuthWebSocketProtocols } from "./useAuthWebSocketProtocols";
+import { useAuthWebSocket, useAuthWebSocketProtocols } from "./useAuthWebSocketProtocols";
 import { useAuthWebSocketUrl } from "./useAuthWebSocketUrl";
 
 let api: ReturnType<typeof startAuthApi>;
@@ -334,6 +334,40 @@ describe("WebSocket hooks", () => {
     expect(result.current.protocols).toBe(first);
     await act(() => client.refresh());
     expect(result.current.protocols?.[1]).toBe(`oxa-auth.bearer.${client.getSnapshot().token}`);
+  });
+
+  it("resolve a relative URL as the browser will (document base URL) and hand back that absolute URL", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const client = new AuthClient({ authApiBaseUrl: AUTH, apiOrigins: [API] });
+    const base = document.createElement("base");
+    document.head.append(base);
+    try {
+      await act(() => client.getAccessToken());
+      const { popup, state, navigated } = stubPopup();
+      const login = client.login();
+      await navigated();
+      const code = await api.codeFor(state());
+      postMessageFrom({ type: "OXA_AUTH_SUCCESS", state: state(), code }, AUTH, popup);
+      await act(() => login);
+      const token = client.getSnapshot().token;
+      const hooks = () =>
+        renderHook(() => ({ socket: useAuthWebSocket("ws"), url: useAuthWebSocketUrl("ws") }), {
+          wrapper: ({ children }) => wrap(children, { client }),
+        });
+      base.href = `${API}/app/`;
+      expect(hooks().result.current).toEqual({
+        socket: {
+          url: "ws://127.0.0.1:8000/app/ws",
+          protocols: ["oxa-auth", `oxa-auth.bearer.${token}`],
+        },
+        url: `ws://127.0.0.1:8000/app/ws?access_token=${token}`,
+      });
+      // An injected <base href> points the same relative URL at another origin: refused.
+      base.href = "https://evil.example/";
+      expect(hooks).toThrow(/apiOrigins/);
+    } finally {
+      base.remove();
+    }
   });
 
   it("refuse to put the token on a socket to a non-allowed origin", async () => {

@@ -30,7 +30,7 @@ export function useAuthWebSocketProtocols(url: string | URL): string[] | null {
 export function useAuthWebSocket(url: string | URL): { url: string; protocols: string[] } | null {
   const allowed = useAllowedToken(url);
   const token = allowed?.token;
-  const checked = allowed?.url.replace(/^http/, "ws");
+  const checked = allowed?.url;
   // Stable per token and URL, so it can sit in an effect's dependencies without reconnect loops.
   return useMemo(
     () => (token && checked ? { url: checked, protocols: authWebSocketProtocols(token) } : null),

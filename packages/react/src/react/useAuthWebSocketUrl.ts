@@ -3,8 +3,9 @@ import { withAccessToken } from "../core/withAccessToken";
 import { useAuthClient, useAuthState } from "./useAuthClient";
 
 /**
- * The current token and `url` made absolute (as the browser will resolve it, against the
- * document's base URL), or null while signed out. Throws for a URL whose origin may not receive it.
+ * The current token and the socket URL to use: `url` made absolute (as the browser will resolve
+ * it, against the document's base URL) with a ws(s) scheme, or null while signed out. Throws for a
+ * URL whose origin may not receive it.
  */
 export function useAllowedToken(url: string | URL): { token: string; url: string } | null {
   const client = useAuthClient();
@@ -17,12 +18,13 @@ export function useAllowedToken(url: string | URL): { token: string; url: string
       `${url} is not an allowed API origin: add its origin to apiOrigins.`,
     );
   }
-  return { token, url: checked };
+  // A relative URL resolves against the page's http(s) base; a socket needs ws(s).
+  return { token, url: checked.replace(/^http/, "ws") };
 }
 
 /**
- * `url`, made absolute, with the current token as `access_token` query parameter, or null while
- * signed out. Prefer {@link useAuthWebSocket}: URLs end up in access logs.
+ * `url`, made absolute with a ws(s) scheme, with the current token as `access_token` query
+ * parameter, or null while signed out. Prefer {@link useAuthWebSocket}: URLs end up in access logs.
  *
  * @example
  * const wsUrl = useAuthWebSocketUrl("wss://api.example.com/ws");
