@@ -52,6 +52,7 @@ async function open(context: BrowserContext, html: string): Promise<Page> {
 /** What the pages below keep on `window`. */
 interface SdkWindow {
   sdk: typeof import("@org/auth-react");
+  sdkSocket: typeof import("@org/auth-react/socket");
   client: import("@org/auth-react").AuthClient;
 }
 
@@ -77,6 +78,51 @@ describe("the React SDK in Chromium", () => {
     expect(seen.checked).toBe(`${webOrigin}/ws`);
     // The URL handed back is the one the browser would use, absolute.
     expect(seen.withToken).toBe(`${evilOrigin}/ws?access_token=t0k`);
+    await context.close();
+  });
+
+  it("connectAuthSocket checks a relative URL as the browser resolves it and connects to that absolute URL", async () => {
+    const context = await browser.newContext();
+    const connectFrom = async (page: Page) =>
+      page.evaluate(async (origin) => {
+        const { sdk, sdkSocket } = window as unknown as SdkWindow;
+        const client = new sdk.AuthClient({ authApiBaseUrl: origin });
+        const opened: string[] = [];
+        // A signed-in session whose URL check is the real client's.
+        const session = {
+          getAccessToken: async () => "t0k",
+          renewToken: async () => null,
+          allowedUrl: (url: string | URL) => client.allowedUrl(url),
+          subscribe: () => () => {},
+          getSnapshot: () => ({ token: "t0k" }),
+        };
+        class Recording extends WebSocket {
+          constructor(url: string, protocols: string[]) {
+            opened.push(url);
+            super(url, protocols);
+          }
+        }
+        try {
+          const live = sdkSocket.connectAuthSocket("/ws", {
+            client: session,
+            WebSocket: Recording,
+          });
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          live.close();
+          return { opened, error: null };
+        } catch (error) {
+          return { opened, error: (error as { code?: string }).code ?? String(error) };
+        }
+      }, webOrigin);
+    // An injected <base href> points "/ws" at another origin: refused before any socket opens.
+    const injected = await open(context, harnessPage(webOrigin, `${evilOrigin}/`));
+    expect(await connectFrom(injected)).toEqual({ opened: [], error: "invalid_argument" });
+    // The app's own page: the socket goes to the absolute URL that was checked.
+    const own = await open(context, harnessPage(webOrigin));
+    expect(await connectFrom(own)).toEqual({
+      opened: [`ws://127.0.0.1:${web.port}/ws`],
+      error: null,
+    });
     await context.close();
   });
 
