@@ -386,6 +386,18 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    name: "a token whose session the mock no longer knows (reset) is refused, and so is its refresh",
+    async run(h) {
+      const { access, refresh } = await session(h);
+      expect((await h.fetch("/_oxa_auth/get-me", bearer(access))).status).toBe(200);
+      // The state API's DELETE forgets logins and sessions like mock.reset().
+      expect((await h.fetch("/_oxa_auth/mock/state", { method: "DELETE" })).status).toBe(200);
+      expect((await h.fetch("/_oxa_auth/get-me", bearer(access))).status).toBe(401);
+      expect((await permission(h, "read", access)).status).toBe(401);
+      expect((await refreshWith(h, refresh)).status).toBe(401);
+    },
+  },
+  {
     name: "login refuses open redirects in return_to",
     async run(h) {
       const attempts = [
