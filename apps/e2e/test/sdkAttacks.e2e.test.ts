@@ -159,6 +159,44 @@ describe("the React SDK in Chromium", () => {
     await context.close();
   });
 
+  it("a message dated at Infinity cannot freeze cross-tab sync: a later real sign-out and sign-in still arrive", async () => {
+    const token = await mock.mock.createAccessToken();
+    const context = await browser.newContext();
+    const app = await open(context, harnessPage(webOrigin));
+    await app.evaluate(async (authApi) => {
+      const w = window as unknown as SdkWindow;
+      w.client = new w.sdk.AuthClient({ authApiBaseUrl: authApi });
+      w.client.start();
+      await w.client.getAccessToken();
+    }, mock.url);
+    const other = await open(context, harnessPage(webOrigin));
+    const post = (message: Record<string, unknown>) =>
+      other.evaluate((m) => {
+        const stamped = { at: Date.now(), expiresAt: Date.now() + 300_000, ...m };
+        new BroadcastChannel("oxa-auth-session").postMessage(stamped);
+      }, message);
+    const statusIs = (status: string) =>
+      app.waitForFunction(
+        (s) => (window as unknown as SdkWindow).client.getSnapshot().status === s,
+        status,
+        { timeout: 5_000 },
+      );
+    await statusIs("anonymous");
+    await post({ t: "in", token });
+    await statusIs("authenticated");
+    // Another page of the origin dates a sign-out at Infinity: were it taken as the latest change,
+    // every later message would look stale and the tabs would stop following each other.
+    await post({ t: "out", at: Number.POSITIVE_INFINITY });
+    await post({ t: "out" });
+    await statusIs("anonymous");
+    await post({ t: "in", token });
+    await statusIs("authenticated");
+    expect(
+      await app.evaluate(() => (window as unknown as SdkWindow).client.getSnapshot().token),
+    ).toBe(token);
+    await context.close();
+  });
+
   it("login() refuses a foreign returnTo before anything leaves the page (no open redirect), in both modes", async () => {
     const context = await browser.newContext();
     const page = await open(context, harnessPage(webOrigin));
