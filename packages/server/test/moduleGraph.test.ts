@@ -20,8 +20,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+/**
+ * Whether a loaded file is jose: the package itself, or the chunk of dist/ that bundles it
+ * (recognised by one of jose's error codes, which only jose's code spells).
+ */
+function isJose(url: string): boolean {
+  if (url.includes("/node_modules/jose/")) return true;
+  if (!url.startsWith(`file://${dist}`)) return false;
+  return readFileSync(fileURLToPath(url), "utf8").includes("ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
+}
+
 /** Runs app.mjs in `mode`; resolves to its answer and the packages it loaded. */
-async function loadedBy(mode: "proxy" | "jwt", conditions: string[] = []) {
+async function loadedBy(mode: "proxy" | "jwt" | "jwks", conditions: string[] = []) {
   const file = join(tmp, `${mode}-${conditions.join("-") || "node"}.txt`);
   const { stdout } = await promisify(execFile)(
     process.execPath,
@@ -39,35 +49,46 @@ async function loadedBy(mode: "proxy" | "jwt", conditions: string[] = []) {
   const packagesOf = (list: string[]) =>
     new Set(list.flatMap((url) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
   return {
-    answer: JSON.parse(stdout) as { status: number; email: string | null },
+    answer: JSON.parse(stdout) as { status: number; email: string | null; fetchCalls: number },
     packages: packagesOf(urls),
+    jose: urls.some(isJose),
     beforeFirstAnswer: packagesOf(urls.slice(0, urls.indexOf("first-answer"))),
   };
 }
 
 describe("module graph of the built package (child process)", () => {
-  it("proxy mode on Node answers first through Node's fetch, loads undici after, never jose", async () => {
-    const { answer, packages, beforeFirstAnswer } = await loadedBy("proxy");
-    // The request went out and found nobody listening.
-    expect(answer.status).toBe(502);
+  it("proxy mode on Node answers first through node:http, loads undici after, never jose", async () => {
+    const { answer, packages, jose, beforeFirstAnswer } = await loadedBy("proxy");
+    // The request went out (not through the global fetch) and found nobody listening.
+    expect(answer).toMatchObject({ status: 502, fetchCalls: 0 });
     // A cold start does not wait for undici's import; its pool takes over once loaded.
     expect(beforeFirstAnswer.has("undici")).toBe(false);
     expect(packages.has("undici")).toBe(true);
-    expect(packages.has("jose")).toBe(false);
+    expect(jose).toBe(false);
   });
 
   it("JWT mode loads jose, never undici", async () => {
-    const { answer, packages } = await loadedBy("jwt");
-    expect(answer).toEqual({ status: 200, email: "u1@example.com" });
-    expect(packages.has("jose")).toBe(true);
+    const { answer, packages, jose } = await loadedBy("jwt");
+    expect(answer).toEqual({ status: 200, email: "u1@example.com", fetchCalls: 0 });
+    expect(jose).toBe(true);
+    expect(packages.has("undici")).toBe(false);
+  });
+
+  it("JWT mode with discovery and JWKS on Node fetches through node:http, never the global fetch", async () => {
+    // Node's fetch loads its own copy of undici on first use: tens of milliseconds a cold start
+    // would pay for two small metadata requests.
+    const { answer, packages, jose } = await loadedBy("jwks");
+    expect(answer).toEqual({ status: 200, email: "u1@example.com", fetchCalls: 0 });
+    expect(jose).toBe(true);
     expect(packages.has("undici")).toBe(false);
   });
 
   it("proxy mode off Node (edge-light) uses fetch: neither undici nor jose", async () => {
-    const { answer, packages } = await loadedBy("proxy", ["edge-light"]);
+    const { answer, packages, jose } = await loadedBy("proxy", ["edge-light"]);
     expect(answer.status).toBe(502);
+    expect(answer.fetchCalls).toBeGreaterThan(0);
     expect(packages.has("undici")).toBe(false);
-    expect(packages.has("jose")).toBe(false);
+    expect(jose).toBe(false);
     expect(packages.has("@noble/hashes")).toBe(true);
   });
 });

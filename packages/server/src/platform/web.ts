@@ -10,3 +10,5 @@ export const platform = webPlatform;
 export const runtime = g.Bun ? "Bun" : g.Deno ? "Deno" : (g.navigator?.userAgent ?? "this runtime");
 export const createTransport = (options: TransportOptions) =>
   createFetchTransport(options, runtime);
+/** For rare calls (the provider's metadata and keys): the runtime's `fetch`. */
+export const createPlainTransport = createTransport;

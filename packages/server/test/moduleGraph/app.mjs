@@ -1,7 +1,10 @@
 // A consumer of the built package: imports the Express entry, creates an Auth in the mode named
-// by argv[2] ("proxy" or "jwt") and authenticates one request, then prints the answer's status.
-import { createHmac } from "node:crypto";
+// by argv[2] ("proxy", "jwt" with a shared secret, or "jwks": RS256 keys from discovery on a local
+// provider) and authenticates one request, then prints the answer's status and how many times
+// the SDK called the global fetch.
+import { createHmac, createSign, generateKeyPairSync } from "node:crypto";
 import { appendFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { createAuth } from "@org/auth-server";
 import "@org/auth-server/express";
 
@@ -15,7 +18,35 @@ function hs256(claims) {
   return `${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`;
 }
 
+/** An OpenID provider on a free loopback port: discovery and one RS256 key. */
+async function startProvider() {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = { ...publicKey.export({ format: "jwk" }), kid: "k1", alg: "RS256", use: "sig" };
+  const server = createServer((req, res) => {
+    const body =
+      req.url === "/.well-known/openid-configuration"
+        ? { issuer, jwks_uri: `${issuer}/jwks` }
+        : { keys: [jwk] };
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const rs256 = (claims) => {
+    const input = `${b64url({ alg: "RS256", kid: "k1", typ: "JWT" })}.${b64url(claims)}`;
+    return `${input}.${createSign("sha256").update(input).sign(privateKey, "base64url")}`;
+  };
+  return { issuer, rs256 };
+}
+
+const claims = (iss) => ({
+  iss,
+  aud: "api",
+  sub: "u1",
+  email: "u1@example.com",
+  exp: Date.now() / 1000 + 600,
+});
 const mode = process.argv[2];
+const provider = mode === "jwks" ? await startProvider() : undefined;
 const env =
   mode === "jwt"
     ? {
@@ -24,23 +55,29 @@ const env =
         AUTH_JWT_SECRET: SECRET,
         AUTH_ALGORITHMS: "HS256",
       }
-    : // Port 9 (discard) refuses the connection: the request goes out and answers 502.
-      { OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: "http://127.0.0.1:9" };
+    : mode === "jwks"
+      ? { AUTH_ISSUER: provider.issuer, AUTH_AUDIENCE: "api" }
+      : // Port 9 (discard) refuses the connection: the request goes out and answers 502.
+        { OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: "http://127.0.0.1:9" };
+let fetchCalls = 0;
+const fetch = globalThis.fetch;
+globalThis.fetch = (...args) => {
+  fetchCalls += 1;
+  return fetch(...args);
+};
 const auth = createAuth({ env, redis: false, logger: { warn() {}, error() {} } });
 const token =
   mode === "jwt"
-    ? hs256({
-        iss: ISSUER,
-        aud: "api",
-        sub: "u1",
-        email: "u1@example.com",
-        exp: Date.now() / 1000 + 600,
-      })
-    : "some-opaque-token";
+    ? hs256(claims(ISSUER))
+    : mode === "jwks"
+      ? provider.rs256(claims(provider.issuer))
+      : "some-opaque-token";
 const { user, error } = await auth.authenticate({ headers: { authorization: `Bearer ${token}` } });
 // What loaded before this line was needed for the first answer (a cold start waits for it).
 appendFileSync(process.env.MODULE_GRAPH_FILE, "first-answer\n");
 // Anything loaded in the background after the first request would show up by now.
 await new Promise((resolve) => setTimeout(resolve, 500));
-console.log(JSON.stringify({ status: error ? error.status : 200, email: user?.email ?? null }));
+console.log(
+  JSON.stringify({ status: error ? error.status : 200, email: user?.email ?? null, fetchCalls }),
+);
 process.exit(0);

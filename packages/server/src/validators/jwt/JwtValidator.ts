@@ -6,15 +6,17 @@ import type {
   JWTVerifyGetKey,
   JWTVerifyOptions,
 } from "jose";
+import { createPlainTransport } from "#platform";
 import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
+import type { HttpTransport } from "../../kernel/HttpTransport.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import type { AuthLogger } from "../../kernel/settings.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
 import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
 import { configurationError, invalidToken } from "./jwtErrors.js";
-import { loadJose } from "./loadJose.js";
+import { loadedJose, loadJose } from "./loadJose.js";
 import {
   type ClaimMapping,
   type ClaimMappingOptions,
@@ -106,6 +108,8 @@ export class JwtValidator implements TokenValidator {
   readonly #secret: Uint8Array | undefined;
   readonly #keySet: RemoteKeySet | undefined;
   readonly #issuer: string | undefined;
+  /** Fetches discovery and the JWKS; closed by `close()`. */
+  #transport: HttpTransport | undefined;
 
   /** `baseClaims`: a preset's mapping that `options.claims` is overlaid on. */
   constructor(options: JwtValidatorOptions, baseClaims?: Readonly<ClaimMapping>) {
@@ -133,6 +137,11 @@ export class JwtValidator implements TokenValidator {
     // In the background: the first request does not wait for the import (a failure surfaces
     // there, as a 502 with its cause).
     loadJose().catch(() => undefined);
+  }
+
+  /** Closes the connections to the provider (called by `auth.close()`). */
+  async close(): Promise<void> {
+    await this.#transport?.close();
   }
 
   /** Verifies signature and claims; throws 401 for a bad token, 502 when the keys are unreachable. */
@@ -184,7 +193,11 @@ export class JwtValidator implements TokenValidator {
   }
 
   async #verifySignedToken(token: string) {
-    const { errors, jwtVerify } = await loadJose();
+    // On a cold start, fetch the keys while jose loads instead of after.
+    const [{ errors, jwtVerify }] = await Promise.all([
+      loadJose(),
+      loadedJose() === undefined ? this.#keySet?.warm() : undefined,
+    ]);
     try {
       return await jwtVerify(token, this.#getKey, this.#verifyOptions);
     } catch (error) {
@@ -239,8 +252,14 @@ export class JwtValidator implements TokenValidator {
         "Local JWT validation needs the provider's keys: set AUTH_JWKS_URL, or AUTH_ISSUER (OIDC_ISSUER) for discovery.",
       );
     }
-    const limits = {
-      timeoutMs: checkPositiveInt(options.jwks?.timeoutMs ?? DEFAULTS.timeoutMs, "jwks.timeoutMs"),
+    const timeoutMs = checkPositiveInt(
+      options.jwks?.timeoutMs ?? DEFAULTS.timeoutMs,
+      "jwks.timeoutMs",
+    );
+    this.#transport = createPlainTransport({ timeoutMs });
+    const fetch = {
+      transport: this.#transport,
+      timeoutMs,
       maxBytes: checkPositiveInt(options.jwks?.maxBytes ?? DEFAULTS.maxBytes, "jwks.maxBytes"),
     };
     if (jwksUrl !== undefined && issuer !== undefined && isKeyDowngrade(issuer, jwksUrl)) {
@@ -259,8 +278,8 @@ export class JwtValidator implements TokenValidator {
       cooldownMs: options.jwks?.cooldownMs ?? DEFAULTS.cooldownMs,
       maxAgeMs: options.jwks?.maxAgeMs ?? DEFAULTS.maxAgeMs,
       maxStaleMs: options.jwks?.maxStaleMs ?? DEFAULTS.maxStaleMs,
-      limits,
-      resolveUrl: async () => jwksUrl ?? discoverJwksUrl(issuer!, limits),
+      fetch,
+      resolveUrl: async () => jwksUrl ?? discoverJwksUrl(issuer!, fetch),
       onBackgroundError: (error) =>
         logger.warn(
           `[auth] refreshing the JWKS failed; cached keys stay in use for now: ${error instanceof Error ? error.message : String(error)}`,

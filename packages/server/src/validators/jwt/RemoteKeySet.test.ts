@@ -1,3 +1,4 @@
+import { createPlainTransport } from "#platform";
 import { jwtVerify } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -22,13 +23,17 @@ let warnings: string[];
 function validatorFor(
   overrides: Partial<{ cooldownMs: number; maxAgeMs: number; maxStaleMs: number }> = {},
 ) {
-  const limits = { timeoutMs: 1000, maxBytes: 65_536 };
+  const limits = {
+    transport: createPlainTransport({ timeoutMs: 1000 }),
+    timeoutMs: 1000,
+    maxBytes: 65_536,
+  };
   const keys = new RemoteKeySet({
     cooldownMs: 30_000,
     maxAgeMs: 600_000,
     maxStaleMs: 3_600_000,
     ...overrides,
-    limits,
+    fetch: limits,
     now: () => clock,
     resolveUrl: () => discoverJwksUrl(idp.issuer, limits),
     onBackgroundError: (e) => warnings.push(String(e)),

@@ -5,7 +5,7 @@ import type {
   JWK,
   JWSHeaderParameters,
 } from "jose";
-import { type FetchJsonLimits, fetchJson } from "./fetchJson.js";
+import { type FetchJsonOptions, fetchJson } from "./fetchJson.js";
 import { invalidToken, upstreamError } from "./jwtErrors.js";
 import { loadJose } from "./loadJose.js";
 
@@ -28,7 +28,8 @@ export interface KeySetTiming {
 export interface RemoteKeySetOptions extends KeySetTiming {
   /** Where the JWKS lives; called lazily (discovery) and only until it first succeeds. */
   resolveUrl: () => Promise<string>;
-  limits: FetchJsonLimits;
+  /** How the set is fetched (transport, timeout, size cap). */
+  fetch: FetchJsonOptions;
   now?: () => number;
   /** Told about background refresh failures (the request itself is served from cache). */
   onBackgroundError?: (error: unknown) => void;
@@ -62,6 +63,17 @@ export class RemoteKeySet {
   constructor(options: RemoteKeySetOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Starts fetching the set if none is cached yet, so that a first request fetches the keys while
+   * jose loads. Never rejects: a failure reaches the request through {@link getKey}.
+   */
+  warm(): Promise<void> {
+    if (this.#keys !== undefined || (!this.#inflight && !this.#mayAttempt(FAILURE_BACKOFF_MS))) {
+      return Promise.resolve();
+    }
+    return this.#refresh().catch(() => undefined);
   }
 
   /** jose key resolver: the key for this token's header, refetching the set when warranted. */
@@ -132,7 +144,7 @@ export class RemoteKeySet {
     this.#attemptAt = this.#now();
     try {
       this.#url ??= await this.#options.resolveUrl();
-      const body = await fetchJson(this.#url, "JSON Web Key Set", this.#options.limits);
+      const body = await fetchJson(this.#url, "JSON Web Key Set", this.#options.fetch);
       const { createLocalJWKSet } = await loadJose();
       this.#keys = createLocalJWKSet(toSigningKeySet(body, this.#url));
       this.#fetchedAt = this.#now();

@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { UpstreamError } from "../../kernel/errors.js";
+import { createFetchTransport } from "../../platform/fetchTransport.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
 
-const LIMITS = { timeoutMs: 1000, maxBytes: 65_536 };
+// The fetch transport calls the (stubbed) global fetch.
+const LIMITS = {
+  transport: createFetchTransport({ timeoutMs: 1000 }, "test"),
+  timeoutMs: 1000,
+  maxBytes: 65_536,
+};
 const ISSUER = "https://id.example.com/realms/main";
 
 /** Serves one discovery document from a stubbed fetch (no TLS server needed for an https issuer). */

@@ -1,4 +1,4 @@
-import { type FetchJsonLimits, fetchJson } from "./fetchJson.js";
+import { type FetchJsonOptions, fetchJson } from "./fetchJson.js";
 import { isKeyDowngrade } from "./insecureUrl.js";
 import { upstreamError } from "./jwtErrors.js";
 
@@ -8,9 +8,12 @@ import { upstreamError } from "./jwtErrors.js";
  * misconfigured or spoofed metadata endpoint cannot hand us someone else's keys. An https issuer
  * may not send us to an `http:` jwks_uri (keys open to tampering in transit), except on loopback.
  */
-export async function discoverJwksUrl(issuer: string, limits: FetchJsonLimits): Promise<string> {
+export async function discoverJwksUrl(
+  issuer: string,
+  options: FetchJsonOptions,
+): Promise<string> {
   const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
-  const doc = await fetchJson(url, "OpenID discovery document", limits);
+  const doc = await fetchJson(url, "OpenID discovery document", options);
   if (doc.issuer !== issuer) {
     const found = typeof doc.issuer === "string" ? JSON.stringify(doc.issuer) : "no issuer";
     throw upstreamError(

@@ -1,8 +1,10 @@
-import { readBoundedText } from "../../kernel/readBoundedText.js";
+import { type HttpTransport, TooLarge, type TransportResponse } from "../../kernel/HttpTransport.js";
 import { upstreamError } from "./jwtErrors.js";
 
-/** Limits for one metadata request to the identity provider. */
-export interface FetchJsonLimits {
+/** How one metadata request to the identity provider is sent, and its limits. */
+export interface FetchJsonOptions {
+  /** The runtime's plain transport (`node:http` on Node, `fetch` elsewhere). */
+  transport: HttpTransport;
   timeoutMs: number;
   maxBytes: number;
 }
@@ -14,15 +16,16 @@ export interface FetchJsonLimits {
 export async function fetchJson(
   url: string,
   what: string,
-  limits: FetchJsonLimits,
+  options: FetchJsonOptions,
 ): Promise<Record<string, unknown>> {
-  let response: Response;
+  let response: TransportResponse;
   try {
-    response = await fetch(url, {
-      headers: { accept: "application/json" },
-      redirect: "manual",
-      signal: AbortSignal.timeout(limits.timeoutMs),
-    });
+    response = await options.transport.send(
+      "GET",
+      url,
+      { accept: "application/json" },
+      AbortSignal.timeout(options.timeoutMs),
+    );
   } catch (cause) {
     throw upstreamError(
       `Could not fetch the ${what} from ${url}; is the identity provider up?`,
@@ -30,13 +33,18 @@ export async function fetchJson(
     );
   }
   if (response.status !== 200) {
-    await response.body?.cancel().catch(() => undefined);
+    await response.discard().catch(() => undefined);
     throw upstreamError(`The ${what} at ${url} answered HTTP ${response.status} (expected 200).`);
   }
-  const text = await readBoundedText(response.body, limits.maxBytes, {
-    tooLarge: () => upstreamError(`The ${what} at ${url} is larger than ${limits.maxBytes} bytes.`),
-    failed: (cause) => upstreamError(`Reading the ${what} from ${url} failed.`, cause),
-  });
+  let text: string;
+  try {
+    text = await response.text(options.maxBytes);
+  } catch (cause) {
+    if (cause instanceof TooLarge) {
+      throw upstreamError(`The ${what} at ${url} is larger than ${options.maxBytes} bytes.`);
+    }
+    throw upstreamError(`Reading the ${what} from ${url} failed.`, cause);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
