@@ -1,6 +1,6 @@
-import { createPlainTransport } from "#platform";
 import { jwtVerify } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createPlainTransport } from "#platform";
 import {
   type FakeIdp,
   type FixtureKey,

@@ -8,10 +8,7 @@ import { upstreamError } from "./jwtErrors.js";
  * misconfigured or spoofed metadata endpoint cannot hand us someone else's keys. An https issuer
  * may not send us to an `http:` jwks_uri (keys open to tampering in transit), except on loopback.
  */
-export async function discoverJwksUrl(
-  issuer: string,
-  options: FetchJsonOptions,
-): Promise<string> {
+export async function discoverJwksUrl(issuer: string, options: FetchJsonOptions): Promise<string> {
   const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
   const doc = await fetchJson(url, "OpenID discovery document", options);
   if (doc.issuer !== issuer) {

@@ -1,4 +1,8 @@
-import { type HttpTransport, TooLarge, type TransportResponse } from "../../kernel/HttpTransport.js";
+import {
+  type HttpTransport,
+  TooLarge,
+  type TransportResponse,
+} from "../../kernel/HttpTransport.js";
 import { upstreamError } from "./jwtErrors.js";
 
 /** How one metadata request to the identity provider is sent, and its limits. */
