@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express from "express";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import * as ex from "../src/bindings/express/index.js";
 import { type Auth, createAuth } from "../src/index.js";
 import { listen } from "./listen.js";
@@ -244,8 +244,6 @@ describe("proxy mode: a flood of new tokens is bounded per instance", () => {
 
   beforeAll(async () => {
     proxy = await startStandInProxy();
-    // Long enough that all twelve requests arrive while the first calls are still out.
-    proxy.delayMs = 1_000;
     auth = createAuth({
       env: {},
       proxyUrlOverride: proxy.url,
@@ -262,17 +260,34 @@ describe("proxy mode: a flood of new tokens is bounded per instance", () => {
   });
 
   it("at most upstreamMaxConcurrency calls in flight, upstreamMaxQueue waiting, the rest 503 overloaded at once", async () => {
-    const answers = await Promise.all(
+    // The upstream answers nothing until all twelve requests are in: the first calls stay out
+    // however slowly the requests arrive.
+    let release = () => {};
+    proxy.hold = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let settled = 0;
+    const flood = Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         fetch(`${app.url}/v1/me`, { headers: { authorization: `Bearer bogus-${i}.x` } }).then(
-          async (res) => ({
-            status: res.status,
-            retryAfter: res.headers.get("retry-after"),
-            error: ((await res.json()) as { error: string }).error,
-          }),
+          async (res) => {
+            settled += 1;
+            return {
+              status: res.status,
+              retryAfter: res.headers.get("retry-after"),
+              error: ((await res.json()) as { error: string }).error,
+            };
+          },
         ),
       ),
     );
+    // Those over the limits are answered at once; then the held calls may finish (if the limits
+    // did not hold, fewer are answered early and the wait ends after 3 s instead).
+    await vi
+      .waitFor(() => expect(settled).toBeGreaterThanOrEqual(7), { timeout: 3_000 })
+      .catch(() => undefined);
+    release();
+    const answers = await flood;
     expect(proxy.maxInFlight).toBe(2);
     expect(proxy.calls.getMe).toBe(5);
     const refused = answers.filter((a) => a.status === 503);

@@ -24,6 +24,8 @@ export interface StandInProxy {
   mode: ProxyMode;
   /** Delay before answering, in ms. */
   delayMs: number;
+  /** While set, every answer waits for this promise (a test releases them when it is ready). */
+  hold?: Promise<void>;
   /** token → get-me body; tokens not listed get 401. */
   users: Map<string, Record<string, unknown>>;
   close(): Promise<void>;
@@ -98,7 +100,9 @@ export async function startStandInProxy(
   const server = createServer((req, res) => {
     proxy.maxInFlight = Math.max(proxy.maxInFlight, ++inFlight);
     res.on("close", () => inFlight--);
-    if (proxy.delayMs > 0) setTimeout(() => answer(req, res), proxy.delayMs);
+    const held = proxy.hold;
+    if (held !== undefined) void held.then(() => answer(req, res));
+    else if (proxy.delayMs > 0) setTimeout(() => answer(req, res), proxy.delayMs);
     else answer(req, res);
   });
   server.on("connection", (socket) => {
