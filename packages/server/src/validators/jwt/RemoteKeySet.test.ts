@@ -40,6 +40,7 @@ function validatorFor(
   });
   // The validator's own verify path, with the key set under test plugged in.
   return {
+    keys,
     verify: (t: string) =>
       jwtVerify(t, keys.getKey, {
         issuer: idp.issuer,
@@ -163,6 +164,26 @@ describe("RemoteKeySet", () => {
     idp.failWith = undefined;
     clock += 5_001;
     expect(await status(v, t)).toBe(200);
+  });
+
+  it("warm() fetches ahead; a failure reaches the next request as it was, then the back-off's", async () => {
+    const { keys, verify } = validatorFor();
+    await keys.warm();
+    expect(idp.hits.discovery).toBe(1);
+    expect(idp.hits.jwks).toBe(1);
+    await expect(verify(await token())).resolves.toBeDefined();
+    expect(idp.hits.jwks).toBe(1);
+
+    idp.failWith = 500;
+    const cold = validatorFor();
+    await cold.keys.warm();
+    const first = await cold.verify(await token()).catch((e: unknown) => toAuthError(e));
+    expect(first).toMatchObject({ status: 502 });
+    expect(first.message).toMatch(/^Could not fetch|OpenID discovery document .* HTTP 500/);
+    expect(first.message).not.toMatch(/retrying soon/);
+    const second = await cold.verify(await token()).catch((e: unknown) => toAuthError(e));
+    expect(second.message).toMatch(/retrying soon\. Last failure: .*HTTP 500/);
+    expect(idp.hits.discovery).toBe(2);
   });
 
   it("an unknown kid while the refetch fails is a 502 (cannot tell), not a 401", async () => {

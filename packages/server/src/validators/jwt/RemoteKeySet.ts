@@ -58,6 +58,8 @@ export class RemoteKeySet {
   /** Why the last fetch failed: kept so errors thrown during the back-off still say why. */
   #lastError: unknown;
   #inflight: Promise<void> | undefined;
+  /** A failure of {@link warm} that no request has been told yet. */
+  #untold: unknown;
   #url: string | undefined;
 
   constructor(options: RemoteKeySetOptions) {
@@ -67,13 +69,16 @@ export class RemoteKeySet {
 
   /**
    * Starts fetching the set if none is cached yet, so that a first request fetches the keys while
-   * jose loads. Never rejects: a failure reaches the request through {@link getKey}.
+   * jose loads. Never rejects: the first request that needs the keys gets the failure as it was
+   * (not the back-off's "retrying soon"), through {@link getKey}.
    */
   warm(): Promise<void> {
     if (this.#keys !== undefined || (!this.#inflight && !this.#mayAttempt(FAILURE_BACKOFF_MS))) {
       return Promise.resolve();
     }
-    return this.#refresh().catch(() => undefined);
+    return this.#refresh().catch((error: unknown) => {
+      this.#untold = error;
+    });
   }
 
   /** jose key resolver: the key for this token's header, refetching the set when warranted. */
@@ -99,7 +104,9 @@ export class RemoteKeySet {
     }
     // No keys, or keys too old to trust: the request waits for a fresh set.
     if (!this.#inflight && !this.#mayAttempt(FAILURE_BACKOFF_MS)) {
-      throw this.#backoffError("are unavailable; retrying soon");
+      const untold = this.#untold;
+      this.#untold = undefined;
+      throw untold ?? this.#backoffError("are unavailable; retrying soon");
     }
     await this.#refresh();
     if (!this.#keys) throw upstreamError("The identity provider's signing keys are unavailable.");
@@ -150,6 +157,7 @@ export class RemoteKeySet {
       this.#fetchedAt = this.#now();
       this.#lastAttemptFailed = false;
       this.#lastError = undefined;
+      this.#untold = undefined;
     } catch (error) {
       this.#lastAttemptFailed = true;
       this.#lastError = error;
