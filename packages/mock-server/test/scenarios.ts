@@ -314,6 +314,7 @@ export const scenarios: Scenario[] = [
   },
   {
     name: "refresh rotates the refresh token; reuse revokes the session",
+    options: { refreshReuseInterval: 0 },
     async run(h) {
       const first = await session(h);
       const rotated = await refreshWith(h, first.refresh);
@@ -333,6 +334,44 @@ export const scenarios: Scenario[] = [
       // Reuse killed the session: the fresh token and its access token are dead too.
       expect((await refreshWith(h, next)).status).toBe(401);
       expect((await h.fetch("/_oxa_auth/get-me", bearer(body.access_token))).status).toBe(401);
+    },
+  },
+  {
+    name: "refresh: a rotated token still refreshes its session for the reuse interval (10 s from its first rotation), then reuse revokes the session",
+    async run(h) {
+      const first = await session(h);
+      const sid = (token: string) => JSON.parse(atob(token.split(".")[1] as string)).sid;
+      const rotated = await refreshWith(h, first.refresh);
+      expect(rotated.status).toBe(200);
+      const lost = (await rotated.json()) as { access_token: string };
+      // The answer never reached the page (it reloaded): the old token comes back, same session.
+      h.clock.advance(9_999);
+      const again = await refreshWith(h, first.refresh);
+      expect(again.status).toBe(200);
+      const kept = (await again.json()) as { access_token: string };
+      expect(sid(kept.access_token)).toBe(sid(first.access));
+      const next = cookie(again, "OxaigenPlatformAuthRefreshToken") as string;
+      expect(next).not.toBe(first.refresh);
+      // The interval runs from the first rotation, and a second grace answer did not extend it.
+      h.clock.advance(1);
+      expect((await refreshWith(h, first.refresh)).status).toBe(401);
+      for (const token of [kept.access_token, lost.access_token]) {
+        expect((await h.fetch("/_oxa_auth/get-me", bearer(token))).status).toBe(401);
+      }
+      expect((await refreshWith(h, next)).status).toBe(401);
+      // Changed at run time like the lifetimes: 0 turns the interval off.
+      const strict = await session(h);
+      expect(
+        (
+          await h.fetch("/_oxa_auth/mock/state", {
+            method: "PATCH",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ refreshReuseInterval: 0 }),
+          })
+        ).status,
+      ).toBe(200);
+      expect((await refreshWith(h, strict.refresh)).status).toBe(200);
+      expect((await refreshWith(h, strict.refresh)).status).toBe(401);
     },
   },
   {

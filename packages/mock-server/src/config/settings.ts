@@ -66,6 +66,8 @@ export interface MockAuthSettings extends MockUser {
   refreshCookieName: string;
   expiresIn: number;
   refreshExpiresIn: number;
+  /** Seconds a rotated refresh token still refreshes (a reload that lost the answer); 0: never. */
+  refreshReuseInterval: number;
   returnTo: string;
   authorizePath: string;
   authCode: string;
@@ -222,6 +224,13 @@ export const SETTINGS: readonly SettingSpec[] = [
   ),
   spec("expiresIn", "EXPIRES_IN", 300, "Access token (JWT) lifetime, seconds", seconds),
   spec("refreshExpiresIn", "REFRESH_EXPIRES_IN", 1800, "Refresh token lifetime, seconds", seconds),
+  spec(
+    "refreshReuseInterval",
+    "REFRESH_REUSE_INTERVAL",
+    10,
+    "Seconds a rotated refresh token still refreshes the same session (a page reloaded while its refresh was answered never stored the new one); later reuse ends the session; 0: never",
+    (v, l) => parseInteger(v, l, 0, 300),
+  ),
   spec("returnTo", "RETURN_TO", "/", "Fallback return path after login", parsePath),
   spec(
     "authorizePath",

@@ -20,6 +20,8 @@ export interface MockState extends MockUser {
   expiresIn: number;
   /** Lifetime of newly issued refresh tokens, seconds. */
   refreshExpiresIn: number;
+  /** Seconds a rotated refresh token still refreshes its session; 0: reuse ends it at once. */
+  refreshReuseInterval: number;
   /** When set, the mock IdP fails every login with this error (e.g. `access_denied`). */
   loginError: string | null;
   /** Users the OpenID provider can log in besides the configured one (`mock-admin`, `mock-viewer`). */
@@ -63,6 +65,7 @@ const PARSERS: { [K in keyof MockState]: Parser<MockState[K]> } = {
   tokens: like("tokens"),
   expiresIn: like("expiresIn"),
   refreshExpiresIn: like("refreshExpiresIn"),
+  refreshReuseInterval: like("refreshReuseInterval"),
   personas: like("personas"),
   clients: like("clients"),
   loginMode: like("loginMode"),

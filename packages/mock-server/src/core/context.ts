@@ -7,6 +7,7 @@ import type { LoginOptions } from "./loginOptions.js";
 import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
 import { constantTimeEqual, randomToken, sha256 } from "./random.js";
+import type { Rotation } from "./refreshTokenReused.js";
 import type { RequestLike } from "./responses.js";
 import type { Signer } from "./signer.js";
 
@@ -29,11 +30,10 @@ export interface PendingCode {
   persona: Persona | null;
 }
 
-/** A refresh token, keyed by sha256(token); `used` after rotation (reuse revokes the session). */
-export interface RefreshRecord {
+/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse revokes the session). */
+export interface RefreshRecord extends Rotation {
   sid: string;
   expiresAt: number;
-  used: boolean;
 }
 
 /**
@@ -250,7 +250,7 @@ export async function issueTokens(
   keep(
     ctx.refresh,
     await sha256(refreshToken),
-    { sid: sessionId, expiresAt: refreshExpiresAt, used: false },
+    { sid: sessionId, expiresAt: refreshExpiresAt, rotatedAt: null },
     now,
   );
   const accessToken = await mintAccessToken(ctx, sessionId, expiresIn, authenticatedAt, who);

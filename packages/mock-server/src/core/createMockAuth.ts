@@ -125,6 +125,7 @@ function initialState(s: MockAuthSettings): MockState {
     tokens: [...s.tokens],
     expiresIn: s.expiresIn,
     refreshExpiresIn: s.refreshExpiresIn,
+    refreshReuseInterval: s.refreshReuseInterval,
     loginError: null,
   };
 }

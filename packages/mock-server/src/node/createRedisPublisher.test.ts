@@ -39,7 +39,7 @@ describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
 
   beforeAll(async () => {
     redis = await startRedis();
-    server = await startMockServer({ redisUrl: redis.url });
+    server = await startMockServer({ redisUrl: redis.url, refreshReuseInterval: 0 });
     subscriber = createClient({ url: redis.url });
     reader = createClient({ url: redis.url });
     await Promise.all([subscriber.connect(), reader.connect()]);

@@ -1,4 +1,5 @@
 import { type Store, store } from "../core/context.js";
+import type { Rotation } from "../core/refreshTokenReused.js";
 import type { Persona } from "./Persona.js";
 
 /** Who a grant is for: a persona (user tokens) or nobody (client credentials). */
@@ -20,10 +21,9 @@ export interface CodeRecord extends GrantSubject {
   used: boolean;
 }
 
-/** A refresh token, keyed by sha256(token); `used` after rotation (reuse revokes the grant). */
-export interface RefreshRecord extends GrantSubject {
+/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse revokes the grant). */
+export interface RefreshRecord extends GrantSubject, Rotation {
   expiresAt: number;
-  used: boolean;
 }
 
 /** A parked authorization request waiting for the interactive login page's answer. */

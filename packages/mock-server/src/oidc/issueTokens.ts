@@ -81,7 +81,7 @@ export async function issueGrantTokens(
   keep(
     ctx.oidc.refresh,
     await sha256(refreshToken),
-    { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, used: false },
+    { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotatedAt: null },
     now,
   );
   const body: TokenResponse = {

@@ -7,7 +7,8 @@ let server: MockServer;
 const REDIRECT = "http://127.0.0.1:3999/callback";
 
 beforeAll(async () => {
-  server = await startMockServer();
+  // No reuse interval: presenting a rotated refresh token again is reuse at once.
+  server = await startMockServer({ refreshReuseInterval: 0 });
 });
 afterAll(() => server.close());
 beforeEach(() => {

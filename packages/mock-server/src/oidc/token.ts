@@ -1,6 +1,7 @@
 import { encode as base64url } from "jose/base64url";
 import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
+import { markRotated, refreshTokenReused } from "../core/refreshTokenReused.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
 import { grantLive, issueAccessToken, issueGrantTokens, revokeGrant } from "./issueTokens.js";
 import { parseScope } from "./mintToken.js";
@@ -59,8 +60,8 @@ async function refreshToken(
     return invalidGrant("this refresh token belongs to another client");
   if (!grantLive(ctx, record))
     return invalidGrant("this grant was revoked or logged out: log in again");
-  if (record.used) {
-    // A rotated token came back: someone holds a copy (RFC 9700 §4.14). End the whole grant.
+  if (refreshTokenReused(ctx, record)) {
+    // A rotated token came back late: someone holds a copy. End the whole grant.
     revokeGrant(ctx, record.grantId);
     return invalidGrant("refresh token reuse detected: the grant is revoked, log in again");
   }
@@ -74,7 +75,7 @@ async function refreshToken(
     if (scope.some((s) => !record.scope.includes(s)))
       return oauthError(400, "invalid_scope", "a refresh can only narrow the granted scope");
   }
-  record.used = true;
+  markRotated(ctx, record);
   return json(200, await issueGrantTokens(ctx, client, { ...record, scope }, null));
 }
 

@@ -1,6 +1,7 @@
 import { authenticate, type Ctx, issueTokens, presentedToken, tokenCookies } from "../context.js";
 import { readCookie } from "../cookies.js";
 import { constantTimeEqual, sha256 } from "../random.js";
+import { markRotated, refreshTokenReused } from "../refreshTokenReused.js";
 import { json, jsonError, type MockResponse, noContent, type RequestLike } from "../responses.js";
 
 const MAX_BODY = 16 * 1024;
@@ -61,7 +62,7 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
   );
 }
 
-/** `POST /_oxa_auth/refresh`: rotate the refresh cookie; unknown, expired or reused → 401. */
+/** `POST /_oxa_auth/refresh`: rotate the refresh cookie; unknown, expired or reused late → 401. */
 export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
   const denied = (why: string) =>
@@ -78,12 +79,12 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
   if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
-  if (record.used) {
-    // A rotated token came back: someone holds a copy. Kill the whole session (RFC 9700 §4.14).
+  if (refreshTokenReused(ctx, record)) {
+    // A rotated token came back late: someone holds a copy. Kill the whole session.
     revokeSession(ctx, record.sid);
     return denied("refresh token reuse detected: the session is revoked, log in again");
   }
-  record.used = true;
+  markRotated(ctx, record);
   const { accessToken, refreshToken } = await issueTokens(ctx, record.sid);
   return json(
     200,
