@@ -1,12 +1,13 @@
-import { type Browser, type BrowserContext, devices, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, devices, type Page, type Route } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../src/chromium.js";
-import { recordPaths, UI_TIMEOUT_MS, waitForStatus } from "../src/page.js";
+import { authStatus, recordPaths, signIn, UI_TIMEOUT_MS, waitForStatus } from "../src/page.js";
 import { type Stack, startStack } from "../src/stack.js";
 
 /*
  * Redirect sign-in of the demo (React in development mode, so StrictMode mounts everything twice)
- * in real Chromium: popups blocked, a mobile in-app browser, forged returns.
+ * in real Chromium: popups blocked, a mobile in-app browser, forged returns; and a reload that
+ * cuts a session refresh short.
  */
 
 const USER = { id: "redirect-user-id", email: "redirect.user@example.com" };
@@ -147,8 +148,6 @@ describe.sequential("redirect sign-in of the demo in Chromium", () => {
     await waitForStatus(page, "authenticated");
     await page.goForward();
     expect(page.url()).toBe(start);
-    // Settled before the reload: a reload that cuts a refresh the auth API already rotated would
-    // replay the old refresh token, and the reuse detection ends the session.
     await waitForStatus(page, "authenticated");
     await page.reload();
     await waitForStatus(page, "authenticated");
@@ -248,5 +247,66 @@ describe.sequential("redirect sign-in of the demo in Chromium", () => {
     );
     expect(res?.status()).toBe(400);
     expect(page.url().startsWith(stack.mockUrl)).toBe(true);
+  });
+});
+
+/** Sets the mock's refresh-token reuse interval at run time (seconds; 0 = reuse ends the session). */
+async function setReuseInterval(seconds: number): Promise<void> {
+  const res = await fetch(`${stack.mockUrl}/_oxa_auth/mock/state`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ refreshReuseInterval: seconds }),
+    signal: AbortSignal.timeout(3000),
+  });
+  expect(res.status).toBe(200);
+}
+
+/**
+ * Signs in, then reloads while the page's session refresh is being answered: the auth API rotates
+ * the refresh token, the answer (with the new refresh cookie) is lost with the page, and the next
+ * page presents the rotated token. Returns the status the next page settles on.
+ */
+async function reloadMidRefresh(): Promise<string> {
+  const context = await newContext();
+  const page = await context.newPage();
+  await page.goto(stack.webUrl);
+  await waitForStatus(page, "anonymous");
+  await signIn(page);
+  const refreshUrl = `${stack.mockUrl}/_oxa_auth/refresh`;
+  let rotated: (status: number) => void = () => undefined;
+  const answered = new Promise<number>((resolve) => {
+    rotated = resolve;
+  });
+  const cut: Route[] = [];
+  await page.route(refreshUrl, async (route) => {
+    // The auth API gets the refresh and rotates the token; the browser never sees the answer.
+    const jar = await context.cookies(refreshUrl);
+    const cookie = jar.map((c) => `${c.name}=${c.value}`).join("; ");
+    const res = await fetch(refreshUrl, { method: "POST", headers: { cookie } });
+    await res.arrayBuffer();
+    cut.push(route);
+    rotated(res.status);
+  });
+  await page.reload(); // the new page restores its session with a refresh: held above
+  expect(await answered).toBe(200);
+  await page.unroute(refreshUrl);
+  await page.reload();
+  for (const route of cut) await route.abort().catch(() => undefined);
+  await waitForStatus(page, "anonymous|authenticated");
+  return authStatus(page);
+}
+
+describe.sequential("a reload in the middle of a refresh", () => {
+  it("keeps the session: the auth API accepts the rotated refresh token within its reuse interval", async () => {
+    expect(await reloadMidRefresh()).toBe("authenticated");
+  });
+
+  it("control: with no reuse interval the same reload ends the session (reuse detection)", async () => {
+    await setReuseInterval(0);
+    try {
+      expect(await reloadMidRefresh()).toBe("anonymous");
+    } finally {
+      await setReuseInterval(10);
+    }
   });
 });
