@@ -31,6 +31,8 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
   const BOB = jwtShaped("bob", "sid-b", exp, "3");
   const SHORT = jwtShaped("carol", "sid-c", Math.floor(Date.now() / 1000) + 2, "4");
   const LATE = jwtShaped("dave", "sid-d", exp, "5");
+  const ERIN = jwtShaped("erin", "sid-e", exp, "6");
+  const FRANK = jwtShaped("frank", "sid-f", exp, "7");
 
   const req = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
@@ -42,6 +44,8 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
       [BOB]: userBody("bob", ["read"]),
       [SHORT]: userBody("carol"),
       [LATE]: userBody("dave"),
+      [ERIN]: userBody("erin"),
+      [FRANK]: userBody("frank"),
     });
     const options = { env: {}, proxyUrlOverride: proxy.url, logger: silent };
     a = createAuth({ ...options, redis: { url: redis.url, prefix: "fa:" } });
@@ -158,5 +162,38 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
     expect(r.at - revokedAt).toBeLessThan(1000);
     expect((await expired).code).toBe(4001);
     server.close();
+  });
+
+  it("watches Web-style sockets too (Deno's WebSocket: addEventListener), and hands back its stop for sockets with neither (Bun's)", async () => {
+    /** A Web WebSocket's close surface: close() fires "close" on the event target. */
+    class WebStyleSocket extends EventTarget {
+      codes: number[] = [];
+      close(code: number): void {
+        this.codes.push(code);
+        this.dispatchEvent(new Event("close"));
+      }
+    }
+    const upgrade = (token: string) =>
+      authenticateUpgrade(
+        new Request("http://127.0.0.1/ws", {
+          headers: { "sec-websocket-protocol": `oxa-auth, oxa-auth.bearer.${token}` },
+        }),
+        { auth: b },
+      );
+    const web = await upgrade(ERIN);
+    expect([web.user.id, web.protocol]).toEqual(["erin", "oxa-auth"]);
+    const webSocket = new WebStyleSocket();
+    web.watch(webSocket);
+    const bare = await upgrade(FRANK);
+    const bareCodes: number[] = [];
+    const stop = bare.watch({ close: (code) => bareCodes.push(code) });
+    stop(); // what Bun's websocket.close handler does: this socket is gone, stop watching it
+
+    await a.revoke({ sub: "erin" });
+    await a.revoke({ sub: "frank" });
+    const deadline = Date.now() + 1000;
+    while (webSocket.codes.length === 0 && Date.now() < deadline) await sleep(10);
+    expect(webSocket.codes).toEqual([4003]);
+    expect(bareCodes).toEqual([]);
   });
 });

@@ -43,13 +43,15 @@ export interface UpgradeResult {
   /**
    * Ends the socket with its session: closes it with {@link WS_CLOSE_TOKEN_EXPIRED} (4001) when
    * the token expires and {@link WS_CLOSE_REVOKED} (4003) when it is revoked (on any instance,
-   * with Redis). Stops watching when the socket closes.
+   * with Redis). Stops watching when the socket closes (`once` or `addEventListener`); returns
+   * the stop function for sockets with neither (Bun's: call it from `websocket.close`).
    */
-  watch(socket: WatchedSocket): void;
+  watch(socket: WatchedSocket): () => void;
 }
 
 /**
- * The part of a WebSocket (`ws`, or anything alike) that {@link UpgradeResult.watch} uses.
+ * The part of a WebSocket that {@link UpgradeResult.watch} uses: `ws`'s (Node), a Web
+ * `WebSocket` (Deno's `Deno.upgradeWebSocket`), or anything with `close` (Bun's).
  *
  * @example
  * wss.handleUpgrade(req, socket, head, (ws: WatchedSocket) => result.watch(ws));
@@ -57,8 +59,10 @@ export interface UpgradeResult {
 export interface WatchedSocket {
   /** Closes the socket with a code (4001 / 4003) and a short reason. */
   close(code: number, reason: string): void;
-  /** Registers the listener that stops the watch once the socket has closed. */
-  once(event: "close", listener: () => void): unknown;
+  /** Node style (`ws`): registers the listener that stops the watch once the socket has closed. */
+  once?(event: "close", listener: () => void): unknown;
+  /** Web style (`WebSocket`): the same through the event target. */
+  addEventListener?(type: "close", listener: () => void, options?: { once?: boolean }): void;
 }
 
 // RFC 7230 tchar: a subprotocol entry must be a token, so the bearer value must be one too.
@@ -155,11 +159,13 @@ export async function authenticateUpgrade(
   const user = (await resolveUser(bindGuard(auth, guard), binding, request)) as User;
   const watch = (socket: WatchedSocket) => {
     // Auth disabled: the runner skips the guard, there is no session to watch.
-    if (admitted === undefined) return;
+    if (admitted === undefined) return () => {};
     const stop = auth.watch(admitted, (code) =>
       socket.close(code, code === WS_CLOSE_REVOKED ? "session revoked" : "token expired"),
     );
-    socket.once("close", stop);
+    if (typeof socket.once === "function") socket.once("close", stop);
+    else socket.addEventListener?.("close", stop, { once: true });
+    return stop;
   };
   return { user, protocol: offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined, watch };
 }
