@@ -9,11 +9,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import {
   ALL_CHECKS,
+  checksOf,
   DOWN_CHECK,
   LIVE_CHECKS,
   mintMockJwt,
   modeEnv,
   statusOf,
+  WS_CHECKS,
 } from "./authMatrix.mjs";
 import { KNOWN_FAILURES } from "./knownFailures.mjs";
 import { checkClientPage } from "./nextBrowser.mjs";
@@ -197,13 +199,19 @@ async function runGroup(env, group, appsFor, extra) {
       const results = await Promise.allSettled(specs.map((spec) => startApp(spec)));
       results.forEach((result, i) => {
         for (const target of specs[i].targets) {
-          const row = { group, target: target.name, mode: specs[i].mode, cells: {} };
+          const row = {
+            group,
+            target: target.name,
+            mode: specs[i].mode,
+            ws: target.ws === true,
+            cells: {},
+          };
           if (result.status === "fulfilled") {
             started.push(result.value);
             row.target = target.name;
             row.app = { ...target, url: result.value.url, output: result.value.child.output };
           } else {
-            for (const check of ALL_CHECKS) row.cells[check.name] = startFailure(result.reason);
+            for (const check of checksOf(row)) row.cells[check.name] = startFailure(result.reason);
           }
           rows.push(row);
         }
@@ -230,6 +238,19 @@ async function runGroup(env, group, appsFor, extra) {
           }),
         ),
     );
+    const sockets = live.filter((r) => r.ws);
+    if (sockets.length > 0) {
+      await step(
+        `${group}: WebSocket upgrades (no token, dev token, invalid token, permission denied)`,
+        60_000,
+        () =>
+          Promise.all(
+            sockets.map(async (row) => {
+              for (const check of WS_CHECKS) await cell(row, check, tokens[row.mode]);
+            }),
+          ),
+      );
+    }
     if (extra) await extra({ mock, rows, started });
   } finally {
     for (const app of started) app.stop();
@@ -278,7 +299,7 @@ function bunGroup(env, dir) {
           cwd: dir,
           port,
           env: env.ctx.consumerEnv({ ...modeEnv(mode, mockUrl), PORT: String(port) }),
-          targets: [{ name: `bun-${entry}`, prefix: "" }],
+          targets: [{ name: `bun-${entry}`, prefix: "", ws: entry === "web" }],
         };
       }),
     ),
@@ -302,7 +323,8 @@ function denoEnv(ctx, extra = {}) {
 /** Pins server.ts to the version just published and fills the cache both modes then share. */
 async function denoCache(ctx, dir) {
   const entry = join(dir, "server.ts");
-  writeFileSync(entry, readFileSync(entry, "utf8").replace("@VERSION/", `@${ctx.serverVersion}/`));
+  const pinned = readFileSync(entry, "utf8").replaceAll("@VERSION", `@${ctx.serverVersion}`);
+  writeFileSync(entry, pinned);
   await run(BINARIES.deno(), ["cache", DENO_FRESH, "server.ts"], {
     cwd: dir,
     env: denoEnv(ctx),
@@ -332,7 +354,7 @@ function denoGroup(env, dir) {
         port,
         timeoutMs: 120_000,
         env: denoEnv(env.ctx, { ...modeEnv(mode, mockUrl), PORT: String(port) }),
-        targets: [{ name: "deno-hono", prefix: "" }],
+        targets: [{ name: "deno-hono", prefix: "", ws: true }],
       },
     ];
   });
@@ -522,12 +544,14 @@ async function nextGroup(env, dir) {
 const cellText = (c) => (c === undefined ? "–" : String(c.status));
 
 function supportTable(rows) {
-  const head = ["target", "mode", ...ALL_CHECKS.map((c) => `${c.name} (${c.want})`)];
+  const columns = [...ALL_CHECKS, ...WS_CHECKS];
+  const head = ["target", "mode", ...columns.map((c) => `${c.name} (${c.want})`)];
   const lines = [
     `| ${head.join(" | ")} |`,
     `|${head.map(() => "---").join("|")}|`,
     ...rows.map((row) => {
-      const cells = ALL_CHECKS.map((check) => {
+      const cells = columns.map((check) => {
+        if (!checksOf(row).includes(check)) return "–";
         const c = row.cells[check.name];
         return c?.status === check.want ? "ok" : `**${cellText(c)}**`;
       });
@@ -542,7 +566,7 @@ function verdict(rows) {
   const problems = [];
   let known = 0;
   for (const row of rows) {
-    for (const check of ALL_CHECKS) {
+    for (const check of checksOf(row)) {
       const c = row.cells[check.name];
       const key = `${row.target}/${row.mode}/${check.name}`;
       const expected = KNOWN_FAILURES[`${row.target}/${row.mode}`]?.[check.name];
@@ -557,6 +581,6 @@ function verdict(rows) {
     }
   }
   if (problems.length > 0) throw new Error(problems.join("\n"));
-  const cells = rows.length * ALL_CHECKS.length;
+  const cells = rows.reduce((sum, row) => sum + checksOf(row).length, 0);
   return `${cells - known} of ${cells} cells pass, ${known} known failures (knownFailures.mjs)`;
 }
