@@ -1,30 +1,14 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
-import {
-  type Auth,
-  authenticateUpgrade,
-  createAuth,
-  rejectUpgrade,
-  selectWsProtocol,
-} from "../src/index.js";
+import { type Auth, authenticateUpgrade, createAuth } from "../src/index.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
-
-interface Outcome {
-  status: number;
-  protocol?: string;
-  userId?: string;
-}
+import { startUpgradeServer, type UpgradeServer } from "./upgradeServer.js";
 
 describe("WebSocket upgrade auth in local JWT mode (env-configured)", () => {
   let key: FixtureKey;
   let idp: FakeIdp;
   let auth: Auth;
   let noQueryAuth: Auth;
-  let server: ReturnType<typeof createServer>;
-  let url: string;
+  let server: UpgradeServer;
 
   beforeAll(async () => {
     key = await makeKey("RS256", "ws");
@@ -33,46 +17,23 @@ describe("WebSocket upgrade auth in local JWT mode (env-configured)", () => {
     const logger = { warn() {} };
     auth = createAuth({ env: { ...env, AUTH_WS_ALLOW_QUERY_TOKEN: "true" }, logger });
     noQueryAuth = createAuth({ env: { ...env, AUTH_WS_ALLOW_QUERY_TOKEN: "false" }, logger });
-    const wss = new WebSocketServer({ noServer: true, handleProtocols: selectWsProtocol });
-    server = createServer();
-    server.on("upgrade", async (req: IncomingMessage, socket, head) => {
+    server = await startUpgradeServer((req) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
-      try {
-        const { user } = await authenticateUpgrade(req, {
-          auth: path === "/no-query" ? noQueryAuth : auth,
-          ...(path === "/moderate" ? { permission: "moderate" } : {}),
-        });
-        wss.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ userId: user.id })));
-      } catch (error) {
-        rejectUpgrade(socket, error);
-      }
+      return {
+        auth: path === "/no-query" ? noQueryAuth : auth,
+        ...(path === "/moderate" ? { permission: "moderate" } : {}),
+      };
     });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
-    server.closeAllConnections();
     server.close();
     await auth.close();
     await noQueryAuth.close();
     await idp.close();
   });
 
-  const connect = (path: string, protocols: string[] = []) =>
-    new Promise<Outcome>((resolve, reject) => {
-      const ws = new WebSocket(url + path, protocols);
-      ws.on("message", (data) => {
-        resolve({ status: 101, protocol: ws.protocol, userId: JSON.parse(String(data)).userId });
-        ws.close();
-      });
-      ws.on("unexpected-response", (_req, res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0 });
-      });
-      ws.on("error", reject);
-    });
+  const connect = (path: string, protocols: string[] = []) => server.connect(path, protocols);
   const token = (claims: Record<string, unknown> = {}) =>
     signToken(key, { iss: idp.issuer, aud: "chat", sub: "ws-user", ...claims });
 

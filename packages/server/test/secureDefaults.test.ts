@@ -1,20 +1,12 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer } from "node:http";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
 import * as ex from "../src/bindings/express/index.js";
-import {
-  type Auth,
-  authenticateUpgrade,
-  createAuth,
-  rejectUpgrade,
-  selectWsProtocol,
-} from "../src/index.js";
+import { type Auth, createAuth } from "../src/index.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
 import { listen } from "./listen.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
+import { startUpgradeServer, type UpgradeServer } from "./upgradeServer.js";
 
 const TOKEN = "ws-token.abc_DEF-123";
 const silent = { warn: () => {} };
@@ -23,51 +15,29 @@ describe("WebSocket upgrades: ?access_token= is off by default (tokens end up in
   let proxy: StandInProxy;
   let defaults: Auth;
   let optedIn: Auth;
-  let server: ReturnType<typeof createServer>;
-  let url: string;
+  let server: UpgradeServer;
 
   beforeAll(async () => {
     proxy = await startStandInProxy({ [TOKEN]: userBody("ws-user") });
     const base = { proxyUrlOverride: proxy.url, logger: silent };
     defaults = createAuth({ env: {}, ...base });
     optedIn = createAuth({ env: { AUTH_WS_ALLOW_QUERY_TOKEN: "true" }, ...base });
-    const wss = new WebSocketServer({ noServer: true, handleProtocols: selectWsProtocol });
-    server = createServer();
-    server.on("upgrade", async (req: IncomingMessage, socket, head) => {
-      const auth = req.url?.startsWith("/opted-in") ? optedIn : defaults;
-      try {
-        const { user } = await authenticateUpgrade(req, { auth });
-        wss.handleUpgrade(req, socket, head, (ws) => ws.send(JSON.stringify({ userId: user.id })));
-      } catch (error) {
-        rejectUpgrade(socket, error);
-      }
-    });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await startUpgradeServer((req) => ({
+      auth: req.url?.startsWith("/opted-in") ? optedIn : defaults,
+    }));
   });
 
   afterAll(async () => {
-    server.closeAllConnections();
     server.close();
     await defaults.close();
     await optedIn.close();
     await proxy.close();
   });
 
-  const connect = (path: string, protocols: string[] = []) =>
-    new Promise<{ status: number; userId?: string }>((resolve, reject) => {
-      const ws = new WebSocket(url + path, protocols);
-      ws.on("message", (data) => {
-        resolve({ status: 101, userId: JSON.parse(String(data)).userId });
-        ws.close();
-      });
-      ws.on("unexpected-response", (_req, res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0 });
-      });
-      ws.on("error", reject);
-    });
+  const connect = async (path: string, protocols: string[] = []) => {
+    const { status, userId } = await server.connect(path, protocols);
+    return userId === undefined ? { status } : { status, userId };
+  };
 
   it("refuses a query-string token with the default settings; the subprotocol works", async () => {
     expect(defaults.settings.wsAllowQueryToken).toBe(false);

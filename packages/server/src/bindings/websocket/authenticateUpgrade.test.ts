@@ -1,33 +1,22 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import WebSocket, { WebSocketServer } from "ws";
 import { type StandInProxy, startStandInProxy, userBody } from "../../../test/standInProxy.js";
+import { startUpgradeServer, type UpgradeServer } from "../../../test/upgradeServer.js";
 import { createAuth } from "../../config/createAuth.js";
 import type { Auth } from "../../kernel/Auth.js";
 import { ConfigurationError, InvalidRequestError, InvalidTokenError } from "../../kernel/errors.js";
 import { authenticateUpgrade, selectWsProtocol } from "./authenticateUpgrade.js";
 import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX } from "./constants.js";
-import { rejectUpgrade } from "./rejectUpgrade.js";
 
 const ALICE = "alice.ws-token_1";
 const BOB = "bob.ws-token_2";
 const silent = { warn: () => {} };
 
-interface Outcome {
-  status: number;
-  protocol?: string;
-  userId?: string;
-  body?: string;
-}
-
 describe("authenticateUpgrade with ws (handleUpgrade)", () => {
   let proxy: StandInProxy;
   let auth: Auth;
   let noQueryAuth: Auth;
-  let url: string;
-  let server: ReturnType<typeof createServer>;
+  let server: UpgradeServer;
 
   beforeAll(async () => {
     proxy = await startStandInProxy({
@@ -42,25 +31,13 @@ describe("authenticateUpgrade with ws (handleUpgrade)", () => {
       negativeCacheTtlSeconds: 0,
     });
     noQueryAuth = createAuth({ ...base, wsAllowQueryToken: false });
-    const wss = new WebSocketServer({ noServer: true, handleProtocols: selectWsProtocol });
-    server = createServer();
-    server.on("upgrade", async (req: IncomingMessage, socket, head) => {
+    server = await startUpgradeServer((req) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
-      try {
-        const { user } = await authenticateUpgrade(req, {
-          auth: path === "/no-query" ? noQueryAuth : auth,
-          ...(path === "/chat" ? { permission: "chat" } : {}),
-        });
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          ws.send(JSON.stringify({ userId: user.id }));
-        });
-      } catch (error) {
-        rejectUpgrade(socket, error);
-      }
+      return {
+        auth: path === "/no-query" ? noQueryAuth : auth,
+        ...(path === "/chat" ? { permission: "chat" } : {}),
+      };
     });
-    server.listen(0, "127.0.0.1");
-    await once(server, "listening");
-    url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
 
   afterAll(async () => {
@@ -74,27 +51,8 @@ describe("authenticateUpgrade with ws (handleUpgrade)", () => {
     proxy.mode = "normal";
   });
 
-  function connect(
-    path: string,
-    protocols: string[] = [],
-    headers: Record<string, string> = {},
-  ): Promise<Outcome> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url + path, protocols, { headers });
-      ws.on("message", (data) => {
-        resolve({ status: 101, protocol: ws.protocol, userId: JSON.parse(String(data)).userId });
-        ws.close();
-      });
-      ws.on("unexpected-response", (_req, res) => {
-        let body = "";
-        res.on("data", (chunk) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      ws.on("error", reject);
-    });
-  }
+  const connect = (path: string, protocols: string[] = [], headers: Record<string, string> = {}) =>
+    server.connect(path, protocols, headers);
 
   it("accepts the token in the oxa-auth.bearer. subprotocol and answers oxa-auth (never the token)", async () => {
     const outcome = await connect("/", [WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX + ALICE]);
