@@ -431,7 +431,7 @@ async function workersGroup(env, dir) {
           env: wranglerEnv(env),
           // wrangler keeps watching after a failed build: stop waiting at once.
           failsWhen: /Build failed|\[ERROR\]/,
-          targets: [{ name, prefix: "" }],
+          targets: [{ name, prefix: "", ws: true }],
         };
       }),
     ),
