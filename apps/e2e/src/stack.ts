@@ -49,6 +49,8 @@ export interface Stack {
   restartApi(mode: ApiMode): Promise<void>;
   /** Start one more API instance on a free port (same settings) and return its URL. */
   addApi(mode: ApiMode): Promise<string>;
+  /** Merge `patch` into the mock's run-time state (`PUT /_oxa_auth/mock/state`); throws unless 200. */
+  setMockState(patch: Record<string, unknown>): Promise<void>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -132,6 +134,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         api = await started(mode, Number(apiPort));
       },
       addApi: async (mode) => (await started(mode, 0)).url,
+      async setMockState(patch) {
+        const res = await fetch(`${mock.url}/_oxa_auth/mock/state`, {
+          method: "PUT",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(patch),
+          signal: AbortSignal.timeout(3000),
+        });
+        const body = await res.text();
+        if (res.status !== 200)
+          throw new Error(`PUT /_oxa_auth/mock/state → ${res.status}: ${body}`);
+      },
       logs: () => processes.map((p) => p.logs()).join(""),
       stop,
     };

@@ -90,15 +90,7 @@ async function openApp(context: BrowserContext): Promise<Page> {
 }
 
 /** Change the mock's permissions at run time (no restart). */
-async function setMockPermissions(permissions: string[]): Promise<void> {
-  const response = await fetch(`${stack.mockUrl}/_oxa_auth/mock/state`, {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ permissions }),
-    signal: AbortSignal.timeout(3000),
-  });
-  expect(response.ok, `PUT /_oxa_auth/mock/state → ${response.status}`).toBe(true);
-}
+const setMockPermissions = (permissions: string[]) => stack.setMockState({ permissions });
 
 /** Call the demo API from Node (not the browser) with an explicit Authorization header. */
 async function apiStatus(path: string, authorization: string): Promise<number> {

@@ -251,15 +251,7 @@ describe.sequential("redirect sign-in of the demo in Chromium", () => {
 });
 
 /** Sets the mock's refresh-token reuse interval at run time (seconds; 0 = reuse ends the session). */
-async function setReuseInterval(seconds: number): Promise<void> {
-  const res = await fetch(`${stack.mockUrl}/_oxa_auth/mock/state`, {
-    method: "PATCH",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ refreshReuseInterval: seconds }),
-    signal: AbortSignal.timeout(3000),
-  });
-  expect(res.status).toBe(200);
-}
+const setReuseInterval = (seconds: number) => stack.setMockState({ refreshReuseInterval: seconds });
 
 /**
  * Signs in, then reloads while the page's session refresh is being answered: the auth API rotates
