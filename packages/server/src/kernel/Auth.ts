@@ -37,7 +37,6 @@ import type { Platform } from "./platform.js";
 import { failed, RequestAuthState, requireUser } from "./RequestAuthState.js";
 import {
   eventMatches,
-  factsOf,
   peekClaims,
   type RevocationList,
   type TokenFacts,
@@ -252,14 +251,17 @@ export class Auth {
    */
   async revoke(target: RevocationTarget): Promise<void> {
     await this.ready();
+    const ttlMs = this.pipeline.revocationTtlMs(target);
     const fleet = this.pipeline.fleetLevel;
     if (fleet !== undefined) {
-      await fleet.revoke(target);
+      const event = await fleet.revoke(target, ttlMs);
+      // The fleet delivered it with its own floor; remember it here as long as it matters.
+      this.pipeline.apply(event, ttlMs);
       return;
     }
     const event = revocationEvent(target, Date.now(), (token) => this.pipeline.tokenHash(token));
     if (event === undefined) throw new ConfigurationError(REVOKE_HELP);
-    this.pipeline.apply(event);
+    this.pipeline.apply(event, ttlMs);
     this.endSessions(event);
   }
 
@@ -354,6 +356,7 @@ export class Auth {
 
   /** @internal Attaches the shared level when it has connected (see `createAuth`). */
   attachFleet(pending: Promise<FleetLevel>): void {
+    this.pipeline.expectFleet(pending);
     this.fleetReady = pending.then((fleet) => {
       this.pipeline.attachFleet(fleet);
       fleet.onEvent((event) => this.endSessions(event));
@@ -413,16 +416,15 @@ export class Auth {
   }
 
   private factsOfState(state: RequestAuthState): TokenFacts {
-    const token = state.token ?? "";
     const verification = state.verification ?? { user: state.user as User };
-    return factsOf(this.pipeline.tokenHash(token), verification, Date.now(), token);
+    return this.pipeline.factsOfVerification(state.token ?? "", verification);
   }
 
   /** Ends the watched sockets a revocation covers. */
   private endSessions(event: FleetEvent): void {
     if (event.type !== "revoke") return;
     for (const watcher of [...this.watchers]) {
-      if (eventMatches(event, watcher.facts)) {
+      if (eventMatches(event, watcher.facts, this.revocations.toleranceMs)) {
         watcher.stop();
         watcher.onEnd(4003);
       }

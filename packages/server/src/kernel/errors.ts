@@ -13,6 +13,7 @@ export type AuthErrorCode =
   | "csrf_rejected"
   | "upstream_error"
   | "overloaded"
+  | "revocation_unavailable"
   | "invalid_request"
   | "configuration_error";
 
@@ -195,6 +196,29 @@ export class OverloadedError extends AuthError {
       {
         headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
         publicMessage: OVERLOADED_PUBLIC_MESSAGE,
+      },
+    );
+  }
+}
+
+/**
+ * 503: Redis is configured but could not say whether this token is revoked, and this instance
+ * has not checked the token before; carries `Retry-After`. Never cached. `AUTH_REDIS_FAIL_OPEN`
+ * accepts such tokens unchecked instead.
+ *
+ * @example
+ * if (err instanceof RevocationUnavailableError) res.set(err.headers).status(503).end();
+ */
+export class RevocationUnavailableError extends AuthError {
+  constructor(retryAfterSeconds = 1) {
+    super(
+      "revocation_unavailable",
+      503,
+      "Redis (AUTH_REDIS_URL) did not answer whether the token is revoked, so it was refused; check Redis, or set AUTH_REDIS_FAIL_OPEN=true to accept tokens unchecked while it is down.",
+      {
+        headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+        publicMessage:
+          "Sign-in checks are briefly unavailable; retry after the time in Retry-After.",
       },
     );
   }

@@ -50,6 +50,11 @@ export function jwtOptionsFromEnv(
   if (secret !== undefined) options.secret = secret;
   const skew = readOptionalNumber(env, "AUTH_CLOCK_SKEW", { min: 0, max: 3600 });
   if (skew !== undefined) options.clockToleranceSeconds = skew;
+  const lifetime = readOptionalNumber(env, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", {
+    min: 1,
+    integer: true,
+  });
+  if (lifetime !== undefined) options.maxTokenLifetimeSeconds = lifetime;
   const scopes = readList(env, "AUTH_REQUIRED_SCOPE");
   if (scopes !== undefined) options.requiredScopes = scopes;
   const maxBytes = readOptionalNumber(env, "AUTH_MAX_TOKEN_BYTES", { min: 1024, max: 16_384 });

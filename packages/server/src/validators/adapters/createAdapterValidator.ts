@@ -14,8 +14,10 @@ import type { AdapterClaims, AuthAdapter } from "./AuthAdapter.js";
  * const auth = createAuth({ validator: createAdapterValidator("my-provider", myAdapter) });
  */
 export function createAdapterValidator(name: string, adapter: AuthAdapter): TokenValidator {
+  const scope = adapter.cacheScope;
   return {
     name,
+    ...(typeof scope === "string" && scope !== "" ? { identity: `adapter:${scope}` } : {}),
     async verify(token: string, ctx: RequestContext): Promise<Verification> {
       let claims: AdapterClaims | null;
       try {

@@ -6,7 +6,7 @@ import type {
   JWTVerifyGetKey,
   JWTVerifyOptions,
 } from "jose";
-import { createPlainTransport } from "#platform";
+import { createPlainTransport, platform } from "#platform";
 import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
 import type { HttpTransport } from "../../kernel/HttpTransport.js";
@@ -55,6 +55,12 @@ export interface JwtValidatorOptions {
   secret?: string | Uint8Array;
   /** Clock tolerance for `exp`/`nbf`, seconds (default 60). */
   clockToleranceSeconds?: number;
+  /**
+   * The longest token lifetime accepted, seconds (default 86400): a token whose `exp` lies
+   * further after its `iat` (or after now, without `iat`) is refused, so that a revocation of its
+   * subject or session is remembered for at least its whole life.
+   */
+  maxTokenLifetimeSeconds?: number;
   /** Scopes every token must carry (all of them). */
   requiredScopes?: readonly string[];
   /** Longer tokens are refused before any parsing (default 16384). */
@@ -71,6 +77,7 @@ export interface JwtValidatorOptions {
 
 const DEFAULTS = {
   clockToleranceSeconds: 60,
+  maxTokenLifetimeSeconds: 86_400,
   maxTokenBytes: 16_384,
   cooldownMs: 30_000,
   maxAgeMs: 600_000,
@@ -99,6 +106,10 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
  */
 export class JwtValidator implements TokenValidator {
   readonly name: string;
+  /** Everything that decides an answer besides the token (see `TokenValidator.identity`). */
+  readonly identity: string;
+  readonly clockToleranceSeconds: number;
+  readonly maxTokenLifetimeSeconds: number;
   readonly #verifyOptions: JWTVerifyOptions;
   readonly #audiences: ReadonlySet<string> | undefined;
   readonly #acceptAzp: boolean;
@@ -126,14 +137,32 @@ export class JwtValidator implements TokenValidator {
       "maxTokenBytes (AUTH_MAX_TOKEN_BYTES)",
     );
     this.#mapping = resolveClaimMapping(options.claims, baseClaims);
+    this.clockToleranceSeconds = checkTolerance(options.clockToleranceSeconds);
+    this.maxTokenLifetimeSeconds = checkPositiveInt(
+      options.maxTokenLifetimeSeconds ?? DEFAULTS.maxTokenLifetimeSeconds,
+      "maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS)",
+    );
     this.#verifyOptions = {
       algorithms: [...algorithms],
-      clockTolerance: checkTolerance(options.clockToleranceSeconds),
+      clockTolerance: this.clockToleranceSeconds,
       requiredClaims: ["exp"],
       ...(issuer === undefined ? {} : { issuer }),
     };
     const needsKeys = algorithms.some((alg) => !HMAC_ALGORITHMS.includes(alg));
     this.#keySet = needsKeys ? this.#createKeySet(options, issuer) : undefined;
+    this.identity = JSON.stringify({
+      issuer: issuer ?? null,
+      audiences: this.#audiences === undefined ? null : [...this.#audiences].sort(),
+      azp: this.#acceptAzp,
+      algorithms: [...algorithms].sort(),
+      jwksUrl: options.jwksUrl ?? null,
+      // Two APIs with different shared secrets must not share answers; the secret never leaves.
+      secret: this.#secret === undefined ? null : platform.sha256Hex(toHex(this.#secret)),
+      requiredScopes: [...this.#requiredScopes].sort(),
+      maxTokenBytes: this.#maxTokenBytes,
+      maxTokenLifetime: this.maxTokenLifetimeSeconds,
+      mapping: this.#mapping,
+    });
     // In the background: the first request does not wait for the import (a failure surfaces
     // there, as a 502 with its cause).
     loadJose().catch(() => undefined);
@@ -155,6 +184,7 @@ export class JwtValidator implements TokenValidator {
       throw invalidToken("token contains a forbidden __proto__ key");
     }
     this.#checkAudience(payload);
+    this.#checkLifetime(payload);
     // Keycloak marks its ID and refresh tokens in a `typ` claim; they share keys, iss and (azp)
     // audience with access tokens, so refuse them explicitly.
     if (typeof payload.typ === "string" && NOT_ACCESS_TOKENS.has(payload.typ.toLowerCase())) {
@@ -242,6 +272,17 @@ export class JwtValidator implements TokenValidator {
     throw invalidToken("the token's audience (aud) is not accepted by this API");
   }
 
+  /** A token living longer than a revocation is remembered could outlive its revocation. */
+  #checkLifetime(payload: JWTPayload): void {
+    const exp = payload.exp as number;
+    const from = typeof payload.iat === "number" ? payload.iat : Date.now() / 1000;
+    if (exp - from > this.maxTokenLifetimeSeconds + this.clockToleranceSeconds) {
+      throw invalidToken(
+        `the token lives longer than maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS = ${this.maxTokenLifetimeSeconds} s) allows; raise it to the provider's access-token lifetime`,
+      );
+    }
+  }
+
   #createKeySet(options: JwtValidatorOptions, issuer: string | undefined): RemoteKeySet {
     const jwksUrl =
       options.jwksUrl === undefined
@@ -286,6 +327,10 @@ export class JwtValidator implements TokenValidator {
         ),
     });
   }
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function checkIssuer(issuer: string | false): string | undefined {
