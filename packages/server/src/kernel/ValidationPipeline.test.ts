@@ -197,9 +197,7 @@ describe("cache pipeline", () => {
     // A validator without a declared identity is keyed under "" (and never shares answers).
     expect(auth.validator.identity).toBeUndefined();
     const identity = "";
-    const digest = createHash("sha256")
-      .update(`${identity}\nhttps://a.example\n${ALICE}`)
-      .digest();
+    const digest = createHash("sha256").update(`${identity}\nhttps://a.example\n${ALICE}`).digest();
     expect(Buffer.from(key, "latin1").equals(digest)).toBe(true);
     expect(key).toHaveLength(32);
     expect(key).not.toContain(ALICE);

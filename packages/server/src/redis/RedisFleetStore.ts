@@ -10,6 +10,12 @@ export const DEFAULT_REDIS_PREFIX = "oxaigen-auth:";
 /** Marker kinds that refuse only the tokens issued up to their time. */
 const ISSUE_BOUND = ["rev:sub:", "rev:subnosid:", "rev:uid:", "rev:sid:"];
 
+/**
+ * A revocation check that does not complete refuses the token (503), unlike a shared-entry read
+ * whose timeout only costs a miss: it gets a wider bound than the link's lookups.
+ */
+const MARKER_TIMEOUT_MIN_MS = 250;
+
 /** Revoking is not on a request's path: it may wait longer for Redis than a lookup does. */
 const PUBLISH_TIMEOUT_MS = 2000;
 
@@ -89,6 +95,10 @@ export class RedisFleetStore {
     this.channel = `${prefix}events`;
   }
 
+  private get markerTimeoutMs(): number {
+    return Math.max(this.link.timeoutMs, MARKER_TIMEOUT_MIN_MS);
+  }
+
   /** The stored entry for a cache key, or undefined (missing, expired, malformed). */
   async read(cacheKey: string): Promise<SharedEntry | undefined> {
     const entry = parseJson(await this.link.command(["GET", `${this.prefix}u:${hex(cacheKey)}`]));
@@ -162,10 +172,10 @@ export class RedisFleetStore {
     if (facts.sub !== undefined && facts.sid === undefined) keys.push(`rev:subnosid:${facts.sub}`);
     if (facts.userId !== undefined) keys.push(`rev:uid:${facts.userId}`);
     if (facts.sid !== undefined) keys.push(`rev:sid:${facts.sid}`);
-    const values = (await this.link.command([
-      "MGET",
-      ...keys.map((k) => this.prefix + k),
-    ])) as unknown[];
+    const values = (await this.link.command(
+      ["MGET", ...keys.map((k) => this.prefix + k)],
+      this.markerTimeoutMs,
+    )) as unknown[];
     let revoked = false;
     let invalidatedAt = 0;
     keys.forEach((key, i) => {
@@ -185,14 +195,17 @@ export class RedisFleetStore {
    * instance never makes a token new again.
    */
   async firstSeen(tokenHash: string, now: number, ttlMs: number): Promise<number> {
-    const reply = await this.link.command([
-      "EVAL",
-      'local v = redis.call("GET", KEYS[1]) if v then return v end redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return ARGV[1]',
-      "1",
-      `${this.prefix}seen:${tokenHash}`,
-      String(now),
-      String(Math.max(1, Math.ceil(ttlMs))),
-    ]);
+    const reply = await this.link.command(
+      [
+        "EVAL",
+        'local v = redis.call("GET", KEYS[1]) if v then return v end redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return ARGV[1]',
+        "1",
+        `${this.prefix}seen:${tokenHash}`,
+        String(now),
+        String(Math.max(1, Math.ceil(ttlMs))),
+      ],
+      this.markerTimeoutMs,
+    );
     const at = markerTime(reply);
     // Garbage under the key: the earliest possible time, so every revocation covers the token.
     return at === undefined || !Number.isFinite(at) ? 0 : Math.min(at, now);
