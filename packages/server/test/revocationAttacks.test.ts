@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import express from "express";
 import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   backchannelLogout,
   getCurrentUser,
@@ -415,6 +415,45 @@ describe("revocation and the shared cache under attack", () => {
   });
 
   describe("8. a flood cannot starve signed-in users", () => {
+    it("when even the signed-in lane is full, a recently validated, unrevoked answer is served stale; a revoked one is not", async () => {
+      const proxy = await startStandInProxy({
+        "stale-ok": userBody("erin"),
+        "stale-revoked": userBody("frank"),
+      });
+      vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+      try {
+        const api = await start({
+          env: {
+            AUTH_UPSTREAM_MAX_CONCURRENCY: "1",
+            AUTH_UPSTREAM_MAX_QUEUE: "0",
+            OXAIGEN_AUTH_CACHE_TTL_SECONDS: "10",
+          },
+          proxyUrlOverride: proxy.url,
+        });
+        expect(await call(api, "/me", "stale-ok")).toBe(200);
+        expect(await call(api, "/me", "stale-revoked")).toBe(200);
+        await api.auth.revoke({ sub: "frank" });
+        vi.setSystemTime(Date.now() + 12_000);
+        let release = () => {};
+        proxy.hold = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const bogus = call(api, "/me", "bogus-stale");
+        expect(await eventually(async () => proxy.maxInFlight >= 1)).toBe(true);
+        const calls = proxy.calls.getMe;
+        expect(await call(api, "/me", "stale-ok")).toBe(200);
+        // Its cached answer was dropped by the revocation: nothing stale to serve, it waits its turn.
+        expect(await call(api, "/me", "stale-revoked")).toBe(503);
+        release();
+        expect(await bogus).toBe(401);
+        expect(proxy.calls.getMe - calls).toBe(1);
+      } finally {
+        vi.useRealTimers();
+        proxy.hold = undefined;
+        await proxy.close();
+      }
+    });
+
     it("a signed-in user whose cached answer expired is answered while new tokens fill the limiter", async () => {
       const proxy = await startStandInProxy({ "signed-in": userBody("dana") });
       try {
