@@ -2,13 +2,13 @@ import { LRUCache } from "lru-cache";
 import type { MockAuthSettings } from "../config/settings.js";
 import type { OidcStores } from "../oidc/OidcStores.js";
 import { findPersona, type Persona } from "../oidc/Persona.js";
-import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
+import { type CookiePolicy, cookiePolicy, serializeCookie } from "./cookies.js";
 import type { LoginOptions } from "./loginOptions.js";
 import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
-import { constantTimeEqual, randomToken, sha256 } from "./random.js";
+import { createRevokedTokens, type RevokedTokens } from "./RevokedTokens.js";
+import { randomToken, sha256 } from "./random.js";
 import type { Rotation } from "./refreshTokenReused.js";
-import type { RequestLike } from "./responses.js";
 import type { Signer } from "./signer.js";
 
 /** A login between `/login` and `/callback`, keyed by its state. */
@@ -77,20 +77,14 @@ export interface Ctx {
   readonly codes: Store<PendingCode>;
   readonly refresh: Store<RefreshRecord>;
   readonly sessions: Store<Session>;
+  /** Tokens revoked one by one, by `tokenHash`. */
+  readonly revoked: RevokedTokens;
   /** The OpenID provider's codes, grants and tokens. */
   readonly oidc: OidcStores;
   readonly signer: Signer;
   now(): number;
   /** Reports sessions ended and state changes (the Redis publisher listens). */
   notify(change: MockAuthChange): void;
-}
-
-/** Who a token belongs to, as far as the mock is concerned. */
-export interface Identity {
-  kind: "static" | "forbidden" | "jwt";
-  /** Unix seconds, or null for static tokens (they never expire). */
-  expiresAt: number | null;
-  sid: string | null;
 }
 
 /** A capped store whose entries expire at their `expiresAt` on the mock's clock. */
@@ -116,50 +110,19 @@ export function keep<V extends { expiresAt: number }>(
 /** Create the stores with caps that bound memory under a flood of logins. */
 export function createStores(
   now: () => number,
-): Pick<Ctx, "logins" | "codes" | "refresh" | "sessions"> {
+): Pick<Ctx, "logins" | "codes" | "refresh" | "sessions" | "revoked"> {
   return {
     logins: store(1000, now),
     codes: store(1000, now),
     refresh: store(10_000, now),
     sessions: store(10_000, now),
+    revoked: createRevokedTokens(10_000, now),
   };
 }
 
 /** Build the cookie-policy part of the context for a base URL. */
 export function policyFor(baseUrl: URL): CookiePolicy {
   return cookiePolicy(baseUrl);
-}
-
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
-/**
- * The presented access token: `Authorization: Bearer` first (scheme case-insensitive), then
- * the access cookie. A present but malformed header counts as an invalid token (contracts.md).
- */
-export function presentedToken(ctx: Ctx, request: RequestLike): string | null | "malformed" {
-  const header = request.headers.get("authorization");
-  if (header !== null) {
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header);
-    return match?.[1] ?? "malformed";
-  }
-  return readCookie(request.headers.get("cookie"), ctx.settings.accessCookieName) || null;
-}
-
-/** Validate a token: forbidden token, static tokens, then the mock's own JWTs. */
-export async function authenticate(ctx: Ctx, token: string): Promise<Identity | undefined> {
-  const { state, settings } = ctx;
-  if (state.forbiddenToken && constantTimeEqual(token, state.forbiddenToken)) {
-    return { kind: "forbidden", expiresAt: null, sid: null };
-  }
-  let isStatic = constantTimeEqual(token, settings.accessTokenValue);
-  for (const t of state.tokens) isStatic = constantTimeEqual(token, t) || isStatic;
-  if (isStatic) return { kind: "static", expiresAt: null, sid: null };
-  if (token.length > 8192 || !JWT_SHAPE.test(token)) return undefined;
-  const payload = await ctx.signer.verify(token, ctx.now());
-  if (!payload || typeof payload.exp !== "number") return undefined;
-  const sid = typeof payload.sid === "string" ? payload.sid : null;
-  if (sid !== null && !ctx.sessions.has(sid)) return undefined;
-  return { kind: "jwt", expiresAt: payload.exp, sid };
 }
 
 /** Set-Cookie values for a fresh token pair, or (no tokens) clearing both cookies. */

@@ -32,9 +32,9 @@ export interface Interaction {
   expiresAt: number;
 }
 
-/** An issued access token by `jti`: for revocation, introspection and userinfo. */
-export interface AccessRecord {
-  grantId: string | null;
+/** A redeemed authorization code's grant: its refresh tokens live while it does, with its session. */
+export interface GrantRecord {
+  sid: string;
   revoked: boolean;
   expiresAt: number;
 }
@@ -43,8 +43,7 @@ export interface AccessRecord {
 export interface OidcStores {
   codes: Store<CodeRecord>;
   refresh: Store<RefreshRecord>;
-  grants: Store<{ revoked: boolean; expiresAt: number }>;
-  access: Store<AccessRecord>;
+  grants: Store<GrantRecord>;
   interactions: Store<Interaction>;
   clear(): void;
 }
@@ -54,8 +53,7 @@ export function createOidcStores(now: () => number): OidcStores {
   const stores = {
     codes: store<CodeRecord>(1000, now),
     refresh: store<RefreshRecord>(10_000, now),
-    grants: store<{ revoked: boolean; expiresAt: number }>(10_000, now),
-    access: store<AccessRecord>(10_000, now),
+    grants: store<GrantRecord>(10_000, now),
     interactions: store<Interaction>(1000, now),
   };
   return {

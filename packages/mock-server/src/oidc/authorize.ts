@@ -99,7 +99,7 @@ async function issueCode(ctx: Ctx, req: AuthorizeRequest, persona: Persona): Pro
     { expiresAt: now + lifetime, persona: sessionPersona(ctx, persona) },
     now,
   );
-  keep(ctx.oidc.grants, grantId, { revoked: false, expiresAt: now + lifetime }, now);
+  keep(ctx.oidc.grants, grantId, { sid, revoked: false, expiresAt: now + lifetime }, now);
   const code = randomToken();
   keep(
     ctx.oidc.codes,

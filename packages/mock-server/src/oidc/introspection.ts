@@ -27,7 +27,7 @@ export async function handleIntrospection(ctx: Ctx, request: RequestLike): Promi
       iss: ctx.settings.baseUrl,
     });
   }
-  const payload = await verifyAccessToken(ctx, p.token);
+  const payload = (await verifyAccessToken(ctx, p.token))?.payload;
   if (!payload) return json(200, { active: false });
   const clientId = payload.client_id ?? payload.azp;
   return json(200, {

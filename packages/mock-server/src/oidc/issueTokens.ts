@@ -1,5 +1,6 @@
 import { type Ctx, keep } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
+import { revokeSession } from "../core/revokeSession.js";
 import { shapeClaims } from "./claimShapes.js";
 import type { OidcClient } from "./OidcClient.js";
 import type { GrantSubject } from "./OidcStores.js";
@@ -32,12 +33,6 @@ export async function issueAccessToken(
     ...(grant ? { sid: grant.sid, authTime: grant.authTime } : {}),
   });
   Object.assign(claims, client.claims, { jti });
-  keep(
-    ctx.oidc.access,
-    jti,
-    { grantId: grant?.grantId ?? null, revoked: false, expiresAt: exp * 1000 },
-    ctx.now(),
-  );
   return ctx.signer.sign(claims, iat, exp, {
     typ: "at+jwt",
     audience: client.audience ?? ctx.settings.audience,
@@ -95,10 +90,12 @@ export async function issueGrantTokens(
   return body;
 }
 
-/** Mark a grant revoked: its refresh tokens and access tokens stop working here. */
+/** End a grant (code replay, refresh-token reuse, RFC 7009): its tokens and its session. */
 export function revokeGrant(ctx: Ctx, grantId: string): void {
   const grant = ctx.oidc.grants.get(grantId);
-  if (grant) grant.revoked = true;
+  if (!grant) return;
+  grant.revoked = true;
+  revokeSession(ctx, grant.sid);
 }
 
 /** A grant is live when neither it nor its login session was revoked (logout). */

@@ -1,8 +1,12 @@
-import { authenticate, type Ctx, issueTokens, presentedToken, tokenCookies } from "../context.js";
+import { presentedToken } from "../authenticate.js";
+import { type Ctx, issueTokens, tokenCookies } from "../context.js";
 import { readCookie } from "../cookies.js";
 import { constantTimeEqual, sha256 } from "../random.js";
 import { markRotated, refreshTokenReused } from "../refreshTokenReused.js";
 import { json, jsonError, type MockResponse, noContent, type RequestLike } from "../responses.js";
+import { revokeSession } from "../revokeSession.js";
+import { revokeToken } from "../revokeToken.js";
+import { verifyIssuedToken } from "../verifyIssuedToken.js";
 
 const MAX_BODY = 16 * 1024;
 
@@ -93,7 +97,10 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   );
 }
 
-/** `POST /_oxa_auth/logout`: revoke the session (refresh cookie and/or bearer JWT), clear cookies. */
+/**
+ * `POST /_oxa_auth/logout`: revoke the session of the refresh cookie and/or the bearer JWT (a
+ * JWT without a session: that token itself), clear cookies.
+ */
 export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
   if (presented) {
@@ -102,18 +109,9 @@ export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<Mock
   }
   const token = presentedToken(ctx, request);
   if (token && token !== "malformed") {
-    const identity = await authenticate(ctx, token);
-    if (identity?.sid) revokeSession(ctx, identity.sid);
+    const issued = await verifyIssuedToken(ctx, token);
+    if (issued?.sid) revokeSession(ctx, issued.sid);
+    else if (issued) revokeToken(ctx, issued);
   }
   return noContent(tokenCookies(ctx));
-}
-
-/** End a login session (logout, RP-initiated logout): its tokens stop working at once. */
-export function revokeSession(ctx: Ctx, sid: string): void {
-  const session = ctx.sessions.get(sid);
-  if (!session) return;
-  ctx.sessions.delete(sid);
-  const ttlSeconds = Math.ceil((session.expiresAt - ctx.now()) / 1000);
-  const sub = session.persona?.id ?? ctx.state.userId;
-  ctx.notify({ type: "revoke", sid, sub, ttlSeconds });
 }
