@@ -8,7 +8,7 @@ import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
 import { createRevokedTokens, type RevokedTokens } from "./RevokedTokens.js";
 import { randomToken, sha256 } from "./random.js";
-import type { Rotation } from "./refreshTokenReused.js";
+import type { Rotation, Successor } from "./rotateRefreshToken.js";
 import type { Signer } from "./signer.js";
 
 /** A login between `/login` and `/callback`, keyed by its state. */
@@ -30,7 +30,7 @@ export interface PendingCode {
   persona: Persona | null;
 }
 
-/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse revokes the session). */
+/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse ends the session). */
 export interface RefreshRecord extends Rotation {
   sid: string;
   expiresAt: number;
@@ -190,13 +190,14 @@ export async function mintAccessToken(
 /**
  * Issue access + refresh tokens for a session: a new one when `sid` is null (authenticated at
  * `authTime`, null for the static dev refresh token, signed in as `persona`), else the existing
- * one (keeps its time and persona).
+ * one (keeps its time and persona), whose refresh token rotates to `successor`.
  */
 export async function issueTokens(
   ctx: Ctx,
   sid: string | null,
   authTime: number | null = null,
   persona: Persona | null = null,
+  successor: Successor = { refreshToken: randomToken(), isNew: true },
 ): Promise<{ accessToken: string; refreshToken: string; sid: string }> {
   const now = ctx.now();
   const existing = sid === null ? undefined : ctx.sessions.get(sid);
@@ -204,18 +205,15 @@ export async function issueTokens(
   const who = sid === null ? sessionPersona(ctx, persona) : personaOfSession(ctx, sid);
   const { expiresIn, refreshExpiresIn } = ctx.state;
   const sessionId = sid ?? randomToken(16);
-  const refreshExpiresAt = now + refreshExpiresIn * 1000;
   // Outlive every token of the session: a token must not outlast the session that vouches for it.
   const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
   const session = { expiresAt: sessionExpiresAt, authTime: authenticatedAt, persona: who };
   keep(ctx.sessions, sessionId, session, now);
-  const refreshToken = randomToken();
-  keep(
-    ctx.refresh,
-    await sha256(refreshToken),
-    { sid: sessionId, expiresAt: refreshExpiresAt, rotatedAt: null },
-    now,
-  );
+  const { refreshToken } = successor;
+  if (successor.isNew) {
+    const record = { sid: sessionId, expiresAt: now + refreshExpiresIn * 1000, rotated: null };
+    keep(ctx.refresh, await sha256(refreshToken), record, now);
+  }
   const accessToken = await mintAccessToken(ctx, sessionId, expiresIn, authenticatedAt, who);
   return { accessToken, refreshToken, sid: sessionId };
 }

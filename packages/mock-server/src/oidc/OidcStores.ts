@@ -1,5 +1,5 @@
 import { type Store, store } from "../core/context.js";
-import type { Rotation } from "../core/refreshTokenReused.js";
+import type { Rotation } from "../core/rotateRefreshToken.js";
 import type { Persona } from "./Persona.js";
 
 /** Who a grant is for: a persona (user tokens) or nobody (client credentials). */
@@ -21,7 +21,7 @@ export interface CodeRecord extends GrantSubject {
   used: boolean;
 }
 
-/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse revokes the grant). */
+/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse ends the grant). */
 export interface RefreshRecord extends GrantSubject, Rotation {
   expiresAt: number;
 }

@@ -1,6 +1,7 @@
 import { type Ctx, keep } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { revokeSession } from "../core/revokeSession.js";
+import type { Successor } from "../core/rotateRefreshToken.js";
 import { shapeClaims } from "./claimShapes.js";
 import type { OidcClient } from "./OidcClient.js";
 import type { GrantSubject } from "./OidcStores.js";
@@ -64,21 +65,23 @@ async function issueIdToken(ctx: Ctx, grant: GrantSubject, nonce: string | null)
   });
 }
 
-/** Access + refresh (+ ID token for `openid`) for a user grant; the refresh token is new. */
+/**
+ * Access + refresh (+ ID token for `openid`) for a user grant; the refresh token is `successor`
+ * (default: a new one).
+ */
 export async function issueGrantTokens(
   ctx: Ctx,
   client: OidcClient,
   grant: GrantSubject,
   nonce: string | null,
+  successor: Successor = { refreshToken: randomToken(), isNew: true },
 ): Promise<TokenResponse> {
   const now = ctx.now();
-  const refreshToken = randomToken();
-  keep(
-    ctx.oidc.refresh,
-    await sha256(refreshToken),
-    { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotatedAt: null },
-    now,
-  );
+  const { refreshToken } = successor;
+  if (successor.isNew) {
+    const record = { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotated: null };
+    keep(ctx.oidc.refresh, await sha256(refreshToken), record, now);
+  }
   const body: TokenResponse = {
     access_token: await issueAccessToken(ctx, client, grant.scope, grant),
     token_type: "Bearer",

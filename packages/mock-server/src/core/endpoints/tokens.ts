@@ -2,10 +2,10 @@ import { presentedToken } from "../authenticate.js";
 import { type Ctx, issueTokens, tokenCookies } from "../context.js";
 import { readCookie } from "../cookies.js";
 import { constantTimeEqual, sha256 } from "../random.js";
-import { markRotated, refreshTokenReused } from "../refreshTokenReused.js";
 import { json, jsonError, type MockResponse, noContent, type RequestLike } from "../responses.js";
 import { revokeSession } from "../revokeSession.js";
 import { revokeToken } from "../revokeToken.js";
+import { rotateRefreshToken } from "../rotateRefreshToken.js";
 import { verifyIssuedToken } from "../verifyIssuedToken.js";
 
 const MAX_BODY = 16 * 1024;
@@ -66,7 +66,10 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
   );
 }
 
-/** `POST /_oxa_auth/refresh`: rotate the refresh cookie; unknown, expired or reused late → 401. */
+/**
+ * `POST /_oxa_auth/refresh`: rotate the refresh cookie; a repeat within the reuse interval gets
+ * the same successor; unknown, expired or reused late → 401 (late reuse ends the session).
+ */
 export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
   const denied = (why: string) =>
@@ -83,13 +86,13 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
   if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
-  if (refreshTokenReused(ctx, record)) {
+  const successor = rotateRefreshToken(ctx, record);
+  if (successor === null) {
     // A rotated token came back late: someone holds a copy. Kill the whole session.
     revokeSession(ctx, record.sid);
     return denied("refresh token reuse detected: the session is revoked, log in again");
   }
-  markRotated(ctx, record);
-  const { accessToken, refreshToken } = await issueTokens(ctx, record.sid);
+  const { accessToken, refreshToken } = await issueTokens(ctx, record.sid, null, null, successor);
   return json(
     200,
     tokenBody(ctx, accessToken),
