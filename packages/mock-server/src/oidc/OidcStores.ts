@@ -12,7 +12,10 @@ export interface GrantSubject {
   grantId: string;
 }
 
-/** An authorization code, keyed by sha256(code): single use, 60 s. */
+/**
+ * An authorization code, keyed by sha256(code): single use, 60 s. Its session and grant start
+ * when it is redeemed (`startGrant`), so unredeemed codes only ever fill their own store.
+ */
 export interface CodeRecord extends GrantSubject {
   redirectUri: string;
   codeChallenge: string | null;

@@ -1,4 +1,4 @@
-import { type Ctx, keep } from "../core/context.js";
+import { type Ctx, keep, sessionPersona } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { revokeSession } from "../core/revokeSession.js";
 import type { Successor } from "../core/rotateRefreshToken.js";
@@ -91,6 +91,23 @@ export async function issueGrantTokens(
   };
   if (grant.scope.includes("openid")) body.id_token = await issueIdToken(ctx, grant, nonce);
   return body;
+}
+
+/**
+ * Start the grant of a redeemed code, and its login session: only now, so authorization
+ * requests nobody redeems (any web page can send them) never take room from live sessions.
+ */
+export function startGrant(ctx: Ctx, grant: GrantSubject): void {
+  const now = ctx.now();
+  const lifetime = Math.max(ctx.state.expiresIn, ctx.state.refreshExpiresIn) * 1000 + 60_000;
+  const session = { expiresAt: now + lifetime, persona: sessionPersona(ctx, grant.persona) };
+  keep(ctx.sessions, grant.sid, session, now);
+  keep(
+    ctx.oidc.grants,
+    grant.grantId,
+    { sid: grant.sid, revoked: false, expiresAt: now + lifetime },
+    now,
+  );
 }
 
 /** End a grant (code replay, refresh-token reuse, RFC 7009): its tokens and its session. */

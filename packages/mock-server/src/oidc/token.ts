@@ -3,7 +3,13 @@ import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
 import { rotateRefreshToken } from "../core/rotateRefreshToken.js";
-import { grantLive, issueAccessToken, issueGrantTokens, revokeGrant } from "./issueTokens.js";
+import {
+  grantLive,
+  issueAccessToken,
+  issueGrantTokens,
+  revokeGrant,
+  startGrant,
+} from "./issueTokens.js";
 import { parseScope } from "./mintToken.js";
 import type { OidcClient } from "./OidcClient.js";
 import { authenticateClient, oauthError, readForm } from "./oauthRequest.js";
@@ -44,6 +50,7 @@ async function authorizationCode(
   } else if (verifier !== undefined) {
     return invalidGrant("this code was requested without PKCE: drop code_verifier");
   }
+  startGrant(ctx, record);
   return json(200, await issueGrantTokens(ctx, client, record, record.nonce));
 }
 
