@@ -2,7 +2,6 @@ import type { HttpAnswer } from "./errorAnswer.js";
 import { type AuthError, ConfigurationError } from "./errors.js";
 import type { FleetLevel } from "./FleetLevel.js";
 import {
-  type FleetEvent,
   INVALIDATE_HELP,
   type InvalidationTarget,
   invalidationEvent,
