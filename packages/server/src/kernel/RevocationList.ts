@@ -58,7 +58,7 @@ export function factsOf(
     issuedAt: typeof iat === "number" && Number.isFinite(iat) ? iat * 1000 : validatedAt,
     validatedAt,
   };
-  const sub = claim(claims, "sub") ?? user.id;
+  const sub = claim(claims, "sub") ?? user.id ?? undefined;
   if (sub !== undefined && sub !== "") facts.sub = sub;
   const sid = claim(claims, "sid");
   if (sid !== undefined) facts.sid = sid;

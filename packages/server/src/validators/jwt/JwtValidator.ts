@@ -20,6 +20,7 @@ import { loadedJose, loadJose } from "./loadJose.js";
 import {
   type ClaimMapping,
   type ClaimMappingOptions,
+  grantsPermission,
   mapClaimsToUser,
   resolveClaimMapping,
 } from "./mapClaimsToUser.js";
@@ -161,6 +162,8 @@ export class JwtValidator implements TokenValidator {
       throw invalidToken(`a ${payload.typ} token is not an access token`);
     }
     const user = mapClaimsToUser(payload as Record<string, unknown>, this.#mapping, this.name);
+    // Every authenticated user has an id: revocation, binding and audit all key on it.
+    if (user.id === null) throw invalidToken("the token names no user (no sub or mapped id claim)");
     for (const scope of this.#requiredScopes) {
       if (!user.scopes.includes(scope))
         throw invalidToken(`token lacks the required scope ${scope}`);
@@ -183,13 +186,13 @@ export class JwtValidator implements TokenValidator {
     return { issuer: this.#issuer, getKey: (header, token) => keySet.getKey(header, token) };
   }
 
-  /** Whether the mapped permissions (permissions, roles, scopes by default) include `permission`. */
+  /** Whether the permission sources (permissions and roles by default) grant `permission`. */
   async hasPermission(
     _token: string,
     verification: Verification,
     permission: string,
   ): Promise<boolean> {
-    return verification.user.permissions.includes(permission);
+    return grantsPermission(verification.user, permission, this.#mapping.permissionSources);
   }
 
   async #verifySignedToken(token: string) {

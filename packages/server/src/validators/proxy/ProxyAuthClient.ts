@@ -95,7 +95,7 @@ export class ProxyAuthClient {
     }
     const user = userFromWire(parsed as Record<string, unknown>);
     if (!user.isAuthenticated || user.enabled === false) throw new InvalidTokenError();
-    if (user.id === undefined || user.id === "") {
+    if (user.id === null || user.id === "") {
       throw upstream(what, "the body has no user id (not an auth proxy's get-me answer?)");
     }
     return user;
