@@ -3,7 +3,6 @@ import type {
   FlattenedJWSInput,
   JWSHeaderParameters,
   JWTPayload,
-  JWTVerifyGetKey,
   JWTVerifyOptions,
 } from "jose";
 import { createPlainTransport } from "#platform";
@@ -79,6 +78,20 @@ const DEFAULTS = {
   timeoutMs: 5_000,
   maxBytes: 512 * 1024,
 };
+
+/**
+ * Resolves the provider's verification key for a token's protected header: jose's
+ * `JWTVerifyGetKey`, restated so that the package's types need no jose installed. The key it
+ * resolves is what jose's `jwtVerify` takes (a Web Crypto `CryptoKey`).
+ *
+ * @example
+ * const keys = validator.providerKeys();
+ * if (keys) await jwtVerify(token, keys.getKey as JWTVerifyGetKey, { issuer: keys.issuer });
+ */
+export type ProviderKeyResolver = (
+  protectedHeader: { alg?: string; kid?: string },
+  token: { payload: string | Uint8Array; signature: string },
+) => Promise<unknown>;
 
 /**
  * Validates JWT access tokens locally: signature against the provider's JWKS (OIDC discovery),
@@ -180,7 +193,7 @@ export class JwtValidator implements TokenValidator {
    * @example
    * const keys = validator.providerKeys(); // { issuer, getKey } or undefined
    */
-  providerKeys(): { issuer: string; getKey: JWTVerifyGetKey } | undefined {
+  providerKeys(): { issuer: string; getKey: ProviderKeyResolver } | undefined {
     const keySet = this.#keySet;
     if (keySet === undefined || this.#issuer === undefined) return undefined;
     return { issuer: this.#issuer, getKey: (header, token) => keySet.getKey(header, token) };
