@@ -71,7 +71,7 @@ export interface User {
   provider: string;
   /**
    * Raw JWT claims (local JWT mode and custom adapters), for server code only: not enumerable,
-   * so never serialised (see {@link withClaims}).
+   * so never serialised.
    */
   readonly claims?: Readonly<Record<string, unknown>>;
   /** Upstream fields the SDK does not know yet (forward compatibility). */

@@ -15,7 +15,9 @@ import type { User } from "../../kernel/user.js";
  * const proxyClient = new ProxyAuthClient({ dispatcher });
  */
 export interface UndiciDispatcher {
+  /** Sends one request (undici calls it; the SDK never does directly). */
   dispatch(options: never, handler: never): boolean;
+  /** Closes the dispatcher's connections. */
   close(): Promise<void>;
 }
 
