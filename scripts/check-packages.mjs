@@ -2,7 +2,8 @@
 // Lints every publishable package exactly as it would be published: packs it with pnpm (which
 // rewrites workspace: ranges, as `pnpm publish` does), then checks that one tarball with publint
 // (strict: warnings fail too), @arethetypeswrong/cli, and a few checks of our own that neither
-// tool makes (workspace-only references, README, bin shebangs), plus the size budget of packages
+// tool makes (workspace-only references, private workspace packages named in any dependency
+// field, README, bin shebangs), plus the size budget of packages
 // that declare one (.size-limit.json, run with size-limit). Builds are assumed done.
 // Usage: node scripts/check-packages.mjs [package-dir ...]
 import { spawnSync } from "node:child_process";
@@ -12,7 +13,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { publint } from "publint";
 import { formatMessage } from "publint/utils";
-import { tarballProblems, untar } from "./smoke/tarball.mjs";
+import { privateWorkspaceNames, tarballProblems, untar } from "./smoke/tarball.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -54,7 +55,7 @@ async function checkPackage(dir, scratch) {
   const tarball = JSON.parse(report.slice(0, report.lastIndexOf("}") + 1)).filename;
   const tgz = readFileSync(tarball);
 
-  problems.push(...tarballProblems(untar(tgz)));
+  problems.push(...tarballProblems(untar(tgz), { privateNames: privateWorkspaceNames(root) }));
 
   // publint packs with pnpm itself: only that mode can say "exists but is not published".
   const lint = await publint({ pkgDir: dir, pack: "pnpm", strict: true, level: "warning" });

@@ -25,7 +25,7 @@ import { startConsumerApp } from "./app.mjs";
 import { freePort, killAll, killTree, run, spawnTracked, waitFor } from "./proc.mjs";
 import { startRegistry } from "./registry.mjs";
 import { runtimeSteps } from "./runtimes.mjs";
-import { tarballProblems, untar, workspaceOnlyRanges } from "./tarball.mjs";
+import { privateWorkspaceNames, tarballProblems, untar, workspaceOnlyRanges } from "./tarball.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = resolve(here, "../..");
@@ -231,7 +231,9 @@ async function verifyPublished(pkg) {
   );
   const tgz = await fetch(manifest.dist.tarball);
   expect(tgz.ok, `${pkg.name}: tarball download answered ${tgz.status}`);
-  const problems = tarballProblems(untar(Buffer.from(await tgz.arrayBuffer())));
+  const problems = tarballProblems(untar(Buffer.from(await tgz.arrayBuffer())), {
+    privateNames: privateWorkspaceNames(root),
+  });
   expect(problems.length === 0, `${pkg.name}: ${problems.join("; ")}`);
 }
 

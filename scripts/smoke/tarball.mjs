@@ -1,4 +1,6 @@
 // A minimal reader for the .tgz files npm/pnpm write (ustar, regular files, pax path records).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 
 /** Returns Map<path inside the package (without the leading "package/"), Buffer>. */
@@ -37,6 +39,36 @@ export function workspaceOnlyRanges(manifest) {
   return found;
 }
 
+/**
+ * The names of the workspace's private packages (packages/*, apps/* with `"private": true`):
+ * never published, so a published manifest must not name them, in any dependency field.
+ */
+export function privateWorkspaceNames(root) {
+  const names = new Set();
+  for (const group of ["packages", "apps"]) {
+    const base = join(root, group);
+    if (!existsSync(base)) continue;
+    for (const dir of readdirSync(base)) {
+      const file = join(base, dir, "package.json");
+      if (!existsSync(file)) continue;
+      const manifest = JSON.parse(readFileSync(file, "utf8"));
+      if (manifest.private === true && typeof manifest.name === "string") names.add(manifest.name);
+    }
+  }
+  return names;
+}
+
+/** Dependency entries (any field, devDependencies included) that name a private package. */
+export function privatePackageReferences(manifest, privateNames) {
+  const found = [];
+  for (const field of DEP_FIELDS) {
+    for (const dep of Object.keys(manifest[field] ?? {})) {
+      if (privateNames.has(dep)) found.push(`${field}.${dep}`);
+    }
+  }
+  return found;
+}
+
 /** [where, path] for every file the manifest points at: main, module, types, exports leaves. */
 function entryTargets(manifest) {
   const targets = [];
@@ -54,12 +86,20 @@ function entryTargets(manifest) {
   return targets;
 }
 
-/** Problems with the files of a packed package that publint and attw do not look for. */
-export function tarballProblems(files) {
+/**
+ * Problems with the files of a packed package that publint and attw do not look for.
+ * `privateNames`: the workspace's private packages (see {@link privateWorkspaceNames}).
+ */
+export function tarballProblems(files, { privateNames = new Set() } = {}) {
   const problems = [];
   const manifest = JSON.parse(files.get("package.json")?.toString("utf8") ?? "{}");
   for (const ref of workspaceOnlyRanges(manifest)) {
     problems.push(`${ref}: a workspace-only reference would be published`);
+  }
+  for (const ref of privatePackageReferences(manifest, privateNames)) {
+    problems.push(
+      `${ref} names a private workspace package, which is never published: bundle it and keep it out of the packed manifest (.pnpmfile.cjs drops devDependencies when packing)`,
+    );
   }
   for (const doc of ["README.md", "CHANGELOG.md"]) {
     if (!files.has(doc)) {

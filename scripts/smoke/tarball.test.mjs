@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { tarballProblems, untar } from "./tarball.mjs";
+import { privateWorkspaceNames, tarballProblems, untar } from "./tarball.mjs";
 
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const mockDir = join(root, "packages", "mock-server");
@@ -81,6 +81,22 @@ describe("tarballProblems", () => {
     assert.match(tarballProblems(files).join("\n"), /dependencies\.@org\/y is "workspace:\*"/);
   });
 
+  it("flags a private workspace package named in any dependency field, devDependencies too", () => {
+    const privateNames = privateWorkspaceNames(root);
+    assert.ok(privateNames.has("@org/auth-user"), "@org/auth-user is a private workspace package");
+    for (const field of ["dependencies", "devDependencies", "peerDependencies"]) {
+      const files = healthy({ [field]: { "@org/auth-user": "0.0.0" } });
+      assert.match(
+        tarballProblems(files, { privateNames }).join("\n"),
+        new RegExp(`${field}\\.@org/auth-user names a private workspace package`),
+      );
+    }
+    assert.deepEqual(
+      tarballProblems(healthy({ devDependencies: { vitest: "4" } }), { privateNames }),
+      [],
+    );
+  });
+
   it("flags a bin without a shebang, and a missing README", () => {
     const files = healthy();
     files.set("bin/cli.js", text("import './x.js'"));
@@ -88,6 +104,23 @@ describe("tarballProblems", () => {
     const found = tarballProblems(files).join("\n");
     assert.match(found, /bin "x" .* has no "#!\/usr\/bin\/env node" shebang/);
     assert.match(found, /README\.md is not in the tarball/);
+  });
+});
+
+describe("a real pnpm pack of a workspace package", () => {
+  it("drops devDependencies (which name private packages) from the server's packed manifest", () => {
+    const serverDir = join(root, "packages", "server");
+    const res = spawnSync("pnpm", ["pack", "--pack-destination", scratch], {
+      cwd: serverDir,
+      encoding: "utf8",
+    });
+    assert.equal(res.status, 0, `pnpm pack failed: ${res.stderr}`);
+    const tarball = join(scratch, basename(res.stdout.trim().split("\n").pop().trim()));
+    const files = untar(readFileSync(tarball));
+    const manifest = JSON.parse(files.get("package.json").toString("utf8"));
+    assert.equal(manifest.devDependencies, undefined);
+    assert.equal(manifest.dependencies, undefined, "the server has no runtime dependencies");
+    assert.deepEqual(tarballProblems(files, { privateNames: privateWorkspaceNames(root) }), []);
   });
 });
 

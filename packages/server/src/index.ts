@@ -79,6 +79,7 @@ export {
   createJwtValidator,
   JwtValidator,
   type JwtValidatorOptions,
+  type ProviderKeyResolver,
 } from "./validators/jwt/JwtValidator.js";
 export type {
   ClaimMapping,
@@ -90,4 +91,5 @@ export type { KeySetTiming } from "./validators/jwt/RemoteKeySet.js";
 export {
   ProxyAuthClient,
   type ProxyAuthClientOptions,
+  type UndiciDispatcher,
 } from "./validators/proxy/ProxyAuthClient.js";

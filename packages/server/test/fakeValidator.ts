@@ -1,21 +1,15 @@
 import { InvalidTokenError } from "../src/kernel/errors.js";
 import type { RequestContext, TokenValidator, Verification } from "../src/kernel/types.js";
-import type { User } from "../src/kernel/user.js";
+import { makeUser as createUser, type User } from "../src/kernel/user.js";
 
 /** A user with the given id and permissions. */
 export function makeUser(id: string, permissions: string[] = []): User {
-  return {
+  return createUser({
     id,
-    workspaceRoles: [],
     workspacePermissions: permissions.map((name) => ({ name })),
-    roles: [],
     permissions,
-    scopes: [],
-    isAuthenticated: true,
-    isAnonymous: false,
     provider: "fake",
-    extra: {},
-  };
+  });
 }
 
 /** A counting validator: tokens in `users` are valid, anything else is a 401. */

@@ -40,7 +40,9 @@ const startExpress: Start = (auth) => {
 const startFastify: Start = async (auth) => {
   const app = Fastify();
   const o = { auth };
-  const reply = async (request: { user: { id?: string } | null }) => ({ userId: request.user?.id });
+  const reply = async (request: { user: { id: string | null } | null }) => ({
+    userId: request.user?.id,
+  });
   await app.register(fa.authPlugin, o);
   app.get("/me", { preHandler: fa.getCurrentUser(o) }, reply);
   app.get("/audit", { preHandler: fa.requirePermission("audit", o) }, reply);
@@ -61,7 +63,7 @@ const startHono: Start = (auth) => {
   const o = { auth };
   // Mounted with app.use: Hono hides the route's :appId from the guard.
   app.use("/mounted/*", ho.requireBinding({ appId: true }, o));
-  const reply = (c: { get(k: "user"): { id?: string } | null; json(v: unknown): Response }) =>
+  const reply = (c: { get(k: "user"): { id: string | null } | null; json(v: unknown): Response }) =>
     c.json({ userId: c.get("user")?.id });
   app.get("/me", ho.getCurrentUser(o), reply);
   app.get("/audit", ho.requirePermission("audit", o), reply);
@@ -76,7 +78,7 @@ const startHono: Start = (auth) => {
 
 const startNode: Start = (auth) => {
   const o = { auth };
-  const checks: Record<string, (req: IncomingMessage) => Promise<{ id?: string }>> = {
+  const checks: Record<string, (req: IncomingMessage) => Promise<{ id: string | null }>> = {
     "/me": (req) => no.getCurrentUser(req, o),
     "/audit": no.requirePermission("audit", o),
     "/admin": no.requireRole("admin", o),

@@ -133,11 +133,13 @@ describe("Auth0, Azure, Okta, Authentik (generic OIDC with discovery)", () => {
       "https://example.com/roles": ["manager"],
       scope: "openid profile",
     });
-    const { user } = await v.verify(token, ctx);
-    expect(user.permissions).toEqual(
-      expect.arrayContaining(["read:reports", "write:reports", "manager"]),
-    );
+    const verification = await v.verify(token, ctx);
+    const { user } = verification;
+    // The list holds permissions only; the role still grants requirePermission("manager").
+    expect(user.permissions).toEqual(["read:reports", "write:reports"]);
     expect(user.roles).toEqual(["manager"]);
+    expect(await v.hasPermission(token, verification, "manager")).toBe(true);
+    expect(await v.hasPermission(token, verification, "openid")).toBe(false);
   });
 
   it("Auth0: AUTH0_DOMAIN gives the trailing-slash issuer", () => {

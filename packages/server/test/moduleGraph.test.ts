@@ -31,8 +31,12 @@ function isJose(url: string): boolean {
 }
 
 /** Runs app.mjs in `mode`; resolves to its answer and the packages it loaded. */
-async function loadedBy(mode: "proxy" | "jwt" | "jwks", conditions: string[] = []) {
-  const file = join(tmp, `${mode}-${conditions.join("-") || "node"}.txt`);
+async function loadedBy(
+  mode: "proxy" | "proxy-live" | "jwt" | "jwks",
+  conditions: string[] = [],
+  missing: string[] = [],
+) {
+  const file = join(tmp, `${mode}-${conditions.join("-") || "node"}-${missing.join("-")}.txt`);
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -42,14 +46,27 @@ async function loadedBy(mode: "proxy" | "jwt" | "jwks", conditions: string[] = [
       join(here, "app.mjs"),
       mode,
     ],
-    { cwd: here, env: { PATH: process.env.PATH, MODULE_GRAPH_FILE: file }, timeout: 30_000 },
+    {
+      cwd: here,
+      env: {
+        PATH: process.env.PATH,
+        MODULE_GRAPH_FILE: file,
+        MODULE_GRAPH_MISSING: missing.join(),
+      },
+      timeout: 30_000,
+    },
   );
   const urls = readFileSync(file, "utf8").split("\n");
   // The package is what follows the last node_modules/ (pnpm nests them under .pnpm/).
   const packagesOf = (list: string[]) =>
     new Set(list.flatMap((url) => /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? []));
   return {
-    answer: JSON.parse(stdout) as { status: number; email: string | null; fetchCalls: number },
+    answer: JSON.parse(stdout) as {
+      status: number;
+      email: string | null;
+      fetchCalls: number;
+      laterStatus?: number;
+    },
     packages: packagesOf(urls),
     jose: urls.some(isJose),
     beforeFirstAnswer: packagesOf(urls.slice(0, urls.indexOf("first-answer"))),
@@ -67,11 +84,24 @@ describe("module graph of the built package (child process)", () => {
     expect(jose).toBe(false);
   });
 
-  it("JWT mode loads jose, never undici", async () => {
+  it("proxy mode on Node without undici installed (an optional peer) stays on node:http", async () => {
+    const { answer, packages } = await loadedBy("proxy-live", [], ["undici"]);
+    // The first answer and one after the attempted switch to undici both come from get-me.
+    expect(answer).toEqual({
+      status: 200,
+      email: "u1@example.com",
+      fetchCalls: 0,
+      laterStatus: 200,
+    });
+    expect(packages.has("undici")).toBe(false);
+  });
+
+  it("JWT mode loads jose, never undici, and no installed package at all", async () => {
     const { answer, packages, jose } = await loadedBy("jwt");
     expect(answer).toEqual({ status: 200, email: "u1@example.com", fetchCalls: 0 });
     expect(jose).toBe(true);
-    expect(packages.has("undici")).toBe(false);
+    // jose, lru-cache and @org/auth-user are bundled into dist/: nothing else to install.
+    expect([...packages]).toEqual([]);
   });
 
   it("JWT mode with discovery and JWKS on Node fetches through node:http, never the global fetch", async () => {
@@ -89,6 +119,7 @@ describe("module graph of the built package (child process)", () => {
     expect(answer.fetchCalls).toBeGreaterThan(0);
     expect(packages.has("undici")).toBe(false);
     expect(jose).toBe(false);
-    expect(packages.has("@noble/hashes")).toBe(true);
+    // sha256 is bundled into the Web build: no @noble/hashes package to install.
+    expect([...packages]).toEqual([]);
   });
 });

@@ -8,6 +8,15 @@ export interface UserFixture {
 }
 
 const DEFAULTS = {
+  id: null,
+  userName: null,
+  email: null,
+  name: null,
+  accountType: null,
+  enabled: null,
+  firstName: null,
+  lastName: null,
+  workspace: null,
   workspaceRoles: [],
   workspacePermissions: [],
   roles: [],
@@ -58,7 +67,7 @@ export const USER_FIXTURES: readonly UserFixture[] = [
     },
   },
   {
-    name: "an empty body: every field optional, lists empty, authenticated",
+    name: "an empty body: every field null or empty, authenticated",
     wire: {},
     user: DEFAULTS,
   },

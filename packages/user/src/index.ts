@@ -34,38 +34,153 @@ export interface WorkspacePermission {
 }
 
 /**
- * The authenticated principal, the same shape whichever mode validated the token.
+ * The principal of a request, the same shape whichever mode validated the token: every field is
+ * always present, `null` where the mode does not know it, and `id` is a string for every
+ * authenticated user.
  *
- * Profile fields are optional ("present when upstream provides them"). `roles`, `permissions` and
- * `scopes` are flat name lists used by the guards; `workspaceRoles` / `workspacePermissions` keep
- * the proxy's objects. Unknown proxy fields land in `extra`; raw JWT claims in `claims`.
+ * `roles`, `permissions` and `scopes` are flat name lists (`permissions` holds permissions only,
+ * never role names); `workspaceRoles` / `workspacePermissions` keep the proxy's objects. Unknown
+ * proxy fields land in `extra`. The token's raw claims (local JWT mode, custom adapters) are in
+ * `claims`, which is not enumerable: `res.json(user)`, `JSON.stringify`, a spread copy and
+ * `structuredClone` leave it out, so a token's `sid` / `jti` never reach a browser by accident.
  *
  * @example
- * app.get("/v1/me", requireUser(), (req, res) => res.json({ email: req.user?.email }));
+ * app.get("/v1/me", requireUser(), (req, res) => res.json(req.user)); // no raw claims sent
  */
 export interface User {
-  id?: string;
-  userName?: string;
-  email?: string;
-  name?: string;
-  accountType?: string;
-  enabled?: boolean;
-  firstName?: string;
-  lastName?: string;
-  workspace?: UserWorkspace;
+  /** The user's id (get-me `id`, JWT `sub`): a string for every authenticated user. */
+  id: string | null;
+  userName: string | null;
+  email: string | null;
+  name: string | null;
+  accountType: string | null;
+  /** `true` / `false` when upstream says; `null` when it does not (JWT mode). */
+  enabled: boolean | null;
+  firstName: string | null;
+  lastName: string | null;
+  workspace: UserWorkspace | null;
   workspaceRoles: WorkspaceRole[];
   workspacePermissions: WorkspacePermission[];
   roles: string[];
+  /** Permission names only (roles are in `roles`, scopes in `scopes`). */
   permissions: string[];
   scopes: string[];
   isAuthenticated: boolean;
   isAnonymous: boolean;
   /** Which validator produced this user: "proxy", "jwt", "keycloak", "none", a custom name… */
   provider: string;
-  /** Raw JWT claims (local JWT mode and custom adapters). */
-  claims?: Readonly<Record<string, unknown>>;
+  /**
+   * Raw JWT claims (local JWT mode and custom adapters), for server code only: not enumerable,
+   * so never serialised.
+   */
+  readonly claims?: Readonly<Record<string, unknown>>;
   /** Upstream fields the SDK does not know yet (forward compatibility). */
   extra: Record<string, unknown>;
+}
+
+/** The fields of a {@link User} that {@link makeUser} defaults to `null`. */
+type NullableField =
+  | "id"
+  | "userName"
+  | "email"
+  | "name"
+  | "accountType"
+  | "enabled"
+  | "firstName"
+  | "lastName"
+  | "workspace";
+
+/** What {@link makeUser} needs: the provider, and any field it knows. */
+export type UserFields = Partial<Omit<User, "claims" | "provider">> & { provider: string };
+
+/**
+ * Every key a serialised {@link User} has, in order: the one shape of every mode.
+ *
+ * @example
+ * expect(Object.keys(JSON.parse(body))).toEqual([...USER_KEYS]);
+ */
+export const USER_KEYS = [
+  "id",
+  "userName",
+  "email",
+  "name",
+  "accountType",
+  "enabled",
+  "firstName",
+  "lastName",
+  "workspace",
+  "workspaceRoles",
+  "workspacePermissions",
+  "roles",
+  "permissions",
+  "scopes",
+  "isAuthenticated",
+  "isAnonymous",
+  "provider",
+  "extra",
+] as const satisfies ReadonlyArray<Exclude<keyof User, "claims">>;
+
+const NULLABLE: readonly NullableField[] = [
+  "id",
+  "userName",
+  "email",
+  "name",
+  "accountType",
+  "enabled",
+  "firstName",
+  "lastName",
+  "workspace",
+];
+
+/**
+ * A whole {@link User} from the fields a mode knows: every other field `null` or empty, an
+ * authenticated user unless `isAuthenticated: false` says otherwise. Every mode builds its user
+ * here, so the shape cannot drift between them.
+ *
+ * @example
+ * const user = makeUser({ provider: "jwt", id: "u1", roles: ["admin"] });
+ * user.email; // null
+ */
+export function makeUser(fields: UserFields): User {
+  const isAuthenticated = fields.isAuthenticated ?? true;
+  const user = {} as Record<string, unknown>;
+  for (const key of USER_KEYS) user[key] = null;
+  for (const key of NULLABLE) {
+    const value = fields[key];
+    if (value !== undefined) user[key] = value;
+  }
+  Object.assign(user, {
+    workspaceRoles: fields.workspaceRoles ?? [],
+    workspacePermissions: fields.workspacePermissions ?? [],
+    roles: fields.roles ?? [],
+    permissions: fields.permissions ?? [],
+    scopes: fields.scopes ?? [],
+    isAuthenticated,
+    isAnonymous: fields.isAnonymous ?? !isAuthenticated,
+    provider: fields.provider,
+    extra: fields.extra ?? {},
+  });
+  return user as unknown as User;
+}
+
+/**
+ * Attaches a token's raw claims to `user` as a frozen, read-only, non-enumerable `claims`
+ * property: guards and server code read `user.claims`, while `JSON.stringify`, `res.json`,
+ * Fastify's serializer, spreads and `structuredClone` never see it. Returns `user`.
+ *
+ * @example
+ * const user = withClaims(makeUser({ provider: "jwt", id: payload.sub }), payload);
+ * user.claims?.sid; // readable on the server
+ * JSON.stringify(user).includes("sid"); // false
+ */
+export function withClaims<T extends User>(user: T, claims: Readonly<Record<string, unknown>>): T {
+  Object.defineProperty(user, "claims", {
+    value: Object.isFrozen(claims) ? claims : Object.freeze({ ...claims }),
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
+  return user;
 }
 
 /**
@@ -138,7 +253,7 @@ const isExtra = (body: Json, key: string): boolean =>
 
 /**
  * Maps the auth API's `get-me` body (snake_case) to a {@link User}. Permissive: every field
- * optional; wrong-typed known fields and unknown fields kept in `extra`.
+ * optional (absent ones are `null`); wrong-typed known fields and unknown fields kept in `extra`.
  *
  * @example
  * const user = userFromWire({ id: "u1", first_name: "Ada", workspace_roles: ["admin"] });
@@ -148,14 +263,12 @@ const isExtra = (body: Json, key: string): boolean =>
 export function userFromWire(body: Json): User {
   const workspaceRoles = entries(body.workspace_roles);
   const workspacePermissions = entries(body.workspace_permissions);
-  const user: User & Json = {
+  const fields: UserFields & Json = {
     workspaceRoles,
     workspacePermissions,
     roles: names(workspaceRoles),
     permissions: names(workspacePermissions),
-    scopes: [],
     isAuthenticated: body.is_authenticated !== false,
-    isAnonymous: body.is_authenticated === false,
     provider: "proxy",
     extra: copy(
       body,
@@ -164,9 +277,9 @@ export function userFromWire(body: Json): User {
   };
   for (const key of STRINGS) {
     if (typeof body[key] === "string")
-      user[key.replace(/_(.)/g, (_, c: string) => c.toUpperCase())] = body[key];
+      fields[key.replace(/_(.)/g, (_, c: string) => c.toUpperCase())] = body[key];
   }
-  if (typeof body.enabled === "boolean") user.enabled = body.enabled;
-  if (isObject(body.workspace)) user.workspace = copy(body.workspace);
-  return user;
+  if (typeof body.enabled === "boolean") fields.enabled = body.enabled;
+  if (isObject(body.workspace)) fields.workspace = copy(body.workspace);
+  return makeUser(fields);
 }

@@ -1,3 +1,4 @@
+import type { JWTVerifyGetKey } from "jose";
 import type { Auth, BackchannelLogoutHandler } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
 import type { TokenValidator } from "../kernel/types.js";
@@ -75,7 +76,12 @@ export function createBackchannelLogout(
     const sightId = (iss: string, jti: string) => `logout\n${iss}\n${jti}`;
     const deps: BackchannelLogoutDeps = {
       verify: (token) =>
-        verifyLogoutToken(token, { issuer: keys.issuer, audience: audiences, getKey: keys.getKey }),
+        verifyLogoutToken(token, {
+          issuer: keys.issuer,
+          audience: audiences,
+          // jose's JWTVerifyGetKey: providerKeys() restates its type for the published types.
+          getKey: keys.getKey as JWTVerifyGetKey,
+        }),
       firstSight: (iss, jti, exp) =>
         auth.firstSight(sightId(iss, jti), replayWindowMs(exp, Date.now())),
       revoke: (target) =>

@@ -1,6 +1,7 @@
 import { errors } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthError } from "../kernel/errors.js";
+import { USER_KEYS } from "../kernel/user.js";
 import { createAdapterValidator } from "../validators/adapters/createAdapterValidator.js";
 import { createAnonymousValidator } from "../validators/adapters/createAnonymousValidator.js";
 import { clearAdapters, getAdapter, registerAdapter } from "./registerAdapter.js";
@@ -46,8 +47,15 @@ describe("createAdapterValidator", () => {
       provider: "custom",
       isAuthenticated: true,
     });
-    expect(user.permissions.sort()).toEqual(["admin", "read"]);
+    // The list holds permissions only; roles and scopes still grant requirePermission.
+    expect(user.permissions).toEqual([]);
+    const validator = createAdapterValidator("custom", { validateToken: async () => null });
+    for (const name of ["admin", "read"]) {
+      expect(await validator.hasPermission("tok", { user }, name, ctx)).toBe(true);
+    }
+    expect(await validator.hasPermission("tok", { user }, "write", ctx)).toBe(false);
     expect(user.claims).toEqual({ exp, tenant: "t1" });
+    expect(JSON.stringify(user)).not.toContain("tenant");
     expect(expiresAt).toBe(exp * 1000);
   });
 
@@ -80,6 +88,14 @@ describe("createAdapterValidator", () => {
       status: 502,
     });
   });
+
+  it("claims without a userId → 502 naming the fix: an authenticated user always has an id", async () => {
+    const error = await verify({ validateToken: async () => ({ email: "e@x" }) }).catch(
+      (e: AuthError) => e,
+    );
+    expect(error).toMatchObject({ status: 502, code: "upstream_error" });
+    expect((error as AuthError).message).toMatch(/without a userId: return the user's id/);
+  });
 });
 
 describe("createAnonymousValidator", () => {
@@ -92,7 +108,8 @@ describe("createAnonymousValidator", () => {
       provider: "none",
       roles: [],
     });
-    expect(verification.user.id).toBeUndefined();
+    expect(verification.user.id).toBeNull();
+    expect(Object.keys(verification.user)).toEqual([...USER_KEYS]);
     expect(await v.hasPermission("t", verification, "admin", ctx)).toBe(true);
   });
 });

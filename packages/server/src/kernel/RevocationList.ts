@@ -85,7 +85,7 @@ export function factsOf(verification: Verification, seen: Sighting): TokenFacts 
   if (seen.spellingHash !== undefined && seen.spellingHash !== seen.tokenHash) {
     facts.spellingHash = seen.spellingHash;
   }
-  const sub = claim(claims, "sub") ?? user.id;
+  const sub = claim(claims, "sub") ?? user.id ?? undefined;
   if (sub !== undefined && sub !== "") facts.sub = sub;
   if (typeof user.id === "string" && user.id !== "") facts.userId = user.id;
   const sid = claim(claims, "sid");

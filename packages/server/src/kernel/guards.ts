@@ -312,7 +312,7 @@ function boundValues(source: ResolvedSource, user: User): string[] {
     typeof claimValue === "string" ? [claimValue] : Array.isArray(claimValue) ? claimValue : []
   ).filter((value): value is string => typeof value === "string" && value !== "");
   if (fromClaim.length > 0) return fromClaim;
-  if (source.dimension === "userId" && user.id !== undefined) return [user.id];
+  if (source.dimension === "userId" && user.id !== null) return [user.id];
   if (source.dimension === "workspace" && typeof user.workspace?.id === "string")
     return [user.workspace.id];
   return [];

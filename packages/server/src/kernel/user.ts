@@ -1,3 +1,10 @@
 // The one User shape of the SDKs is defined once, in the private @org/auth-user package that
-// the build bundles (types included); the server's kernel names it from here.
-export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "@org/auth-user";
+// the build bundles (types included); the server names it, and builds every mode's user, from here.
+export type {
+  User,
+  UserFields,
+  UserWorkspace,
+  WorkspacePermission,
+  WorkspaceRole,
+} from "@org/auth-user";
+export { makeUser, USER_KEYS, withClaims } from "@org/auth-user";

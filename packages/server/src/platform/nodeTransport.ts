@@ -8,7 +8,8 @@ const UPGRADE_DELAY_MS = 100;
  * Node: the first upstream calls go through `node:http` (already loaded by the app's server, so
  * nothing to import on a cold start), and undici's keep-alive pool (the fastest cache miss measured here, but about +130 ms to
  * import) takes over once it has loaded, imported only after the first answer so that a cold
- * start never waits for it. A caller's own undici dispatcher is used from the first call.
+ * start never waits for it. Without undici installed (an optional peer dependency) every call
+ * stays on `node:http`. A caller's own undici dispatcher is used from the first call.
  */
 export function createNodeTransport(options: TransportOptions): HttpTransport {
   if (options.dispatcher !== undefined) return createUndiciTransport(options);

@@ -7,13 +7,16 @@ let undici: Promise<Undici> | undefined;
 
 /**
  * Node: undici's keep-alive pool (the fastest cache miss measured here), or the caller's
- * dispatcher. undici is imported when a proxy client is created, in the background: an app in
- * JWT mode or with auth disabled never loads it, and start-up does not wait for it.
+ * dispatcher. undici is an optional peer dependency: imported when a proxy client is created, in
+ * the background (an app in JWT mode or with auth disabled never loads it, and start-up does not
+ * wait for it); when the app has not installed it the import fails and the caller stays on
+ * `node:http`. The bundler hints keep webpack and Turbopack (Next.js) from resolving it at build
+ * time, where a missing optional peer would fail the build.
  */
 export function createUndiciTransport(options: TransportOptions): HttpTransport {
   const own = options.dispatcher === undefined;
   let dispatcher = options.dispatcher as Dispatcher | undefined;
-  undici ??= import("undici");
+  undici ??= import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "undici");
   const loaded = undici.then(({ Agent, request }) => {
     dispatcher ??= new Agent({
       keepAliveTimeout: 30_000,

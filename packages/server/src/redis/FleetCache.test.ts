@@ -5,6 +5,7 @@ import { type RedisUnderTest, startRedis } from "../../test/redisServer.js";
 import { InvalidTokenError } from "../kernel/errors.js";
 import type { FleetEvent } from "../kernel/fleetEvents.js";
 import type { Verification } from "../kernel/types.js";
+import { withClaims } from "../kernel/user.js";
 import { FleetCache, tokenHashOf } from "./FleetCache.js";
 
 const TTLS = { ttlMs: 30_000, negativeTtlMs: 5_000, revocationTtlMs: 60_000 };
@@ -20,7 +21,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 3000): Promis
 
 /** A JWT-like verification: claims carry sub, sid, jti and iat. */
 function jwtVerification(sub: string, sid: string, jti: string, iatSeconds: number): Verification {
-  const user = { ...makeUser(sub), claims: { sub, sid, jti, iat: iatSeconds } };
+  const user = withClaims(makeUser(sub), { sub, sid, jti, iat: iatSeconds });
   return { user, expiresAt: Date.now() + 60_000 };
 }
 
@@ -92,6 +93,22 @@ describe("FleetCache on a real Redis", () => {
     await until(async () => (await b.fleet.store.read("key-1")) !== undefined);
     const second = await b.fleet.verify("key-1", tokenHashOf("t1"), call);
     expect(second.verification.user.id).toBe("alice");
+    expect(call.calls).toBe(1);
+  });
+
+  it("a shared entry brings the raw claims back to another instance, still not enumerable", async () => {
+    const [a, b] = [await instance(), await instance()];
+    const call = counter(jwtVerification("carl", "sid-c", "jti-c", 1));
+    await a.fleet.verify("key-c", tokenHashOf("tc"), call);
+    await until(async () => (await b.fleet.store.read("key-c")) !== undefined);
+    const shared = await b.fleet.store.read("key-c");
+    if (shared?.kind !== "user") throw new Error("expected a shared user");
+    const { user } = shared.verification;
+    // What revocation (sid, jti, iat) and the claim guards read on the second instance…
+    expect(user.claims).toEqual({ sub: "carl", sid: "sid-c", jti: "jti-c", iat: 1 });
+    // …without the claims becoming part of what the app serialises.
+    expect(Object.keys(user)).not.toContain("claims");
+    expect(JSON.stringify(user)).not.toContain("sid-c");
     expect(call.calls).toBe(1);
   });
 

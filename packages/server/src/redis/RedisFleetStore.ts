@@ -1,7 +1,7 @@
 import type { FleetEvent } from "../kernel/fleetEvents.js";
 import { coversIssue, type TokenFacts } from "../kernel/RevocationList.js";
 import type { Verification } from "../kernel/types.js";
-import type { User } from "../kernel/user.js";
+import { type User, withClaims } from "../kernel/user.js";
 import type { RedisLink } from "./RedisLink.js";
 
 /** Default prefix of every key and of the channel; apps sharing one Redis pick their own. */
@@ -33,6 +33,9 @@ export interface MarkerVerdict {
 
 const STRING_LISTS = ["roles", "permissions", "scopes"] as const;
 const OBJECT_LISTS = ["workspaceRoles", "workspacePermissions"] as const;
+const NULLABLE_STRINGS = ["userName", "email", "name", "accountType", "firstName", "lastName"];
+
+const isStringOrNull = (value: unknown) => value === null || typeof value === "string";
 
 /** A stored user must have the whole shape of a User; anything else is treated as a miss. */
 function isUser(value: unknown): value is User {
@@ -41,8 +44,10 @@ function isUser(value: unknown): value is User {
   if (u.isAuthenticated !== true || u.isAnonymous !== false) return false;
   if (typeof u.provider !== "string" || typeof u.extra !== "object" || u.extra === null)
     return false;
-  if (u.id !== undefined && typeof u.id !== "string") return false;
-  if (u.claims !== undefined && (typeof u.claims !== "object" || u.claims === null)) return false;
+  if (typeof u.id !== "string" || !NULLABLE_STRINGS.every((name) => isStringOrNull(u[name])))
+    return false;
+  if (u.enabled !== null && typeof u.enabled !== "boolean") return false;
+  if (u.workspace !== null && !isRecord(u.workspace)) return false;
   for (const name of STRING_LISTS) {
     const list = u[name];
     if (!Array.isArray(list) || !list.every((item) => typeof item === "string")) return false;
@@ -56,13 +61,15 @@ function isUser(value: unknown): value is User {
   return true;
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 function parseJson(raw: unknown): Record<string, unknown> | undefined {
   if (typeof raw !== "string") return undefined;
   try {
     const value: unknown = JSON.parse(raw);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
   }
@@ -104,9 +111,14 @@ export class RedisFleetStore {
     const entry = parseJson(await this.link.command(["GET", `${this.prefix}u:${hex(cacheKey)}`]));
     if (entry === undefined || entry.v !== 1) return undefined;
     if (entry.invalid === true) return { kind: "invalid" };
-    const { user, expiresAt, validatedAt } = entry;
+    const { user, claims, expiresAt, validatedAt } = entry;
     if (!isUser(user) || typeof validatedAt !== "number" || !Number.isFinite(validatedAt)) {
       return undefined;
+    }
+    // The claims are stored beside the user (they are not enumerable on it, so never serialised).
+    if (claims !== undefined) {
+      if (!isRecord(claims)) return undefined;
+      withClaims(user, claims);
     }
     if (expiresAt !== undefined && (typeof expiresAt !== "number" || expiresAt <= this.now())) {
       return undefined;
@@ -126,6 +138,7 @@ export class RedisFleetStore {
     const value = JSON.stringify({
       v: 1,
       user: verification.user,
+      claims: verification.user.claims,
       expiresAt: verification.expiresAt,
       validatedAt,
     });

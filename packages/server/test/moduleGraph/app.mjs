@@ -1,7 +1,9 @@
 // A consumer of the built package: imports the Express entry, creates an Auth in the mode named
-// by argv[2] ("proxy", "jwt" with a shared secret, or "jwks": RS256 keys from discovery on a local
-// provider) and authenticates one request, then prints the answer's status and how many times
-// the SDK called the global fetch.
+// by argv[2] ("proxy", "jwt" with a shared secret, "jwks": RS256 keys from discovery on a local
+// provider, or "proxy-live": a local get-me that answers) and authenticates one request, then
+// prints the answer's status and how many times the SDK called the global fetch. "proxy-live"
+// authenticates a second token once the transport had time to switch to undici, and prints that
+// answer's status too.
 import { createHmac, createSign, generateKeyPairSync } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -16,6 +18,16 @@ const b64url = (value) => Buffer.from(JSON.stringify(value)).toString("base64url
 function hs256(claims) {
   const input = `${b64url({ alg: "HS256", typ: "JWT" })}.${b64url(claims)}`;
   return `${input}.${createHmac("sha256", SECRET).update(input).digest("base64url")}`;
+}
+
+/** A get-me on a free loopback port: every token is the user u1. */
+async function startProxy() {
+  const server = createServer((_req, res) => {
+    const body = { id: "u1", email: "u1@example.com" };
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${server.address().port}`;
 }
 
 /** An OpenID provider on a free loopback port: discovery and one RS256 key. */
@@ -47,6 +59,7 @@ const claims = (iss) => ({
 });
 const mode = process.argv[2];
 const provider = mode === "jwks" ? await startProvider() : undefined;
+const proxyUrl = mode === "proxy-live" ? await startProxy() : "http://127.0.0.1:9";
 const env =
   mode === "jwt"
     ? {
@@ -58,7 +71,7 @@ const env =
     : mode === "jwks"
       ? { AUTH_ISSUER: provider.issuer, AUTH_AUDIENCE: "api" }
       : // Port 9 (discard) refuses the connection: the request goes out and answers 502.
-        { OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: "http://127.0.0.1:9" };
+        { OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: proxyUrl };
 let fetchCalls = 0;
 const fetch = globalThis.fetch;
 globalThis.fetch = (...args) => {
@@ -77,7 +90,17 @@ const { user, error } = await auth.authenticate({ headers: { authorization: `Bea
 appendFileSync(process.env.MODULE_GRAPH_FILE, "first-answer\n");
 // Anything loaded in the background after the first request would show up by now.
 await new Promise((resolve) => setTimeout(resolve, 500));
+const later =
+  mode === "proxy-live"
+    ? await auth.authenticate({ headers: { authorization: "Bearer another-opaque-token" } })
+    : undefined;
+const status = (answer) => (answer.error ? answer.error.status : 200);
 console.log(
-  JSON.stringify({ status: error ? error.status : 200, email: user?.email ?? null, fetchCalls }),
+  JSON.stringify({
+    status: status({ error }),
+    email: user?.email ?? null,
+    fetchCalls,
+    ...(later ? { laterStatus: status(later) } : {}),
+  }),
 );
 process.exit(0);

@@ -55,18 +55,7 @@ it("the plugin skips encapsulation: routes registered in a sibling scope see req
     validator: {
       name: "static",
       verify: async () => ({
-        user: {
-          id: "u1",
-          workspaceRoles: [],
-          workspacePermissions: [],
-          roles: [],
-          permissions: [],
-          scopes: [],
-          isAuthenticated: true,
-          isAnonymous: false,
-          provider: "static",
-          extra: {},
-        },
+        user: makeUser("u1"),
       }),
       hasPermission: async () => true,
     },

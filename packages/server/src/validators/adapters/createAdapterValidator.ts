@@ -1,6 +1,6 @@
 import { AuthError } from "../../kernel/errors.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
-import type { User } from "../../kernel/user.js";
+import { makeUser, withClaims } from "../../kernel/user.js";
 import { invalidToken, upstreamError } from "../jwt/jwtErrors.js";
 import { loadJose } from "../jwt/loadJose.js";
 import { toAuthError } from "../jwt/toAuthError.js";
@@ -37,32 +37,31 @@ export function createAdapterValidator(name: string, adapter: AuthAdapter): Toke
       }
       return toVerification(claims, name);
     },
-    async hasPermission(_token, verification, permission) {
-      return verification.user.permissions.includes(permission);
+    // An adapter's roles and scopes grant permissions too; `user.permissions` lists only its permissions.
+    async hasPermission(_token, { user }, permission) {
+      return [user.permissions, user.roles, user.scopes].some((list) => list.includes(permission));
     },
   };
 }
 
 function toVerification(claims: AdapterClaims, provider: string): Verification {
   const raw = isRecord(claims.rawClaims) ? claims.rawClaims : {};
-  const roles = strings(claims.roles);
-  const scopes = strings(claims.scopes);
-  const permissions = [...new Set([...strings(claims.permissions), ...roles, ...scopes])];
-  const user: User = {
-    id: text(claims.userId),
+  const id = text(claims.userId);
+  if (id === undefined) {
+    throw upstreamError(
+      `The "${provider}" auth adapter returned claims without a userId: return the user's id (e.g. the token's sub) for a valid token.`,
+    );
+  }
+  const user = makeUser({
+    provider,
+    id,
     email: text(claims.email),
     name: text(claims.name),
-    workspaceRoles: [],
-    workspacePermissions: [],
-    roles,
-    permissions,
-    scopes,
-    isAuthenticated: true,
-    isAnonymous: false,
-    provider,
-    claims: Object.freeze({ ...raw }),
-    extra: {},
-  };
+    roles: strings(claims.roles),
+    permissions: strings(claims.permissions),
+    scopes: strings(claims.scopes),
+  });
+  withClaims(user, { ...raw });
   const exp = typeof raw.exp === "number" ? raw.exp * 1000 : undefined;
   const expiresAt = typeof claims.expiresAt === "number" ? claims.expiresAt : exp;
   return expiresAt === undefined ? { user } : { user, expiresAt };

@@ -1,24 +1,15 @@
 import type { TokenValidator, Verification } from "../../kernel/types.js";
-import type { User } from "../../kernel/user.js";
+import { makeUser, type User } from "../../kernel/user.js";
 
 /**
- * The anonymous user of `AUTH_PROVIDER=none` (auth switched off): no id, no roles.
+ * The anonymous user of `AUTH_PROVIDER=none` (auth switched off): every field of a `User`, the
+ * profile `null` (no id), the lists empty.
  *
  * @example
  * if (req.user?.isAnonymous) console.log("auth is disabled");
  */
 export function anonymousUser(): User {
-  return {
-    workspaceRoles: [],
-    workspacePermissions: [],
-    roles: [],
-    permissions: [],
-    scopes: [],
-    isAuthenticated: false,
-    isAnonymous: true,
-    provider: "none",
-    extra: {},
-  };
+  return makeUser({ provider: "none", isAuthenticated: false });
 }
 
 /**

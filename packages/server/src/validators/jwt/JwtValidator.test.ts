@@ -97,6 +97,14 @@ describe("JwtValidator: valid tokens", () => {
 });
 
 describe("JwtValidator: attacks, each → 401", () => {
+  it("a signed token that names no user (no sub, or an empty or non-scalar one)", async () => {
+    for (const sub of [undefined, "", { id: "u" }]) {
+      const token = await signToken(rsa, { ...claims(), sub });
+      const error = await expectStatus(token, 401);
+      expect(error.message).toMatch(/names no user/);
+    }
+  });
+
   it("alg none", async () => {
     const token = `${b64({ alg: "none", typ: "JWT" })}.${b64({ ...claims(), exp: 9e9, sub: "x" })}.`;
     await expectStatus(token, 401);

@@ -3,7 +3,6 @@ import type {
   FlattenedJWSInput,
   JWSHeaderParameters,
   JWTPayload,
-  JWTVerifyGetKey,
   JWTVerifyOptions,
 } from "jose";
 import { createPlainTransport, platform } from "#platform";
@@ -20,6 +19,7 @@ import { loadedJose, loadJose } from "./loadJose.js";
 import {
   type ClaimMapping,
   type ClaimMappingOptions,
+  grantsPermission,
   mapClaimsToUser,
   resolveClaimMapping,
 } from "./mapClaimsToUser.js";
@@ -85,6 +85,20 @@ const DEFAULTS = {
   timeoutMs: 5_000,
   maxBytes: 512 * 1024,
 };
+
+/**
+ * Resolves the provider's verification key for a token's protected header: jose's
+ * `JWTVerifyGetKey`, restated so that the package's types need no jose installed. The key it
+ * resolves is what jose's `jwtVerify` takes (a Web Crypto `CryptoKey`).
+ *
+ * @example
+ * const keys = validator.providerKeys();
+ * if (keys) await jwtVerify(token, keys.getKey as JWTVerifyGetKey, { issuer: keys.issuer });
+ */
+export type ProviderKeyResolver = (
+  protectedHeader: { alg?: string; kid?: string },
+  token: { payload: string | Uint8Array; signature: string },
+) => Promise<unknown>;
 
 /**
  * Validates JWT access tokens locally: signature against the provider's JWKS (OIDC discovery),
@@ -191,6 +205,8 @@ export class JwtValidator implements TokenValidator {
       throw invalidToken(`a ${payload.typ} token is not an access token`);
     }
     const user = mapClaimsToUser(payload as Record<string, unknown>, this.#mapping, this.name);
+    // Every authenticated user has an id: revocation, binding and audit all key on it.
+    if (user.id === null) throw invalidToken("the token names no user (no sub or mapped id claim)");
     for (const scope of this.#requiredScopes) {
       if (!user.scopes.includes(scope))
         throw invalidToken(`token lacks the required scope ${scope}`);
@@ -207,19 +223,19 @@ export class JwtValidator implements TokenValidator {
    * @example
    * const keys = validator.providerKeys(); // { issuer, getKey } or undefined
    */
-  providerKeys(): { issuer: string; getKey: JWTVerifyGetKey } | undefined {
+  providerKeys(): { issuer: string; getKey: ProviderKeyResolver } | undefined {
     const keySet = this.#keySet;
     if (keySet === undefined || this.#issuer === undefined) return undefined;
     return { issuer: this.#issuer, getKey: (header, token) => keySet.getKey(header, token) };
   }
 
-  /** Whether the mapped permissions (permissions, roles, scopes by default) include `permission`. */
+  /** Whether the permission sources (permissions and roles by default) grant `permission`. */
   async hasPermission(
     _token: string,
     verification: Verification,
     permission: string,
   ): Promise<boolean> {
-    return verification.user.permissions.includes(permission);
+    return grantsPermission(verification.user, permission, this.#mapping.permissionSources);
   }
 
   async #verifySignedToken(token: string) {

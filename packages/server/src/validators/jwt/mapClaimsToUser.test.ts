@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { hasProtoKey, parseClaimPath, readClaim } from "../../kernel/claimPath.js";
-import { DEFAULT_CLAIM_MAPPING, mapClaimsToUser, resolveClaimMapping } from "./mapClaimsToUser.js";
+import { USER_KEYS } from "../../kernel/user.js";
+import {
+  DEFAULT_CLAIM_MAPPING,
+  grantsPermission,
+  mapClaimsToUser,
+  type PermissionSource,
+  resolveClaimMapping,
+} from "./mapClaimsToUser.js";
 
 describe("claim paths", () => {
   it("follows dotted paths through own properties only", () => {
@@ -96,15 +103,37 @@ describe("mapClaimsToUser", () => {
     expect(user.email).toBe("u@x");
   });
 
-  it("permissions come from the configured sources only (permissions and roles by default)", () => {
+  it("user.permissions lists the permission claims only, whatever the permission sources", () => {
     const claims = { permissions: ["p"], roles: ["r"], scope: "s" };
-    expect(mapClaimsToUser(claims, mapping, "jwt").permissions.sort()).toEqual(["p", "r"]);
     const withScopes = resolveClaimMapping({
       permissionSources: ["permissions", "roles", "scopes"],
     });
-    expect(mapClaimsToUser(claims, withScopes, "jwt").permissions.sort()).toEqual(["p", "r", "s"]);
-    const onlyPerms = resolveClaimMapping({ permissionSources: ["permissions"] });
-    expect(mapClaimsToUser(claims, onlyPerms, "jwt").permissions).toEqual(["p"]);
+    for (const m of [mapping, withScopes]) {
+      expect(mapClaimsToUser(claims, m, "jwt").permissions).toEqual(["p"]);
+    }
+  });
+
+  it("the permission check grants from the configured sources (permissions and roles by default)", () => {
+    const user = mapClaimsToUser({ permissions: ["p"], roles: ["r"], scope: "s" }, mapping, "jwt");
+    const granted = (sources: readonly PermissionSource[]) =>
+      ["p", "r", "s", "x"].filter((name) => grantsPermission(user, name, sources));
+    expect(granted(mapping.permissionSources)).toEqual(["p", "r"]);
+    expect(granted(["permissions", "roles", "scopes"])).toEqual(["p", "r", "s"]);
+    expect(granted(["permissions"])).toEqual(["p"]);
+    expect(granted([])).toEqual([]);
+  });
+
+  it("yields every User field: null where no claim holds it; workspace from workspace_id", () => {
+    const user = mapClaimsToUser({ sub: "u", workspace_id: "w1" }, mapping, "jwt");
+    expect(Object.keys(user)).toEqual([...USER_KEYS]);
+    expect(user).toMatchObject({
+      email: null,
+      accountType: null,
+      enabled: null,
+      firstName: null,
+      workspace: { id: "w1" },
+    });
+    expect(mapClaimsToUser({ sub: "u" }, mapping, "jwt").workspace).toBeNull();
   });
 
   it("ignores claims of unexpected types", () => {
@@ -113,15 +142,20 @@ describe("mapClaimsToUser", () => {
       mapping,
       "jwt",
     );
-    expect(user.id).toBeUndefined();
-    expect(user.email).toBeUndefined();
+    expect(user.id).toBeNull();
+    expect(user.email).toBeNull();
     expect(user.roles).toEqual([]);
     expect(user.scopes).toEqual([]);
     expect(mapClaimsToUser({ sub: 42 }, mapping, "jwt").id).toBe("42");
   });
 
-  it("freezes the raw claims it exposes", () => {
-    const user = mapClaimsToUser({ sub: "u" }, mapping, "jwt");
+  it("freezes the raw claims it exposes, and never serialises or copies them", () => {
+    const user = mapClaimsToUser({ sub: "u", sid: "s-1", jti: "j-1" }, mapping, "jwt");
     expect(Object.isFrozen(user.claims)).toBe(true);
+    expect(user.claims).toEqual({ sub: "u", sid: "s-1", jti: "j-1" });
+    for (const copy of [JSON.stringify(user), JSON.stringify(structuredClone(user))]) {
+      expect(copy).not.toMatch(/claims|s-1|j-1/);
+    }
+    expect({ ...user }).not.toHaveProperty("claims");
   });
 });

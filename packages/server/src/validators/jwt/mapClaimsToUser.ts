@@ -1,5 +1,5 @@
 import { type ClaimPath, parseClaimPath, readClaim } from "../../kernel/claimPath.js";
-import type { User } from "../../kernel/user.js";
+import { makeUser, type User, withClaims } from "../../kernel/user.js";
 
 /**
  * How scopes are written in the token: `space`-separated string, `array`, or either (`auto`).
@@ -11,7 +11,8 @@ import type { User } from "../../kernel/user.js";
 export type ScopesFormat = "auto" | "space" | "array";
 
 /**
- * Which mapped lists satisfy `requirePermission(name)`.
+ * Which mapped lists satisfy `requirePermission(name)`. Only the permission check consults
+ * them: `user.permissions` always lists the token's permissions alone.
  *
  * @example
  * const sources: PermissionSource[] = ["permissions", "scopes"];
@@ -32,6 +33,8 @@ export interface ClaimMapping {
   userName: ClaimPath[];
   firstName: ClaimPath[];
   lastName: ClaimPath[];
+  /** The workspace id (`user.workspace.id`), as the proxy's get-me gives it. */
+  workspaceId: ClaimPath[];
   /** Union of every path's values. */
   roles: ClaimPath[];
   /** Union of every path's values. */
@@ -55,6 +58,7 @@ export interface ClaimMappingOptions {
   userName?: string | readonly string[];
   firstName?: string | readonly string[];
   lastName?: string | readonly string[];
+  workspaceId?: string | readonly string[];
   roles?: string | readonly string[];
   permissions?: string | readonly string[];
   scopes?: string | readonly string[];
@@ -71,6 +75,7 @@ const PATH_FIELDS: readonly PathField[] = [
   "userName",
   "firstName",
   "lastName",
+  "workspaceId",
   "roles",
   "permissions",
   "scopes",
@@ -84,6 +89,7 @@ export const DEFAULT_CLAIM_MAPPING: Readonly<ClaimMapping> = Object.freeze<Claim
   userName: [["preferred_username"]],
   firstName: [["given_name"]],
   lastName: [["family_name"]],
+  workspaceId: [["workspace_id"]],
   roles: [["roles"]],
   permissions: [["permissions"]],
   scopes: [["scope"], ["scp"]],
@@ -114,37 +120,46 @@ export function resolveClaimMapping(
   return mapping;
 }
 
-/** Builds the mode-independent `User` from verified claims. Unexpected claim types are ignored. */
+/**
+ * Builds the mode-independent `User` from verified claims: every field present (`null` when no
+ * claim holds it), `permissions` from the permission claims only, the raw claims attached
+ * non-enumerably (never serialised). Unexpected claim types are ignored.
+ */
 export function mapClaimsToUser(
   claims: Readonly<Record<string, unknown>>,
   mapping: ClaimMapping,
   provider: string,
 ): User {
-  const roles = collect(claims, mapping.roles, "auto");
-  const permissions = collect(claims, mapping.permissions, "auto");
-  const scopes = collect(claims, mapping.scopes, mapping.scopesFormat);
-  const lists = { roles, permissions, scopes };
-  const granted = new Set<string>();
-  for (const source of mapping.permissionSources)
-    for (const item of lists[source]) granted.add(item);
-  return {
+  const workspaceId = firstString(claims, mapping.workspaceId);
+  const user = makeUser({
+    provider,
     id: firstString(claims, mapping.userId, true),
     email: firstString(claims, mapping.email),
     name: firstString(claims, mapping.name),
     userName: firstString(claims, mapping.userName),
     firstName: firstString(claims, mapping.firstName),
     lastName: firstString(claims, mapping.lastName),
-    workspaceRoles: [],
-    workspacePermissions: [],
-    roles,
-    permissions: [...granted],
-    scopes,
-    isAuthenticated: true,
-    isAnonymous: false,
-    provider,
-    claims: Object.freeze(claims),
-    extra: {},
-  };
+    workspace: workspaceId === undefined ? null : { id: workspaceId },
+    roles: collect(claims, mapping.roles, "auto"),
+    permissions: collect(claims, mapping.permissions, "auto"),
+    scopes: collect(claims, mapping.scopes, mapping.scopesFormat),
+  });
+  return withClaims(user, Object.freeze(claims));
+}
+
+/**
+ * Whether `permission` is granted by one of `sources` (the user's permissions, roles or
+ * scopes): the permission check of JWT mode, which leaves `user.permissions` as it is.
+ *
+ * @example
+ * grantsPermission(user, "reports:read", ["permissions", "roles"]);
+ */
+export function grantsPermission(
+  user: Pick<User, PermissionSource>,
+  permission: string,
+  sources: readonly PermissionSource[],
+): boolean {
+  return sources.some((source) => user[source].includes(permission));
 }
 
 function firstString(

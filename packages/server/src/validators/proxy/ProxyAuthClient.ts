@@ -1,10 +1,25 @@
 import { userFromWire } from "@org/auth-user";
-import type { Dispatcher } from "undici";
 import { createTransport } from "#platform";
 import { InvalidTokenError, UpstreamError } from "../../kernel/errors.js";
 import { type HttpTransport, TooLarge } from "../../kernel/HttpTransport.js";
 import { assertPermissionName } from "../../kernel/permissionName.js";
 import type { User } from "../../kernel/user.js";
+
+/**
+ * An undici `Dispatcher` (`Agent`, `Pool`, `ProxyAgent`, `MockAgent`…), typed by its shape so
+ * that the package's types need no undici (an optional peer dependency).
+ *
+ * @example
+ * import { Agent } from "undici";
+ * const dispatcher: UndiciDispatcher = new Agent({ connections: 16 });
+ * const proxyClient = new ProxyAuthClient({ dispatcher });
+ */
+export interface UndiciDispatcher {
+  /** Sends one request (undici calls it; the SDK never does directly). */
+  dispatch(options: never, handler: never): boolean;
+  /** Closes the dispatcher's connections. */
+  close(): Promise<void>;
+}
 
 /**
  * Options of {@link ProxyAuthClient}.
@@ -18,9 +33,10 @@ export interface ProxyAuthClientOptions {
   timeoutSeconds?: number;
   /**
    * An undici dispatcher to use instead of the client's own keep-alive Agent (tests, proxies).
-   * Node only: elsewhere the client uses the runtime's `fetch`, and this option throws.
+   * Node only, with undici installed: elsewhere the client uses the runtime's `fetch`, and this
+   * option throws.
    */
-  dispatcher?: Dispatcher;
+  dispatcher?: UndiciDispatcher;
   /** Largest accepted response body. Default 1 MiB. */
   maxResponseBytes?: number;
 }
@@ -45,8 +61,9 @@ function isJsonType(contentType: string | undefined): boolean {
 }
 
 /**
- * Low-level client for the Oxaigen auth proxy (`/_oxa_auth/*`): an undici keep-alive pool on
- * Node, the runtime's `fetch` on Bun, Deno, workerd and edge runtimes.
+ * Low-level client for the Oxaigen auth proxy (`/_oxa_auth/*`): on Node, `node:http`'s keep-alive
+ * agent, then undici's pool when the app has undici installed; the runtime's `fetch` on Bun,
+ * Deno, workerd and edge runtimes.
  * Maps the wire contract: 200 → result, 401 → {@link InvalidTokenError}, 403 → denied (permission
  * check only), anything else, a timeout or a bad body → {@link UpstreamError}. A get-me answer is a
  * user only when it is a JSON object (`application/json`) with a non-empty string `id`: any other
@@ -95,7 +112,7 @@ export class ProxyAuthClient {
     }
     const user = userFromWire(parsed as Record<string, unknown>);
     if (!user.isAuthenticated || user.enabled === false) throw new InvalidTokenError();
-    if (user.id === undefined || user.id === "") {
+    if (user.id === null || user.id === "") {
       throw upstream(what, "the body has no user id (not an auth proxy's get-me answer?)");
     }
     return user;

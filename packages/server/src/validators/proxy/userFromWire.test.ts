@@ -1,6 +1,7 @@
 import { userFromWire as userFromProxy } from "@org/auth-user";
 import { USER_FIXTURES } from "@org/auth-user/fixtures";
 import { describe, expect, it } from "vitest";
+import { USER_KEYS } from "../../kernel/user.js";
 
 // The proxy validator maps get-me with the shared mapping: the React SDK runs the same fixtures.
 describe("userFromWire, as the proxy validator uses it", () => {
@@ -22,10 +23,12 @@ describe("userFromWire, as the proxy validator uses it", () => {
       workspace_permissions: [{ name: "read" }],
       is_authenticated: true,
     });
+    expect(Object.keys(user)).toEqual([...USER_KEYS]);
     expect(user).toEqual({
       id: "mock-user-id",
       userName: "mock-user",
       email: "mock.user@example.com",
+      name: null,
       accountType: "internal",
       enabled: true,
       firstName: "Mock",
@@ -43,8 +46,11 @@ describe("userFromWire, as the proxy validator uses it", () => {
     });
   });
 
-  it("defaults: every field optional, lists empty, authenticated", () => {
+  it("defaults: every field present, null or empty, authenticated", () => {
     expect(userFromProxy({})).toMatchObject({
+      id: null,
+      workspace: null,
+      enabled: null,
       workspaceRoles: [],
       workspacePermissions: [],
       isAuthenticated: true,
@@ -58,7 +64,7 @@ describe("userFromWire, as the proxy validator uses it", () => {
       new_field: { a: 1 },
       workspace_permissions: ["audit", { name: "read", scope: "all" }, 7],
     });
-    expect(user.email).toBeUndefined();
+    expect(user.email).toBeNull();
     expect(user.extra).toEqual({ email: 42, new_field: { a: 1 } });
     expect(user.permissions).toEqual(["audit", "read"]);
     expect(user.workspacePermissions[1]).toEqual({ name: "read", scope: "all" });

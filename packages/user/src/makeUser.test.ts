@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { makeUser, USER_KEYS, userFromWire, withClaims } from "./index.js";
+
+// The runtime's own structured clone (postMessage, worker threads, caches); not in this lib's types.
+const { structuredClone } = globalThis as unknown as { structuredClone<T>(value: T): T };
+
+describe("makeUser", () => {
+  it("fills every field: null profile, empty lists, authenticated unless told", () => {
+    const user = makeUser({ provider: "jwt", id: "u1" });
+    expect(Object.keys(user)).toEqual([...USER_KEYS]);
+    expect(user).toMatchObject({ id: "u1", email: null, workspace: null, enabled: null });
+    expect(user).toMatchObject({ isAuthenticated: true, isAnonymous: false, roles: [] });
+    const anonymous = makeUser({ provider: "none", isAuthenticated: false });
+    expect(anonymous).toMatchObject({ id: null, isAuthenticated: false, isAnonymous: true });
+  });
+
+  it("userFromWire builds the same keys, in the same order", () => {
+    expect(Object.keys(userFromWire({ id: "u", extra_field: 1 }))).toEqual([...USER_KEYS]);
+  });
+});
+
+describe("withClaims", () => {
+  const claims = { sub: "u1", sid: "session-1", jti: "token-1" };
+
+  it("keeps the claims readable on the object", () => {
+    const user = withClaims(makeUser({ provider: "jwt", id: "u1" }), claims);
+    expect(user.claims).toEqual(claims);
+    expect(Object.isFrozen(user.claims)).toBe(true);
+    expect(() => {
+      (user as { claims?: unknown }).claims = {};
+    }).toThrow(TypeError);
+  });
+
+  it("never serialises or copies them: JSON, spread, Object.keys, structuredClone", () => {
+    const user = withClaims(makeUser({ provider: "jwt", id: "u1" }), claims);
+    const copies = [
+      JSON.stringify(user),
+      JSON.stringify({ ...user }),
+      JSON.stringify(structuredClone(user)),
+      JSON.stringify(Object.keys(user)),
+    ];
+    for (const text of copies) expect(text).not.toMatch(/claims|session-1|token-1/);
+    expect(structuredClone(user)).toEqual({ ...user });
+  });
+});
