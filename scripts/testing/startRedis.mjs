@@ -38,7 +38,10 @@ export async function freePort() {
  * await redis.close();
  */
 export async function startRedis() {
-  let { port, child } = await spawnOnFreePort();
+  const started = await spawnOnFreePort();
+  const { port } = started;
+  /** @type {import("node:child_process").ChildProcess | null} */
+  let child = started.child;
   const stop = async (/** @type {NodeJS.Signals} */ signal) => {
     const running = child;
     child = null;
