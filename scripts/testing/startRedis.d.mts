@@ -11,9 +11,6 @@ export interface RedisUnderTest {
   close(): Promise<void>;
 }
 
-/** How to install redis-server, for error messages. */
-export declare const REDIS_INSTALL_HINT: string;
-
 /**
  * A TCP port that was free on 127.0.0.1 a moment ago (closed again before it is returned).
  * @example

@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
+import { REDIS_SERVER } from "./ensureTestTools.mjs";
 
 const READY = "Ready to accept connections";
 /** Generous: a loaded 2-core machine; a healthy redis-server is ready in milliseconds. */
@@ -10,9 +11,8 @@ const START_TIMEOUT_MS = 15_000;
 /** Another process may take the free port between the probe and redis-server's bind. */
 const PORT_TRIES = 3;
 
-export const REDIS_INSTALL_HINT =
-  "install it (Debian/Ubuntu, as root: apt-get install -y redis-server; macOS: brew install redis) " +
-  "or run `node scripts/testing/ensureTestTools.mjs` as root, which `pnpm test` runs first";
+/** How to get redis-server, for the message when it is missing. */
+const INSTALL_HINT = `${REDIS_SERVER.hint}, or run \`node scripts/testing/ensureTestTools.mjs\` as root (\`pnpm test\` runs it first)`;
 
 /**
  * A TCP port that was free on 127.0.0.1 a moment ago (closed again before it is returned).
@@ -97,8 +97,8 @@ function spawnRedis(/** @type {number} */ port) {
       fail(
         new Error(
           missing
-            ? `redis-server is not installed or not on PATH: ${REDIS_INSTALL_HINT}.`
-            : `redis-server could not be started (${error.message}): ${REDIS_INSTALL_HINT}.`,
+            ? `redis-server is not installed or not on PATH: ${INSTALL_HINT}.`
+            : `redis-server could not be started (${error.message}): ${INSTALL_HINT}.`,
         ),
       );
     });
