@@ -4,11 +4,12 @@
 // (c) cache-hit req/s with Redis configured ÷ without (hits stay in-process);
 // (d) a flood of distinct bogus tokens: upstream calls, 503s, signed-in p99 latency.
 // Bounded: about a minute in all. Needs `pnpm build` and redis-server on PATH.
-import { fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import { once } from "node:events";
 import { Agent, createServer, request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { startRedis } from "../../../scripts/testing/startRedis.mjs";
 
 const INSTANCES = 4;
 const TOKENS = Number(process.env.FLEET_TOKENS ?? 1000);
@@ -19,33 +20,6 @@ const HIT_ROUNDS = Number(process.env.FLEET_HIT_ROUNDS ?? 5);
 const UPSTREAM_DELAY_MS = Number(process.env.FLEET_UPSTREAM_DELAY_MS ?? 5);
 // Shorter than the flood: the signed-in user's cached answer expires while the flood runs.
 const FLOOD_CACHE_TTL = Number(process.env.FLEET_FLOOD_CACHE_TTL ?? 2);
-
-async function freePort() {
-  const s = createServer().listen(0, "127.0.0.1");
-  await once(s, "listening");
-  const { port } = s.address();
-  s.close();
-  return port;
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
-  await new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.stdout.on("data", (c) => String(c).includes("Ready to accept") && resolve());
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill("SIGKILL") };
-}
 
 /** A stand-in proxy: tokens starting with "good-" are valid; counts get-me calls. */
 async function startUpstream() {
@@ -292,7 +266,7 @@ try {
   out.c = await figureC(upstream, redis.url);
 } finally {
   upstream.close();
-  redis.stop();
+  await redis.close();
   agent.destroy();
 }
 const withR = out["with Redis"];

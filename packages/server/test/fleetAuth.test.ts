@@ -3,11 +3,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
+import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import { REDIS_CONNECT_WAIT_MS } from "../src/config/connectRedis.js";
 import { createAuth } from "../src/config/createAuth.js";
 import { authenticateUpgrade, rejectUpgrade, selectWsProtocol } from "../src/index.js";
 import type { Auth } from "../src/kernel/Auth.js";
-import { type RedisUnderTest, startRedis } from "./redisServer.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 /** A JWT-shaped token (the stand-in proxy vouches for it; its payload names sub, sid, exp). */

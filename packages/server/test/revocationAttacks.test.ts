@@ -18,7 +18,7 @@ import {
   startFakeIdp,
 } from "./jwtFixtures.js";
 import { listen } from "./listen.js";
-import { type RedisUnderTest, startRedis } from "./redisServer.js";
+import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 // Attacks on revocation and the shared cache, each over real HTTP (Express apps on 127.0.0.1)

@@ -1,38 +1,12 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { decodeJwt } from "jose";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisUnderTest, startRedis } from "../../../../scripts/testing/startRedis.mjs";
 import { codeFlow, oidcRefresh, postForm, redeem } from "../../test/httpFlows.js";
 import { type MockServer, startMockServer } from "./startMockServer.js";
 
-/** A real redis-server on a free 127.0.0.1 port, without persistence. */
-async function startRedis() {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  const child = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
-  await new Promise<void>((resolve) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (String(chunk).includes("Ready to accept connections")) resolve();
-    });
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill("SIGKILL") };
-}
-
 describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: RedisUnderTest;
   let server: MockServer;
   let subscriber: ReturnType<typeof createClient>;
   let reader: ReturnType<typeof createClient>;
@@ -51,7 +25,7 @@ describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
     subscriber.destroy();
     reader.destroy();
     await server.close();
-    redis.stop();
+    await redis.close();
   });
 
   async function next(): Promise<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import { createClient } from "redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type RedisUnderTest, startRedis } from "../../../../scripts/testing/startRedis.mjs";
 import { makeUser } from "../../test/fakeValidator.js";
-import { type RedisUnderTest, startRedis } from "../../test/redisServer.js";
 import { InvalidTokenError } from "../kernel/errors.js";
 import type { FleetEvent } from "../kernel/fleetEvents.js";
 import type { Verification } from "../kernel/types.js";
