@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import express from "express";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import {
   backchannelLogout,
   getCurrentUser,
@@ -18,7 +19,6 @@ import {
   startFakeIdp,
 } from "./jwtFixtures.js";
 import { listen } from "./listen.js";
-import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 // Attacks on revocation and the shared cache, each over real HTTP (Express apps on 127.0.0.1)

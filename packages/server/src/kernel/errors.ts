@@ -250,3 +250,25 @@ export class ConfigurationError extends AuthError {
     super("configuration_error", 500, message, { publicMessage: CONFIGURATION_PUBLIC_MESSAGE });
   }
 }
+
+/**
+ * 401 for a token that was sent but cannot be accepted; `reason` says why and never contains
+ * the token.
+ *
+ * @example
+ * throw invalidToken("the token's audience (aud) is not accepted by this API");
+ */
+export function invalidToken(reason: string, cause?: unknown): InvalidTokenError {
+  return new InvalidTokenError(`Invalid access token: ${reason}.`, { cause });
+}
+
+/**
+ * 502 when a validator's upstream (identity provider, JWKS, custom adapter) cannot be reached or
+ * answers nonsense; `message` says what failed and how to fix it (server-side only).
+ *
+ * @example
+ * throw upstreamError("Could not fetch the JWKS: HTTP 500.", cause);
+ */
+export function upstreamError(message: string, cause?: unknown): UpstreamError {
+  return new UpstreamError(message, { cause });
+}

@@ -6,16 +6,17 @@ import type {
   JWTVerifyOptions,
 } from "jose";
 import { createPlainTransport, platform } from "#platform";
+import { fromJoseError } from "../../jose/fromJoseError.js";
+import { loadedJose, loadJose } from "../../jose/loadJose.js";
 import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
+import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
 import type { HttpTransport } from "../../kernel/HttpTransport.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import type { AuthLogger } from "../../kernel/settings.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
 import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
-import { configurationError, invalidToken } from "./jwtErrors.js";
-import { loadedJose, loadJose } from "./loadJose.js";
 import {
   type ClaimMapping,
   type ClaimMappingOptions,
@@ -24,7 +25,6 @@ import {
   resolveClaimMapping,
 } from "./mapClaimsToUser.js";
 import { type KeySetTiming, RemoteKeySet } from "./RemoteKeySet.js";
-import { toAuthError } from "./toAuthError.js";
 
 const HMAC_ALGORITHMS: readonly string[] = ["HS256", "HS384", "HS512"];
 
@@ -248,7 +248,7 @@ export class JwtValidator implements TokenValidator {
       return await jwtVerify(token, this.#getKey, this.#verifyOptions);
     } catch (error) {
       if (error instanceof errors.JWKSMultipleMatchingKeys) return this.#tryEachKey(token, error);
-      throw toAuthError(error);
+      throw fromJoseError(error);
     }
   }
 
@@ -259,7 +259,7 @@ export class JwtValidator implements TokenValidator {
       try {
         return await jwtVerify(token, key, this.#verifyOptions);
       } catch (error) {
-        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw toAuthError(error);
+        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw fromJoseError(error);
       }
     }
     throw invalidToken("signature verification failed");
@@ -305,7 +305,7 @@ export class JwtValidator implements TokenValidator {
         ? undefined
         : checkUrl(options.jwksUrl, "jwksUrl (AUTH_JWKS_URL)");
     if (jwksUrl === undefined && issuer === undefined) {
-      throw configurationError(
+      throw new ConfigurationError(
         "Local JWT validation needs the provider's keys: set AUTH_JWKS_URL, or AUTH_ISSUER (OIDC_ISSUER) for discovery.",
       );
     }
@@ -320,7 +320,7 @@ export class JwtValidator implements TokenValidator {
       maxBytes: checkPositiveInt(options.jwks?.maxBytes ?? DEFAULTS.maxBytes, "jwks.maxBytes"),
     };
     if (jwksUrl !== undefined && issuer !== undefined && isKeyDowngrade(issuer, jwksUrl)) {
-      throw configurationError(
+      throw new ConfigurationError(
         `AUTH_JWKS_URL is plain http (${new URL(jwksUrl).origin}) although the issuer is https: the signing keys could be swapped in transit. Use the provider's https JWKS URL.`,
       );
     }
@@ -352,7 +352,7 @@ function toHex(bytes: Uint8Array): string {
 function checkIssuer(issuer: string | false): string | undefined {
   if (issuer === false) return undefined;
   if (typeof issuer !== "string") {
-    throw configurationError(
+    throw new ConfigurationError(
       "Set AUTH_ISSUER (or OIDC_ISSUER) to the provider's issuer URL, or AUTH_VERIFY_ISSUER=false to skip the iss check (not recommended).",
     );
   }
@@ -371,7 +371,7 @@ function checkAudience(audience: string | readonly string[] | false): Set<string
     (value) => typeof value === "string" && value !== "",
   );
   if (list.length === 0) {
-    throw configurationError(
+    throw new ConfigurationError(
       "Set AUTH_AUDIENCE to the audience your tokens are issued for (the API identifier or client id), or AUTH_VERIFY_AUDIENCE=false to skip the aud check (not recommended).",
     );
   }
@@ -382,7 +382,7 @@ function checkSecret(secret: string | Uint8Array | undefined): Uint8Array | unde
   if (secret === undefined) return undefined;
   const bytes = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
   if (bytes.byteLength < 32) {
-    throw configurationError(
+    throw new ConfigurationError(
       "The HS256 shared secret (AUTH_JWT_SECRET / SUPABASE_JWT_SECRET) must be at least 32 bytes.",
     );
   }
@@ -394,16 +394,16 @@ function checkAlgorithms(algorithms: readonly string[] | undefined, hasSecret: b
     ? [...algorithms]
     : [...ASYMMETRIC_ALGORITHMS, ...(hasSecret ? ["HS256"] : [])];
   if (list.length === 0)
-    throw configurationError("AUTH_ALGORITHMS must list at least one algorithm.");
+    throw new ConfigurationError("AUTH_ALGORITHMS must list at least one algorithm.");
   for (const alg of list) {
     if (HMAC_ALGORITHMS.includes(alg)) {
       if (!hasSecret) {
-        throw configurationError(
+        throw new ConfigurationError(
           `AUTH_ALGORITHMS lists ${alg}, which needs a shared secret: set AUTH_JWT_SECRET (or SUPABASE_JWT_SECRET), or remove ${alg}.`,
         );
       }
     } else if (!ASYMMETRIC_ALGORITHMS.includes(alg)) {
-      throw configurationError(
+      throw new ConfigurationError(
         `AUTH_ALGORITHMS: "${alg}" is not supported; use any of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(", ")}.`,
       );
     }
@@ -414,14 +414,14 @@ function checkAlgorithms(algorithms: readonly string[] | undefined, hasSecret: b
 function checkTolerance(seconds: number | undefined): number {
   const value = seconds ?? DEFAULTS.clockToleranceSeconds;
   if (!Number.isFinite(value) || value < 0 || value > 3600) {
-    throw configurationError("AUTH_CLOCK_SKEW must be a number of seconds between 0 and 3600.");
+    throw new ConfigurationError("AUTH_CLOCK_SKEW must be a number of seconds between 0 and 3600.");
   }
   return value;
 }
 
 function checkPositiveInt(value: number, name: string): number {
   if (!Number.isInteger(value) || value <= 0) {
-    throw configurationError(`${name} must be a positive integer; got ${value}.`);
+    throw new ConfigurationError(`${name} must be a positive integer; got ${value}.`);
   }
   return value;
 }
