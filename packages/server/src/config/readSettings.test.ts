@@ -167,7 +167,7 @@ describe("readSettings: one settings object whichever entry", () => {
       expect(Object.isFrozen(section)).toBe(true);
     }
     expect(Object.isFrozen(settings.validator)).toBe(true);
-    expect(Object.isFrozen(settings.validator?.jwt)).toBe(true);
+    expect(Object.isFrozen(settings.validator?.section)).toBe(true);
     expect(settings.validator?.detection.provider).toBe("keycloak");
     expect(settings.backchannelLogout.audience).toEqual(["orders", "account"]);
   });

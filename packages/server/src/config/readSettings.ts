@@ -1,13 +1,10 @@
 import type { AuthSettings, LimitSettings } from "../kernel/settings.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
-import type { ProxySettings } from "../validators/proxy/ProxySettings.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
 import { type Env, readEnv, readList, snapshotEnv } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
-import { type EnvJwtSettings, jwtOptionsFromEnv } from "./presets/jwtOptionsFromEnv.js";
-import { PRESETS } from "./presets/presets.js";
-import { resolveProxySettings } from "./resolveProxySettings.js";
+import { builtInProvider } from "./providers/providers.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { resolveLimits, resolveSettings } from "./resolveSettings.js";
 
@@ -34,16 +31,15 @@ export interface Settings {
 }
 
 /**
- * Which validator, and its section: proxy settings in proxy mode, the JWT validator's options
- * (preset defaults under the `AUTH_*` variables) for a preset; adapters and `none` need none.
+ * Which provider, and its settings section as its `readSection` read it (proxy settings, a JWT
+ * preset's options…); custom adapters and `none` have none.
  *
  * @example
- * if (settings.validator?.proxy) createProxyValidator(settings.validator.proxy);
+ * const { detection, section } = readSettings(process.env).validator ?? {};
  */
 export interface ValidatorSettings {
   readonly detection: Readonly<ProviderDetection>;
-  readonly proxy?: Readonly<ProxySettings>;
-  readonly jwt?: Readonly<EnvJwtSettings>;
+  readonly section?: unknown;
 }
 
 /**
@@ -78,12 +74,7 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
 
 function readValidator(vars: Env, options: AuthOptions): ValidatorSettings {
   const detection = Object.freeze(detectProvider(vars));
-  const { provider } = detection;
-  if (provider === "proxy") {
-    return Object.freeze({ detection, proxy: Object.freeze(resolveProxySettings(vars, options)) });
-  }
-  const preset = PRESETS.get(provider);
-  if (preset === undefined) return Object.freeze({ detection });
-  const jwt = Object.freeze(jwtOptionsFromEnv(vars, provider, preset.defaults(vars)));
-  return Object.freeze({ detection, jwt });
+  const section = builtInProvider(detection.provider)?.readSection(vars, options);
+  if (section === undefined) return Object.freeze({ detection });
+  return Object.freeze({ detection, section: Object.freeze(section) });
 }

@@ -1,13 +1,11 @@
 import type { AuthAdapter } from "../validators/adapters/AuthAdapter.js";
-import { PRESETS } from "./presets/presets.js";
+import { PROVIDERS } from "./providers/providers.js";
 
 /** Names the SDK itself answers to under `AUTH_PROVIDER` (the presets' among them); adapters
  * cannot take them. */
-export const BUILT_IN_PROVIDERS: readonly string[] = Object.freeze([
-  "proxy",
-  ...PRESETS.keys(),
-  "none",
-]);
+export const BUILT_IN_PROVIDERS: readonly string[] = Object.freeze(
+  PROVIDERS.map((provider) => provider.name),
+);
 
 const ADAPTER_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 const adapters = new Map<string, AuthAdapter>();

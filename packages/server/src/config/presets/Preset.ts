@@ -23,5 +23,11 @@ export interface PresetDefaults {
  */
 export interface Preset {
   readonly name: string;
+  /** Variables that configure it (see `Provider.variables`). */
+  readonly variables?: readonly string[];
+  /** Why the env asks for it without `AUTH_PROVIDER`, else undefined (see `Provider.detect`). */
+  detect?(env: Env): string | undefined;
+  /** Detected only when no other provider is (the generic one). */
+  readonly fallback?: boolean;
   defaults(env: Env): PresetDefaults;
 }

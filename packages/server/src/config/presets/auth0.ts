@@ -11,6 +11,7 @@ import type { Preset } from "./Preset.js";
  */
 export const auth0Preset: Preset = {
   name: "auth0",
+  variables: ["AUTH0_DOMAIN"],
   defaults(env) {
     const domain = readEnv(env, "AUTH0_DOMAIN")
       ?.replace(/^https:\/\//, "")

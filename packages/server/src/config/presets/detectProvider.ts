@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../../kernel/errors.js";
 import { type Env, readEnv, readOptionalBoolean, snapshotEnv } from "../env.js";
+import { PROVIDERS } from "../providers/providers.js";
 import { BUILT_IN_PROVIDERS, getAdapter, registeredAdapterNames } from "../registerAdapter.js";
 
 /**
@@ -32,12 +33,7 @@ export function detectProvider(source: Env): ProviderDetection {
   const explicit = readEnv(env, "AUTH_PROVIDER")?.toLowerCase();
   if (explicit !== undefined) return checkExplicit(explicit, enabled);
   if (enabled === false) return checkBareDisable(env);
-  checkIncomplete(env);
   const candidates = detectCandidates(env);
-  const proxyVar = PROXY_VARS.find((name) => readEnv(env, name) !== undefined);
-  if (proxyVar !== undefined && candidates.length > 0) {
-    candidates.unshift({ provider: "proxy", reason: proxyVar });
-  }
   if (candidates.length > 1) {
     throw new ConfigurationError(
       `Several auth providers are configured (${candidates.map((c) => `${c.provider} via ${c.reason}`).join("; ")}): set AUTH_PROVIDER to the one to use.`,
@@ -46,33 +42,19 @@ export function detectProvider(source: Env): ProviderDetection {
   return candidates[0] ?? { provider: "proxy", reason: "no provider settings (default)" };
 }
 
-/** Settings that only make sense in proxy mode: with a JWT provider also configured, ask. */
-const PROXY_VARS = [
-  "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
-  "OXAIGEN_AUTH_DEV_MODE",
-  "OXAIGEN_AUTH_ALLOWED_HOSTS",
-];
-
 /**
- * Variables that choose or configure who vouches for tokens. `AUTH_ENABLED=false` next to any of
- * them is a leftover or a mistake, never a clear wish to run without auth: refuse it.
+ * Variables that choose or configure who vouches for tokens (every provider's `variables`).
+ * `AUTH_ENABLED=false` next to any of them is a leftover or a mistake, never a clear wish to run
+ * without auth: refuse it.
  */
 const TRUST_VARS = [
-  "SUPABASE_URL",
-  "SUPABASE_JWT_SECRET",
-  "KEYCLOAK_URL",
-  "KEYCLOAK_REALM",
-  "KEYCLOAK_CLIENT_ID",
-  "AUTH0_DOMAIN",
-  "AUTH_ISSUER",
-  "OIDC_ISSUER",
-  "OIDC_CLIENT_ID",
-  "AUTH_JWKS_URL",
-  "AUTH_AUDIENCE",
-  "AUTH_JWT_SECRET",
-  "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
-  "OXAIGEN_AUTH_DEV_PROXY_URL",
-  "OXAIGEN_AUTH_ALLOWED_HOSTS",
+  ...new Set(
+    // The default provider's (proxy) last: the message names the specific settings first.
+    [
+      ...PROVIDERS.filter((p) => p.name !== "proxy"),
+      ...PROVIDERS.filter((p) => p.name === "proxy"),
+    ].flatMap((provider) => provider.variables ?? []),
+  ),
 ];
 
 function checkBareDisable(env: Env): ProviderDetection {
@@ -105,44 +87,28 @@ function checkExplicit(provider: string, enabled: boolean | undefined): Provider
   return { provider, reason: "AUTH_PROVIDER" };
 }
 
-function checkIncomplete(env: Env): void {
-  const url = readEnv(env, "KEYCLOAK_URL");
-  const realm = readEnv(env, "KEYCLOAK_REALM");
-  if (url !== undefined && realm === undefined) {
-    throw new ConfigurationError(
-      "KEYCLOAK_URL is set without KEYCLOAK_REALM: set both (or neither).",
-    );
-  }
-  if (realm !== undefined && url === undefined) {
-    throw new ConfigurationError(
-      "KEYCLOAK_REALM is set without KEYCLOAK_URL: set both (or neither).",
-    );
-  }
-  const issuer = readEnv(env, "AUTH_ISSUER") ?? readEnv(env, "OIDC_ISSUER");
-  if (readEnv(env, "AUTH_JWKS_URL") !== undefined && issuer === undefined && url === undefined) {
-    throw new ConfigurationError(
-      "AUTH_JWKS_URL is set without AUTH_ISSUER (or OIDC_ISSUER): set the issuer too, or AUTH_PROVIDER=jwt with AUTH_VERIFY_ISSUER=false (not recommended).",
-    );
-  }
-}
-
+/**
+ * What each provider's detection says (all of them run, so an incomplete setting always throws):
+ * the generic provider only when no specific one matched, then every enabled custom adapter;
+ * the proxy's variables count only to name a conflict (it is the default anyway).
+ */
 function detectCandidates(env: Env): ProviderDetection[] {
-  const found: ProviderDetection[] = [];
-  if (readEnv(env, "SUPABASE_URL") !== undefined) {
-    found.push({ provider: "supabase", reason: "SUPABASE_URL" });
-  }
-  if (readEnv(env, "KEYCLOAK_URL") !== undefined) {
-    found.push({ provider: "keycloak", reason: "KEYCLOAK_URL + KEYCLOAK_REALM" });
-  }
-  const issuerVar = readEnv(env, "AUTH_ISSUER") !== undefined ? "AUTH_ISSUER" : "OIDC_ISSUER";
-  if (readEnv(env, issuerVar) !== undefined && found.length === 0) {
-    const jwks = readEnv(env, "AUTH_JWKS_URL") === undefined ? "" : "AUTH_JWKS_URL + ";
-    found.push({ provider: "jwt", reason: `${jwks}${issuerVar}` });
-  }
+  const seen = PROVIDERS.map((provider) => ({ provider, reason: provider.detect?.(env) }));
+  const specific = seen.filter((s) => s.reason !== undefined && s.provider.fallback !== true);
+  const found: ProviderDetection[] = seen
+    .filter((s) => s.reason !== undefined && s.provider.name !== "proxy")
+    .filter(
+      (s) => s.provider.fallback !== true || specific.every((t) => t.provider.name === "proxy"),
+    )
+    .map((s) => ({ provider: s.provider.name, reason: s.reason as string }));
   for (const name of registeredAdapterNames()) {
     if (getAdapter(name)?.isEnabled?.() === true) {
       found.push({ provider: name, reason: `registered adapter "${name}" is enabled` });
     }
+  }
+  const proxy = seen.find((s) => s.provider.name === "proxy" && s.reason !== undefined);
+  if (proxy !== undefined && found.length > 0) {
+    found.unshift({ provider: "proxy", reason: proxy.reason as string });
   }
   return found;
 }

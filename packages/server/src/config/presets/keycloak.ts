@@ -13,6 +13,22 @@ import { requiredBaseUrl } from "./presetUrl.js";
  */
 export const keycloakPreset: Preset = {
   name: "keycloak",
+  variables: ["KEYCLOAK_URL", "KEYCLOAK_REALM", "KEYCLOAK_CLIENT_ID"],
+  detect(env) {
+    const url = readEnv(env, "KEYCLOAK_URL");
+    const realm = readEnv(env, "KEYCLOAK_REALM");
+    if (url !== undefined && realm === undefined) {
+      throw new ConfigurationError(
+        "KEYCLOAK_URL is set without KEYCLOAK_REALM: set both (or neither).",
+      );
+    }
+    if (realm !== undefined && url === undefined) {
+      throw new ConfigurationError(
+        "KEYCLOAK_REALM is set without KEYCLOAK_URL: set both (or neither).",
+      );
+    }
+    return url === undefined ? undefined : "KEYCLOAK_URL + KEYCLOAK_REALM";
+  },
   defaults(env) {
     const base = requiredBaseUrl(env, "KEYCLOAK_URL", "keycloak");
     const realm = readEnv(env, "KEYCLOAK_REALM");

@@ -1,3 +1,5 @@
+import { ConfigurationError } from "../../kernel/errors.js";
+import { readEnv } from "../env.js";
 import type { Preset } from "./Preset.js";
 
 /**
@@ -8,7 +10,33 @@ import type { Preset } from "./Preset.js";
  * // AUTH_ISSUER=https://id.example.com/ AUTH_AUDIENCE=my-api
  * const validator = createValidatorFromEnv(process.env);
  */
-export const oidcPreset: Preset = { name: "jwt", defaults: () => ({}) };
+export const oidcPreset: Preset = {
+  name: "jwt",
+  variables: [
+    "AUTH_ISSUER",
+    "OIDC_ISSUER",
+    "OIDC_CLIENT_ID",
+    "AUTH_JWKS_URL",
+    "AUTH_AUDIENCE",
+    "AUTH_JWT_SECRET",
+  ],
+  fallback: true,
+  detect(env) {
+    const issuerVar = readEnv(env, "AUTH_ISSUER") !== undefined ? "AUTH_ISSUER" : "OIDC_ISSUER";
+    const jwks = readEnv(env, "AUTH_JWKS_URL");
+    if (readEnv(env, issuerVar) !== undefined) {
+      return `${jwks === undefined ? "" : "AUTH_JWKS_URL + "}${issuerVar}`;
+    }
+    // A Keycloak URL supplies the issuer of its JWKS; alone, a JWKS URL checks no issuer.
+    if (jwks !== undefined && readEnv(env, "KEYCLOAK_URL") === undefined) {
+      throw new ConfigurationError(
+        "AUTH_JWKS_URL is set without AUTH_ISSUER (or OIDC_ISSUER): set the issuer too, or AUTH_PROVIDER=jwt with AUTH_VERIFY_ISSUER=false (not recommended).",
+      );
+    }
+    return undefined;
+  },
+  defaults: () => ({}),
+};
 
 /**
  * Okta: generic OIDC; its `scp` claim is an array, which the default scope mapping reads.

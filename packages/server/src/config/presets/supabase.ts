@@ -12,6 +12,8 @@ import { requiredBaseUrl } from "./presetUrl.js";
  */
 export const supabasePreset: Preset = {
   name: "supabase",
+  variables: ["SUPABASE_URL", "SUPABASE_JWT_SECRET"],
+  detect: (env) => (readEnv(env, "SUPABASE_URL") === undefined ? undefined : "SUPABASE_URL"),
   defaults(env) {
     const issuer = `${requiredBaseUrl(env, "SUPABASE_URL", "supabase")}/auth/v1`;
     const secret = readEnv(env, "SUPABASE_JWT_SECRET");
