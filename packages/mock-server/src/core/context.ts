@@ -1,14 +1,14 @@
-import { LRUCache } from "lru-cache";
+import { findPersona, type Persona } from "../config/Persona.js";
 import type { MockAuthSettings } from "../config/settings.js";
-import type { OidcStores } from "../oidc/OidcStores.js";
-import { findPersona, type Persona } from "../oidc/Persona.js";
 import { type CookiePolicy, cookiePolicy, serializeCookie } from "./cookies.js";
 import type { LoginOptions } from "./loginOptions.js";
 import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
+import type { OidcStores } from "./OidcStores.js";
 import { createRevokedTokens, type RevokedTokens } from "./RevokedTokens.js";
 import { randomToken, sha256 } from "./random.js";
 import type { Rotation, Successor } from "./rotateRefreshToken.js";
+import { keep, type Store, store } from "./Store.js";
 import type { Signer } from "./signer.js";
 
 /** A login between `/login` and `/callback`, keyed by its state. */
@@ -85,26 +85,6 @@ export interface Ctx {
   now(): number;
   /** Reports sessions ended and state changes (the Redis publisher listens). */
   notify(change: MockAuthChange): void;
-}
-
-/** A capped store whose entries expire at their `expiresAt` on the mock's clock. */
-export type Store<V extends { expiresAt: number }> = LRUCache<string, V>;
-
-/** A store of at most `max` entries on the clock `now`. */
-export function store<V extends { expiresAt: number }>(max: number, now: () => number): Store<V> {
-  // The mock's clock (tests move it), read on every check: no cached "now" between reads.
-  return new LRUCache<string, V>({ max, perf: { now }, ttlResolution: 0 });
-}
-
-/** Store `value` until its `expiresAt`. */
-export function keep<V extends { expiresAt: number }>(
-  into: Store<V>,
-  key: string,
-  value: V,
-  now: number,
-): void {
-  // A ttl of 0 would mean "never expires": an already-due entry lives 1 ms instead.
-  into.set(key, value, { ttl: Math.max(1, value.expiresAt - now) });
 }
 
 /** Create the stores with caps that bound memory under a flood of logins. */

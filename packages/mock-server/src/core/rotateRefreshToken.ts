@@ -1,4 +1,3 @@
-import type { Ctx } from "./context.js";
 import { randomToken } from "./random.js";
 
 /**
@@ -20,14 +19,18 @@ export interface Successor {
  * successor; a repeat within `refreshReuseInterval` seconds of it answers that same successor
  * (a page reloaded mid-refresh never stored it: the user's own browser, and a thief holding a
  * copy gets no family of its own); a later repeat is reuse and answers null: end the family.
+ * `now` is epoch ms, `reuseInterval` seconds.
  *
  * @example
- * const successor = rotateRefreshToken(ctx, record);
+ * const successor = rotateRefreshToken(record, ctx.now(), ctx.state.refreshReuseInterval);
  * if (successor === null) revokeSession(ctx, record.sid);
  */
-export function rotateRefreshToken(ctx: Ctx, record: Rotation): Successor | null {
-  const now = ctx.now();
-  const interval = ctx.state.refreshReuseInterval * 1000;
+export function rotateRefreshToken(
+  record: Rotation,
+  now: number,
+  reuseInterval: number,
+): Successor | null {
+  const interval = reuseInterval * 1000;
   if (record.rotated === null) {
     const refreshToken = randomToken();
     record.rotated = { at: now, successor: interval > 0 ? refreshToken : null };

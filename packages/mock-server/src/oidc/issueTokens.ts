@@ -1,10 +1,11 @@
-import { type Ctx, keep, sessionPersona } from "../core/context.js";
+import type { OidcClient } from "../config/OidcClient.js";
+import { type Ctx, sessionPersona } from "../core/context.js";
+import type { GrantSubject } from "../core/OidcStores.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { revokeSession } from "../core/revokeSession.js";
 import type { Successor } from "../core/rotateRefreshToken.js";
+import { keep } from "../core/Store.js";
 import { shapeClaims } from "./claimShapes.js";
-import type { OidcClient } from "./OidcClient.js";
-import type { GrantSubject } from "./OidcStores.js";
 
 /** The token response body (RFC 6749 §5.1, OIDC Core §3.1.3.3). */
 export interface TokenResponse {

@@ -1,12 +1,13 @@
 import { encode as base64url } from "jose/base64url";
+import { findClient, parseClaims } from "../config/OidcClient.js";
+import { findPersona, type Persona } from "../config/Persona.js";
 import { hasControlChar } from "../config/parse.js";
-import { type Ctx, keep, sessionPersona } from "../core/context.js";
+import { type Ctx, sessionPersona } from "../core/context.js";
 import { randomToken } from "../core/random.js";
+import { keep } from "../core/Store.js";
 import type { SigningAlg } from "../core/signer.js";
 import { MockAuthError } from "../MockAuthError.js";
 import { CLAIM_PRESETS, type ClaimPreset, presetAudience, shapeClaims } from "./claimShapes.js";
-import { findClient, parseClaims } from "./OidcClient.js";
-import { findPersona, type Persona } from "./Persona.js";
 
 /**
  * Deliberately broken tokens, each one a reason a backend must answer 401.
