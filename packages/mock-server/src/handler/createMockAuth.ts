@@ -7,7 +7,7 @@ import {
   parseSettings,
 } from "../config/settings.js";
 import type { AuthMessage } from "../core/callbackPage.js";
-import { type Ctx, createStores, mintAccessToken, policyFor } from "../core/context.js";
+import { type Ctx, createStores, policyFor } from "../core/context.js";
 import { isLoopbackHost } from "../core/cookies.js";
 import { corsResponseHeaders, isOriginAllowed, preflightResponse } from "../core/cors.js";
 import type { MockAuthChange } from "../core/MockAuthChange.js";
@@ -19,6 +19,7 @@ import type { MintTokenOptions } from "../oidc/mintToken.js";
 import { MINT_PATH, OIDC_METHODS } from "../oidc/paths.js";
 import { handleDiscovery, handleJwks } from "../oidc/wellKnown.js";
 import { handleGetMe, handlePermission, handleTestAppToken } from "../proxy/identity.js";
+import { proxyAccessToken } from "../proxy/issueTokens.js";
 import {
   beginLogin,
   finishLogin,
@@ -192,7 +193,8 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
       const done = await finishLogin(ctx, begun.state, error ? null : settings.authCode, error);
       return done.message;
     },
-    createAccessToken: (opts) => mintAccessToken(ctx, null, opts?.expiresIn ?? ctx.state.expiresIn),
+    createAccessToken: (opts) =>
+      proxyAccessToken(ctx, null, opts?.expiresIn ?? ctx.state.expiresIn),
     jwks: () => ctx.signer.jwks(ctx.now()),
     mintToken: async (opts) => (await import("../oidc/mintToken.js")).mintToken(ctx, opts),
     rotateKeys: (grace = 300) => ctx.signer.rotate(grace, ctx.now()),

@@ -1,5 +1,5 @@
 import { presentedToken } from "../core/authenticate.js";
-import { type Ctx, issueTokens, tokenCookies } from "../core/context.js";
+import type { Ctx } from "../core/context.js";
 import { readCookie } from "../core/cookies.js";
 import { constantTimeEqual, sha256 } from "../core/random.js";
 import {
@@ -13,6 +13,8 @@ import { revokeSession } from "../core/revokeSession.js";
 import { revokeToken } from "../core/revokeToken.js";
 import { rotateRefreshToken } from "../core/rotateRefreshToken.js";
 import { verifyIssuedToken } from "../core/verifyIssuedToken.js";
+import { issueTokens } from "./issueTokens.js";
+import { tokenCookies } from "./tokenCookies.js";
 
 const MAX_BODY = 16 * 1024;
 
