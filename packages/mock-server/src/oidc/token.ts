@@ -78,7 +78,7 @@ async function refreshToken(
       return oauthError(400, "invalid_scope", "a refresh can only narrow the granted scope");
   }
   // Rotate only once the request is known good: a refused request rotates nothing.
-  const successor = rotateRefreshToken(record, ctx.now(), ctx.state.refreshReuseInterval);
+  const successor = rotateRefreshToken(record, ctx.now, ctx.state.refreshReuseInterval);
   if (successor === null) {
     // A rotated token came back late: someone holds a copy. End the whole grant.
     revokeGrant(ctx, record.grantId);

@@ -94,7 +94,7 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
   if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
-  const successor = rotateRefreshToken(record, ctx.now(), ctx.state.refreshReuseInterval);
+  const successor = rotateRefreshToken(record, ctx.now, ctx.state.refreshReuseInterval);
   if (successor === null) {
     // A rotated token came back late: someone holds a copy. Kill the whole session.
     revokeSession(ctx, record.sid);
