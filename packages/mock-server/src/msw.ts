@@ -1,6 +1,6 @@
 export type { AuthMessage } from "./core/callbackPage.js";
-export type { MockAuth, MockAuthOptions } from "./core/createMockAuth.js";
 export type { MockState, MockStatePatch } from "./core/MockState.js";
+export type { MockAuth, MockAuthOptions } from "./handler/createMockAuth.js";
 export {
   createMockAuthHandlers,
   type MockAuthHandlers,

@@ -1,5 +1,5 @@
 import { runInNewContext } from "node:vm";
-import type { MockAuth, MockAuthOptions } from "../src/core/createMockAuth.js";
+import type { MockAuth, MockAuthOptions } from "../src/handler/createMockAuth.js";
 
 /** A fake clock shared by the mock (`now`) and the test. */
 export interface Clock {

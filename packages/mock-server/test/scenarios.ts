@@ -1,6 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { expect } from "vitest";
-import type { MockAuthOptions } from "../src/core/createMockAuth.js";
+import type { MockAuthOptions } from "../src/handler/createMockAuth.js";
 import { callbackData, type Harness, runCallbackPage } from "./harness.js";
 
 /** One behaviour, run once over real HTTP and once through the msw handlers. */

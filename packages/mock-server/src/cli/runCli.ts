@@ -1,7 +1,7 @@
-import { configFromEnv, type EnvConfig } from "../config/configFromEnv.js";
 import { DEFAULT_SERVER_SETTINGS } from "../config/settings.js";
 import { isLoopbackHost } from "../core/cookies.js";
 import { MockAuthError } from "../MockAuthError.js";
+import { configFromEnv, type EnvConfig } from "../node/configFromEnv.js";
 import { type MockServer, startMockServer } from "../node/startMockServer.js";
 import { helpText } from "./helpText.js";
 

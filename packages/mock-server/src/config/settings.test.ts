@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { helpText } from "../cli/helpText.js";
-import { createMockAuth } from "../core/createMockAuth.js";
-import { configFromEnv } from "./configFromEnv.js";
+import { createMockAuth } from "../handler/createMockAuth.js";
+import { configFromEnv } from "../node/configFromEnv.js";
 import { DEFAULT_AUTH_SETTINGS, DEFAULT_SERVER_SETTINGS, SETTINGS } from "./settings.js";
 
 describe("the settings table", () => {

@@ -1,6 +1,7 @@
 import { MockAuthError } from "../MockAuthError.js";
-import { type OidcClient, parseClients } from "../oidc/OidcClient.js";
-import { type Persona, parsePersonas } from "../oidc/Persona.js";
+import type { MockUser } from "./MockUser.js";
+import { type OidcClient, parseClients } from "./OidcClient.js";
+import { type Persona, parsePersonas } from "./Persona.js";
 import {
   type CorsOrigins,
   parseBoolean,
@@ -19,31 +20,6 @@ import {
   parseToken,
   parseTokenList,
 } from "./parse.js";
-
-/**
- * The mock user's profile, as served by `get-me` (camelCase here, snake_case on the wire).
- *
- * @example
- * const user: Partial<MockUser> = {
- *   userId: "user-42",
- *   email: "ada@example.com",
- *   roleNames: ["admin"],
- *   permissions: ["read", "audit"],
- * };
- * const mock = createMockAuth(user);
- */
-export interface MockUser {
-  userId: string;
-  userName: string;
-  email: string;
-  firstName: string;
-  lastName: string;
-  accountType: string;
-  workspaceId: string;
-  workspaceName: string;
-  roleNames: string[];
-  permissions: string[];
-}
 
 /**
  * Every setting of the mock's request handling (the env vars, camelCased).

@@ -1,7 +1,8 @@
-import { type MockUser, settingParser } from "../config/settings.js";
+import type { MockUser } from "../config/MockUser.js";
+import type { OidcClient } from "../config/OidcClient.js";
+import type { Persona } from "../config/Persona.js";
+import { settingParser } from "../config/settings.js";
 import { MockAuthError } from "../MockAuthError.js";
-import type { OidcClient } from "../oidc/OidcClient.js";
-import type { Persona } from "../oidc/Persona.js";
 
 /**
  * What can change at run time (`PUT /_oxa_auth/mock/state`, `mock.setState`).

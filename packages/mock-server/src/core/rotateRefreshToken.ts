@@ -1,4 +1,3 @@
-import type { Ctx } from "./context.js";
 import { randomToken } from "./random.js";
 
 /**
@@ -20,17 +19,23 @@ export interface Successor {
  * successor; a repeat within `refreshReuseInterval` seconds of it answers that same successor
  * (a page reloaded mid-refresh never stored it: the user's own browser, and a thief holding a
  * copy gets no family of its own); a later repeat is reuse and answers null: end the family.
+ * `clock` gives epoch ms, `reuseInterval` is in seconds.
  *
  * @example
- * const successor = rotateRefreshToken(ctx, record);
+ * const successor = rotateRefreshToken(record, ctx.now, ctx.state.refreshReuseInterval);
  * if (successor === null) revokeSession(ctx, record.sid);
  */
-export function rotateRefreshToken(ctx: Ctx, record: Rotation): Successor | null {
-  const now = ctx.now();
-  const interval = ctx.state.refreshReuseInterval * 1000;
+export function rotateRefreshToken(
+  record: Rotation,
+  clock: () => number,
+  reuseInterval: number,
+): Successor | null {
+  const now = clock();
+  const interval = reuseInterval * 1000;
   if (record.rotated === null) {
     const refreshToken = randomToken();
     record.rotated = { at: now, successor: interval > 0 ? refreshToken : null };
+    if (interval > 0) forgetSuccessor(record.rotated, clock, interval);
     return { refreshToken, isNew: true };
   }
   const successor = record.rotated.successor;
@@ -39,4 +44,20 @@ export function rotateRefreshToken(ctx: Ctx, record: Rotation): Successor | null
     return null;
   }
   return { refreshToken: successor, isNew: false };
+}
+
+/**
+ * The successor's plain value is needed only to repeat an answer: drop it from memory once the
+ * interval is over (on the mock's clock, which tests move; a repeat after it is reuse anyway).
+ */
+function forgetSuccessor(
+  rotated: NonNullable<Rotation["rotated"]>,
+  clock: () => number,
+  interval: number,
+): void {
+  const timer = setTimeout(() => {
+    if (clock() - rotated.at >= interval) rotated.successor = null;
+  }, interval);
+  // A pending timer must not keep a process (a test run, the CLI on shutdown) alive.
+  (timer as { unref?: () => void }).unref?.();
 }

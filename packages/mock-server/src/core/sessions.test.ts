@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createMockAuth } from "./createMockAuth.js";
+import { createMockAuth } from "../handler/createMockAuth.js";
 
 const BASE = "http://127.0.0.1:8765";
 const APP = "http://localhost:5173";

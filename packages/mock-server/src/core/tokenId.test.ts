@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { respellEcdsa, respellLastChar } from "../../test/respell.js";
-import { createMockAuth } from "./createMockAuth.js";
+import { createMockAuth } from "../handler/createMockAuth.js";
 import { tokenHash } from "./tokenId.js";
 
 const hex = (text: string) => createHash("sha256").update(text, "utf8").digest("hex");

@@ -1,11 +1,11 @@
 import { http, type RequestHandler } from "msw";
+import type { RequestLike } from "../core/responses.js";
 import {
   createMockAuth,
   type MockAuth,
   type MockAuthOptions,
   toResponse,
-} from "../core/createMockAuth.js";
-import type { RequestLike } from "../core/responses.js";
+} from "../handler/createMockAuth.js";
 import { CookieJar } from "./CookieJar.js";
 
 /**

@@ -5,11 +5,11 @@ import type { JWK } from "jose";
 import { parseHost, parseInteger } from "../config/parse.js";
 import { DEFAULT_SERVER_SETTINGS } from "../config/settings.js";
 import type { AuthMessage } from "../core/callbackPage.js";
-import { createMockAuth, type MockAuth, type MockAuthOptions } from "../core/createMockAuth.js";
-import type { LoginParams } from "../core/endpoints/login.js";
 import type { MockState, MockStatePatch } from "../core/MockState.js";
 import type { RequestLike } from "../core/responses.js";
+import { createMockAuth, type MockAuth, type MockAuthOptions } from "../handler/createMockAuth.js";
 import { MockAuthError } from "../MockAuthError.js";
+import type { LoginParams } from "../proxy/login.js";
 import { createRedisPublisher } from "./createRedisPublisher.js";
 
 /**

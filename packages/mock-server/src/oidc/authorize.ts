@@ -1,11 +1,12 @@
+import { findClient, type OidcClient, redirectAllowed } from "../config/OidcClient.js";
+import { allPersonas, findPersona, type Persona } from "../config/Persona.js";
 import { escapeHtml } from "../core/callbackPage.js";
-import { type Ctx, keep } from "../core/context.js";
+import type { Ctx } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { html, type MockResponse, type RequestLike, redirect } from "../core/responses.js";
+import { keep } from "../core/Store.js";
 import { parseScope } from "./mintToken.js";
-import { findClient, type OidcClient, redirectAllowed } from "./OidcClient.js";
 import { oauthError, parseParams, readForm } from "./oauthRequest.js";
-import { allPersonas, findPersona, type Persona } from "./Persona.js";
 import { OIDC_PATHS } from "./paths.js";
 
 const CODE_TTL_MS = 60_000;

@@ -1,7 +1,7 @@
 // Bad input against the OpenID provider, in-process (the same handler the HTTP server runs).
 import { createHash, randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createMockAuth, type MockAuth } from "../core/createMockAuth.js";
+import { createMockAuth, type MockAuth } from "../handler/createMockAuth.js";
 
 const BASE = "http://127.0.0.1:8765";
 const REDIRECT = "http://127.0.0.1:5173/cb";

@@ -1,4 +1,4 @@
-import type { Persona } from "./Persona.js";
+import type { Persona } from "../config/Persona.js";
 
 /**
  * Claim layouts of common providers, to test a backend configured for one of them.

@@ -1,8 +1,8 @@
+import { findClient, redirectAllowed } from "../config/OidcClient.js";
 import { escapeHtml } from "../core/callbackPage.js";
 import type { Ctx } from "../core/context.js";
 import { html, type MockResponse, type RequestLike, redirect } from "../core/responses.js";
 import { revokeSession } from "../core/revokeSession.js";
-import { findClient, redirectAllowed } from "./OidcClient.js";
 import { oauthError, parseParams, readForm } from "./oauthRequest.js";
 
 /** The claims of an ID token this provider signed; an expired one still names its session. */

@@ -1,10 +1,12 @@
-import { type Ctx, keep, sessionPersona } from "../core/context.js";
+import type { OidcClient } from "../config/OidcClient.js";
+import { type Ctx, sessionPersona } from "../core/context.js";
+import { mintAccessToken } from "../core/mintAccessToken.js";
+import type { GrantSubject } from "../core/OidcStores.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { revokeSession } from "../core/revokeSession.js";
 import type { Successor } from "../core/rotateRefreshToken.js";
+import { keep } from "../core/Store.js";
 import { shapeClaims } from "./claimShapes.js";
-import type { OidcClient } from "./OidcClient.js";
-import type { GrantSubject } from "./OidcStores.js";
 
 /** The token response body (RFC 6749 §5.1, OIDC Core §3.1.3.3). */
 export interface TokenResponse {
@@ -17,15 +19,12 @@ export interface TokenResponse {
 }
 
 /** An access token (RFC 9068 `at+jwt`, ES256) for a user grant or, with no grant, the client. */
-export async function issueAccessToken(
+export function issueAccessToken(
   ctx: Ctx,
   client: OidcClient,
   scope: string[],
   grant: GrantSubject | null,
 ): Promise<string> {
-  const iat = Math.floor(ctx.now() / 1000);
-  const exp = iat + ctx.state.expiresIn;
-  const jti = randomToken(16);
   const claims = shapeClaims("oidc", {
     persona: grant?.persona ?? null,
     clientId: client.clientId,
@@ -33,10 +32,10 @@ export async function issueAccessToken(
     scope,
     ...(grant ? { sid: grant.sid, authTime: grant.authTime } : {}),
   });
-  Object.assign(claims, client.claims, { jti });
-  return ctx.signer.sign(claims, iat, exp, {
-    typ: "at+jwt",
-    audience: client.audience ?? ctx.settings.audience,
+  return mintAccessToken(ctx, {
+    claims: { ...claims, ...client.claims },
+    expiresIn: ctx.state.expiresIn,
+    sign: { typ: "at+jwt", audience: client.audience ?? ctx.settings.audience },
   });
 }
 

@@ -1,12 +1,14 @@
 import { encode as base64url } from "jose/base64url";
+import { findClient, parseClaims } from "../config/OidcClient.js";
+import { findPersona, type Persona } from "../config/Persona.js";
 import { hasControlChar } from "../config/parse.js";
-import { type Ctx, keep, sessionPersona } from "../core/context.js";
+import { type Ctx, sessionPersona } from "../core/context.js";
+import { mintAccessToken } from "../core/mintAccessToken.js";
 import { randomToken } from "../core/random.js";
+import { keep } from "../core/Store.js";
 import type { SigningAlg } from "../core/signer.js";
 import { MockAuthError } from "../MockAuthError.js";
 import { CLAIM_PRESETS, type ClaimPreset, presetAudience, shapeClaims } from "./claimShapes.js";
-import { findClient, parseClaims } from "./OidcClient.js";
-import { findPersona, type Persona } from "./Persona.js";
 
 /**
  * Deliberately broken tokens, each one a reason a backend must answer 401.
@@ -208,7 +210,7 @@ export async function mintToken(ctx: Ctx, input: MintTokenOptions = {}): Promise
     scope,
     ...(sid ? { sid, authTime: now } : {}),
   });
-  Object.assign(claims, client?.claims, options.claims, { jti: randomToken(16) });
+  Object.assign(claims, client?.claims, options.claims);
   const expiresIn = options.expiresIn ?? ctx.state.expiresIn;
   let audience: string | string[] =
     options.audience ?? presetAudience(preset) ?? client?.audience ?? ctx.settings.audience;
@@ -247,17 +249,24 @@ export async function mintToken(ctx: Ctx, input: MintTokenOptions = {}): Promise
       foreignKey = true;
       kid ??= `mock-unknown-${randomToken(8)}`;
       break;
-    case "alg-none":
-      return unsigned({ ...claims, iss: ctx.settings.baseUrl, aud: audience, iat, exp });
+    case "alg-none": {
+      const jti = randomToken(16);
+      return unsigned({ ...claims, jti, iss: ctx.settings.baseUrl, aud: audience, iat, exp });
+    }
   }
-  return ctx.signer.sign(claims, iat, exp, {
-    alg: options.alg ?? "ES256",
-    typ: "at+jwt",
-    audience,
-    ...(kid !== undefined ? { kid } : {}),
-    ...(issuer !== undefined ? { issuer } : {}),
-    ...(notBefore !== undefined ? { notBefore } : {}),
-    foreignKey,
+  return mintAccessToken(ctx, {
+    claims,
+    issuedAt: iat,
+    expiresIn: exp - iat,
+    sign: {
+      alg: options.alg ?? "ES256",
+      typ: "at+jwt",
+      audience,
+      ...(kid !== undefined ? { kid } : {}),
+      ...(issuer !== undefined ? { issuer } : {}),
+      ...(notBefore !== undefined ? { notBefore } : {}),
+      foreignKey,
+    },
   });
 }
 

@@ -1,7 +1,7 @@
+import { findClient, type OidcClient } from "../config/OidcClient.js";
 import type { Ctx } from "../core/context.js";
 import { constantTimeEqual, sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
-import { findClient, type OidcClient } from "./OidcClient.js";
 
 const MAX_BODY = 16 * 1024;
 const MAX_PARAM = 4096;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configFromEnv } from "../config/configFromEnv.js";
-import { createMockAuth } from "../core/createMockAuth.js";
+import { createMockAuth } from "../handler/createMockAuth.js";
+import { configFromEnv } from "../node/configFromEnv.js";
 
 const BASE = "http://127.0.0.1:8765";
 

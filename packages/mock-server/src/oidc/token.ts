@@ -1,4 +1,5 @@
 import { encode as base64url } from "jose/base64url";
+import type { OidcClient } from "../config/OidcClient.js";
 import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
@@ -11,7 +12,6 @@ import {
   startGrant,
 } from "./issueTokens.js";
 import { parseScope } from "./mintToken.js";
-import type { OidcClient } from "./OidcClient.js";
 import { authenticateClient, oauthError, readForm } from "./oauthRequest.js";
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -78,7 +78,7 @@ async function refreshToken(
       return oauthError(400, "invalid_scope", "a refresh can only narrow the granted scope");
   }
   // Rotate only once the request is known good: a refused request rotates nothing.
-  const successor = rotateRefreshToken(ctx, record);
+  const successor = rotateRefreshToken(record, ctx.now, ctx.state.refreshReuseInterval);
   if (successor === null) {
     // A rotated token came back late: someone holds a copy. End the whole grant.
     revokeGrant(ctx, record.grantId);

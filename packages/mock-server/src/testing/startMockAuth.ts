@@ -1,5 +1,5 @@
-import type { MockAuth } from "../core/createMockAuth.js";
 import type { MockState, MockStatePatch } from "../core/MockState.js";
+import type { MockAuth } from "../handler/createMockAuth.js";
 import {
   type MockServer,
   type MockServerOptions,

@@ -1,12 +1,20 @@
-import { presentedToken } from "../authenticate.js";
-import { type Ctx, issueTokens, tokenCookies } from "../context.js";
-import { readCookie } from "../cookies.js";
-import { constantTimeEqual, sha256 } from "../random.js";
-import { json, jsonError, type MockResponse, noContent, type RequestLike } from "../responses.js";
-import { revokeSession } from "../revokeSession.js";
-import { revokeToken } from "../revokeToken.js";
-import { rotateRefreshToken } from "../rotateRefreshToken.js";
-import { verifyIssuedToken } from "../verifyIssuedToken.js";
+import { presentedToken } from "../core/authenticate.js";
+import type { Ctx } from "../core/context.js";
+import { readCookie } from "../core/cookies.js";
+import { constantTimeEqual, sha256 } from "../core/random.js";
+import {
+  json,
+  jsonError,
+  type MockResponse,
+  noContent,
+  type RequestLike,
+} from "../core/responses.js";
+import { revokeSession } from "../core/revokeSession.js";
+import { revokeToken } from "../core/revokeToken.js";
+import { rotateRefreshToken } from "../core/rotateRefreshToken.js";
+import { verifyIssuedToken } from "../core/verifyIssuedToken.js";
+import { issueTokens } from "./issueTokens.js";
+import { tokenCookies } from "./tokenCookies.js";
 
 const MAX_BODY = 16 * 1024;
 
@@ -86,7 +94,7 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
   if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
-  const successor = rotateRefreshToken(ctx, record);
+  const successor = rotateRefreshToken(record, ctx.now, ctx.state.refreshReuseInterval);
   if (successor === null) {
     // A rotated token came back late: someone holds a copy. Kill the whole session.
     revokeSession(ctx, record.sid);

@@ -6,14 +6,20 @@ import {
   type MockAuthSettings,
   parseSettings,
 } from "../config/settings.js";
+import type { AuthMessage } from "../core/callbackPage.js";
+import { type Ctx, createStores, policyFor } from "../core/context.js";
+import { isLoopbackHost } from "../core/cookies.js";
+import { corsResponseHeaders, isOriginAllowed, preflightResponse } from "../core/cors.js";
+import type { MockAuthChange } from "../core/MockAuthChange.js";
+import { type MockState, type MockStatePatch, parseStatePatch } from "../core/MockState.js";
+import { createOidcStores } from "../core/OidcStores.js";
+import { jsonError, type MockResponse, type RequestLike } from "../core/responses.js";
+import { createSigner } from "../core/signer.js";
 import type { MintTokenOptions } from "../oidc/mintToken.js";
-import { createOidcStores } from "../oidc/OidcStores.js";
 import { MINT_PATH, OIDC_METHODS } from "../oidc/paths.js";
-import type { AuthMessage } from "./callbackPage.js";
-import { type Ctx, createStores, mintAccessToken, policyFor } from "./context.js";
-import { isLoopbackHost } from "./cookies.js";
-import { corsResponseHeaders, isOriginAllowed, preflightResponse } from "./cors.js";
-import { handleGetMe, handlePermission, handleTestAppToken } from "./endpoints/identity.js";
+import { handleDiscovery, handleJwks } from "../oidc/wellKnown.js";
+import { handleGetMe, handlePermission, handleTestAppToken } from "../proxy/identity.js";
+import { proxyAccessToken } from "../proxy/issueTokens.js";
 import {
   beginLogin,
   finishLogin,
@@ -22,14 +28,9 @@ import {
   handleLogin,
   idpRefusal,
   type LoginParams,
-} from "./endpoints/login.js";
-import { handleState } from "./endpoints/state.js";
-import { handleLogout, handleRefresh, handleTokenExchange } from "./endpoints/tokens.js";
-import { handleDiscovery, handleJwks } from "./endpoints/wellKnown.js";
-import type { MockAuthChange } from "./MockAuthChange.js";
-import { type MockState, type MockStatePatch, parseStatePatch } from "./MockState.js";
-import { jsonError, type MockResponse, type RequestLike } from "./responses.js";
-import { createSigner } from "./signer.js";
+} from "../proxy/login.js";
+import { handleState } from "../proxy/state.js";
+import { handleLogout, handleRefresh, handleTokenExchange } from "../proxy/tokens.js";
 
 /**
  * Every setting of the mock as a typed option (the env vars, camelCased); all optional.
@@ -192,7 +193,8 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
       const done = await finishLogin(ctx, begun.state, error ? null : settings.authCode, error);
       return done.message;
     },
-    createAccessToken: (opts) => mintAccessToken(ctx, null, opts?.expiresIn ?? ctx.state.expiresIn),
+    createAccessToken: (opts) =>
+      proxyAccessToken(ctx, null, opts?.expiresIn ?? ctx.state.expiresIn),
     jwks: () => ctx.signer.jwks(ctx.now()),
     mintToken: async (opts) => (await import("../oidc/mintToken.js")).mintToken(ctx, opts),
     rotateKeys: (grace = 300) => ctx.signer.rotate(grace, ctx.now()),

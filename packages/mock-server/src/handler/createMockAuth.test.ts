@@ -1,9 +1,9 @@
 import { exportJWK, generateKeyPair, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { escapeHtml, jsonForScript } from "./callbackPage.js";
-import { cookiePolicy, serializeCookie } from "./cookies.js";
+import { escapeHtml, jsonForScript } from "../core/callbackPage.js";
+import { cookiePolicy, serializeCookie } from "../core/cookies.js";
+import { resolveReturnTo } from "../core/returnTo.js";
 import { createMockAuth } from "./createMockAuth.js";
-import { resolveReturnTo } from "./returnTo.js";
 
 const BASE = "http://127.0.0.1:8765";
 

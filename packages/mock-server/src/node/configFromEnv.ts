@@ -1,5 +1,5 @@
-import type { MockAuthOptions } from "../core/createMockAuth.js";
-import { parseSettings, SETTINGS } from "./settings.js";
+import { parseSettings, SETTINGS } from "../config/settings.js";
+import type { MockAuthOptions } from "../handler/createMockAuth.js";
 
 /** Settings where an empty value means "none" rather than "use the default". */
 const EMPTY_MEANS_NONE = new Set(["forbiddenToken", "tokens", "permissions", "roleNames"]);

@@ -1,6 +1,6 @@
-import { OIDC_PATHS } from "../../oidc/paths.js";
-import type { Ctx } from "../context.js";
-import { json, type MockResponse } from "../responses.js";
+import type { Ctx } from "../core/context.js";
+import { json, type MockResponse } from "../core/responses.js";
+import { OIDC_PATHS } from "./paths.js";
 
 const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
 

@@ -1,5 +1,5 @@
-import { hasControlChar, safeUrl } from "../config/parse.js";
 import { MockAuthError } from "../MockAuthError.js";
+import { hasControlChar, safeUrl } from "./parse.js";
 
 /**
  * A registered OAuth client of the mock's OpenID provider.

@@ -1,7 +1,7 @@
-import { MockAuthError } from "../../MockAuthError.js";
-import type { Ctx } from "../context.js";
-import { parseStatePatch } from "../MockState.js";
-import { json, jsonError, type MockResponse, type RequestLike } from "../responses.js";
+import type { Ctx } from "../core/context.js";
+import { parseStatePatch } from "../core/MockState.js";
+import { json, jsonError, type MockResponse, type RequestLike } from "../core/responses.js";
+import { MockAuthError } from "../MockAuthError.js";
 
 const MAX_BODY = 64 * 1024;
 

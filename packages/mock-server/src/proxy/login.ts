@@ -1,13 +1,14 @@
-import { safeUrl } from "../../config/parse.js";
-import { MockAuthError } from "../../MockAuthError.js";
-import { findPersona, type Persona } from "../../oidc/Persona.js";
-import { type AuthMessage, callbackCsp, renderCallbackPage } from "../callbackPage.js";
-import { type Ctx, keep, sessionPersona } from "../context.js";
-import { isLoginOriginAllowed } from "../cors.js";
-import { type LoginMode, type LoginOptions, parseLoginOptions } from "../loginOptions.js";
-import { randomToken, sha256 } from "../random.js";
-import { html, jsonError, type MockResponse, redirect } from "../responses.js";
-import { resolveReturnTo } from "../returnTo.js";
+import { findPersona, type Persona } from "../config/Persona.js";
+import { safeUrl } from "../config/parse.js";
+import { type AuthMessage, callbackCsp, renderCallbackPage } from "../core/callbackPage.js";
+import { type Ctx, sessionPersona } from "../core/context.js";
+import { isLoginOriginAllowed } from "../core/cors.js";
+import { type LoginMode, type LoginOptions, parseLoginOptions } from "../core/loginOptions.js";
+import { randomToken, sha256 } from "../core/random.js";
+import { html, jsonError, type MockResponse, redirect } from "../core/responses.js";
+import { resolveReturnTo } from "../core/returnTo.js";
+import { keep } from "../core/Store.js";
+import { MockAuthError } from "../MockAuthError.js";
 
 const STATE = /^[A-Za-z0-9._~-]{1,512}$/;
 const LOGIN_TTL_MS = 10 * 60_000;

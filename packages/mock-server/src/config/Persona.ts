@@ -1,7 +1,7 @@
-import { hasControlChar, PERMISSION_NAME } from "../config/parse.js";
-import type { MockUser } from "../config/settings.js";
 import { MockAuthError } from "../MockAuthError.js";
+import type { MockUser } from "./MockUser.js";
 import { parseClaims } from "./OidcClient.js";
+import { hasControlChar, PERMISSION_NAME } from "./parse.js";
 
 /**
  * A user the OpenID provider can log in (and `mintToken` can mint for): its `id` is the `sub`.

@@ -1,8 +1,8 @@
-import { PERMISSION_NAME } from "../../config/parse.js";
-import { authenticate, type Identity, presentedToken } from "../authenticate.js";
-import { type Ctx, personaOfSession } from "../context.js";
-import { userBody } from "../MockState.js";
-import { json, jsonError, type MockResponse, type RequestLike } from "../responses.js";
+import { PERMISSION_NAME } from "../config/parse.js";
+import { authenticate, type Identity, presentedToken } from "../core/authenticate.js";
+import { type Ctx, personaOfSession } from "../core/context.js";
+import { userBody } from "../core/MockState.js";
+import { json, jsonError, type MockResponse, type RequestLike } from "../core/responses.js";
 
 type Outcome = { identity: Identity } | { response: MockResponse };
 

@@ -1,6 +1,6 @@
-import { type Store, store } from "../core/context.js";
-import type { Rotation } from "../core/rotateRefreshToken.js";
-import type { Persona } from "./Persona.js";
+import type { Persona } from "../config/Persona.js";
+import type { Rotation } from "./rotateRefreshToken.js";
+import { type Store, store } from "./Store.js";
 
 /** Who a grant is for: a persona (user tokens) or nobody (client credentials). */
 export interface GrantSubject {
