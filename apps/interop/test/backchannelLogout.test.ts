@@ -10,7 +10,9 @@ import { API_AUDIENCE, RP, type SessionProvider, startSessionProvider } from "./
 // A real, certified OpenID provider (oidc-provider) ends a session and posts its logout_token to
 // one of four API instances sharing a Redis: all four must refuse that session's tokens at once.
 const INSTANCES = 4;
-const PROPAGATION_BOUND_MS = 1000;
+// Far below the 30 s cache TTL, so only the revocation event can explain it; generous, so a
+// loaded machine cannot fail it (the propagation time itself is measured by pnpm bench:fleet).
+const PROPAGATION_BOUND_MS = 5000;
 const fixture = fileURLToPath(new URL("../fixtures/fleetApi.mjs", import.meta.url));
 
 interface Instance {
