@@ -56,6 +56,12 @@ export {
   type BindingSpec,
   type InternalOptions,
 } from "./kernel/guards.js";
+export {
+  type InvalidPermissionName,
+  isPermissionName,
+  MAX_PERMISSION_NAME_LENGTH,
+  type PermissionName,
+} from "./kernel/permissionName.js";
 export type { HeaderRecord, RequestLike } from "./kernel/requestContext.js";
 export {
   type AuthLogger,

@@ -97,7 +97,8 @@ export const LOADING: AuthState = {
 const LOCK = "oxa-auth-refresh";
 const RETRY_MS = 15_000;
 const MAX_DELAY = 2 ** 31 - 1;
-const PERMISSION = /^[A-Za-z0-9_-]+$/;
+// An OAuth scope-token of at most 128 characters (docs/contracts.md), but not a dot segment.
+const PERMISSION = /^(?!\.\.?$)[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
 
 const error = (code: AuthClientErrorCode, message: string) => new AuthClientError(code, message);
 
@@ -262,9 +263,14 @@ export class AuthClient {
   /** `POST /_oxa_auth/test-app-permission/{name}`: true only on 200. */
   readonly hasPermission = async (name: string): Promise<boolean> => {
     if (!PERMISSION.test(name)) {
-      throw error("invalid_argument", `Permission names match ${PERMISSION}; got "${name}".`);
+      throw error(
+        "invalid_argument",
+        `Permission names are 1-128 visible ASCII characters without spaces, quotes or backslashes (e.g. "read:messages"); got ${JSON.stringify(String(name).slice(0, 64))}.`,
+      );
     }
-    const res = await this.fetch(this.#url(`test-app-permission/${name}`), { method: "POST" });
+    const res = await this.fetch(this.#url(`test-app-permission/${encodeURIComponent(name)}`), {
+      method: "POST",
+    });
     if (res.ok || res.status === 401 || res.status === 403) return res.ok;
     throw error("request_failed", `test-app-permission failed (${res.status}).`);
   };
