@@ -1,6 +1,13 @@
-import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useContext, useEffect, useState } from "react";
+import type { ReactNode } from "react";
 import { AuthClient, type AuthClientOptions } from "../core/AuthClient";
+import {
+  QueryClient,
+  QueryClientContext,
+  QueryClientProvider,
+  useContext,
+  useEffect,
+  useState,
+} from "./peers";
 import { AuthContext, QUERY_KEY } from "./useAuthClient";
 import { useSessionChange } from "./useOnSignOut";
 
