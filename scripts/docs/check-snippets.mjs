@@ -114,8 +114,12 @@ function blocksOf(readme) {
   return blocks;
 }
 
-/** Which package's node_modules a README's snippets resolve from. */
+/**
+ * Which package's node_modules a snippet resolves from: a block using the server SDK from the
+ * server's (it has the frameworks and the mock as devDependencies), else the README's package.
+ */
 function packageOf(readme, block) {
+  if (/from "@org\/auth-server[/"]/.test(block.code)) return "server";
   if (readme.startsWith("packages/")) return readme.split("/")[1];
   return block.lang === "tsx" ? "react" : "server";
 }
