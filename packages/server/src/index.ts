@@ -61,6 +61,7 @@ export {
   isPermissionName,
   MAX_PERMISSION_NAME_LENGTH,
   type PermissionName,
+  type RefusedCharacter,
 } from "./kernel/permissionName.js";
 export type { HeaderRecord, RequestLike } from "./kernel/requestContext.js";
 export {

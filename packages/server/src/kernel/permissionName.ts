@@ -42,8 +42,47 @@ export function assertPermissionName(name: unknown): asserts name is string {
   }
 }
 
-type Refused = " " | '"' | "\\" | "\t" | "\n" | "\r" | "\v" | "\f" | "\u00a0" | "\u2028" | "\u2029";
-type Control =
+/**
+ * What the compiler reports for a literal name the SDK would refuse at start-up.
+ *
+ * @example
+ * // requirePermission("reports read");
+ * // error: Argument of type '"reports read"' is not assignable to 'InvalidPermissionName'
+ */
+export interface InvalidPermissionName {
+  "invalid permission name: use 1-128 visible ASCII characters without spaces, quotes or backslashes, e.g. reports:read": never;
+}
+
+/**
+ * `N` when a literal permission name passes the checks a compiler can make (not empty, not `.` /
+ * `..`, no {@link RefusedCharacter}), else {@link InvalidPermissionName}; any `string` passes
+ * (it is checked when the route is declared).
+ *
+ * @example
+ * function guard<N extends string>(name: PermissionName<N>) {}
+ * guard("reports:read"); // compiles
+ * // guard("reports read"); // error: not assignable to InvalidPermissionName
+ */
+export type PermissionName<N extends string> = string extends N
+  ? N
+  : N extends "" | "." | ".." | `${string}${RefusedCharacter}${string}`
+    ? InvalidPermissionName
+    : N;
+
+/**
+ * The characters a literal permission name may not hold: whitespace, `"`, `\\` and control
+ * characters (the compiler's share of {@link isPermissionName}).
+ *
+ * @example
+ * const tab: RefusedCharacter = "\t";
+ */
+export type RefusedCharacter =
+  | " "
+  | '"'
+  | "\\"
+  | "\u00a0"
+  | "\u2028"
+  | "\u2029"
   | "\u0000"
   | "\u0001"
   | "\u0002"
@@ -52,7 +91,12 @@ type Control =
   | "\u0005"
   | "\u0006"
   | "\u0007"
-  | "\b"
+  | "\u0008"
+  | "\u0009"
+  | "\u000a"
+  | "\u000b"
+  | "\u000c"
+  | "\u000d"
   | "\u000e"
   | "\u000f"
   | "\u0010"
@@ -72,30 +116,3 @@ type Control =
   | "\u001e"
   | "\u001f"
   | "\u007f";
-
-/**
- * What the compiler reports for a literal name the SDK would refuse at start-up.
- *
- * @example
- * // requirePermission("reports read");
- * // error: Argument of type '"reports read"' is not assignable to 'InvalidPermissionName'
- */
-export interface InvalidPermissionName {
-  "invalid permission name: use 1-128 visible ASCII characters without spaces, quotes or backslashes, e.g. reports:read": never;
-}
-
-/**
- * `N` when a literal permission name passes the checks a compiler can make (not empty, not `.` /
- * `..`, no whitespace, quote, backslash or control character), else {@link InvalidPermissionName}; any `string`
- * passes (it is checked when the route is declared).
- *
- * @example
- * function guard<N extends string>(name: PermissionName<N>) {}
- * guard("reports:read"); // compiles
- * // guard("reports read"); // error: not assignable to InvalidPermissionName
- */
-export type PermissionName<N extends string> = string extends N
-  ? N
-  : N extends "" | "." | ".." | `${string}${Refused | Control}${string}`
-    ? InvalidPermissionName
-    : N;
