@@ -370,12 +370,91 @@ async function checkReadmeSnippet(dir, mockUrl, mockUser) {
         );
       }
     }
+    // The snippet's CORS answers the README's web app: a preflight, and the 401 it can read.
+    const web = "http://localhost:5173";
+    const preflight = await fetch(`${app.url}/v1/me`, {
+      method: "OPTIONS",
+      headers: { origin: web, "access-control-request-headers": "authorization" },
+    });
+    const anon = await fetch(`${app.url}/v1/me`, { headers: { origin: web } });
+    expect(
+      preflight.status === 204 &&
+        preflight.headers.get("access-control-allow-origin") === web &&
+        /authorization/i.test(preflight.headers.get("access-control-allow-headers") ?? "") &&
+        anon.status === 401 &&
+        anon.headers.get("access-control-allow-origin") === web,
+      `CORS for ${web}: preflight ${preflight.status}, 401 with allow-origin ${anon.headers.get("access-control-allow-origin")}`,
+    );
     const me = await get("/v1/me", DEV_TOKEN);
     expect(
       me.status === 200 && me.body.email === mockUser.email && Array.isArray(me.body.permissions),
       `GET /v1/me with the dev token answered ${me.status} ${JSON.stringify(me.body).slice(0, 200)}`,
     );
     return `${cases.length + 1} requests answered as the README says`;
+  } finally {
+    app.stop();
+  }
+}
+
+/**
+ * The server README's CORS snippet `// <file>` (Express, Fastify or node:http), run as written but
+ * for its port, answers what a browser checks: a preflight from the allowed origin gets the
+ * origin, the Authorization header and no credentials; a 200 and a 401 carry the origin (so the
+ * browser shows the app the status, not a network error); another origin gets no CORS header.
+ */
+async function checkCorsSnippet(dir, file, mockUrl, mockUser) {
+  const readme = readFileSync(join(root, "packages/server/README.md"), "utf8");
+  const start = readme.indexOf(`\`\`\`js\n// ${file}\n`);
+  const snippet =
+    start === -1 ? undefined : readme.slice(start + 6, readme.indexOf("```", start + 6));
+  expect(snippet, `packages/server/README.md has no \`\`\`js block starting with \`// ${file}\``);
+  expect(snippet.includes("8000"), `the README's ${file} no longer listens on 8000`);
+  const port = await freePort();
+  writeFileSync(join(dir, file), snippet.replaceAll("8000", String(port)));
+  const app = await startConsumerApp(
+    dir,
+    file,
+    consumerEnv({ OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: mockUrl }),
+    { ready: /listening on http:\/\/127\.0\.0\.1:(\d+)/ },
+  );
+  const WEB = "http://localhost:5173";
+  const call = (method, origin, headers = {}) =>
+    fetch(`${app.url}/v1/me`, { method, headers: { origin, ...headers } });
+  const allowOrigin = (res) => res.headers.get("access-control-allow-origin");
+  try {
+    const preflight = await call("OPTIONS", WEB, {
+      "access-control-request-method": "GET",
+      "access-control-request-headers": "authorization",
+    });
+    const allowed = (preflight.headers.get("access-control-allow-headers") ?? "").toLowerCase();
+    expect(
+      preflight.status === 204 &&
+        allowOrigin(preflight) === WEB &&
+        allowed.includes("authorization"),
+      `the preflight answered ${preflight.status}, allow-origin ${allowOrigin(preflight)}, allow-headers "${allowed}"`,
+    );
+    expect(
+      preflight.headers.get("access-control-allow-credentials") === null,
+      "the Bearer set-up allows credentials: it must not",
+    );
+    const ok = await call("GET", WEB, { authorization: `Bearer ${DEV_TOKEN}` });
+    const body = await ok.json();
+    expect(
+      ok.status === 200 && allowOrigin(ok) === WEB && body.email === mockUser.email,
+      `GET /v1/me with the dev token from ${WEB} answered ${ok.status}, allow-origin ${allowOrigin(ok)}`,
+    );
+    const anon = await call("GET", WEB);
+    expect(
+      anon.status === 401 && allowOrigin(anon) === WEB,
+      `GET /v1/me without a token answered ${anon.status}, allow-origin ${allowOrigin(anon)}: the browser would show a network error, not the 401`,
+    );
+    expect(
+      /www-authenticate/i.test(anon.headers.get("access-control-expose-headers") ?? ""),
+      "the 401 does not expose WWW-Authenticate",
+    );
+    const evil = await call("GET", "http://evil.example", { authorization: `Bearer ${DEV_TOKEN}` });
+    expect(allowOrigin(evil) === null, `another origin got allow-origin ${allowOrigin(evil)}`);
+    return "preflight 204 (Authorization, no credentials), 200 and 401 carry the origin, another origin none";
   } finally {
     app.stop();
   }
@@ -541,6 +620,16 @@ async function mockSteps(backends) {
     if (framework === "express") {
       await step("express: the README's server.mjs runs as written", 30_000, () =>
         checkReadmeSnippet(dir, mock.url, mockUser),
+      );
+    }
+    // The README's CORS set-ups; node:http needs nothing but the SDK, so it runs beside Express.
+    for (const file of framework === "express"
+      ? ["cors-express.mjs", "cors-node.mjs"]
+      : ["cors-fastify.mjs"]) {
+      await step(
+        `${framework}: the server README's ${file} answers CORS as a browser needs`,
+        30_000,
+        () => checkCorsSnippet(dir, file, mock.url, mockUser),
       );
     }
   }

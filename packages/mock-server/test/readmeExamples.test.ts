@@ -1,7 +1,7 @@
 // The README's "Use it in your tests" examples are files under examples/, included verbatim, and
 // run here with the real vitest and Jest against the built package, imported by its public name.
 import { execFile } from "node:child_process";
-import { copyFile, mkdir, readdir, readFile, rm, symlink } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, realpath, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BAD_TOKEN_KINDS } from "../src/oidc/mintToken.js";
@@ -27,7 +27,23 @@ async function linkPackage(): Promise<void> {
   await mkdir(target, { recursive: true });
   await copyFile(join(pkgDir, "package.json"), join(target, "package.json"));
   await symlink(join(pkgDir, "dist"), join(target, "dist"), "dir");
+  // The API-testing example's own dependencies, as an app has them: the server SDK (its built
+  // package) and the frameworks, taken from the server package's install (no cycle in the graph).
+  const serverDir = join(pkgDir, "../server");
+  const links: [string, string][] = [
+    ["@org/auth-server", serverDir],
+    ["express", await realpath(join(serverDir, "node_modules/express"))],
+    ["fastify", await realpath(join(serverDir, "node_modules/fastify"))],
+  ];
+  for (const [name, from] of links) {
+    const to = join(examplesDir, "node_modules", name);
+    await rm(to, { recursive: true, force: true });
+    await symlink(from, to, "dir");
+  }
 }
+
+/** Tests in the API-testing example: 2 modes × 2 frameworks × 4 tests. */
+const API_EXAMPLE_TESTS = 16;
 
 type Run = { code: number; stdout: string; stderr: string };
 
@@ -76,7 +92,7 @@ describe("README examples", () => {
     const files = (await readdir(examplesDir, { recursive: true }))
       .filter((f) => !f.startsWith("node_modules") && /\.test\.(ts|js|mjs)$/.test(f))
       .map((f) => `examples/${f}`);
-    expect(files.length).toBe(3);
+    expect(files.length).toBe(4);
     for (const file of [...files, "examples/jest.config.cjs"]) {
       expect(blocks.get(file), `${file} is not in the README`).toBeDefined();
       expect(blocks.get(file), file).toBe(await readFile(join(pkgDir, file), "utf8"));
@@ -89,9 +105,9 @@ describe("README examples", () => {
     const s = summary(result);
     expect(result.code, result.stderr.slice(-2000)).toBe(0);
     expect(s).toEqual({
-      passed: BAD_TOKEN_KINDS.length + 2,
+      passed: BAD_TOKEN_KINDS.length + 2 + API_EXAMPLE_TESTS,
       failed: 0,
-      total: BAD_TOKEN_KINDS.length + 2,
+      total: BAD_TOKEN_KINDS.length + 2 + API_EXAMPLE_TESTS,
     });
   }, 150_000);
 

@@ -56,6 +56,13 @@ export {
   type BindingSpec,
   type InternalOptions,
 } from "./kernel/guards.js";
+export {
+  type InvalidPermissionName,
+  isPermissionName,
+  MAX_PERMISSION_NAME_LENGTH,
+  type PermissionName,
+  type RefusedCharacter,
+} from "./kernel/permissionName.js";
 export type { HeaderRecord, RequestLike } from "./kernel/requestContext.js";
 export {
   type AuthLogger,

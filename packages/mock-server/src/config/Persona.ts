@@ -1,7 +1,7 @@
 import { MockAuthError } from "../MockAuthError.js";
 import type { MockUser } from "./MockUser.js";
 import { parseClaims } from "./OidcClient.js";
-import { hasControlChar, PERMISSION_NAME } from "./parse.js";
+import { hasControlChar, PERMISSION_NAME, PERMISSION_NAME_RULE } from "./parse.js";
 
 /**
  * A user the OpenID provider can log in (and `mintToken` can mint for): its `id` is the `sub`.
@@ -70,8 +70,7 @@ function list(value: unknown, label: string, names = false): string[] {
   if (!Array.isArray(value) || value.length > 200) fail(label, "expected an array of strings");
   return value.map((v, i) => {
     const s = text(v, `${label}[${i}]`, 128);
-    if (names && !PERMISSION_NAME.test(s))
-      fail(`${label}[${i}]`, "permission names match [A-Za-z0-9_-]+");
+    if (names && !PERMISSION_NAME.test(s)) fail(`${label}[${i}]`, PERMISSION_NAME_RULE);
     return s;
   });
 }

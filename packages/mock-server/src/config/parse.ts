@@ -16,8 +16,11 @@ export function hasControlChar(text: string): boolean {
   return false;
 }
 
-/** The contract's permission-name rule. */
-export const PERMISSION_NAME = /^[A-Za-z0-9_-]+$/;
+/** The contract's permission-name rule: an OAuth scope-token (`audit`, `read:messages`, URLs). */
+export const PERMISSION_NAME = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
+/** How to fix a name outside {@link PERMISSION_NAME}. */
+export const PERMISSION_NAME_RULE =
+  "permission names are 1-128 visible ASCII characters without spaces, quotes or backslashes (e.g. read:messages)";
 
 function fail(label: Label, message: string): never {
   throw new MockAuthError("invalid_config", `${label}: ${message}`);
@@ -75,11 +78,11 @@ export function parseTokenList(value: unknown, label: Label): string[] {
   return toList(value, label).map((t, i) => parseToken(t, `${label}[${i}]`));
 }
 
-/** A list of permission names matching `^[A-Za-z0-9_-]+$`. */
+/** A list of permission names matching {@link PERMISSION_NAME}. */
 export function parseNameList(value: unknown, label: Label): string[] {
   return toList(value, label).map((name, i) => {
     if (typeof name !== "string" || !PERMISSION_NAME.test(name)) {
-      fail(`${label}[${i}]`, `permission names match [A-Za-z0-9_-]+, got ${show(name)}`);
+      fail(`${label}[${i}]`, `${PERMISSION_NAME_RULE}, got ${show(name)}`);
     }
     return name;
   });

@@ -1,4 +1,4 @@
-import { PERMISSION_NAME } from "../config/parse.js";
+import { PERMISSION_NAME, PERMISSION_NAME_RULE } from "../config/parse.js";
 import { authenticate, type Identity, presentedToken } from "../core/authenticate.js";
 import { type Ctx, personaOfSession } from "../core/context.js";
 import { userBody } from "../core/MockState.js";
@@ -43,14 +43,33 @@ export async function handleGetMe(ctx: Ctx, request: RequestLike): Promise<MockR
   return json(200, userBody(ctx.state, personaOfSession(ctx, outcome.identity.sid)));
 }
 
-/** `POST /_oxa_auth/test-app-permission/{name}`: 200 granted, 403 denied, 401, 400 bad name. */
+/** The name from its one percent-encoded path segment (`read%3Amessages`), else null. */
+function decodePermissionName(segment: string): string | null {
+  if (segment.includes("/")) return null;
+  try {
+    const name = decodeURIComponent(segment);
+    return PERMISSION_NAME.test(name) ? name : null;
+  } catch {
+    return null; // malformed percent-encoding
+  }
+}
+
+/**
+ * `POST /_oxa_auth/test-app-permission/{name}` (`name` percent-encoded as one path segment):
+ * 200 granted, 403 denied, 401, 400 bad name.
+ */
 export async function handlePermission(
   ctx: Ctx,
   request: RequestLike,
-  name: string,
+  segment: string,
 ): Promise<MockResponse> {
-  if (!PERMISSION_NAME.test(name) || name.length > 128) {
-    return jsonError(400, "invalid_permission_name", "permission names match [A-Za-z0-9_-]+");
+  const name = decodePermissionName(segment);
+  if (name === null) {
+    return jsonError(
+      400,
+      "invalid_permission_name",
+      `${PERMISSION_NAME_RULE}, sent as one percent-encoded path segment`,
+    );
   }
   const outcome = await requireIdentity(ctx, request);
   if ("response" in outcome) return outcome.response;

@@ -6,8 +6,8 @@
  * @example
  * import { PERSONA_NAMES, startMockAuth } from "@org/auth-mock-server/testing";
  *
- * const auth = await startMockAuth();
- * for (const name of PERSONA_NAMES) console.log(name, await auth.token(name));
+ * const kit = await startMockAuth();
+ * for (const name of PERSONA_NAMES) console.log(name, await kit.token(name));
  */
 export const PERSONA_NAMES = ["mock-user", "mock-admin", "mock-viewer"] as const;
 
@@ -16,6 +16,6 @@ export const PERSONA_NAMES = ["mock-user", "mock-admin", "mock-viewer"] as const
  *
  * @example
  * const who: PersonaName = "mock-admin";
- * const token = await auth.token(who); // roles ["admin", "member"], permissions read/write/admin
+ * const token = await kit.token(who); // roles ["admin", "member"], permissions read/write/admin
  */
 export type PersonaName = (typeof PERSONA_NAMES)[number];

@@ -14,7 +14,7 @@ import type { PersonaName } from "./personas.js";
  *
  * @example
  * const options: StartMockAuthOptions = { permissions: ["read", "audit"], expiresIn: 60 };
- * const auth = await startMockAuth(options);
+ * const kit = await startMockAuth(options);
  */
 export type StartMockAuthOptions = Omit<MockServerOptions, "host" | "port">;
 
@@ -35,7 +35,7 @@ export type TokenSubject = PersonaName | (string & {}) | MintTokenOptions;
  *
  * @example
  * const mode: AuthServerMode = "jwt";
- * const auth = createAuth({ env: mock.env(mode) });
+ * const auth = createAuth({ env: kit.env(mode) });
  */
 export type AuthServerMode = "proxy" | "jwt";
 
@@ -44,13 +44,13 @@ export type AuthServerMode = "proxy" | "jwt";
  * `@org/auth-server` at it, and `reset`/`close`.
  *
  * @example
- * const auth: MockAuthKit = await startMockAuth();
- * const token = await auth.token("mock-admin");
- * const res = await fetch(`${auth.url}/_oxa_auth/get-me`, {
+ * const kit: MockAuthKit = await startMockAuth();
+ * const token = await kit.token("mock-admin");
+ * const res = await fetch(`${kit.url}/_oxa_auth/get-me`, {
  *   headers: { authorization: `Bearer ${token}` },
  * });
- * auth.reset();
- * await auth.close();
+ * kit.reset();
+ * await kit.close();
  */
 export interface MockAuthKit {
   /** `http://127.0.0.1:<port>`: the proxy API's base URL. */
@@ -116,12 +116,13 @@ function serverEnv(mock: MockAuth, mode: AuthServerMode): Record<string, string>
  * import { startMockAuth } from "@org/auth-mock-server/testing";
  * import { createAuth } from "@org/auth-server";
  *
- * const auth = await startMockAuth();
- * const server = createAuth({ env: auth.env("jwt") }); // or auth.env("proxy")
- * const token = await auth.token("mock-admin");
+ * const kit = await startMockAuth();
+ * const auth = createAuth({ env: kit.env("jwt") }); // or kit.env("proxy"); your API's instance
+ * app.get("/v1/me", getCurrentUser({ auth }), handler); // every guard gets { auth }
+ * const token = await kit.token("mock-admin");
  * // … call your API with `Authorization: Bearer ${token}` …
- * auth.reset(); // between tests
- * await auth.close(); // after all
+ * kit.reset(); // between tests
+ * await kit.close(); // after all
  */
 export async function startMockAuth(options: StartMockAuthOptions = {}): Promise<MockAuthKit> {
   const { host: _h, port: _p, ...rest } = options as MockServerOptions;

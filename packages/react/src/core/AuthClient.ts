@@ -69,7 +69,8 @@ export const LOADING: AuthState = {
 const LOCK = "oxa-auth-refresh";
 const RETRY_MS = 15_000;
 const MAX_DELAY = 2 ** 31 - 1;
-const PERMISSION = /^[A-Za-z0-9_-]+$/;
+// An OAuth scope-token of at most 128 characters (docs/contracts.md), but not a dot segment.
+const PERMISSION = /^(?!\.\.?$)[!#-[\]-~]{1,128}$/;
 
 const error = (code: AuthClientErrorCode, message: string) => new AuthClientError(code, message);
 
@@ -234,9 +235,11 @@ export class AuthClient {
   /** `POST /_oxa_auth/test-app-permission/{name}`: true only on 200. */
   readonly hasPermission = async (name: string): Promise<boolean> => {
     if (!PERMISSION.test(name)) {
-      throw error("invalid_argument", `Permission names match ${PERMISSION}; got "${name}".`);
+      throw error("invalid_argument", "Permission names look like read:messages.");
     }
-    const res = await this.fetch(this.#url(`test-app-permission/${name}`), { method: "POST" });
+    const res = await this.fetch(this.#url(`test-app-permission/${encodeURIComponent(name)}`), {
+      method: "POST",
+    });
     if (res.ok || res.status === 401 || res.status === 403) return res.ok;
     throw error("request_failed", `test-app-permission failed (${res.status}).`);
   };
@@ -369,16 +372,10 @@ export class AuthClient {
     }
   }
 
+  // Called by the sign-in code only, so its exchange lives there (loaded by then).
   readonly #exchange = async (code: string): Promise<void> => {
-    const res = await post(this.#url("token-exchange"), { code });
-    const tokens = await readTokens(res);
-    if (!tokens) {
-      throw error(
-        "exchange_failed",
-        `Token exchange failed (${res?.status ?? "network error"}); let the user sign in again.`,
-      );
-    }
-    this.#signIn(tokens, true, true);
+    const { exchangeCode } = await signInCode();
+    this.#signIn(await exchangeCode(this.#url("token-exchange"), code), true, true);
   };
 
   #runRefresh(rejected: string | null): Promise<string | null> {

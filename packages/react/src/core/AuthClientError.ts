@@ -17,6 +17,7 @@ export type AuthClientErrorCode =
   | "exchange_failed"
   | "refresh_failed"
   | "request_failed"
+  | "network_error"
   | "invalid_argument";
 
 /**
@@ -31,13 +32,16 @@ export type AuthClientErrorCode =
  */
 export class AuthClientError extends Error {
   override readonly name = "AuthClientError";
+  // Declared, not parameter properties: those also emit empty class fields (bytes of the budget).
+  /** The stable machine-readable reason. */
+  declare readonly code: AuthClientErrorCode;
+  /** The auth API's machine reason for `login_failed` (`OXA_AUTH_FAILURE.reason`). */
+  declare readonly reason?: string;
 
-  constructor(
-    readonly code: AuthClientErrorCode,
-    message: string,
-    /** The auth API's machine reason for `login_failed` (`OXA_AUTH_FAILURE.reason`). */
-    readonly reason?: string,
-  ) {
-    super(message);
+  /** `options.cause`: the underlying error (the browser's `TypeError` for `network_error`). */
+  constructor(code: AuthClientErrorCode, message: string, reason?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.reason = reason;
   }
 }

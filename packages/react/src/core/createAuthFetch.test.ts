@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startAuthApi } from "../../test/authApi";
 import { API, AUTH, popupLogin, stopAll, track } from "../../test/helpers";
 import { AuthClient } from "./AuthClient";
+import { AuthClientError } from "./AuthClientError";
 
 let api: ReturnType<typeof startAuthApi>;
 const seen: Array<{ url: string; auth: string | null; body: string }> = [];
@@ -50,6 +51,35 @@ describe("createAuthFetch", () => {
     await c.fetch("http://api.example/x"); // allowed only on https
     await c.fetch("https://api.example/x");
     expect(seen.map((s) => s.auth)).toEqual([null, null, null, `Bearer ${c.getSnapshot().token}`]);
+  });
+
+  it("a request that never reaches the API says so: network_error naming CORS, the TypeError as cause, no token", async () => {
+    const c = await signedIn();
+    const token = c.getSnapshot().token as string;
+    // What a browser does to a cross-origin call its CORS check refuses: fetch rejects "Failed to fetch".
+    api.server.use(http.all(`${API}/*`, () => HttpResponse.error()));
+    const failure = await c.fetch(`${API}/v1/me?page=2`).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AuthClientError);
+    const error = failure as AuthClientError;
+    expect(error.code).toBe("network_error");
+    expect(error.message).toBe(`Failed before reaching ${API}: CORS, or the API is down?`);
+    expect(error.cause).toBeInstanceOf(TypeError);
+    expect(JSON.stringify({ message: error.message, cause: String(error.cause) })).not.toContain(
+      token,
+    );
+    // Signed out or to another origin: the same error.
+    await expect(
+      track(new AuthClient({ authApiBaseUrl: AUTH, apiOrigins: [API] })).fetch(`${API}/x`),
+    ).rejects.toMatchObject({ code: "network_error" });
+  });
+
+  it("an aborted request rejects with the AbortError as it was", async () => {
+    const c = await signedIn();
+    const controller = new AbortController();
+    controller.abort();
+    const failure = await c.fetch(`${API}/v1/me`, { signal: controller.signal }).catch((e) => e);
+    expect(failure).not.toBeInstanceOf(AuthClientError);
+    expect((failure as Error).name).toBe("AbortError");
   });
 
   it("sends nothing while signed out", async () => {

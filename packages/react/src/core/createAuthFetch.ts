@@ -1,3 +1,5 @@
+import { AuthClientError } from "./AuthClientError";
+
 /**
  * What {@link createAuthFetch} needs from a session: an `AuthClient` is one.
  *
@@ -18,6 +20,20 @@ export interface AuthTokenSource {
   renewToken(rejected: string): Promise<string | null>;
 }
 
+// The browser says only "Failed to fetch": a CORS refusal and an unreachable API look the same.
+// The message names the origin, never the URL (a URL may carry a token) nor the token.
+const send = (request: Request) =>
+  fetch(request).catch((cause: unknown) => {
+    throw cause instanceof TypeError
+      ? new AuthClientError(
+          "network_error",
+          `Failed before reaching ${new URL(request.url).origin}: CORS, or the API is down?`,
+          undefined,
+          { cause },
+        )
+      : cause;
+  });
+
 function withBearer(request: Request, token: string): Request {
   const r = new Request(request);
   r.headers.set("authorization", `Bearer ${token}`);
@@ -26,7 +42,9 @@ function withBearer(request: Request, token: string): Request {
 
 /**
  * A `fetch` that adds `Authorization: Bearer …` for the client's allowed API origins only and,
- * on a 401, refreshes once and retries once. Other origins get the request untouched.
+ * on a 401, refreshes once and retries once. Other origins get the request untouched. A request
+ * that never reaches the server (CORS, network, API down) rejects with an `AuthClientError`
+ * `network_error` whose `cause` is the browser's `TypeError`; an abort rejects as it was.
  *
  * @example
  * const authFetch = createAuthFetch(client);
@@ -36,11 +54,11 @@ export function createAuthFetch(client: AuthTokenSource): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
     const token = client.isAllowedUrl(request.url) ? await client.getAccessToken() : null;
-    if (!token) return fetch(request);
+    if (!token) return send(request);
     const retry = request.clone();
-    const res = await fetch(withBearer(request, token));
+    const res = await send(withBearer(request, token));
     if (res.status !== 401) return res;
     const fresh = await client.renewToken(token).catch(() => null);
-    return fresh && fresh !== token ? fetch(withBearer(retry, fresh)) : res;
+    return fresh && fresh !== token ? send(withBearer(retry, fresh)) : res;
   };
 }

@@ -3,6 +3,7 @@
 
 import { AuthClientError } from "./AuthClientError";
 import type { AuthClientOptions } from "./AuthClientOptions";
+import { post, readTokens, type Tokens } from "./authApi";
 import { type LoginOptions, loginParams } from "./loginOptions";
 import { openLoginPopup } from "./openLoginPopup";
 import { sameOrigin, startRedirect } from "./redirectLogin";
@@ -10,6 +11,17 @@ import { sameOrigin, startRedirect } from "./redirectLogin";
 export { finishRedirect } from "./redirectLogin";
 
 const MODES = /^(popup|redirect|auto)$/;
+
+/** `POST token-exchange` of a one-time code (at `url`): the tokens, else `exchange_failed`. */
+export async function exchangeCode(url: string, code: string): Promise<Tokens> {
+  const res = await post(url, { code });
+  const tokens = await readTokens(res);
+  if (tokens) return tokens;
+  throw new AuthClientError(
+    "exchange_failed",
+    `Token exchange failed (${res?.status ?? "network error"}); let the user sign in again.`,
+  );
+}
 
 /**
  * Runs a sign-in at `loginUrl` (the auth API's login endpoint): in `popup` (opened by the caller,

@@ -288,12 +288,38 @@ describe("RequireAuth and PermissionGate", () => {
     expect(screen.queryByText("can read")).toBeNull();
   });
 
+  it("PermissionGate asks for provider-style names percent-encoded (read:messages, URLs)", async () => {
+    api.mock.setState({ permissions: ["read:messages", "https://api.example.com/read"] });
+    render(
+      wrap(
+        <>
+          <Session />
+          <PermissionGate permission="read:messages" fallback={<p>no messages</p>}>
+            <p>can read messages</p>
+          </PermissionGate>
+          <PermissionGate permission="https://api.example.com/read" fallback={<p>no url</p>}>
+            <p>can read url</p>
+          </PermissionGate>
+          <PermissionGate permission="reports:read" fallback={<p>no reports</p>}>
+            <p>can read reports</p>
+          </PermissionGate>
+        </>,
+      ),
+    );
+    await waitFor(() => expect(text("status")).toBe("anonymous"));
+    await clickLogin();
+    await screen.findByText("can read messages");
+    await screen.findByText("can read url");
+    await screen.findByText("no reports");
+    expect(api.counts["POST /_oxa_auth/test-app-permission/read%3Amessages"]).toBeGreaterThan(0);
+  });
+
   it("PermissionGate fails closed on an invalid permission name", async () => {
     render(
       wrap(
         <>
           <Session />
-          <PermissionGate permission="../admin" fallback={<p>denied</p>}>
+          <PermissionGate permission="audit log" fallback={<p>denied</p>}>
             <p>in</p>
           </PermissionGate>
         </>,

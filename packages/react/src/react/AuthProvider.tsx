@@ -1,7 +1,14 @@
-import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useContext, useEffect, useState } from "react";
+import type { ReactNode } from "react";
 import { AuthClient } from "../core/AuthClient";
 import type { AuthClientOptions } from "../core/AuthClientOptions";
+import {
+  QueryClient,
+  QueryClientContext,
+  QueryClientProvider,
+  useContext,
+  useEffect,
+  useState,
+} from "./peers";
 import { AuthContext, QUERY_KEY } from "./useAuthClient";
 import { useSessionChange } from "./useOnSignOut";
 

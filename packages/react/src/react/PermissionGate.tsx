@@ -11,7 +11,7 @@ import { usePermission } from "./usePermission";
  * }
  */
 export interface PermissionGateProps {
-  /** The app permission to test (`[A-Za-z0-9_-]+`). */
+  /** The app permission to test (`audit`, `read:messages`: an OAuth scope-token). */
   permission: string;
   children?: ReactNode;
   /** Shown when denied, signed out or on error. Default: nothing. */

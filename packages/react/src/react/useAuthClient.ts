@@ -1,6 +1,6 @@
-import { createContext, useContext, useSyncExternalStore } from "react";
 import { type AuthClient, type AuthState, LOADING } from "../core/AuthClient";
 import { AuthClientError } from "../core/AuthClientError";
+import { createContext, useContext, useSyncExternalStore } from "./peers";
 
 export const AuthContext = createContext<AuthClient | null>(null);
 

@@ -1,5 +1,5 @@
-import { useMemo } from "react";
 import { authWebSocketProtocols } from "../core/authWebSocketProtocols";
+import { useMemo } from "./peers";
 import { useAllowedToken } from "./useAuthWebSocketUrl";
 
 /**

@@ -1,5 +1,5 @@
-import { useEffect, useRef } from "react";
 import type { AuthClient, AuthState } from "../core/AuthClient";
+import { useEffect, useRef } from "./peers";
 import { useAuthClient } from "./useAuthClient";
 
 /** Calls the latest `fn(next, previous)` whenever `client`'s session changes (sign-in or -out). */

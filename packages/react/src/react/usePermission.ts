@@ -1,4 +1,5 @@
-import { type UseQueryResult, useQuery } from "@tanstack/react-query";
+import type { UseQueryResult } from "@tanstack/react-query";
+import { useQuery } from "./peers";
 import { QUERY_KEY, useAuthClient, useAuthState } from "./useAuthClient";
 
 /**

@@ -1,5 +1,6 @@
 import { type User, userFromWire } from "@org/auth-user";
-import { type UseQueryResult, useQuery } from "@tanstack/react-query";
+import type { UseQueryResult } from "@tanstack/react-query";
+import { useQuery } from "./peers";
 import { QUERY_KEY, useAuthClient, useAuthState } from "./useAuthClient";
 
 /**

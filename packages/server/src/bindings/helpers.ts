@@ -19,7 +19,7 @@ import {
   roleGuard,
   scopeGuard,
 } from "../kernel/guards.js";
-import { assertPermissionName } from "../kernel/permissionName.js";
+import { assertPermissionName, type PermissionName } from "../kernel/permissionName.js";
 
 /**
  * Options every helper accepts: an explicit instance, else the process-wide default (created
@@ -52,8 +52,12 @@ export interface GuardHelpers<H, O extends GuardOptions = GuardOptions, L = H> {
   getCurrentUser(options?: O): H;
   /** Attaches the user, or null for a missing/invalid token; still 502 when the service is down. */
   getCurrentUserOptional(options?: O): H;
-  /** Requires a permission: 401 / 403 / 502. Throws now if `name` is outside `[A-Za-z0-9_-]+`. */
-  requirePermission(name: string, options?: O): H;
+  /**
+   * Requires a permission (`audit`, `reports:read`, `https://api.example.com/read`): 401 / 403 /
+   * 502. Throws now if `name` is empty, longer than 128 characters or holds whitespace or control
+   * characters (a literal such name does not compile).
+   */
+  requirePermission<N extends string>(name: PermissionName<N>, options?: O): H;
   /** Requires a role (Keycloak realm/client roles, `roles`, `groups`…): 401 / 403 / 502. */
   requireRole(role: string, options?: O): H;
   /** Requires at least one of the roles: 401 / 403 / 502. */

@@ -130,7 +130,7 @@ export class PermissionDeniedError extends AuthError {
   readonly permission: string;
 
   constructor(permission: string, message?: string) {
-    // The name is validated against [A-Za-z0-9_-]+ before it gets here, so it is safe in a header.
+    // Names are OAuth scope-tokens (kernel/permissionName.ts) before they get here: safe in a header.
     super(
       "permission_denied",
       403,

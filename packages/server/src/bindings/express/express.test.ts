@@ -59,8 +59,10 @@ describeBinding("Express 5", startExpress(express5));
 describeBinding("Express 4", startExpress(express4 as unknown as ExpressFactory));
 
 it("requirePermission throws at declaration for an invalid name", () => {
+  // @ts-expect-error a space: a literal invalid name does not compile either
   expect(() => requirePermission("audit log")).toThrow(ConfigurationError);
-  expect(() => requirePermission("../admin")).toThrow(/\[A-Za-z0-9_-\]/);
+  // @ts-expect-error a dot segment
+  expect(() => requirePermission("..")).toThrow(/visible ASCII characters without spaces/);
 });
 
 describe("guard-only routes (no middleware)", () => {

@@ -71,6 +71,7 @@ it("the plugin skips encapsulation: routes registered in a sibling scope see req
 });
 
 it("requirePermission throws at declaration for an invalid name", () => {
+  // @ts-expect-error CR LF: a literal invalid name does not compile either
   expect(() => requirePermission("audit\r\nx")).toThrow(ConfigurationError);
 });
 

@@ -5,7 +5,7 @@ import type { AuthErrorCode } from "../../kernel/errors.js";
 import { WebRequestContext } from "../../kernel/requestContext.js";
 import { type Binding, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
-import { defineHelpers } from "../helpers.js";
+import { defineHelpers, type GuardHelpers } from "../helpers.js";
 import { readLogoutBody } from "../readLogoutBody.js";
 
 export type { GuardHelpers, GuardOptions } from "../helpers.js";
@@ -82,21 +82,41 @@ const helpers = defineHelpers<MiddlewareHandler<AuthEnv>, HonoAuthOptions, HonoR
 
 /** {@inheritDoc GuardHelpers.authMiddleware} @example app.use("*", authMiddleware()); */
 export const authMiddleware = helpers.authMiddleware;
+/**
+ * Hono environment behind a guard that requires a user (`getCurrentUser`, `requirePermission`,
+ * `requireRole`…): Hono merges a middleware's environment into the next handlers', so there
+ * `c.get("user")` is a `User`, not `User | null`.
+ *
+ * @example
+ * app.get("/v1/me", getCurrentUser(), (c) => c.json({ email: c.get("user").email }));
+ */
+export type SignedInEnv = { Variables: { user: User; authError: null } };
+/**
+ * A guard that lets a request through only with a user ({@link SignedInEnv}).
+ *
+ * @example
+ * const guard: SignedInHandler = requireRole("admin");
+ */
+export type SignedInHandler = MiddlewareHandler<SignedInEnv>;
+
+// The same functions, typed for what they guarantee: a user once they let a request through.
+const signedIn = helpers as unknown as GuardHelpers<SignedInHandler, HonoAuthOptions>;
+
 /** {@inheritDoc GuardHelpers.getCurrentUser} @example app.get("/v1/me", getCurrentUser(), (c) => c.json(c.get("user"))); */
-export const getCurrentUser = helpers.getCurrentUser;
+export const getCurrentUser = signedIn.getCurrentUser;
 /** {@inheritDoc GuardHelpers.getCurrentUserOptional} @example app.get("/v1/maybe", getCurrentUserOptional(), (c) => c.json({ signedIn: !!c.get("user") })); */
 export const getCurrentUserOptional = helpers.getCurrentUserOptional;
 /** {@inheritDoc GuardHelpers.requirePermission} @example app.get("/v1/audit", requirePermission("audit"), (c) => c.json({ ok: true })); */
-export const requirePermission = helpers.requirePermission;
+export const requirePermission = signedIn.requirePermission;
 /** {@inheritDoc GuardHelpers.requireRole} @example app.delete("/v1/users/:id", requireRole("admin"), (c) => c.body(null, 204)); */
-export const requireRole = helpers.requireRole;
+export const requireRole = signedIn.requireRole;
 /** {@inheritDoc GuardHelpers.requireAnyRole} @example app.get("/v1/reports", requireAnyRole(["admin", "auditor"]), (c) => c.json([])); */
-export const requireAnyRole = helpers.requireAnyRole;
+export const requireAnyRole = signedIn.requireAnyRole;
 /** {@inheritDoc GuardHelpers.requireScope} @example app.post("/v1/orders", requireScope("orders:write"), (c) => c.json({ ok: true })); */
-export const requireScope = helpers.requireScope;
+export const requireScope = signedIn.requireScope;
 /** {@inheritDoc GuardHelpers.requireInternal} @example app.post("/internal/reindex", requireInternal({ allowedClients: ["indexer"] }), (c) => c.json({})); */
-export const requireInternal = helpers.requireInternal;
+export const requireInternal = signedIn.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", requireBinding({ appId: true }), (c) => c.json({})); */
-export const requireBinding = helpers.requireBinding;
+export const requireBinding = signedIn.requireBinding;
 /** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
 export const backchannelLogout = helpers.backchannelLogout;

@@ -113,7 +113,19 @@ describe("ProxyAuthClient", () => {
     await expect(client.testPermission(BASE, TOKEN, "audit")).rejects.toBeInstanceOf(UpstreamError);
   });
 
-  it.each(["..", "a/../../x", "a?b#c", "", "a b", "x".repeat(129)])(
+  it.each([
+    ["read:messages", "read%3Amessages"],
+    ["https://api.example.com/read", "https%3A%2F%2Fapi.example.com%2Fread"],
+    ["a/../../x", "a%2F..%2F..%2Fx"],
+    ["a?b#c", "a%3Fb%23c"],
+  ])("test-app-permission sends %j as one encoded path segment (%s)", async (name, segment) => {
+    pool()
+      .intercept({ path: `/_oxa_auth/test-app-permission/${segment}`, method: "POST" })
+      .reply(200, "");
+    expect(await client.testPermission(BASE, TOKEN, name)).toBe(true);
+  });
+
+  it.each(["..", ".", "", "a b", 'a"b', "a\\b", "x".repeat(129)])(
     "test-app-permission refuses the name %j before any call",
     async (name) => {
       // Matches any path: without the check the call would go out and answer "granted".

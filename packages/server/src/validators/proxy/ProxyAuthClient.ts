@@ -119,9 +119,10 @@ export class ProxyAuthClient {
   }
 
   /**
-   * Calls `POST {baseUrl}/_oxa_auth/test-app-permission/{name}`: true when granted (200), false
-   * when denied (403). A name outside `[A-Za-z0-9_-]{1,128}` throws a ConfigurationError before
-   * any call, so a caller-supplied name cannot walk the upstream path (`..`, `/`, `?`).
+   * Calls `POST {baseUrl}/_oxa_auth/test-app-permission/{name}` with the name percent-encoded as
+   * one path segment: true when granted (200), false when denied (403). A name that is not a
+   * permission name (`isPermissionName`) throws a ConfigurationError before any call, and the
+   * encoding keeps `/`, `?` and `#` inside the segment, so a name cannot walk the upstream path.
    *
    * @example
    * if (!(await client.testPermission(baseUrl, token, "audit"))) throw new Error("denied");
