@@ -50,12 +50,12 @@ export type {
   InvalidationTarget,
   RevocationTarget,
 } from "./kernel/fleetEvents.js";
-export {
-  appOnlyClientId,
-  type BindingSource,
-  type BindingSpec,
-  type InternalOptions,
-} from "./kernel/guards.js";
+export type {
+  BindingSource,
+  BindingSpec,
+} from "./kernel/guards/bindingGuard.js";
+export { appOnlyClientId, type InternalOptions } from "./kernel/guards/internalGuard.js";
+export { type Requirement, requirements } from "./kernel/guards/requirements.js";
 export {
   type InvalidPermissionName,
   isPermissionName,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Auth, authenticateUpgrade, createAuth } from "../src/index.js";
+import { type Auth, authenticateUpgrade, createAuth, requirements } from "../src/index.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
 import { startUpgradeServer, type UpgradeServer } from "./upgradeServer.js";
 
@@ -22,6 +22,10 @@ describe("WebSocket upgrade auth in local JWT mode (env-configured)", () => {
       return {
         auth: path === "/no-query" ? noQueryAuth : auth,
         ...(path === "/moderate" ? { permission: "moderate" } : {}),
+        // Any guard reaches upgrades: a role and a scope, checked after the user, in order.
+        ...(path === "/support"
+          ? { require: [requirements.role("support"), requirements.scope("chat:write")] }
+          : {}),
       };
     });
   });
@@ -59,6 +63,19 @@ describe("WebSocket upgrade auth in local JWT mode (env-configured)", () => {
     expect((await connect(`/moderate?access_token=${plain}`)).status).toBe(403);
     const mod = await token({ permissions: ["moderate"] });
     expect((await connect(`/moderate?access_token=${mod}`)).status).toBe(101);
+  });
+
+  it("checks the requirements of `require` (a role, a scope) like the HTTP guards: 403 until both hold", async () => {
+    const neither = await token({ roles: ["member"] });
+    expect((await connect(`/support?access_token=${neither}`)).status).toBe(403);
+    const roleOnly = await token({ roles: ["support"] });
+    expect((await connect(`/support?access_token=${roleOnly}`)).status).toBe(403);
+    const both = await token({ roles: ["support"], scope: "chat:write" });
+    expect(await connect(`/support?access_token=${both}`)).toMatchObject({
+      status: 101,
+      userId: "ws-user",
+    });
+    expect(() => requirements.role("bad role")).toThrow(/Invalid role/);
   });
 
   it("answers 502 before the socket opens when the provider's keys are unreachable", async () => {

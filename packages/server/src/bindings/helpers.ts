@@ -2,24 +2,11 @@ import { resolveAuth } from "../config/defaultAuth.js";
 import type { Auth } from "../kernel/Auth.js";
 import { errorAnswer, type HttpAnswer } from "../kernel/errorAnswer.js";
 import { AuthError } from "../kernel/errors.js";
-import {
-  attachGuard,
-  type BoundGuard,
-  bindGuard,
-  type Guard,
-  optionalGuard,
-  permissionGuard,
-  requiredGuard,
-} from "../kernel/Guard.js";
-import {
-  type BindingSpec,
-  bindingGuard,
-  type InternalOptions,
-  internalGuard,
-  roleGuard,
-  scopeGuard,
-} from "../kernel/guards.js";
-import { assertPermissionName, type PermissionName } from "../kernel/permissionName.js";
+import { attachGuard, type BoundGuard, bindGuard } from "../kernel/Guard.js";
+import type { BindingSpec } from "../kernel/guards/bindingGuard.js";
+import type { InternalOptions } from "../kernel/guards/internalGuard.js";
+import { type Requirement, requirements } from "../kernel/guards/requirements.js";
+import type { PermissionName } from "../kernel/permissionName.js";
 
 /**
  * Options every helper accepts: an explicit instance, else the process-wide default (created
@@ -112,28 +99,24 @@ export function defineHelpers<H, O extends GuardOptions = GuardOptions, L = H>(
   wrap: (bound: BoundGuard) => H,
   route: RouteFactory<L>,
 ): GuardHelpers<H, O, L> {
-  const make = (
-    options: GuardOptions | undefined,
-    guard: (auth: Auth) => Guard,
-    params = false,
-  ) => {
+  // One line per guard: the requirement (its arguments checked now) on the resolved instance.
+  const make = (options: GuardOptions | undefined, requirement: Requirement) => {
     const auth = resolveAuth(options);
-    return wrap(bindGuard(auth, guard(auth), params));
+    return wrap(bindGuard(auth, requirement.guard(auth), requirement.usesParams));
   };
   return {
-    authMiddleware: (options) => make(options, () => attachGuard),
-    getCurrentUser: (options) => make(options, () => requiredGuard),
-    getCurrentUserOptional: (options) => make(options, () => optionalGuard),
-    requirePermission: (name, options) => {
-      assertPermissionName(name);
-      return make(options, (auth) => permissionGuard(auth, name));
+    authMiddleware: (options) => {
+      const auth = resolveAuth(options);
+      return wrap(bindGuard(auth, attachGuard));
     },
-    requireRole: (role, options) => make(options, () => roleGuard([role], "all")),
-    requireAnyRole: (roles, options) => make(options, () => roleGuard(roles, "any")),
-    requireScope: (scopes, options) =>
-      make(options, () => scopeGuard(typeof scopes === "string" ? [scopes] : scopes)),
-    requireInternal: (options) => make(options, () => internalGuard(options)),
-    requireBinding: (spec, options) => make(options, () => bindingGuard(spec), true),
+    getCurrentUser: (options) => make(options, requirements.user()),
+    getCurrentUserOptional: (options) => make(options, requirements.optionalUser()),
+    requirePermission: (name, options) => make(options, requirements.permission(name as string)),
+    requireRole: (role, options) => make(options, requirements.role(role)),
+    requireAnyRole: (roles, options) => make(options, requirements.anyRole(roles)),
+    requireScope: (scopes, options) => make(options, requirements.scope(scopes)),
+    requireInternal: (options) => make(options, requirements.internal(options)),
+    requireBinding: (spec, options) => make(options, requirements.binding(spec)),
     backchannelLogout: (options) => {
       // Built now, so a missing issuer, key set or audience stops start-up, not the first call.
       const handle = resolveAuth(options).backchannelLogout();

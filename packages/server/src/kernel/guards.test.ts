@@ -10,7 +10,7 @@ import type { AdapterClaims } from "../validators/adapters/AuthAdapter.js";
 import { createAdapterValidator } from "../validators/adapters/createAdapterValidator.js";
 import type { Auth } from "./Auth.js";
 import { ConfigurationError } from "./errors.js";
-import { appOnlyClientId } from "./guards.js";
+import { appOnlyClientId } from "./guards/internalGuard.js";
 import type { User } from "./user.js";
 
 /** An Auth whose tokens are JSON claims (a custom adapter), so each test states its claims. */

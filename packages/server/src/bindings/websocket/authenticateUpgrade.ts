@@ -6,8 +6,8 @@ import {
   UnauthenticatedError,
 } from "../../kernel/errors.js";
 import { MALFORMED, malformedAuthorization, readToken } from "../../kernel/extractBearerToken.js";
-import { bindGuard, type Guard } from "../../kernel/Guard.js";
-import { assertPermissionName } from "../../kernel/permissionName.js";
+import { bindGuard, type Guard, type RouteParams } from "../../kernel/Guard.js";
+import { type Requirement, requirements } from "../../kernel/guards/requirements.js";
 import type { RequestAuthState } from "../../kernel/RequestAuthState.js";
 import { type RequestLike, toRequestContext } from "../../kernel/requestContext.js";
 import { callBinding, resolveUser } from "../../kernel/runGuard.js";
@@ -27,6 +27,14 @@ export interface UpgradeOptions {
   auth?: Auth;
   /** Also require this permission (403 otherwise). */
   permission?: string;
+  /**
+   * Also require these, checked in order after the user: any guard of `requirements` (roles,
+   * scopes, internal clients…), exactly as the HTTP helpers check them.
+   *
+   * @example
+   * await authenticateUpgrade(req, { require: [requirements.role("support"), requirements.scope("chat")] });
+   */
+  require?: Requirement | readonly Requirement[];
 }
 
 /**
@@ -141,8 +149,12 @@ export async function authenticateUpgrade(
   request: RequestLike,
   options: UpgradeOptions = {},
 ): Promise<UpgradeResult> {
-  if (options.permission !== undefined) assertPermissionName(options.permission);
   const auth = resolveAuth(options);
+  // Made (and their arguments checked) before anything is read from the request.
+  const required = [
+    ...(options.permission === undefined ? [] : [requirements.permission(options.permission)]),
+    ...(options.require === undefined ? [] : [options.require].flat()),
+  ].map((requirement) => requirement.guard(auth));
   let offersAuthProtocol = false;
   const binding = callBinding<RequestLike>(toRequestContext, {
     token(req, ctx) {
@@ -153,7 +165,7 @@ export async function authenticateUpgrade(
   });
   // The guard keeps the state it let through: the socket is watched for that token's session.
   let admitted: RequestAuthState | undefined;
-  const guard = upgradeGuard(auth, options.permission, (state) => {
+  const guard = upgradeGuard(required, (state) => {
     admitted = state;
   });
   const user = (await resolveUser(bindGuard(auth, guard), binding, request)) as User;
@@ -170,12 +182,8 @@ export async function authenticateUpgrade(
   return { user, protocol: offersAuthProtocol ? WS_AUTH_PROTOCOL : undefined, watch };
 }
 
-/** A user is required (the message says how to send the token), and the permission if named. */
-function upgradeGuard(
-  auth: Auth,
-  permission: string | undefined,
-  admit: (state: RequestAuthState) => void,
-): Guard {
+/** A user is required (the message says how to send the token), then each requirement. */
+function upgradeGuard(required: readonly Guard[], admit: (state: RequestAuthState) => void): Guard {
   return (state) => {
     admit(state);
     if (state.user === null) {
@@ -186,8 +194,23 @@ function upgradeGuard(
         )
       );
     }
-    return permission === undefined ? state.user : auth.checkPermission(state, permission);
+    return checkAll(required, state, state.user, 0);
   };
+}
+
+/** Runs the guards in order, synchronously while they answer synchronously (a cache hit). */
+function checkAll(
+  guards: readonly Guard[],
+  state: RequestAuthState,
+  user: User,
+  from: number,
+): User | Promise<User> {
+  const params: RouteParams = undefined;
+  for (let i = from; i < guards.length; i++) {
+    const outcome = (guards[i] as Guard)(state, params);
+    if (outcome instanceof Promise) return outcome.then(() => checkAll(guards, state, user, i + 1));
+  }
+  return user;
 }
 
 /**
