@@ -139,8 +139,11 @@ export function makeUser(fields: UserFields): User {
     provider: fields.provider,
     extra: {},
   };
-  // The literal fixes the key order (USER_KEYS); each known field overwrites in place.
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) user[key] = value;
+  // The literal fixes the key order; each known field overwrites in place. The callers pass
+  // fixed keys; a `__proto__` key would still never reach the prototype.
+  for (const [key, value] of Object.entries(fields)) {
+    if (value !== undefined && key !== "__proto__") user[key] = value;
+  }
   return user as unknown as User;
 }
 
