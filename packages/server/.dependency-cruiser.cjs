@@ -1,5 +1,5 @@
-// The server SDK's layers (docs/architecture.md): kernel ← validators · redis · logout · platform
-// ← config ← bindings.
+// The server SDK's layers (docs/architecture.md): kernel ← jose ← validators · redis · logout ·
+// platform ← config ← bindings.
 // Run in packages/server by the root `pnpm lint`; a wrong-way import fails CI.
 const SRC = "^src/";
 const notTest = "\\.test\\.ts$";
@@ -28,12 +28,20 @@ module.exports = {
       },
     },
     {
+      name: "jose-imports-only-kernel",
+      comment:
+        "jose/ (the lazily loaded jose library and the mapping of its errors) is shared by the validators that read JWTs: it imports only the kernel and itself.",
+      severity: "error",
+      from: { path: `${SRC}jose/`, pathNot: notTest },
+      to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}jose/`] },
+    },
+    {
       name: "adapters-import-only-kernel",
       comment:
-        "Validators (proxy, jwt, adapters), the Redis level, back-channel logout and the platform implement kernel seams: they import the kernel and their own folder (and the runtime's pieces through #platform), never config, bindings or each other.",
+        "Each validator (validators/proxy, validators/jwt, validators/adapters), the Redis level, back-channel logout and the platform implement kernel seams: they import the kernel, jose/ and their own folder (and the runtime's pieces through #platform), never config, bindings, each other, or a sibling validator.",
       severity: "error",
-      from: { path: `${SRC}(validators|redis|logout|platform)/`, pathNot: notTest },
-      to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}$1/`, PLATFORM_ENTRY] },
+      from: { path: `${SRC}(validators/[^/]+|redis|logout|platform)/`, pathNot: notTest },
+      to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}jose/`, `${SRC}$1/`, PLATFORM_ENTRY] },
     },
     {
       name: "platform-only-through-its-entry",

@@ -1,16 +1,13 @@
 // The Next.js client page in real Chromium: the server renders AuthProvider's loading state,
 // hydration is clean, the popup login works, and the token reaches a route handler (bearer,
 // through useAuthFetch) and a server action (the access cookie, through cookies()).
-import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { ensureChromium } from "../testing/ensureTestTools.mjs";
 
 /** `apps`: `[{ url, mode }]`, the Next.js app in each mode. */
 export async function checkClientPage(apps, mockEmail = "mock.user@example.com") {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium is missing at ${CHROMIUM}: set CHROMIUM_PATH`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  const executablePath = ensureChromium();
+  const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
   try {
     const done = [];
     for (const app of apps) {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RedisUnderTest, startRedis } from "../../../packages/server/test/redisServer.js";
+import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import { launchChromium } from "../src/chromium.js";
 import {
   callApi,

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RedisUnderTest, startRedis } from "../../../packages/server/test/redisServer.js";
+import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import { API_AUDIENCE, RP, type SessionProvider, startSessionProvider } from "./sessionProvider.js";
 
 // A real, certified OpenID provider (oidc-provider) ends a session and posts its logout_token to

@@ -5,15 +5,11 @@ export type {
   WorkspaceRole,
 } from "@org/auth-user";
 export { userFromWire } from "@org/auth-user";
-export type {
-  AuthClientOptions,
-  AuthState,
-  AuthStatus,
-  AuthUser,
-} from "./core/AuthClient";
+export type { AuthState, AuthStatus, AuthUser } from "./core/AuthClient";
 export { AuthClient } from "./core/AuthClient";
 export type { AuthClientErrorCode } from "./core/AuthClientError";
 export { AuthClientError } from "./core/AuthClientError";
+export type { AuthClientOptions } from "./core/AuthClientOptions";
 export { authWebSocketProtocols } from "./core/authWebSocketProtocols";
 export type { AuthTokenSource } from "./core/createAuthFetch";
 export { createAuthFetch } from "./core/createAuthFetch";

@@ -9,8 +9,9 @@ const auth = createAuth({
   env: {},
   proxyUrlOverride: process.env.PROXY_URL,
   logger: { warn: () => logLines++, error: () => logLines++ },
-  // Longer than the run, so (a) counts sharing, not re-validation after the default 30 s TTL.
-  cacheTtlSeconds: 600,
+  // Longer than the run, so (a) counts sharing, not re-validation after the default 30 s TTL;
+  // (d) sets CACHE_TTL shorter than its flood, so signed-in users are validated again during it.
+  cacheTtlSeconds: Number(process.env.CACHE_TTL ?? 600),
   cacheMaxEntries: 4096,
   upstreamMaxConcurrency: Number(process.env.MAX_CONCURRENCY ?? 64),
   upstreamMaxQueue: Number(process.env.MAX_QUEUE ?? 512),

@@ -3,11 +3,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
+import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import { REDIS_CONNECT_WAIT_MS } from "../src/config/connectRedis.js";
 import { createAuth } from "../src/config/createAuth.js";
 import { authenticateUpgrade, rejectUpgrade, selectWsProtocol } from "../src/index.js";
 import type { Auth } from "../src/kernel/Auth.js";
-import { type RedisUnderTest, startRedis } from "./redisServer.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 /** A JWT-shaped token (the stand-in proxy vouches for it; its payload names sub, sid, exp). */
@@ -78,20 +78,32 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
     }
   });
 
-  it("ready() gives up on an unreachable Redis after its bound and the instance serves alone", async () => {
+  it("ready() gives up on an unreachable Redis after its bound; unchecked tokens get 503 unless AUTH_REDIS_FAIL_OPEN", async () => {
     const lonely = createAuth({
       env: {},
       proxyUrlOverride: proxy.url,
       logger: silent,
       redis: { url: "redis://127.0.0.1:1", prefix: "fa:" },
     });
+    const open = createAuth({
+      env: { AUTH_REDIS_FAIL_OPEN: "true" },
+      proxyUrlOverride: proxy.url,
+      logger: silent,
+      redis: { url: "redis://127.0.0.1:1", prefix: "fa:" },
+    });
     try {
       const started = Date.now();
-      await lonely.ready();
+      await Promise.all([lonely.ready(), open.ready()]);
       expect(Date.now() - started).toBeLessThan(REDIS_CONNECT_WAIT_MS + 1500);
-      expect((await lonely.getCurrentUser(req(BOB))).id).toBe("bob");
+      // Nobody can say whether BOB is revoked: refused, retryable, never cached.
+      const refused = await lonely.getCurrentUser(req(BOB)).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ status: 503, code: "revocation_unavailable" });
+      expect((refused as { headers: Record<string, string> }).headers["Retry-After"]).toBe("1");
+      // Opted in: accepted unchecked.
+      expect((await open.getCurrentUser(req(BOB))).id).toBe("bob");
     } finally {
       await lonely.close();
+      await open.close();
     }
   });
 

@@ -66,7 +66,7 @@ export interface MockAuthSettings extends MockUser {
   refreshCookieName: string;
   expiresIn: number;
   refreshExpiresIn: number;
-  /** Seconds a rotated refresh token still refreshes (a reload that lost the answer); 0: never. */
+  /** Seconds a rotated refresh token presented again answers the same successor; 0: never. */
   refreshReuseInterval: number;
   returnTo: string;
   authorizePath: string;
@@ -228,7 +228,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     "refreshReuseInterval",
     "REFRESH_REUSE_INTERVAL",
     10,
-    "Seconds a rotated refresh token still refreshes the same session (a page reloaded while its refresh was answered never stored the new one); later reuse ends the session; 0: never",
+    "Seconds a rotated refresh token presented again answers the same successor (a page reloaded while its refresh was answered never stored the new one); later reuse ends the session; 0: never",
     (v, l) => parseInteger(v, l, 0, 300),
   ),
   spec("returnTo", "RETURN_TO", "/", "Fallback return path after login", parsePath),
@@ -303,7 +303,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     "redisUrl",
     "REDIS_URL",
     null,
-    "redis:// or rediss:// URL: publish revocations (logout, refresh-token reuse) and state changes there, for backends using @org/auth-server with AUTH_REDIS_URL",
+    "redis:// or rediss:// URL: publish revocations (logout, refresh-token reuse, revoked OpenID grants and tokens) and state changes there, for backends using @org/auth-server with AUTH_REDIS_URL",
     optionalRedisUrl,
   ),
   spec(

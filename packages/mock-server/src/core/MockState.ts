@@ -20,7 +20,7 @@ export interface MockState extends MockUser {
   expiresIn: number;
   /** Lifetime of newly issued refresh tokens, seconds. */
   refreshExpiresIn: number;
-  /** Seconds a rotated refresh token still refreshes its session; 0: reuse ends it at once. */
+  /** Seconds a rotated refresh token presented again answers the same successor; 0: none. */
   refreshReuseInterval: number;
   /** When set, the mock IdP fails every login with this error (e.g. `access_denied`). */
   loginError: string | null;

@@ -2,13 +2,13 @@ import { LRUCache } from "lru-cache";
 import type { MockAuthSettings } from "../config/settings.js";
 import type { OidcStores } from "../oidc/OidcStores.js";
 import { findPersona, type Persona } from "../oidc/Persona.js";
-import { type CookiePolicy, cookiePolicy, readCookie, serializeCookie } from "./cookies.js";
+import { type CookiePolicy, cookiePolicy, serializeCookie } from "./cookies.js";
 import type { LoginOptions } from "./loginOptions.js";
 import type { MockAuthChange } from "./MockAuthChange.js";
 import type { MockState } from "./MockState.js";
-import { constantTimeEqual, randomToken, sha256 } from "./random.js";
-import type { Rotation } from "./refreshTokenReused.js";
-import type { RequestLike } from "./responses.js";
+import { createRevokedTokens, type RevokedTokens } from "./RevokedTokens.js";
+import { randomToken, sha256 } from "./random.js";
+import type { Rotation, Successor } from "./rotateRefreshToken.js";
 import type { Signer } from "./signer.js";
 
 /** A login between `/login` and `/callback`, keyed by its state. */
@@ -30,7 +30,7 @@ export interface PendingCode {
   persona: Persona | null;
 }
 
-/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse revokes the session). */
+/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse ends the session). */
 export interface RefreshRecord extends Rotation {
   sid: string;
   expiresAt: number;
@@ -77,20 +77,14 @@ export interface Ctx {
   readonly codes: Store<PendingCode>;
   readonly refresh: Store<RefreshRecord>;
   readonly sessions: Store<Session>;
+  /** Tokens revoked one by one, by `tokenHash`. */
+  readonly revoked: RevokedTokens;
   /** The OpenID provider's codes, grants and tokens. */
   readonly oidc: OidcStores;
   readonly signer: Signer;
   now(): number;
   /** Reports sessions ended and state changes (the Redis publisher listens). */
   notify(change: MockAuthChange): void;
-}
-
-/** Who a token belongs to, as far as the mock is concerned. */
-export interface Identity {
-  kind: "static" | "forbidden" | "jwt";
-  /** Unix seconds, or null for static tokens (they never expire). */
-  expiresAt: number | null;
-  sid: string | null;
 }
 
 /** A capped store whose entries expire at their `expiresAt` on the mock's clock. */
@@ -116,50 +110,19 @@ export function keep<V extends { expiresAt: number }>(
 /** Create the stores with caps that bound memory under a flood of logins. */
 export function createStores(
   now: () => number,
-): Pick<Ctx, "logins" | "codes" | "refresh" | "sessions"> {
+): Pick<Ctx, "logins" | "codes" | "refresh" | "sessions" | "revoked"> {
   return {
     logins: store(1000, now),
     codes: store(1000, now),
     refresh: store(10_000, now),
     sessions: store(10_000, now),
+    revoked: createRevokedTokens(10_000, now),
   };
 }
 
 /** Build the cookie-policy part of the context for a base URL. */
 export function policyFor(baseUrl: URL): CookiePolicy {
   return cookiePolicy(baseUrl);
-}
-
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
-/**
- * The presented access token: `Authorization: Bearer` first (scheme case-insensitive), then
- * the access cookie. A present but malformed header counts as an invalid token (contracts.md).
- */
-export function presentedToken(ctx: Ctx, request: RequestLike): string | null | "malformed" {
-  const header = request.headers.get("authorization");
-  if (header !== null) {
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header);
-    return match?.[1] ?? "malformed";
-  }
-  return readCookie(request.headers.get("cookie"), ctx.settings.accessCookieName) || null;
-}
-
-/** Validate a token: forbidden token, static tokens, then the mock's own JWTs. */
-export async function authenticate(ctx: Ctx, token: string): Promise<Identity | undefined> {
-  const { state, settings } = ctx;
-  if (state.forbiddenToken && constantTimeEqual(token, state.forbiddenToken)) {
-    return { kind: "forbidden", expiresAt: null, sid: null };
-  }
-  let isStatic = constantTimeEqual(token, settings.accessTokenValue);
-  for (const t of state.tokens) isStatic = constantTimeEqual(token, t) || isStatic;
-  if (isStatic) return { kind: "static", expiresAt: null, sid: null };
-  if (token.length > 8192 || !JWT_SHAPE.test(token)) return undefined;
-  const payload = await ctx.signer.verify(token, ctx.now());
-  if (!payload || typeof payload.exp !== "number") return undefined;
-  const sid = typeof payload.sid === "string" ? payload.sid : null;
-  if (sid !== null && !ctx.sessions.has(sid)) return undefined;
-  return { kind: "jwt", expiresAt: payload.exp, sid };
 }
 
 /** Set-Cookie values for a fresh token pair, or (no tokens) clearing both cookies. */
@@ -227,13 +190,14 @@ export async function mintAccessToken(
 /**
  * Issue access + refresh tokens for a session: a new one when `sid` is null (authenticated at
  * `authTime`, null for the static dev refresh token, signed in as `persona`), else the existing
- * one (keeps its time and persona).
+ * one (keeps its time and persona), whose refresh token rotates to `successor`.
  */
 export async function issueTokens(
   ctx: Ctx,
   sid: string | null,
   authTime: number | null = null,
   persona: Persona | null = null,
+  successor: Successor = { refreshToken: randomToken(), isNew: true },
 ): Promise<{ accessToken: string; refreshToken: string; sid: string }> {
   const now = ctx.now();
   const existing = sid === null ? undefined : ctx.sessions.get(sid);
@@ -241,18 +205,15 @@ export async function issueTokens(
   const who = sid === null ? sessionPersona(ctx, persona) : personaOfSession(ctx, sid);
   const { expiresIn, refreshExpiresIn } = ctx.state;
   const sessionId = sid ?? randomToken(16);
-  const refreshExpiresAt = now + refreshExpiresIn * 1000;
   // Outlive every token of the session: a token must not outlast the session that vouches for it.
   const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
   const session = { expiresAt: sessionExpiresAt, authTime: authenticatedAt, persona: who };
   keep(ctx.sessions, sessionId, session, now);
-  const refreshToken = randomToken();
-  keep(
-    ctx.refresh,
-    await sha256(refreshToken),
-    { sid: sessionId, expiresAt: refreshExpiresAt, rotatedAt: null },
-    now,
-  );
+  const { refreshToken } = successor;
+  if (successor.isNew) {
+    const record = { sid: sessionId, expiresAt: now + refreshExpiresIn * 1000, rotated: null };
+    keep(ctx.refresh, await sha256(refreshToken), record, now);
+  }
   const accessToken = await mintAccessToken(ctx, sessionId, expiresIn, authenticatedAt, who);
   return { accessToken, refreshToken, sid: sessionId };
 }

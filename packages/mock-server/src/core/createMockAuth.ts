@@ -169,7 +169,8 @@ export function createMockAuth(options: MockAuthOptions = {}): MockAuth {
   const reset = () => {
     ctx.state = initialState(settings);
     ctx.notify({ type: "invalidate" });
-    for (const store of [ctx.logins, ctx.codes, ctx.refresh, ctx.sessions, ctx.oidc]) store.clear();
+    for (const store of [ctx.logins, ctx.codes, ctx.refresh, ctx.sessions, ctx.revoked, ctx.oidc])
+      store.clear();
     return copyState(ctx.state);
   };
   const respond = (request: RequestLike) => dispatch(ctx, request, reset);

@@ -1,37 +1,12 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { createServer } from "node:net";
 import { decodeJwt } from "jose";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisUnderTest, startRedis } from "../../../../scripts/testing/startRedis.mjs";
+import { codeFlow, oidcRefresh, postForm, redeem } from "../../test/httpFlows.js";
 import { type MockServer, startMockServer } from "./startMockServer.js";
 
-/** A real redis-server on a free 127.0.0.1 port, without persistence. */
-async function startRedis() {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  const child = spawn("redis-server", [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-  ]);
-  await new Promise<void>((resolve) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      if (String(chunk).includes("Ready to accept connections")) resolve();
-    });
-  });
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill("SIGKILL") };
-}
-
 describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: RedisUnderTest;
   let server: MockServer;
   let subscriber: ReturnType<typeof createClient>;
   let reader: ReturnType<typeof createClient>;
@@ -50,7 +25,7 @@ describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
     subscriber.destroy();
     reader.destroy();
     await server.close();
-    redis.stop();
+    await redis.close();
   });
 
   async function next(): Promise<Record<string, unknown>> {
@@ -105,6 +80,72 @@ describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
     expect((await refresh(refreshCookie)).status).toBe(200);
     expect((await refresh(refreshCookie)).status).toBe(401);
     expect(await next()).toMatchObject({ type: "revoke", sid: decodeJwt(access).sid });
+  });
+
+  /** The marker of a revocation: its value and remaining life. */
+  async function marker(key: string) {
+    return {
+      value: await reader.get(`oxaigen-auth:${key}`),
+      ttl: await reader.pTTL(`oxaigen-auth:${key}`),
+    };
+  }
+
+  it("publishes the grant's sid when an authorization code is replayed", async () => {
+    const { tokens, code, verifier } = await codeFlow(server);
+    expect((await redeem(server, code, verifier)).status).toBe(400);
+    const sid = decodeJwt(tokens.access_token).sid;
+    const event = await next();
+    expect(event).toMatchObject({ v: 1, type: "revoke", sid });
+    expect((await marker(`rev:sid:${sid}`)).value).toBe(String(event.at));
+  });
+
+  it("publishes the grant's sid on OpenID refresh-token reuse and on RFC 7009 refresh-token revocation", async () => {
+    const reused = await codeFlow(server);
+    const refreshToken = reused.tokens.refresh_token as string;
+    expect((await oidcRefresh(server, refreshToken)).status).toBe(200);
+    expect((await oidcRefresh(server, refreshToken)).status).toBe(400);
+    expect(await next()).toMatchObject({
+      type: "revoke",
+      sid: decodeJwt(reused.tokens.access_token).sid,
+    });
+    const revoked = await codeFlow(server);
+    const res = await postForm(server, "/oidc/revoke", {
+      token: revoked.tokens.refresh_token as string,
+    });
+    expect(res.status).toBe(200);
+    expect(await next()).toMatchObject({
+      type: "revoke",
+      sid: decodeJwt(revoked.tokens.access_token).sid,
+    });
+  });
+
+  it("publishes a jti revocation, its marker living the token's remaining life, for a revoked access token", async () => {
+    const cc = await postForm(server, "/oidc/token", { grant_type: "client_credentials" });
+    const token = ((await cc.json()) as { access_token: string }).access_token;
+    const { jti, exp } = decodeJwt(token);
+    const before = Date.now();
+    expect((await postForm(server, "/oidc/revoke", { token })).status).toBe(200);
+    const event = await next();
+    expect(event).toMatchObject({ v: 1, type: "revoke", jti });
+    expect(Object.keys(event).sort()).toEqual(["at", "jti", "type", "v"]);
+    const { value, ttl } = await marker(`rev:jti:${jti}`);
+    expect(value).toBe(String(event.at));
+    const remaining = (exp as number) * 1000 - before;
+    expect(ttl).toBeGreaterThan(remaining - 5000);
+    expect(ttl).toBeLessThanOrEqual(remaining + 1000);
+  });
+
+  it("publishes a jti revocation when a token without a session is logged out", async () => {
+    const token = await server.mock.createAccessToken();
+    const res = await fetch(`${server.url}/_oxa_auth/logout`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(204);
+    const { jti } = decodeJwt(token);
+    const event = await next();
+    expect(event).toMatchObject({ type: "revoke", jti });
+    expect((await marker(`rev:jti:${jti}`)).ttl).toBeGreaterThan(0);
   });
 
   it("publishes an invalidation when the run-time state changes", async () => {

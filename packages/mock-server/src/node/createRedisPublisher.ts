@@ -37,6 +37,13 @@ export function fleetMessage(change: MockAuthChange, at: number) {
       event: { v: 1, type: "revoke", sid: change.sid, at },
     };
   }
+  if (change.type === "revoke-token") {
+    return {
+      marker: `rev:jti:${change.jti}`,
+      ttlMs: Math.max(1000, change.ttlSeconds * 1000),
+      event: { v: 1, type: "revoke", jti: change.jti, at },
+    };
+  }
   return {
     marker: "inv:all",
     ttlMs: INVALIDATION_MARKER_MS,

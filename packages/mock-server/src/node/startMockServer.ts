@@ -32,8 +32,9 @@ export interface MockServerOptions extends MockAuthOptions {
   /** Path to a private EC P-256 JWK file (ignored when `signingKey` is given). */
   signingKeyFile?: string | null;
   /**
-   * `OXAIGEN_AUTH_MOCK_REDIS_URL`: publish revocations (logout, refresh-token reuse) and state
-   * changes on this Redis, where backends using `@org/auth-server` with Redis listen.
+   * `OXAIGEN_AUTH_MOCK_REDIS_URL`: publish revocations (logout, refresh-token reuse, revoked
+   * OpenID grants and tokens) and state changes on this Redis, where backends using
+   * `@org/auth-server` with Redis listen.
    */
   redisUrl?: string | null;
   /** Key and channel prefix on that Redis (default `oxaigen-auth:`, the SDK's default). */

@@ -1,5 +1,5 @@
 import { type Store, store } from "../core/context.js";
-import type { Rotation } from "../core/refreshTokenReused.js";
+import type { Rotation } from "../core/rotateRefreshToken.js";
 import type { Persona } from "./Persona.js";
 
 /** Who a grant is for: a persona (user tokens) or nobody (client credentials). */
@@ -12,7 +12,10 @@ export interface GrantSubject {
   grantId: string;
 }
 
-/** An authorization code, keyed by sha256(code): single use, 60 s. */
+/**
+ * An authorization code, keyed by sha256(code): single use, 60 s. Its session and grant start
+ * when it is redeemed (`startGrant`), so unredeemed codes only ever fill their own store.
+ */
 export interface CodeRecord extends GrantSubject {
   redirectUri: string;
   codeChallenge: string | null;
@@ -21,7 +24,7 @@ export interface CodeRecord extends GrantSubject {
   used: boolean;
 }
 
-/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse revokes the grant). */
+/** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse ends the grant). */
 export interface RefreshRecord extends GrantSubject, Rotation {
   expiresAt: number;
 }
@@ -32,9 +35,9 @@ export interface Interaction {
   expiresAt: number;
 }
 
-/** An issued access token by `jti`: for revocation, introspection and userinfo. */
-export interface AccessRecord {
-  grantId: string | null;
+/** A redeemed authorization code's grant: its refresh tokens live while it does, with its session. */
+export interface GrantRecord {
+  sid: string;
   revoked: boolean;
   expiresAt: number;
 }
@@ -43,8 +46,7 @@ export interface AccessRecord {
 export interface OidcStores {
   codes: Store<CodeRecord>;
   refresh: Store<RefreshRecord>;
-  grants: Store<{ revoked: boolean; expiresAt: number }>;
-  access: Store<AccessRecord>;
+  grants: Store<GrantRecord>;
   interactions: Store<Interaction>;
   clear(): void;
 }
@@ -54,8 +56,7 @@ export function createOidcStores(now: () => number): OidcStores {
   const stores = {
     codes: store<CodeRecord>(1000, now),
     refresh: store<RefreshRecord>(10_000, now),
-    grants: store<{ revoked: boolean; expiresAt: number }>(10_000, now),
-    access: store<AccessRecord>(10_000, now),
+    grants: store<GrantRecord>(10_000, now),
     interactions: store<Interaction>(1000, now),
   };
   return {

@@ -1,5 +1,5 @@
 import { escapeHtml } from "../core/callbackPage.js";
-import { type Ctx, keep, sessionPersona } from "../core/context.js";
+import { type Ctx, keep } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { html, type MockResponse, type RequestLike, redirect } from "../core/responses.js";
 import { parseScope } from "./mintToken.js";
@@ -90,17 +90,8 @@ function requestProblem(req: AuthorizeRequest): [string, string] | undefined {
 
 async function issueCode(ctx: Ctx, req: AuthorizeRequest, persona: Persona): Promise<MockResponse> {
   const now = ctx.now();
-  const sid = randomToken(16);
-  const grantId = randomToken(16);
-  const lifetime = Math.max(ctx.state.expiresIn, ctx.state.refreshExpiresIn) * 1000 + 60_000;
-  keep(
-    ctx.sessions,
-    sid,
-    { expiresAt: now + lifetime, persona: sessionPersona(ctx, persona) },
-    now,
-  );
-  keep(ctx.oidc.grants, grantId, { revoked: false, expiresAt: now + lifetime }, now);
   const code = randomToken();
+  // Codes have their own bounded store: the session and grant start when the code is redeemed.
   keep(
     ctx.oidc.codes,
     await sha256(code),
@@ -108,9 +99,9 @@ async function issueCode(ctx: Ctx, req: AuthorizeRequest, persona: Persona): Pro
       clientId: req.client.clientId,
       persona,
       scope: req.scope,
-      sid,
+      sid: randomToken(16),
       authTime: Math.floor(now / 1000),
-      grantId,
+      grantId: randomToken(16),
       redirectUri: req.redirectUri,
       codeChallenge: req.params.code_challenge ?? null,
       nonce: req.params.nonce ?? null,

@@ -1,7 +1,7 @@
 import { escapeHtml } from "../core/callbackPage.js";
 import type { Ctx } from "../core/context.js";
-import { revokeSession } from "../core/endpoints/tokens.js";
 import { html, type MockResponse, type RequestLike, redirect } from "../core/responses.js";
+import { revokeSession } from "../core/revokeSession.js";
 import { findClient, redirectAllowed } from "./OidcClient.js";
 import { oauthError, parseParams, readForm } from "./oauthRequest.js";
 

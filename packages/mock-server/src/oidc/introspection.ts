@@ -16,7 +16,7 @@ export async function handleIntrospection(ctx: Ctx, request: RequestLike): Promi
     return oauthError(400, "invalid_request", "send the token to introspect");
   const refresh = ctx.oidc.refresh.get(await sha256(p.token));
   if (refresh) {
-    if (refresh.rotatedAt !== null || !grantLive(ctx, refresh)) return json(200, { active: false });
+    if (refresh.rotated !== null || !grantLive(ctx, refresh)) return json(200, { active: false });
     return json(200, {
       active: true,
       token_type: "refresh_token",
@@ -27,7 +27,7 @@ export async function handleIntrospection(ctx: Ctx, request: RequestLike): Promi
       iss: ctx.settings.baseUrl,
     });
   }
-  const payload = await verifyAccessToken(ctx, p.token);
+  const payload = (await verifyAccessToken(ctx, p.token))?.payload;
   if (!payload) return json(200, { active: false });
   const clientId = payload.client_id ?? payload.azp;
   return json(200, {

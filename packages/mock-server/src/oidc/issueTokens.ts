@@ -1,5 +1,7 @@
-import { type Ctx, keep } from "../core/context.js";
+import { type Ctx, keep, sessionPersona } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
+import { revokeSession } from "../core/revokeSession.js";
+import type { Successor } from "../core/rotateRefreshToken.js";
 import { shapeClaims } from "./claimShapes.js";
 import type { OidcClient } from "./OidcClient.js";
 import type { GrantSubject } from "./OidcStores.js";
@@ -32,12 +34,6 @@ export async function issueAccessToken(
     ...(grant ? { sid: grant.sid, authTime: grant.authTime } : {}),
   });
   Object.assign(claims, client.claims, { jti });
-  keep(
-    ctx.oidc.access,
-    jti,
-    { grantId: grant?.grantId ?? null, revoked: false, expiresAt: exp * 1000 },
-    ctx.now(),
-  );
   return ctx.signer.sign(claims, iat, exp, {
     typ: "at+jwt",
     audience: client.audience ?? ctx.settings.audience,
@@ -69,21 +65,23 @@ async function issueIdToken(ctx: Ctx, grant: GrantSubject, nonce: string | null)
   });
 }
 
-/** Access + refresh (+ ID token for `openid`) for a user grant; the refresh token is new. */
+/**
+ * Access + refresh (+ ID token for `openid`) for a user grant; the refresh token is `successor`
+ * (default: a new one).
+ */
 export async function issueGrantTokens(
   ctx: Ctx,
   client: OidcClient,
   grant: GrantSubject,
   nonce: string | null,
+  successor: Successor = { refreshToken: randomToken(), isNew: true },
 ): Promise<TokenResponse> {
   const now = ctx.now();
-  const refreshToken = randomToken();
-  keep(
-    ctx.oidc.refresh,
-    await sha256(refreshToken),
-    { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotatedAt: null },
-    now,
-  );
+  const { refreshToken } = successor;
+  if (successor.isNew) {
+    const record = { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotated: null };
+    keep(ctx.oidc.refresh, await sha256(refreshToken), record, now);
+  }
   const body: TokenResponse = {
     access_token: await issueAccessToken(ctx, client, grant.scope, grant),
     token_type: "Bearer",
@@ -95,10 +93,29 @@ export async function issueGrantTokens(
   return body;
 }
 
-/** Mark a grant revoked: its refresh tokens and access tokens stop working here. */
+/**
+ * Start the grant of a redeemed code, and its login session: only now, so authorization
+ * requests nobody redeems (any web page can send them) never take room from live sessions.
+ */
+export function startGrant(ctx: Ctx, grant: GrantSubject): void {
+  const now = ctx.now();
+  const lifetime = Math.max(ctx.state.expiresIn, ctx.state.refreshExpiresIn) * 1000 + 60_000;
+  const session = { expiresAt: now + lifetime, persona: sessionPersona(ctx, grant.persona) };
+  keep(ctx.sessions, grant.sid, session, now);
+  keep(
+    ctx.oidc.grants,
+    grant.grantId,
+    { sid: grant.sid, revoked: false, expiresAt: now + lifetime },
+    now,
+  );
+}
+
+/** End a grant (code replay, refresh-token reuse, RFC 7009): its tokens and its session. */
 export function revokeGrant(ctx: Ctx, grantId: string): void {
   const grant = ctx.oidc.grants.get(grantId);
-  if (grant) grant.revoked = true;
+  if (!grant) return;
+  grant.revoked = true;
+  revokeSession(ctx, grant.sid);
 }
 
 /** A grant is live when neither it nor its login session was revoked (logout). */

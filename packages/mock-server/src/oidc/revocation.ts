@@ -1,6 +1,7 @@
-import { type Ctx, keep } from "../core/context.js";
+import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
 import { type MockResponse, noContent, type RequestLike } from "../core/responses.js";
+import { revokeToken } from "../core/revokeToken.js";
 import { revokeGrant } from "./issueTokens.js";
 import { authenticateClient, oauthError, readForm } from "./oauthRequest.js";
 import { verifyAccessToken } from "./verifyAccessToken.js";
@@ -12,8 +13,9 @@ function ok(): MockResponse {
 }
 
 /**
- * `POST /oidc/revoke` (RFC 7009): a refresh token ends its whole grant, an access token itself.
- * Unknown or invalid tokens answer 200 too (nothing to revoke, nothing disclosed).
+ * `POST /oidc/revoke` (RFC 7009): a refresh token ends its whole grant and its session, an
+ * access token itself (in every spelling). Unknown or invalid tokens answer 200 too (nothing to
+ * revoke, nothing disclosed).
  */
 export async function handleRevocation(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const parsed = await readForm(request);
@@ -30,14 +32,10 @@ export async function handleRevocation(ctx: Ctx, request: RequestLike): Promise<
     revokeGrant(ctx, refresh.grantId);
     return ok();
   }
-  const payload = await verifyAccessToken(ctx, p.token);
-  if (!payload || typeof payload.jti !== "string") return ok();
-  if ((payload.client_id ?? payload.azp) !== clientId)
+  const issued = await verifyAccessToken(ctx, p.token);
+  if (!issued) return ok();
+  if ((issued.payload.client_id ?? issued.payload.azp) !== clientId)
     return oauthError(400, "unauthorized_client", "this token was issued to another client");
-  const now = ctx.now();
-  const exp = typeof payload.exp === "number" ? payload.exp * 1000 : now + 3600_000;
-  const record = ctx.oidc.access.get(payload.jti);
-  if (record) record.revoked = true;
-  else keep(ctx.oidc.access, payload.jti, { grantId: null, revoked: true, expiresAt: exp }, now);
+  revokeToken(ctx, issued);
   return ok();
 }

@@ -1,9 +1,15 @@
 import { encode as base64url } from "jose/base64url";
 import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
-import { markRotated, refreshTokenReused } from "../core/refreshTokenReused.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
-import { grantLive, issueAccessToken, issueGrantTokens, revokeGrant } from "./issueTokens.js";
+import { rotateRefreshToken } from "../core/rotateRefreshToken.js";
+import {
+  grantLive,
+  issueAccessToken,
+  issueGrantTokens,
+  revokeGrant,
+  startGrant,
+} from "./issueTokens.js";
 import { parseScope } from "./mintToken.js";
 import type { OidcClient } from "./OidcClient.js";
 import { authenticateClient, oauthError, readForm } from "./oauthRequest.js";
@@ -44,6 +50,7 @@ async function authorizationCode(
   } else if (verifier !== undefined) {
     return invalidGrant("this code was requested without PKCE: drop code_verifier");
   }
+  startGrant(ctx, record);
   return json(200, await issueGrantTokens(ctx, client, record, record.nonce));
 }
 
@@ -60,11 +67,6 @@ async function refreshToken(
     return invalidGrant("this refresh token belongs to another client");
   if (!grantLive(ctx, record))
     return invalidGrant("this grant was revoked or logged out: log in again");
-  if (refreshTokenReused(ctx, record)) {
-    // A rotated token came back late: someone holds a copy. End the whole grant.
-    revokeGrant(ctx, record.grantId);
-    return invalidGrant("refresh token reuse detected: the grant is revoked, log in again");
-  }
   let scope = record.scope;
   if (p.scope !== undefined) {
     try {
@@ -75,8 +77,14 @@ async function refreshToken(
     if (scope.some((s) => !record.scope.includes(s)))
       return oauthError(400, "invalid_scope", "a refresh can only narrow the granted scope");
   }
-  markRotated(ctx, record);
-  return json(200, await issueGrantTokens(ctx, client, { ...record, scope }, null));
+  // Rotate only once the request is known good: a refused request rotates nothing.
+  const successor = rotateRefreshToken(ctx, record);
+  if (successor === null) {
+    // A rotated token came back late: someone holds a copy. End the whole grant.
+    revokeGrant(ctx, record.grantId);
+    return invalidGrant("refresh token reuse detected: the grant is revoked, log in again");
+  }
+  return json(200, await issueGrantTokens(ctx, client, { ...record, scope }, null, successor));
 }
 
 async function clientCredentials(

@@ -13,7 +13,7 @@ export async function handleUserinfo(ctx: Ctx, request: RequestLike): Promise<Mo
       "www-authenticate": 'Bearer realm="auth-mock-server"',
     });
   }
-  const payload = await verifyAccessToken(ctx, token);
+  const payload = (await verifyAccessToken(ctx, token))?.payload;
   if (!payload) {
     return oauthError(401, "invalid_token", "the access token is invalid, expired or revoked", {
       "www-authenticate": 'Bearer realm="auth-mock-server", error="invalid_token"',

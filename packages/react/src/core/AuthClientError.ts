@@ -41,9 +41,3 @@ export class AuthClientError extends Error {
     super(message);
   }
 }
-
-/** The `login_failed` error for the auth API's machine `reason`. */
-export function loginFailed(reason: unknown): AuthClientError {
-  const r = typeof reason === "string" ? reason : "unknown";
-  return new AuthClientError("login_failed", `Login failed (${r}); let the user try again.`, r);
-}

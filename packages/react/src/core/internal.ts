@@ -9,15 +9,6 @@ export const isRecord = (v: unknown): v is Record<string, unknown> =>
 
 export const isBrowser = (): boolean => typeof window !== "undefined";
 
-/** 32 random bytes, base64url (the contract's `state`). */
-export function randomState(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
-
 /** Where a pending redirect sign-in waits (sessionStorage: this tab only, gone with it). */
 export const REDIRECT_KEY = "oxa-auth:redirect";
 

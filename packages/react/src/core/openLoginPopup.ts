@@ -1,5 +1,7 @@
-import { AuthClientError, loginFailed } from "./AuthClientError";
-import { isRecord, randomState } from "./internal";
+import { AuthClientError } from "./AuthClientError";
+import { isRecord } from "./internal";
+import { loginFailed } from "./loginFailed";
+import { randomState } from "./randomState";
 
 const POLL_MS = 500;
 /** COOP can make `popup.closed` read true while the login is still running: wait before giving up. */

@@ -1,5 +1,7 @@
-import { AuthClientError, loginFailed } from "./AuthClientError";
-import { REDIRECT_KEY, randomState } from "./internal";
+import { AuthClientError } from "./AuthClientError";
+import { REDIRECT_KEY } from "./internal";
+import { loginFailed } from "./loginFailed";
+import { randomState } from "./randomState";
 
 /** How long a redirect sign-in may take, from the click to the return. */
 const MAX_AGE_MS = 600_000;

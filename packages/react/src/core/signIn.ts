@@ -1,7 +1,8 @@
 // The sign-in code, a chunk of its own: loaded when the user signs in or a redirect sign-in
 // returns, never by a page that only uses the session.
-import type { AuthClientOptions } from "./AuthClient";
+
 import { AuthClientError } from "./AuthClientError";
+import type { AuthClientOptions } from "./AuthClientOptions";
 import { type LoginOptions, loginParams } from "./loginOptions";
 import { openLoginPopup } from "./openLoginPopup";
 import { sameOrigin, startRedirect } from "./redirectLogin";

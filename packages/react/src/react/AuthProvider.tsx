@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientContext, QueryClientProvider } from "@tanstack/react-query";
 import { type ReactNode, useContext, useEffect, useState } from "react";
-import { AuthClient, type AuthClientOptions } from "../core/AuthClient";
+import { AuthClient } from "../core/AuthClient";
+import type { AuthClientOptions } from "../core/AuthClientOptions";
 import { AuthContext, QUERY_KEY } from "./useAuthClient";
 import { useSessionChange } from "./useOnSignOut";
 

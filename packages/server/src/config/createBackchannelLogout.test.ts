@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RedisUnderTest, startRedis } from "../../../../scripts/testing/startRedis.mjs";
 import {
   type FakeIdp,
   type FixtureKey,
@@ -9,7 +10,6 @@ import {
   signToken,
   startFakeIdp,
 } from "../../test/jwtFixtures.js";
-import { type RedisUnderTest, startRedis } from "../../test/redisServer.js";
 import type { Auth } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
 import { replayWindowMs } from "../logout/verifyLogoutToken.js";

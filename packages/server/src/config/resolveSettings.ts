@@ -82,6 +82,19 @@ export function resolveLimits(env: Env, options: SettingsOptions = {}): LimitSet
       DEFAULT_LIMITS.revocationTtlSeconds,
       { option: "revocationTtlSeconds", min: 1 },
     ),
+    clockToleranceSeconds: readNumber(
+      env,
+      "AUTH_CLOCK_SKEW",
+      options.clockToleranceSeconds,
+      DEFAULT_LIMITS.clockToleranceSeconds,
+      { option: "clockToleranceSeconds", min: 0, max: 3600 },
+    ),
+    redisFailOpen: readBoolean(
+      env,
+      "AUTH_REDIS_FAIL_OPEN",
+      options.redisFailOpen,
+      DEFAULT_LIMITS.redisFailOpen,
+    ),
   };
 }
 

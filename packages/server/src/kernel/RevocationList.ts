@@ -3,17 +3,34 @@ import type { FleetEvent } from "./fleetEvents.js";
 import type { Verification } from "./types.js";
 
 /**
- * What revocations and invalidations are matched against, for one validated token: its hash,
- * subject, session and id, when it was issued (JWT `iat`, else when upstream vouched for it)
- * and when it was validated.
+ * What revocations and invalidations are matched against, for one validated token: its identity
+ * hash, subject, mapped user id, session and id, when it was issued and when it was validated.
  */
 export interface TokenFacts {
+  /** sha256 of what identifies the token (a JWS: its signed part; see `signedPart`). */
   tokenHash: string;
+  /** sha256 of the token as spelled, when it differs (revocations published by its spelling). */
+  spellingHash?: string;
+  /** The token's `sub` claim (an opaque token: the user id its upstream named). */
   sub?: string;
+  /** The mapped `User.id` (may come from another claim than `sub`). */
+  userId?: string;
   sid?: string;
   jti?: string;
+  /** JWT `iat`; else when the fleet (or, alone, this process) first saw the token. */
   issuedAt: number;
   validatedAt: number;
+}
+
+/** How a token was seen, for {@link factsOf}. */
+export interface Sighting {
+  tokenHash: string;
+  spellingHash?: string;
+  validatedAt: number;
+  /** When the token was first seen (fleet-wide with Redis); used when it carries no `iat`. */
+  firstSeenAt?: number;
+  /** The raw token, to read a JWT-shaped token's claims when the upstream gave none. */
+  token?: string;
 }
 
 function claim(claims: Readonly<Record<string, unknown>> | undefined, name: string) {
@@ -40,26 +57,37 @@ export function peekClaims(token: string): Record<string, unknown> | undefined {
   }
 }
 
+/** A token's `iat` in epoch ms (JWT claims, or a JWT-shaped token's payload), else undefined. */
+export function issuedAtOf(verification: Verification, token?: string): number | undefined {
+  const claims = verification.user.claims ?? (token === undefined ? undefined : peekClaims(token));
+  const iat = claims?.iat;
+  return typeof iat === "number" && Number.isFinite(iat) ? iat * 1000 : undefined;
+}
+
 /**
  * The facts of a verification: `sub`/`sid`/`jti`/`iat` from the JWT claims (local JWT mode) or
- * from the token's own payload when an upstream vouched for a JWT-shaped token (proxy mode).
+ * from the token's own payload when an upstream vouched for a JWT-shaped token (proxy mode). A
+ * token without `iat` counts as issued when it was first seen, never when it was last validated
+ * (a cache expiry must not make a revoked session's token new again).
  */
-export function factsOf(
-  tokenHash: string,
-  verification: Verification,
-  validatedAt: number,
-  token?: string,
-): TokenFacts {
+export function factsOf(verification: Verification, seen: Sighting): TokenFacts {
   const { user } = verification;
-  const claims = user.claims ?? (token === undefined ? undefined : peekClaims(token));
+  const claims = user.claims ?? (seen.token === undefined ? undefined : peekClaims(seen.token));
   const iat = claims?.iat;
   const facts: TokenFacts = {
-    tokenHash,
-    issuedAt: typeof iat === "number" && Number.isFinite(iat) ? iat * 1000 : validatedAt,
-    validatedAt,
+    tokenHash: seen.tokenHash,
+    issuedAt:
+      typeof iat === "number" && Number.isFinite(iat)
+        ? iat * 1000
+        : Math.min(seen.firstSeenAt ?? seen.validatedAt, seen.validatedAt),
+    validatedAt: seen.validatedAt,
   };
+  if (seen.spellingHash !== undefined && seen.spellingHash !== seen.tokenHash) {
+    facts.spellingHash = seen.spellingHash;
+  }
   const sub = claim(claims, "sub") ?? user.id ?? undefined;
   if (sub !== undefined && sub !== "") facts.sub = sub;
+  if (typeof user.id === "string" && user.id !== "") facts.userId = user.id;
   const sid = claim(claims, "sid");
   if (sid !== undefined) facts.sid = sid;
   const jti = claim(claims, "jti");
@@ -67,9 +95,13 @@ export function factsOf(
   return facts;
 }
 
-/** Whether a `sub`/`sid` revocation at `at` covers a token issued at `issuedAt`. */
-export function coversIssue(at: number, issuedAt: number): boolean {
-  return at >= issuedAt;
+/**
+ * Whether a `sub`/`sid`/`userId` revocation at `at` covers a token issued at `issuedAt`. The
+ * clock tolerance widens it: an identity provider whose clock runs ahead dates its tokens later
+ * than the revocation that should catch them.
+ */
+export function coversIssue(at: number, issuedAt: number, toleranceMs = 0): boolean {
+  return at + toleranceMs >= issuedAt;
 }
 
 /**
@@ -79,23 +111,27 @@ export function coversIssue(at: number, issuedAt: number): boolean {
  */
 export class RevocationList {
   private readonly max: number;
+  /** The clock tolerance applied to `sub`/`sid`/`userId` revocations (ms). */
+  toleranceMs: number;
   /**
    * Created with the first event: an LRU of 100,000 entries allocates its arrays up front, ~14 ms
    * that every cold start would pay although most processes never see a revocation.
    */
   private entries: LRUCache<string, number> | undefined;
 
-  constructor(max = 100_000) {
+  constructor(max = 100_000, toleranceMs = 0) {
     this.max = max;
+    this.toleranceMs = toleranceMs;
   }
 
-  /** Records an event for `ttlMs` (a revocation: the tokens' remaining life). */
+  /** Records an event for `ttlMs` (never shortening what an earlier record of it kept). */
   apply(event: FleetEvent, ttlMs: number): void {
     const key = keyOf(event);
     if (key === undefined || ttlMs <= 0) return;
     this.entries ??= new LRUCache({ max: this.max });
-    const previous = this.entries.get(key) ?? 0;
-    this.entries.set(key, Math.max(previous, event.at), { ttl: ttlMs });
+    const previous = this.entries.get(key);
+    const remaining = previous === undefined ? 0 : this.entries.getRemainingTTL(key);
+    this.entries.set(key, Math.max(previous ?? 0, event.at), { ttl: Math.max(ttlMs, remaining) });
   }
 
   /** Whether a revocation this process saw refuses the token. */
@@ -103,11 +139,18 @@ export class RevocationList {
     const entries = this.entries;
     if (entries === undefined) return false;
     if (entries.has(`rt:${facts.tokenHash}`)) return true;
+    if (facts.spellingHash !== undefined && entries.has(`rt:${facts.spellingHash}`)) return true;
     if (facts.jti !== undefined && entries.has(`rj:${facts.jti}`)) return true;
-    const bySub = facts.sub === undefined ? undefined : entries.get(`rs:${facts.sub}`);
-    if (bySub !== undefined && coversIssue(bySub, facts.issuedAt)) return true;
-    const bySid = facts.sid === undefined ? undefined : entries.get(`rd:${facts.sid}`);
-    return bySid !== undefined && coversIssue(bySid, facts.issuedAt);
+    const covered = (key: string) => {
+      const at = entries.get(key);
+      return at !== undefined && coversIssue(at, facts.issuedAt, this.toleranceMs);
+    };
+    if (facts.sub !== undefined && covered(`rs:${facts.sub}`)) return true;
+    if (facts.sub !== undefined && facts.sid === undefined && covered(`rn:${facts.sub}`)) {
+      return true;
+    }
+    if (facts.userId !== undefined && covered(`ru:${facts.userId}`)) return true;
+    return facts.sid !== undefined && covered(`rd:${facts.sid}`);
   }
 
   /** Whether an invalidation came after the answer was validated (so it must be asked again). */
@@ -122,18 +165,24 @@ export class RevocationList {
 }
 
 /** Whether an event concerns a cached answer with these facts (revoked or stale). */
-export function eventMatches(event: FleetEvent, facts: TokenFacts): boolean {
+export function eventMatches(event: FleetEvent, facts: TokenFacts, toleranceMs = 0): boolean {
   if (event.type === "invalidate") {
     if (event.at < facts.validatedAt) return false;
     return event.all === true || (event.sub !== undefined && event.sub === facts.sub);
   }
-  if (event.tokenHash !== undefined) return event.tokenHash === facts.tokenHash;
+  if (event.tokenHash !== undefined) {
+    return event.tokenHash === facts.tokenHash || event.tokenHash === facts.spellingHash;
+  }
   if (event.jti !== undefined) return event.jti === facts.jti;
-  if (!coversIssue(event.at, facts.issuedAt)) return false;
-  if (event.sub !== undefined) return event.sub === facts.sub;
+  if (!coversIssue(event.at, facts.issuedAt, toleranceMs)) return false;
+  if (event.userId !== undefined) return event.userId === facts.userId;
+  if (event.sub !== undefined) {
+    return event.sub === facts.sub && (event.withoutSid !== true || facts.sid === undefined);
+  }
   return event.sid !== undefined && event.sid === facts.sid;
 }
 
+/** The in-process key of an event (the markers in Redis use the same kinds, see RedisFleetStore). */
 function keyOf(event: FleetEvent): string | undefined {
   if (event.type === "invalidate") {
     if (event.all === true) return "ia";
@@ -141,6 +190,8 @@ function keyOf(event: FleetEvent): string | undefined {
   }
   if (event.tokenHash !== undefined) return `rt:${event.tokenHash}`;
   if (event.jti !== undefined) return `rj:${event.jti}`;
-  if (event.sub !== undefined) return `rs:${event.sub}`;
+  if (event.userId !== undefined) return `ru:${event.userId}`;
+  if (event.sub !== undefined)
+    return event.withoutSid === true ? `rn:${event.sub}` : `rs:${event.sub}`;
   return event.sid === undefined ? undefined : `rd:${event.sid}`;
 }

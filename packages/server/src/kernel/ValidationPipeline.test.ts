@@ -194,7 +194,10 @@ describe("cache pipeline", () => {
     // biome-ignore lint/suspicious/noExplicitAny: reaching into the private pipeline on purpose
     const pipeline = (auth as any).pipeline;
     const key: string = pipeline.keyFor("https://a.example", ALICE);
-    const digest = createHash("sha256").update(`https://a.example\n${ALICE}`).digest();
+    // A validator without a declared identity is keyed under "" (and never shares answers).
+    expect(auth.validator.identity).toBeUndefined();
+    const identity = "";
+    const digest = createHash("sha256").update(`${identity}\nhttps://a.example\n${ALICE}`).digest();
     expect(Buffer.from(key, "latin1").equals(digest)).toBe(true);
     expect(key).toHaveLength(32);
     expect(key).not.toContain(ALICE);

@@ -1,13 +1,26 @@
 import { LRUCache } from "lru-cache";
-import { type AuthError, InvalidTokenError } from "./errors.js";
-import type { FleetLevel } from "./FleetLevel.js";
-import type { FleetEvent } from "./fleetEvents.js";
+import {
+  type AuthError,
+  InvalidTokenError,
+  OverloadedError,
+  RevocationUnavailableError,
+} from "./errors.js";
+import type { FleetAnswer, FleetLevel } from "./FleetLevel.js";
+import type { FleetEvent, RevocationTarget } from "./fleetEvents.js";
 import type { Platform } from "./platform.js";
-import { eventMatches, factsOf, RevocationList, type TokenFacts } from "./RevocationList.js";
+import {
+  eventMatches,
+  factsOf,
+  issuedAtOf,
+  peekClaims,
+  RevocationList,
+  type TokenFacts,
+} from "./RevocationList.js";
 import { type AuthSettings, DEFAULT_LIMITS, type LimitSettings } from "./settings.js";
 import { toAuthError } from "./toAuthError.js";
+import { signedPart } from "./tokenIdentity.js";
 import type { RequestContext, TokenValidator, Verification } from "./types.js";
-import { UpstreamLimiter } from "./UpstreamLimiter.js";
+import { type UpstreamLane, UpstreamLimiter } from "./UpstreamLimiter.js";
 
 interface Expiring {
   expiresAt: number;
@@ -23,10 +36,16 @@ interface CachedGrant extends Expiring {
   granted: boolean;
 }
 
+/** Tokens remembered as "first seen at" (no `iat`) and as "checked before" (bounded memory). */
+const MEMORY_MAX = 100_000;
+/** An expired answer stays usable as a fallback under overload for at most this long. */
+const MAX_STALE_MS = 5 * 60_000;
+
 /**
  * The one cache / negative cache / single-flight layer every validator runs behind.
- * Keys are sha256(scope + token): raw tokens never become keys, and a token vouched for by one
- * upstream (scope) is never served for another. Upstream failures (502) are never cached.
+ * Keys are sha256(validator identity + scope + token): raw tokens never become keys, and a token
+ * vouched for by one upstream or under one configuration is never served for another. Upstream
+ * failures (5xx) are never cached.
  */
 export class ValidationPipeline {
   private readonly users: LRUCache<string, CachedUser>;
@@ -35,13 +54,25 @@ export class ValidationPipeline {
   private readonly inflight = new Map<string, Promise<Verification>>();
   private readonly grantsInflight = new Map<string, Promise<boolean>>();
   private readonly ttlMs: number;
+  private readonly staleMs: number;
   private readonly negativeTtlMs: number;
   private readonly limiter: UpstreamLimiter;
-  private readonly revocationTtlMs: number;
+  private readonly limits: LimitSettings;
+  private readonly toleranceMs: number;
+  /** sha256 of the validator's identity; "" when it declares none. */
+  private readonly identity: string;
   /** Revocations and invalidations seen here: refuses answers that land after an event. */
-  readonly revocations = new RevocationList();
+  readonly revocations: RevocationList;
+  /** When this process first saw each token without `iat` (by identity hash). */
+  private firstSeen: LRUCache<string, number> | undefined;
+  /** Cache keys whose revocation markers this process read successfully, until their expiry. */
+  private checked: LRUCache<string, true> | undefined;
+  /** The longest lifetime (exp − issued) of a token accepted here, for revocation memory. */
+  private longestLifetimeMs = 0;
   /** The second level (Redis), once attached; undefined: this process alone. */
   private fleet: FleetLevel | undefined;
+  /** Set while a configured second level is still connecting: validations wait for it. */
+  private fleetPending: Promise<unknown> | undefined;
 
   constructor(
     private readonly validator: TokenValidator,
@@ -55,12 +86,32 @@ export class ValidationPipeline {
     this.failures = new LRUCache({ max });
     this.grants = new LRUCache({ max });
     this.ttlMs = settings.cacheTtlSeconds * 1000;
+    this.staleMs = Math.min(this.ttlMs, MAX_STALE_MS);
     this.negativeTtlMs = settings.negativeCacheTtlSeconds * 1000;
-    this.revocationTtlMs = limits.revocationTtlSeconds * 1000;
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    this.toleranceMs =
+      (validator.clockToleranceSeconds ?? this.limits.clockToleranceSeconds) * 1000;
+    this.revocations = new RevocationList(undefined, this.toleranceMs);
+    this.identity =
+      validator.identity === undefined
+        ? ""
+        : platform.sha256Hex(`${validator.name}\n${validator.identity}`);
     this.limiter = new UpstreamLimiter({
-      maxConcurrent: limits.upstreamMaxConcurrency,
-      maxQueue: limits.upstreamMaxQueue,
+      maxConcurrent: this.limits.upstreamMaxConcurrency,
+      maxQueue: this.limits.upstreamMaxQueue,
       retryAfterSeconds: 1,
+    });
+  }
+
+  /** A second level is connecting: validations wait for it (bounded by its own connect wait). */
+  expectFleet(pending: Promise<unknown>): void {
+    const settled = pending.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.fleetPending = settled;
+    void settled.then(() => {
+      if (this.fleetPending === settled) this.fleetPending = undefined;
     });
   }
 
@@ -76,17 +127,34 @@ export class ValidationPipeline {
     return this.fleet;
   }
 
-  /** The hash a token's revocation travels as. */
+  /** The hash a token's revocation travels as: of what identifies it, not of its spelling. */
   tokenHash(token: string): string {
-    return this.platform.sha256Hex(token);
+    return this.platform.sha256Hex(signedPart(token));
+  }
+
+  /**
+   * How long a revocation must be remembered: at least the configured time; a token until its
+   * `exp`; a subject, user or session as long as the longest token accepted could live.
+   */
+  revocationTtlMs(target?: RevocationTarget): number {
+    const floor = this.limits.revocationTtlSeconds * 1000;
+    if (target !== undefined && "token" in target && typeof target.token === "string") {
+      const exp = peekClaims(target.token)?.exp;
+      if (typeof exp === "number" && Number.isFinite(exp)) {
+        return Math.max(floor, exp * 1000 - this.now() + this.toleranceMs);
+      }
+    }
+    const declared = (this.validator.maxTokenLifetimeSeconds ?? 0) * 1000;
+    return Math.max(floor, Math.max(declared, this.longestLifetimeMs) + this.toleranceMs);
   }
 
   /**
    * Applies a revocation or invalidation here: remembered (so answers still in flight are
    * refused when they land) and every matching cached answer dropped.
    */
-  apply(event: FleetEvent): void {
-    const ttl = event.type === "revoke" ? this.revocationTtlMs : Math.max(this.ttlMs, 1000);
+  apply(event: FleetEvent, ttlMs?: number): void {
+    const ttl =
+      event.type === "revoke" ? (ttlMs ?? this.revocationTtlMs()) : Math.max(this.ttlMs, 1000);
     this.revocations.apply(event, ttl);
     if (event.type === "invalidate" && event.all === true) {
       this.users.clear();
@@ -95,7 +163,7 @@ export class ValidationPipeline {
     }
     const dropped: string[] = [];
     for (const [key, entry] of this.users.entries()) {
-      if (eventMatches(event, entry.facts)) dropped.push(key);
+      if (eventMatches(event, entry.facts, this.toleranceMs)) dropped.push(key);
     }
     for (const key of dropped) this.users.delete(key);
     if (dropped.length === 0) return;
@@ -117,9 +185,22 @@ export class ValidationPipeline {
     return this.users.get(key)?.facts;
   }
 
-  /** The cache key of a token under a scope: its sha256, never the token itself. */
+  /** The facts of a verification this pipeline did not cache (for WebSocket watches). */
+  factsOfVerification(token: string, verification: Verification): TokenFacts {
+    return factsOf(verification, {
+      ...this.hashes(token),
+      validatedAt: this.now(),
+      firstSeenAt: this.firstSeen?.get(this.tokenHash(token)),
+      token,
+    });
+  }
+
+  /**
+   * The cache key of a token under a scope: sha256 of the validator's identity, the scope and the
+   * token, never the token itself.
+   */
   keyFor(scope: string, token: string): string {
-    return this.platform.sha256Key(`${scope}\n${token}`);
+    return this.platform.sha256Key(`${this.identity}\n${scope}\n${token}`);
   }
 
   /** A fresh cached outcome (verification or the cached 401), or undefined on a miss. */
@@ -127,7 +208,8 @@ export class ValidationPipeline {
     const hit = this.users.get(key);
     if (hit !== undefined) {
       if (hit.expiresAt > this.now()) return hit.verification;
-      this.users.delete(key);
+      // Kept a while as the fallback of a revalidation the limiter turns away (see verify).
+      if (this.staleEntry(key, hit) === undefined) this.users.delete(key);
     }
     const failure = this.failures.get(key);
     if (failure !== undefined) {
@@ -172,24 +254,99 @@ export class ValidationPipeline {
   }
 
   private async callVerify(key: string, token: string, ctx: RequestContext): Promise<Verification> {
+    const stale = this.staleEntry(key);
+    // A token validated recently waits in the lane kept for signed-in users.
+    const lane: UpstreamLane = stale !== undefined || this.checked?.has(key) ? "known" : "new";
     try {
-      const tokenHash = this.platform.sha256Hex(token);
-      const call = () => this.limiter.run(() => this.validator.verify(token, ctx));
-      const { verification, facts } =
-        this.fleet === undefined
-          ? await call().then((v) => ({
-              verification: v,
-              facts: factsOf(tokenHash, v, this.now(), token),
-            }))
-          : await this.fleet.verify(key, tokenHash, call, token);
-      if (this.revocations.isRevoked(facts)) throw revokedToken();
-      const expiresAt = Math.min(this.now() + this.ttlMs, verification.expiresAt ?? Infinity);
-      if (this.ttlMs > 0 && expiresAt > this.now())
-        this.users.set(key, { verification, facts, expiresAt });
-      return verification;
+      if (this.fleetPending !== undefined) await this.fleetPending;
+      const call = () => this.limiter.run(() => this.validator.verify(token, ctx), lane);
+      const answer = await this.answer(key, token, call);
+      if (this.revocations.isRevoked(answer.facts)) throw revokedToken();
+      if (!answer.checked) return this.unchecked(key, answer);
+      this.remember(key, token, answer);
+      return answer.verification;
     } catch (error) {
-      throw this.remember(key, toAuthError(error));
+      if (error instanceof OverloadedError && stale !== undefined && this.usable(stale)) {
+        return stale.verification;
+      }
+      throw this.rememberFailure(key, toAuthError(error));
     }
+  }
+
+  /** The upstream's answer with its facts: through the second level when there is one. */
+  private async answer(
+    key: string,
+    token: string,
+    call: () => Promise<Verification>,
+  ): Promise<FleetAnswer> {
+    const { tokenHash, spellingHash } = this.hashes(token);
+    const firstSeenAt = this.firstSeen?.get(tokenHash);
+    if (this.fleet !== undefined) {
+      return this.fleet.verify(key, tokenHash, call, token, {
+        ...(spellingHash === undefined ? {} : { spellingHash }),
+        share: this.identity !== "",
+        ...(firstSeenAt === undefined ? {} : { firstSeenAt }),
+        firstSeenTtlMs: this.revocationTtlMs(),
+      });
+    }
+    const verification = await call();
+    const validatedAt = this.now();
+    const seen = { tokenHash, validatedAt, token, firstSeenAt: firstSeenAt ?? validatedAt };
+    const facts = factsOf(
+      verification,
+      spellingHash === undefined ? seen : { ...seen, spellingHash },
+    );
+    return { verification, facts, checked: true };
+  }
+
+  /**
+   * Redis could not say whether the token is revoked: accepted (never cached) when this process
+   * checked it before or the app opted into failing open, else 503.
+   */
+  private unchecked(key: string, answer: FleetAnswer): Verification {
+    if (this.limits.redisFailOpen || this.checked?.has(key) === true) return answer.verification;
+    throw new RevocationUnavailableError();
+  }
+
+  /** Caches a checked answer and records what revocations need to know about the token. */
+  private remember(key: string, token: string, { verification, facts }: FleetAnswer): void {
+    const now = this.now();
+    const tokenExpiry = verification.expiresAt ?? Number.POSITIVE_INFINITY;
+    const memoryTtl = Math.max(1, Math.min(tokenExpiry - now, this.revocationTtlMs()));
+    this.checked ??= new LRUCache({ max: MEMORY_MAX });
+    this.checked.set(key, true, { ttl: memoryTtl });
+    if (issuedAtOf(verification, token) === undefined) {
+      this.firstSeen ??= new LRUCache({ max: MEMORY_MAX });
+      if (!this.firstSeen.has(facts.tokenHash)) {
+        this.firstSeen.set(facts.tokenHash, facts.issuedAt, { ttl: memoryTtl });
+      }
+    }
+    if (Number.isFinite(tokenExpiry)) {
+      this.longestLifetimeMs = Math.max(this.longestLifetimeMs, tokenExpiry - facts.issuedAt);
+    }
+    const expiresAt = Math.min(now + this.ttlMs, tokenExpiry);
+    if (this.ttlMs > 0 && expiresAt > now) this.users.set(key, { verification, facts, expiresAt });
+  }
+
+  /** An expired entry still within its stale window (and its token's life), else undefined. */
+  private staleEntry(key: string, entry = this.users.get(key)): CachedUser | undefined {
+    if (entry === undefined) return undefined;
+    return entry.expiresAt + this.staleMs > this.now() && this.usable(entry) ? entry : undefined;
+  }
+
+  /** Whether a cached answer may still be served: token unexpired, not revoked, not stale. */
+  private usable(entry: CachedUser): boolean {
+    if ((entry.verification.expiresAt ?? Number.POSITIVE_INFINITY) <= this.now()) return false;
+    return !this.revocations.isRevoked(entry.facts) && !this.revocations.isStale(entry.facts);
+  }
+
+  /** The identity hash of a token and, when its spelling differs, the hash of the spelling. */
+  private hashes(token: string): { tokenHash: string; spellingHash?: string } {
+    const signed = signedPart(token);
+    const tokenHash = this.platform.sha256Hex(signed);
+    return signed === token
+      ? { tokenHash }
+      : { tokenHash, spellingHash: this.platform.sha256Hex(token) };
   }
 
   private async callPermission(
@@ -203,15 +360,16 @@ export class ValidationPipeline {
     try {
       const facts = this.users.get(key)?.facts;
       const shared =
-        this.fleet === undefined || facts === undefined
+        this.fleet === undefined || facts === undefined || this.identity === ""
           ? undefined
           : await this.fleet.readGrant(key, permission, facts);
       const granted =
         shared ??
-        (await this.limiter.run(() =>
-          this.validator.hasPermission(token, verification, permission, ctx),
+        (await this.limiter.run(
+          () => this.validator.hasPermission(token, verification, permission, ctx),
+          "known",
         )) === true;
-      if (shared === undefined) {
+      if (shared === undefined && this.identity !== "") {
         this.fleet?.storeGrant(key, permission, granted, verification.expiresAt);
       }
       const expiresAt = Math.min(this.now() + this.ttlMs, verification.expiresAt ?? Infinity);
@@ -222,12 +380,12 @@ export class ValidationPipeline {
       const normalized = toAuthError(error);
       // The upstream no longer accepts the token: stop serving its cached user too.
       if (normalized.status === 401) this.users.delete(key);
-      throw this.remember(key, normalized);
+      throw this.rememberFailure(key, normalized);
     }
   }
 
   /** Negative-caches 401s (invalid tokens); never caches anything else. */
-  private remember(key: string, error: AuthError): AuthError {
+  private rememberFailure(key: string, error: AuthError): AuthError {
     if (error.status === 401 && this.negativeTtlMs > 0) {
       this.failures.set(key, { error, expiresAt: this.now() + this.negativeTtlMs });
     }

@@ -13,6 +13,7 @@ export type AuthErrorCode =
   | "csrf_rejected"
   | "upstream_error"
   | "overloaded"
+  | "revocation_unavailable"
   | "invalid_request"
   | "configuration_error";
 
@@ -201,6 +202,29 @@ export class OverloadedError extends AuthError {
 }
 
 /**
+ * 503: Redis is configured but could not say whether this token is revoked, and this instance
+ * has not checked the token before; carries `Retry-After`. Never cached. `AUTH_REDIS_FAIL_OPEN`
+ * accepts such tokens unchecked instead.
+ *
+ * @example
+ * if (err instanceof RevocationUnavailableError) res.set(err.headers).status(503).end();
+ */
+export class RevocationUnavailableError extends AuthError {
+  constructor(retryAfterSeconds = 1) {
+    super(
+      "revocation_unavailable",
+      503,
+      "Redis (AUTH_REDIS_URL) did not answer whether the token is revoked, so it was refused; check Redis, or set AUTH_REDIS_FAIL_OPEN=true to accept tokens unchecked while it is down.",
+      {
+        headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+        publicMessage:
+          "Sign-in checks are briefly unavailable; retry after the time in Retry-After.",
+      },
+    );
+  }
+}
+
+/**
  * 400: the request itself is malformed (e.g. a Host header with a path or userinfo).
  *
  * @example
@@ -225,4 +249,26 @@ export class ConfigurationError extends AuthError {
   constructor(message: string) {
     super("configuration_error", 500, message, { publicMessage: CONFIGURATION_PUBLIC_MESSAGE });
   }
+}
+
+/**
+ * 401 for a token that was sent but cannot be accepted; `reason` says why and never contains
+ * the token.
+ *
+ * @example
+ * throw invalidToken("the token's audience (aud) is not accepted by this API");
+ */
+export function invalidToken(reason: string, cause?: unknown): InvalidTokenError {
+  return new InvalidTokenError(`Invalid access token: ${reason}.`, { cause });
+}
+
+/**
+ * 502 when a validator's upstream (identity provider, JWKS, custom adapter) cannot be reached or
+ * answers nonsense; `message` says what failed and how to fix it (server-side only).
+ *
+ * @example
+ * throw upstreamError("Could not fetch the JWKS: HTTP 500.", cause);
+ */
+export function upstreamError(message: string, cause?: unknown): UpstreamError {
+  return new UpstreamError(message, { cause });
 }

@@ -1,15 +1,20 @@
 /**
- * What a revocation names: one token, every token of a subject or of a session (issued up to
- * now), or one token id. A raw token never leaves the process: it travels as `tokenHash`.
+ * What a revocation names: one token (however it is spelled), every token of a subject (its
+ * `sub` claim), of a user (the mapped `User.id`, which may come from another claim) or of a
+ * session (issued up to now), or one token id. `{ sub, withoutSid: true }` names the subject's
+ * tokens that carry no `sid` claim (what a logout of one session must also end). A raw token
+ * never leaves the process: it travels as `tokenHash`.
  *
  * @example
  * await auth.revoke({ sid: logoutToken.sid });
- * await auth.revoke({ token }); // sent as its sha256, never as is
+ * await auth.revoke({ userId: req.user.id }); // every token of this user, whatever claim names it
+ * await auth.revoke({ token }); // sent as its hash, never as is
  */
 export type RevocationTarget =
   | { token: string }
   | { tokenHash: string }
-  | { sub: string }
+  | { sub: string; withoutSid?: true }
+  | { userId: string }
   | { sid: string }
   | { jti: string };
 
@@ -23,9 +28,10 @@ export type RevocationTarget =
 export type InvalidationTarget = { sub: string } | { all: true };
 
 /**
- * One message on the fleet channel (JSON). Exactly one of `tokenHash`, `sub`, `sid`, `jti`,
- * `all` is set; `at` is when it happened (epoch ms): a `sub` or `sid` revocation refuses the
- * tokens issued up to `at`, an invalidation drops the answers cached up to `at`.
+ * One message on the fleet channel (JSON). Exactly one of `tokenHash`, `sub`, `userId`, `sid`,
+ * `jti`, `all` is set (`withoutSid` may accompany `sub`); `at` is when it happened (epoch ms): a
+ * `sub`, `userId` or `sid` revocation refuses the tokens issued up to `at`, an invalidation drops
+ * the answers cached up to `at`.
  *
  * @example
  * const event: FleetEvent = { v: 1, type: "revoke", sid: "s-1", at: Date.now() };
@@ -36,6 +42,9 @@ export interface FleetEvent {
   type: "revoke" | "invalidate";
   tokenHash?: string;
   sub?: string;
+  /** With `sub`: only the subject's tokens that carry no `sid` claim. */
+  withoutSid?: true;
+  userId?: string;
   sid?: string;
   jti?: string;
   all?: true;
@@ -56,6 +65,7 @@ export function revocationEvent(
   at: number,
   tokenHashOf: (token: string) => string,
 ): FleetEvent | undefined {
+  if (typeof target !== "object" || target === null) return undefined;
   if ("token" in target) {
     return typeof target.token === "string" && target.token !== ""
       ? { v: 1, type: "revoke", tokenHash: tokenHashOf(target.token), at }
@@ -66,8 +76,14 @@ export function revocationEvent(
       ? { v: 1, type: "revoke", tokenHash: target.tokenHash, at }
       : undefined;
   }
-  if ("sub" in target)
-    return isId(target.sub) ? { v: 1, type: "revoke", sub: target.sub, at } : undefined;
+  if ("sub" in target) {
+    if (!isId(target.sub)) return undefined;
+    const { withoutSid } = target as { withoutSid?: unknown };
+    if (withoutSid === true) return { v: 1, type: "revoke", sub: target.sub, withoutSid, at };
+    return withoutSid === undefined ? { v: 1, type: "revoke", sub: target.sub, at } : undefined;
+  }
+  if ("userId" in target)
+    return isId(target.userId) ? { v: 1, type: "revoke", userId: target.userId, at } : undefined;
   if ("sid" in target)
     return isId(target.sid) ? { v: 1, type: "revoke", sid: target.sid, at } : undefined;
   if ("jti" in target)
@@ -98,7 +114,12 @@ export function parseFleetEvent(message: string): FleetEvent | undefined {
   if (e.type === "revoke") {
     const targets = [
       typeof e.tokenHash === "string" ? { tokenHash: e.tokenHash } : undefined,
-      e.sub !== undefined ? { sub: e.sub as string } : undefined,
+      e.sub !== undefined
+        ? e.withoutSid === true
+          ? { sub: e.sub as string, withoutSid: true as const }
+          : { sub: e.sub as string }
+        : undefined,
+      e.userId !== undefined ? { userId: e.userId as string } : undefined,
       e.sid !== undefined ? { sid: e.sid as string } : undefined,
       e.jti !== undefined ? { jti: e.jti as string } : undefined,
     ].filter((t) => t !== undefined);
@@ -116,6 +137,6 @@ export function parseFleetEvent(message: string): FleetEvent | undefined {
 
 /** What `auth.revoke()` accepts, for its error message. */
 export const REVOKE_HELP =
-  "auth.revoke() takes exactly one of { token }, { tokenHash } (64 hex chars), { sub }, { sid } or { jti }, each a non-empty string of printable characters without spaces.";
+  "auth.revoke() takes exactly one of { token }, { tokenHash } (64 hex chars), { sub } (optionally with withoutSid: true), { userId }, { sid } or { jti }, each a non-empty string of printable characters without spaces.";
 /** What `auth.invalidate()` accepts, for its error message. */
 export const INVALIDATE_HELP = "auth.invalidate() takes { sub: string } or { all: true }.";

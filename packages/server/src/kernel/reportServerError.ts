@@ -23,7 +23,12 @@ const TOKEN_LIKE = /eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}|[A-Za-z0-9_+=-]{4
 export function reportServerError(logger: AuthLogger, error: unknown): void {
   if (!(error instanceof AuthError) || error.status < 500 || reported.has(error)) return;
   reported.add(error);
-  if (error.code === "overloaded" && throttled(logger)) return;
+  if (
+    (error.code === "overloaded" || error.code === "revocation_unavailable") &&
+    throttled(logger)
+  ) {
+    return;
+  }
   const line = `@org/auth-server: answered ${error.status} ${error.code}: ${describe(error)}`;
   write(logger, line.replace(TOKEN_LIKE, "[redacted]"));
 }

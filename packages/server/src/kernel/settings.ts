@@ -50,9 +50,23 @@ export interface LimitSettings {
   upstreamMaxConcurrency: number;
   /** `AUTH_UPSTREAM_MAX_QUEUE` (default 512): validations waiting beyond that; more get 503. */
   upstreamMaxQueue: number;
-  /** `AUTH_REVOCATION_TTL_SECONDS` (default 86400): how long a revocation is remembered when
-   * the revoked tokens' own expiry is unknown; set it to your longest token lifetime. */
+  /**
+   * `AUTH_REVOCATION_TTL_SECONDS` (default 86400): the least a revocation is remembered. A token
+   * revocation lasts at least until the token's `exp`; a subject, user or session revocation at
+   * least as long as the longest token lifetime the validator accepts.
+   */
   revocationTtlSeconds: number;
+  /**
+   * `AUTH_CLOCK_SKEW` (default 60): seconds of clock difference with the identity provider. A
+   * subject, user or session revocation also refuses tokens dated up to this much after it.
+   */
+  clockToleranceSeconds: number;
+  /**
+   * `AUTH_REDIS_FAIL_OPEN` (default false): when Redis cannot say whether a token is revoked,
+   * accept it unchecked (never cached) instead of answering 503; tokens this instance validated
+   * and checked before keep working either way.
+   */
+  redisFailOpen: boolean;
 }
 
 /**
@@ -69,6 +83,8 @@ export const DEFAULT_LIMITS: Readonly<LimitSettings> = Object.freeze({
   upstreamMaxConcurrency: 64,
   upstreamMaxQueue: 512,
   revocationTtlSeconds: 86_400,
+  clockToleranceSeconds: 60,
+  redisFailOpen: false,
 });
 
 /** Default access-token cookie name, shared with the proxy and the mock server. */

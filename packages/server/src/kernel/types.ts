@@ -42,6 +42,17 @@ export interface TokenValidator {
   /** Short name, e.g. "proxy", "jwt", "keycloak"; copied to `User.provider`. */
   readonly name: string;
   /**
+   * Everything that decides this validator's answers besides the token and the request (e.g.
+   * issuer, audiences, algorithms, claim mapping, permission sources). It is part of every cache
+   * key, and only validators that declare it share answers with other instances through Redis:
+   * two APIs on one Redis never serve each other's answers. Revocations are shared either way.
+   */
+  readonly identity?: string;
+  /** Clock tolerance (seconds) of its time checks; revocations by subject or session use it. */
+  readonly clockToleranceSeconds?: number;
+  /** The longest token lifetime (seconds) it accepts; revocations are remembered that long. */
+  readonly maxTokenLifetimeSeconds?: number;
+  /**
    * Partition for cache keys, derived from the request (proxy mode: the proxy base URL), so a
    * token vouched for by one upstream is never served for another. May throw an AuthError
    * (e.g. a Host that is not allowed) before any outbound call.

@@ -8,8 +8,11 @@ export interface BackchannelLogoutDeps {
   verify(token: string): Promise<LogoutRequest>;
   /** True the first time `iss`+`jti` is seen (until `exp`), false for a replay. */
   firstSight(iss: string, jti: string, exp: number): Promise<boolean>;
-  /** Ends the session (`sid`) or every session of the subject (`sub`), fleet-wide. */
-  revoke(target: { sid: string } | { sub: string }): Promise<unknown>;
+  /**
+   * Ends the session (`sid`), every session of the subject (`sub`), or the subject's tokens that
+   * carry no `sid` claim (`withoutSid`), fleet-wide.
+   */
+  revoke(target: { sid: string } | { sub: string; withoutSid?: true }): Promise<unknown>;
   /**
    * Forgets `iss`+`jti` after the revocation failed, so the provider's retry of the same token
    * is not refused as a replay.
@@ -61,9 +64,7 @@ export async function handleBackchannelLogout(
       throw new InvalidRequestError("The logout_token was already used (its jti was seen before).");
     }
     try {
-      await deps.revoke(
-        request.sid !== undefined ? { sid: request.sid } : { sub: request.sub as string },
-      );
+      for (const target of revocationsOf(request)) await deps.revoke(target);
     } catch (error) {
       await deps.forget?.(request.iss, request.jti).catch(() => undefined);
       throw error;
@@ -80,6 +81,19 @@ export async function handleBackchannelLogout(
       }),
     };
   }
+}
+
+/**
+ * What a logout token ends: its session, and with both `sid` and `sub` also the subject's tokens
+ * that carry no `sid` claim (hosted providers often leave it out of access tokens, and those
+ * tokens belong to the ended session as much as any); with only `sub`, every session.
+ */
+function revocationsOf(
+  request: LogoutRequest,
+): Array<{ sid: string } | { sub: string; withoutSid?: true }> {
+  if (request.sid === undefined) return [{ sub: request.sub as string }];
+  if (request.sub === undefined) return [{ sid: request.sid }];
+  return [{ sid: request.sid }, { sub: request.sub, withoutSid: true }];
 }
 
 function readLogoutToken(contentType: string | undefined, body: string): string {

@@ -34,6 +34,11 @@ export interface LogoutRequest {
   exp: number;
 }
 
+/** The `typ` header values real providers put on logout tokens (lower-cased). */
+const LOGOUT_TYPES = new Set(["logout+jwt", "application/logout+jwt", "jwt", "application/jwt"]);
+/** Keycloak's `typ` claim of its other tokens (lower-cased). */
+const NOT_LOGOUT_CLAIM_TYPES = new Set(["bearer", "id", "refresh", "offline"]);
+
 const DEFAULT_MAX_AGE_SECONDS = 120;
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 
@@ -83,14 +88,11 @@ export async function verifyLogoutToken(
   } catch {
     throw refuse("it is not a JWS");
   }
-  // Explicit typing (logout+jwt) keeps other JWTs of the provider from passing as logout tokens.
-  if (
-    typ !== undefined &&
-    String(typ)
-      .toLowerCase()
-      .replace(/^application\//, "") !== "logout+jwt"
-  ) {
-    throw refuse(`its typ header is "${String(typ).slice(0, 40)}", expected logout+jwt`);
+  // Explicit typing (logout+jwt) keeps other JWTs of the provider from passing as logout tokens;
+  // providers that predate it send "JWT" (Keycloak before 25, Authentik before 2025.12, Auth0,
+  // Okta) or nothing. An access token's at+jwt and anything else are refused.
+  if (typ !== undefined && !LOGOUT_TYPES.has(String(typ).toLowerCase())) {
+    throw refuse(`its typ header is "${String(typ).slice(0, 40)}", expected logout+jwt or JWT`);
   }
   let payload: Record<string, unknown>;
   try {
@@ -118,6 +120,10 @@ export async function verifyLogoutToken(
   }
   if ("nonce" in payload)
     throw refuse("it carries a nonce (it is an ID token, not a logout token)");
+  // Keycloak types its tokens in a claim too: its access and ID tokens say Bearer and ID.
+  if (typeof payload.typ === "string" && NOT_LOGOUT_CLAIM_TYPES.has(payload.typ.toLowerCase())) {
+    throw refuse(`its typ claim is "${payload.typ.slice(0, 40)}" (not a logout token)`);
+  }
   if (!nonEmpty(payload.jti)) throw refuse("jti is missing");
   const sub = payload.sub;
   const sid = payload.sid;

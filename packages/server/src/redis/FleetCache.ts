@@ -1,7 +1,7 @@
 import { LRUCache } from "lru-cache";
 import { platform } from "#platform";
 import { ConfigurationError, InvalidTokenError } from "../kernel/errors.js";
-import type { FleetLevel } from "../kernel/FleetLevel.js";
+import type { FleetAnswer, FleetAsk, FleetLevel } from "../kernel/FleetLevel.js";
 import {
   type FleetEvent,
   INVALIDATE_HELP,
@@ -12,7 +12,8 @@ import {
   type RevocationTarget,
   revocationEvent,
 } from "../kernel/fleetEvents.js";
-import { factsOf, RevocationList, type TokenFacts } from "../kernel/RevocationList.js";
+import { factsOf, issuedAtOf, RevocationList, type TokenFacts } from "../kernel/RevocationList.js";
+import { signedPart } from "../kernel/tokenIdentity.js";
 import type { Verification } from "../kernel/types.js";
 import { revokedToken } from "../kernel/ValidationPipeline.js";
 import { DEFAULT_REDIS_PREFIX, RedisFleetStore } from "./RedisFleetStore.js";
@@ -37,20 +38,30 @@ export interface RedisOptions {
   singleFlightWaitMs?: number;
 }
 
-/** The hash a token travels as on the fleet channel: sha256 of its UTF-8 bytes, lower-case hex. */
+/**
+ * The hash a token travels as on the fleet channel, lower-case hex sha256 of what identifies it:
+ * a JWS's signed part (header and payload), any other token's UTF-8 bytes.
+ */
 export function tokenHashOf(token: string): string {
-  return platform.sha256Hex(token);
+  return platform.sha256Hex(signedPart(token));
 }
 
 interface Ttls {
   /** Positive entries: min(configured TTL, the token's exp). */
   ttlMs: number;
   negativeTtlMs: number;
-  /** How long revocation markers live when the token's own exp is unknown. */
+  /** The least a revocation marker lives (the revoker passes longer lives where it knows them). */
   revocationTtlMs: number;
 }
 
 const POLL_MS = 15;
+
+/** One token being asked about. */
+interface Seen {
+  tokenHash: string;
+  token: string | undefined;
+  ask: FleetAsk;
+}
 
 /**
  * The fleet level of the validation cache: shared entries, fleet-wide single flight, revocation
@@ -129,23 +140,27 @@ export class FleetCache implements FleetLevel {
   /**
    * The verification for a token not in the in-process level: the shared entry when one is
    * fresh and not revoked, else `call()` once across the fleet. Throws InvalidTokenError for a
-   * negative entry or a revoked token; rejects with `call()`'s error.
+   * negative entry or a revoked token; rejects with `call()`'s error. Answers are shared only
+   * when `ask.share` is not false; `checked` is false when the markers could not be read.
    */
   async verify(
     cacheKey: string,
     tokenHash: string,
     call: () => Promise<Verification>,
     token?: string,
-  ): Promise<{ verification: Verification; facts: TokenFacts }> {
-    const shared = await this.fromShared(cacheKey, tokenHash, token);
+    ask: FleetAsk = {},
+  ): Promise<FleetAnswer> {
+    const seen = { tokenHash, token, ask };
+    if (ask.share === false) return this.callUpstream(cacheKey, seen, call);
+    const shared = await this.fromShared(cacheKey, seen);
     if (shared !== undefined) return shared;
     const held = await this.quiet(this.store.lock(cacheKey, this.ttls.ttlMs || 5000, this.owner));
     if (held === false) {
-      const awaited = await this.awaitOther(cacheKey, tokenHash, token);
+      const awaited = await this.awaitOther(cacheKey, seen);
       if (awaited !== undefined) return awaited;
     }
     try {
-      return await this.callUpstream(cacheKey, tokenHash, call, token);
+      return await this.callUpstream(cacheKey, seen, call);
     } finally {
       if (held === true) void this.quiet(this.store.unlock(cacheKey, this.owner));
     }
@@ -183,11 +198,11 @@ export class FleetCache implements FleetLevel {
    * Revokes fleet-wide: applied here at once, then the marker is written and the event published.
    * Rejects (after applying it here) when Redis could not be told: the caller may retry.
    */
-  async revoke(target: RevocationTarget, ttlMs = this.ttls.revocationTtlMs): Promise<FleetEvent> {
+  async revoke(target: RevocationTarget, ttlMs?: number): Promise<FleetEvent> {
     const event = revocationEvent(target, this.now(), tokenHashOf);
     if (event === undefined) throw new ConfigurationError(REVOKE_HELP);
     this.deliver(event);
-    await this.store.publish(event, ttlMs);
+    await this.store.publish(event, Math.max(ttlMs ?? 0, this.ttls.revocationTtlMs));
     return event;
   }
 
@@ -226,27 +241,24 @@ export class FleetCache implements FleetLevel {
     return this.link.close();
   }
 
-  private async fromShared(cacheKey: string, tokenHash: string, token: string | undefined) {
+  private async fromShared(cacheKey: string, seen: Seen): Promise<FleetAnswer | undefined> {
     const entry = await this.quiet(this.store.read(cacheKey));
     if (entry === undefined) return undefined;
     if (entry.kind === "invalid") throw new InvalidTokenError();
-    const facts = factsOf(tokenHash, entry.verification, entry.validatedAt, token);
-    if (this.revocations.isRevoked(facts)) throw revokedToken();
-    if (this.revocations.isStale(facts)) return undefined;
-    const verdict = await this.quiet(this.store.verdict(facts));
+    const checked = await this.check(entry.verification, entry.validatedAt, seen);
     // Markers unreadable: the entry cannot be trusted to be unrevoked; validate upstream.
-    if (verdict === undefined) return undefined;
-    if (verdict.revoked) throw revokedToken();
-    if (verdict.invalidatedAt >= facts.validatedAt) return undefined;
-    return { verification: entry.verification, facts };
+    if (checked === undefined || !checked.checked) return undefined;
+    if (this.revocations.isStale(checked.facts)) return undefined;
+    if (checked.invalidatedAt >= checked.facts.validatedAt) return undefined;
+    return { verification: entry.verification, facts: checked.facts, checked: true };
   }
 
   /** Polls the shared level while another instance holds the lock, for a bounded time. */
-  private async awaitOther(cacheKey: string, tokenHash: string, token: string | undefined) {
+  private async awaitOther(cacheKey: string, seen: Seen) {
     const deadline = this.now() + this.singleFlightWaitMs;
     while (this.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      const shared = await this.fromShared(cacheKey, tokenHash, token);
+      const shared = await this.fromShared(cacheKey, seen);
       if (shared !== undefined) return shared;
     }
     return undefined;
@@ -254,25 +266,56 @@ export class FleetCache implements FleetLevel {
 
   private async callUpstream(
     cacheKey: string,
-    tokenHash: string,
+    seen: Seen,
     call: () => Promise<Verification>,
-    token: string | undefined,
-  ) {
+  ): Promise<FleetAnswer> {
     let verification: Verification;
     try {
       verification = await call();
     } catch (error) {
-      if (error instanceof InvalidTokenError) this.storeInvalid(cacheKey);
+      if (error instanceof InvalidTokenError && seen.ask.share !== false) {
+        this.storeInvalid(cacheKey);
+      }
       throw error;
     }
     const validatedAt = this.now();
-    const facts = factsOf(tokenHash, verification, validatedAt, token);
-    if (this.revocations.isRevoked(facts)) throw revokedToken();
-    const verdict = await this.quiet(this.store.verdict(facts));
-    if (verdict?.revoked === true) throw revokedToken();
+    const { facts, checked } = await this.check(verification, validatedAt, seen);
     const ttl = this.ttlFor(verification.expiresAt);
-    if (ttl > 0) void this.quiet(this.store.writeUser(cacheKey, verification, validatedAt, ttl));
-    return { verification, facts };
+    if (checked && seen.ask.share !== false && ttl > 0) {
+      void this.quiet(this.store.writeUser(cacheKey, verification, validatedAt, ttl));
+    }
+    return { verification, facts, checked };
+  }
+
+  /**
+   * The facts of a verification and what the markers say: throws for a revoked token; `checked`
+   * is false when Redis could not answer (a token without `iat` also needs the fleet's first
+   * sight of it, so that a cache expiry never makes it new again).
+   */
+  private async check(verification: Verification, validatedAt: number, seen: Seen) {
+    let firstSeenAt = seen.ask.firstSeenAt;
+    let sighted = true;
+    if (issuedAtOf(verification, seen.token) === undefined) {
+      const ttl = seen.ask.firstSeenTtlMs ?? this.ttls.revocationTtlMs;
+      const fleetSeen = await this.quiet(this.store.firstSeen(seen.tokenHash, validatedAt, ttl));
+      sighted = fleetSeen !== undefined;
+      if (fleetSeen !== undefined) firstSeenAt = Math.min(firstSeenAt ?? fleetSeen, fleetSeen);
+    }
+    const facts = factsOf(verification, {
+      tokenHash: seen.tokenHash,
+      ...(seen.ask.spellingHash === undefined ? {} : { spellingHash: seen.ask.spellingHash }),
+      validatedAt,
+      ...(firstSeenAt === undefined ? {} : { firstSeenAt }),
+      ...(seen.token === undefined ? {} : { token: seen.token }),
+    });
+    if (this.revocations.isRevoked(facts)) throw revokedToken();
+    const verdict = await this.quiet(this.store.verdict(facts, this.revocations.toleranceMs));
+    if (verdict?.revoked === true) throw revokedToken();
+    return {
+      facts,
+      checked: sighted && verdict !== undefined,
+      invalidatedAt: verdict?.invalidatedAt ?? 0,
+    };
   }
 
   private ttlFor(expiresAt: number | undefined): number {

@@ -7,6 +7,15 @@ import type { RedisLink } from "./RedisLink.js";
 /** Default prefix of every key and of the channel; apps sharing one Redis pick their own. */
 export const DEFAULT_REDIS_PREFIX = "oxaigen-auth:";
 
+/** Marker kinds that refuse only the tokens issued up to their time. */
+const ISSUE_BOUND = ["rev:sub:", "rev:subnosid:", "rev:uid:", "rev:sid:"];
+
+/**
+ * A revocation check that does not complete refuses the token (503), unlike a shared-entry read
+ * whose timeout only costs a miss: it gets a wider bound than the link's lookups.
+ */
+const MARKER_TIMEOUT_MIN_MS = 250;
+
 /** Revoking is not on a request's path: it may wait longer for Redis than a lookup does. */
 const PUBLISH_TIMEOUT_MS = 2000;
 
@@ -93,6 +102,10 @@ export class RedisFleetStore {
     this.channel = `${prefix}events`;
   }
 
+  private get markerTimeoutMs(): number {
+    return Math.max(this.link.timeoutMs, MARKER_TIMEOUT_MIN_MS);
+  }
+
   /** The stored entry for a cache key, or undefined (missing, expired, malformed). */
   async read(cacheKey: string): Promise<SharedEntry | undefined> {
     const entry = parseJson(await this.link.command(["GET", `${this.prefix}u:${hex(cacheKey)}`]));
@@ -164,26 +177,51 @@ export class RedisFleetStore {
   }
 
   /** Reads every marker that could concern a token in one round trip. */
-  async verdict(facts: TokenFacts): Promise<MarkerVerdict> {
+  async verdict(facts: TokenFacts, toleranceMs = 0): Promise<MarkerVerdict> {
     const keys = [`rev:tok:${facts.tokenHash}`, "inv:all"];
+    if (facts.spellingHash !== undefined) keys.push(`rev:tok:${facts.spellingHash}`);
     if (facts.jti !== undefined) keys.push(`rev:jti:${facts.jti}`);
     if (facts.sub !== undefined) keys.push(`rev:sub:${facts.sub}`, `inv:sub:${facts.sub}`);
+    if (facts.sub !== undefined && facts.sid === undefined) keys.push(`rev:subnosid:${facts.sub}`);
+    if (facts.userId !== undefined) keys.push(`rev:uid:${facts.userId}`);
     if (facts.sid !== undefined) keys.push(`rev:sid:${facts.sid}`);
-    const values = (await this.link.command([
-      "MGET",
-      ...keys.map((k) => this.prefix + k),
-    ])) as unknown[];
+    const values = (await this.link.command(
+      ["MGET", ...keys.map((k) => this.prefix + k)],
+      this.markerTimeoutMs,
+    )) as unknown[];
     let revoked = false;
     let invalidatedAt = 0;
     keys.forEach((key, i) => {
       const at = markerTime(values[i]);
       if (at === undefined) return;
       if (key.startsWith("inv:")) invalidatedAt = Math.max(invalidatedAt, at);
-      else if (key.startsWith("rev:sub:") || key.startsWith("rev:sid:")) {
-        revoked ||= coversIssue(at, facts.issuedAt);
+      else if (ISSUE_BOUND.some((kind) => key.startsWith(kind))) {
+        revoked ||= coversIssue(at, facts.issuedAt, toleranceMs);
       } else revoked = true;
     });
     return { revoked, invalidatedAt };
+  }
+
+  /**
+   * When the fleet first saw a token (by its identity hash): the time stored by the first
+   * instance that asked, else `now`, which is stored for `ttlMs`. A cache expiry or a new
+   * instance never makes a token new again.
+   */
+  async firstSeen(tokenHash: string, now: number, ttlMs: number): Promise<number> {
+    const reply = await this.link.command(
+      [
+        "EVAL",
+        'local v = redis.call("GET", KEYS[1]) if v then return v end redis.call("SET", KEYS[1], ARGV[1], "PX", ARGV[2]) return ARGV[1]',
+        "1",
+        `${this.prefix}seen:${tokenHash}`,
+        String(now),
+        String(Math.max(1, Math.ceil(ttlMs))),
+      ],
+      this.markerTimeoutMs,
+    );
+    const at = markerTime(reply);
+    // Garbage under the key: the earliest possible time, so every revocation covers the token.
+    return at === undefined || !Number.isFinite(at) ? 0 : Math.min(at, now);
   }
 
   /** Writes the event's marker (for `ttlMs`), then publishes it to every instance. */
@@ -251,6 +289,9 @@ function markerKey(event: FleetEvent): string | undefined {
   if (event.type === "invalidate") return event.all === true ? "inv:all" : `inv:sub:${event.sub}`;
   if (event.tokenHash !== undefined) return `rev:tok:${event.tokenHash}`;
   if (event.jti !== undefined) return `rev:jti:${event.jti}`;
-  if (event.sub !== undefined) return `rev:sub:${event.sub}`;
+  if (event.userId !== undefined) return `rev:uid:${event.userId}`;
+  if (event.sub !== undefined) {
+    return event.withoutSid === true ? `rev:subnosid:${event.sub}` : `rev:sub:${event.sub}`;
+  }
   return event.sid === undefined ? undefined : `rev:sid:${event.sid}`;
 }

@@ -1,11 +1,6 @@
 import { PERMISSION_NAME } from "../../config/parse.js";
-import {
-  authenticate,
-  type Ctx,
-  type Identity,
-  personaOfSession,
-  presentedToken,
-} from "../context.js";
+import { authenticate, type Identity, presentedToken } from "../authenticate.js";
+import { type Ctx, personaOfSession } from "../context.js";
 import { userBody } from "../MockState.js";
 import { json, jsonError, type MockResponse, type RequestLike } from "../responses.js";
 

@@ -1,8 +1,12 @@
-import { authenticate, type Ctx, issueTokens, presentedToken, tokenCookies } from "../context.js";
+import { presentedToken } from "../authenticate.js";
+import { type Ctx, issueTokens, tokenCookies } from "../context.js";
 import { readCookie } from "../cookies.js";
 import { constantTimeEqual, sha256 } from "../random.js";
-import { markRotated, refreshTokenReused } from "../refreshTokenReused.js";
 import { json, jsonError, type MockResponse, noContent, type RequestLike } from "../responses.js";
+import { revokeSession } from "../revokeSession.js";
+import { revokeToken } from "../revokeToken.js";
+import { rotateRefreshToken } from "../rotateRefreshToken.js";
+import { verifyIssuedToken } from "../verifyIssuedToken.js";
 
 const MAX_BODY = 16 * 1024;
 
@@ -62,7 +66,10 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
   );
 }
 
-/** `POST /_oxa_auth/refresh`: rotate the refresh cookie; unknown, expired or reused late → 401. */
+/**
+ * `POST /_oxa_auth/refresh`: rotate the refresh cookie; a repeat within the reuse interval gets
+ * the same successor; unknown, expired or reused late → 401 (late reuse ends the session).
+ */
 export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
   const denied = (why: string) =>
@@ -79,13 +86,13 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
   if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
-  if (refreshTokenReused(ctx, record)) {
+  const successor = rotateRefreshToken(ctx, record);
+  if (successor === null) {
     // A rotated token came back late: someone holds a copy. Kill the whole session.
     revokeSession(ctx, record.sid);
     return denied("refresh token reuse detected: the session is revoked, log in again");
   }
-  markRotated(ctx, record);
-  const { accessToken, refreshToken } = await issueTokens(ctx, record.sid);
+  const { accessToken, refreshToken } = await issueTokens(ctx, record.sid, null, null, successor);
   return json(
     200,
     tokenBody(ctx, accessToken),
@@ -93,7 +100,10 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   );
 }
 
-/** `POST /_oxa_auth/logout`: revoke the session (refresh cookie and/or bearer JWT), clear cookies. */
+/**
+ * `POST /_oxa_auth/logout`: revoke the session of the refresh cookie and/or the bearer JWT (a
+ * JWT without a session: that token itself), clear cookies.
+ */
 export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const presented = readCookie(request.headers.get("cookie"), ctx.settings.refreshCookieName);
   if (presented) {
@@ -102,18 +112,9 @@ export async function handleLogout(ctx: Ctx, request: RequestLike): Promise<Mock
   }
   const token = presentedToken(ctx, request);
   if (token && token !== "malformed") {
-    const identity = await authenticate(ctx, token);
-    if (identity?.sid) revokeSession(ctx, identity.sid);
+    const issued = await verifyIssuedToken(ctx, token);
+    if (issued?.sid) revokeSession(ctx, issued.sid);
+    else if (issued) revokeToken(ctx, issued);
   }
   return noContent(tokenCookies(ctx));
-}
-
-/** End a login session (logout, RP-initiated logout): its tokens stop working at once. */
-export function revokeSession(ctx: Ctx, sid: string): void {
-  const session = ctx.sessions.get(sid);
-  if (!session) return;
-  ctx.sessions.delete(sid);
-  const ttlSeconds = Math.ceil((session.expiresAt - ctx.now()) / 1000);
-  const sub = session.persona?.id ?? ctx.state.userId;
-  ctx.notify({ type: "revoke", sid, sub, ttlSeconds });
 }

@@ -1,4 +1,4 @@
-import { configurationError } from "../../validators/jwt/jwtErrors.js";
+import { ConfigurationError } from "../../kernel/errors.js";
 import { readEnv } from "../env.js";
 import type { Preset } from "./Preset.js";
 
@@ -15,7 +15,7 @@ export const authentikPreset: Preset = {
   defaults(env) {
     const issuer = readEnv(env, "AUTH_ISSUER") ?? readEnv(env, "OIDC_ISSUER");
     if (issuer !== undefined && !issuer.endsWith("/")) {
-      throw configurationError(
+      throw new ConfigurationError(
         `Authentik issuers end with a slash: set OIDC_ISSUER to "${issuer}/" (exactly as the provider's discovery document says).`,
       );
     }

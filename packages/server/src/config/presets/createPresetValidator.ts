@@ -1,6 +1,6 @@
+import { ConfigurationError } from "../../kernel/errors.js";
 import type { AuthLogger } from "../../kernel/settings.js";
 import { JwtValidator } from "../../validators/jwt/JwtValidator.js";
-import { configurationError } from "../../validators/jwt/jwtErrors.js";
 import { type Env, snapshotEnv } from "../env.js";
 import { type EnvJwtSettings, jwtOptionsFromEnv } from "./jwtOptionsFromEnv.js";
 import { PRESETS } from "./presets.js";
@@ -16,7 +16,7 @@ import { PRESETS } from "./presets.js";
 export function createPresetValidator(name: string, env: Env, logger?: AuthLogger): JwtValidator {
   const preset = PRESETS.get(name);
   if (preset === undefined) {
-    throw configurationError(
+    throw new ConfigurationError(
       `"${name}" is not a JWT preset; use one of ${[...PRESETS.keys()].join(", ")}.`,
     );
   }

@@ -1,4 +1,4 @@
-import { configurationError } from "../../validators/jwt/jwtErrors.js";
+import { ConfigurationError } from "../../kernel/errors.js";
 import { type Env, readEnv, readOptionalBoolean, snapshotEnv } from "../env.js";
 import { BUILT_IN_PROVIDERS, getAdapter, registeredAdapterNames } from "../registerAdapter.js";
 
@@ -39,7 +39,7 @@ export function detectProvider(source: Env): ProviderDetection {
     candidates.unshift({ provider: "proxy", reason: proxyVar });
   }
   if (candidates.length > 1) {
-    throw configurationError(
+    throw new ConfigurationError(
       `Several auth providers are configured (${candidates.map((c) => `${c.provider} via ${c.reason}`).join("; ")}): set AUTH_PROVIDER to the one to use.`,
     );
   }
@@ -83,7 +83,7 @@ function checkBareDisable(env: Env): ProviderDetection {
     if (getAdapter(name)?.isEnabled?.() === true) set.push(`registered adapter "${name}"`);
   }
   if (set.length > 0) {
-    throw configurationError(
+    throw new ConfigurationError(
       `AUTH_ENABLED=false would switch authentication off although ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set: remove AUTH_ENABLED=false to validate tokens with ${set.length === 1 ? "it" : "them"}, or remove ${set.length === 1 ? "it" : "them"} to run without auth (AUTH_PROVIDER=none switches auth off explicitly).`,
     );
   }
@@ -92,13 +92,13 @@ function checkBareDisable(env: Env): ProviderDetection {
 
 function checkExplicit(provider: string, enabled: boolean | undefined): ProviderDetection {
   if (enabled === false && provider !== "none") {
-    throw configurationError(
+    throw new ConfigurationError(
       `AUTH_ENABLED=false contradicts AUTH_PROVIDER=${provider}: remove one of them (AUTH_PROVIDER=none switches auth off).`,
     );
   }
   if (!BUILT_IN_PROVIDERS.includes(provider) && getAdapter(provider) === undefined) {
     const known = [...BUILT_IN_PROVIDERS, ...registeredAdapterNames()].join(", ");
-    throw configurationError(
+    throw new ConfigurationError(
       `AUTH_PROVIDER=${provider} is unknown: use one of ${known}, or registerAdapter("${provider}", adapter) before start-up.`,
     );
   }
@@ -109,14 +109,18 @@ function checkIncomplete(env: Env): void {
   const url = readEnv(env, "KEYCLOAK_URL");
   const realm = readEnv(env, "KEYCLOAK_REALM");
   if (url !== undefined && realm === undefined) {
-    throw configurationError("KEYCLOAK_URL is set without KEYCLOAK_REALM: set both (or neither).");
+    throw new ConfigurationError(
+      "KEYCLOAK_URL is set without KEYCLOAK_REALM: set both (or neither).",
+    );
   }
   if (realm !== undefined && url === undefined) {
-    throw configurationError("KEYCLOAK_REALM is set without KEYCLOAK_URL: set both (or neither).");
+    throw new ConfigurationError(
+      "KEYCLOAK_REALM is set without KEYCLOAK_URL: set both (or neither).",
+    );
   }
   const issuer = readEnv(env, "AUTH_ISSUER") ?? readEnv(env, "OIDC_ISSUER");
   if (readEnv(env, "AUTH_JWKS_URL") !== undefined && issuer === undefined && url === undefined) {
-    throw configurationError(
+    throw new ConfigurationError(
       "AUTH_JWKS_URL is set without AUTH_ISSUER (or OIDC_ISSUER): set the issuer too, or AUTH_PROVIDER=jwt with AUTH_VERIFY_ISSUER=false (not recommended).",
     );
   }

@@ -1,5 +1,5 @@
+import { ConfigurationError } from "../../kernel/errors.js";
 import type { JwtValidatorOptions } from "../../validators/jwt/JwtValidator.js";
-import { configurationError } from "../../validators/jwt/jwtErrors.js";
 import {
   type ClaimMapping,
   type ClaimMappingOptions,
@@ -50,6 +50,11 @@ export function jwtOptionsFromEnv(
   if (secret !== undefined) options.secret = secret;
   const skew = readOptionalNumber(env, "AUTH_CLOCK_SKEW", { min: 0, max: 3600 });
   if (skew !== undefined) options.clockToleranceSeconds = skew;
+  const lifetime = readOptionalNumber(env, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", {
+    min: 1,
+    integer: true,
+  });
+  if (lifetime !== undefined) options.maxTokenLifetimeSeconds = lifetime;
   const scopes = readList(env, "AUTH_REQUIRED_SCOPE");
   if (scopes !== undefined) options.requiredScopes = scopes;
   const maxBytes = readOptionalNumber(env, "AUTH_MAX_TOKEN_BYTES", { min: 1024, max: 16_384 });
@@ -63,14 +68,14 @@ function readIssuer(env: Env, preset: PresetDefaults): string | false {
   const explicit = readEnv(env, "AUTH_ISSUER");
   const oidc = readEnv(env, "OIDC_ISSUER");
   if (explicit !== undefined && oidc !== undefined && explicit !== oidc) {
-    throw configurationError(
+    throw new ConfigurationError(
       "AUTH_ISSUER and OIDC_ISSUER are both set and differ: keep one (AUTH_ISSUER wins in meaning, so remove the other).",
     );
   }
   if (readOptionalBoolean(env, "AUTH_VERIFY_ISSUER") === false) return false;
   const issuer = explicit ?? oidc ?? preset.issuer;
   if (issuer === undefined) {
-    throw configurationError(
+    throw new ConfigurationError(
       "Set AUTH_ISSUER (or OIDC_ISSUER) to your provider's issuer URL; AUTH_VERIFY_ISSUER=false skips the iss check (not recommended).",
     );
   }
@@ -81,7 +86,7 @@ function readAudience(env: Env, preset: PresetDefaults): string[] | false {
   if (readOptionalBoolean(env, "AUTH_VERIFY_AUDIENCE") === false) return false;
   const audience = readList(env, "AUTH_AUDIENCE") ?? preset.audience;
   if (audience === undefined || audience.length === 0) {
-    throw configurationError(
+    throw new ConfigurationError(
       "Set AUTH_AUDIENCE to the audience your access tokens are issued for (API identifier or client id; KEYCLOAK_CLIENT_ID for Keycloak, OIDC_CLIENT_ID for Authentik). AUTH_VERIFY_AUDIENCE=false skips the aud check (not recommended).",
     );
   }
@@ -97,7 +102,9 @@ function readClaims(env: Env): ClaimMappingOptions {
   const format = readEnv(env, "AUTH_SCOPES_FORMAT")?.toLowerCase();
   if (format !== undefined) {
     if (!["auto", "space", "array"].includes(format)) {
-      throw configurationError(`AUTH_SCOPES_FORMAT must be space, array or auto; got "${format}".`);
+      throw new ConfigurationError(
+        `AUTH_SCOPES_FORMAT must be space, array or auto; got "${format}".`,
+      );
     }
     claims.scopesFormat = format as ScopesFormat;
   }
@@ -105,7 +112,7 @@ function readClaims(env: Env): ClaimMappingOptions {
   if (sources !== undefined) {
     for (const source of sources) {
       if (!["permissions", "roles", "scopes"].includes(source)) {
-        throw configurationError(
+        throw new ConfigurationError(
           `AUTH_PERMISSION_SOURCES lists "${source}"; use permissions, roles and/or scopes.`,
         );
       }

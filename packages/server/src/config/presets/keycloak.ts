@@ -1,4 +1,4 @@
-import { configurationError } from "../../validators/jwt/jwtErrors.js";
+import { ConfigurationError } from "../../kernel/errors.js";
 import { readEnv } from "../env.js";
 import type { Preset } from "./Preset.js";
 import { requiredBaseUrl } from "./presetUrl.js";
@@ -17,7 +17,7 @@ export const keycloakPreset: Preset = {
     const base = requiredBaseUrl(env, "KEYCLOAK_URL", "keycloak");
     const realm = readEnv(env, "KEYCLOAK_REALM");
     if (realm === undefined || /[/?#]/.test(realm)) {
-      throw configurationError(
+      throw new ConfigurationError(
         "KEYCLOAK_URL is set but KEYCLOAK_REALM is missing or invalid: set KEYCLOAK_REALM to the realm name (no slashes).",
       );
     }

@@ -34,4 +34,11 @@ export interface AuthAdapter {
   validateToken(token: string, ctx: RequestContext): Promise<AdapterClaims | null>;
   /** Whether the adapter is configured; auto-detection only picks enabled adapters. */
   isEnabled?(): boolean;
+  /**
+   * Everything that decides this adapter's answers (e.g. `"https://id.example.com|orders-api"`
+   * for its issuer and audience). Set it to share answers with other instances through Redis;
+   * without it each instance caches its own answers (revocations are shared either way), so two
+   * APIs on one Redis can never serve each other's answers.
+   */
+  cacheScope?: string;
 }

@@ -1,9 +1,8 @@
-import { AuthError } from "../../kernel/errors.js";
+import { fromJoseError } from "../../jose/fromJoseError.js";
+import { loadJose } from "../../jose/loadJose.js";
+import { AuthError, invalidToken, upstreamError } from "../../kernel/errors.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
 import { makeUser, withClaims } from "../../kernel/user.js";
-import { invalidToken, upstreamError } from "../jwt/jwtErrors.js";
-import { loadJose } from "../jwt/loadJose.js";
-import { toAuthError } from "../jwt/toAuthError.js";
 import type { AdapterClaims, AuthAdapter } from "./AuthAdapter.js";
 
 /**
@@ -14,8 +13,10 @@ import type { AdapterClaims, AuthAdapter } from "./AuthAdapter.js";
  * const auth = createAuth({ validator: createAdapterValidator("my-provider", myAdapter) });
  */
 export function createAdapterValidator(name: string, adapter: AuthAdapter): TokenValidator {
+  const scope = adapter.cacheScope;
   return {
     name,
+    ...(typeof scope === "string" && scope !== "" ? { identity: `adapter:${scope}` } : {}),
     async verify(token: string, ctx: RequestContext): Promise<Verification> {
       let claims: AdapterClaims | null;
       try {
@@ -23,7 +24,7 @@ export function createAdapterValidator(name: string, adapter: AuthAdapter): Toke
       } catch (error) {
         // jose is loaded lazily: an adapter's jose error can come before the SDK ever loaded it.
         await loadJose().catch(() => undefined);
-        const mapped = toAuthError(error);
+        const mapped = fromJoseError(error);
         if (mapped instanceof AuthError) throw mapped;
         throw upstreamError(`The "${name}" auth adapter failed; see the error's cause.`, error);
       }

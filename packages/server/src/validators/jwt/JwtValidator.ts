@@ -5,17 +5,18 @@ import type {
   JWTPayload,
   JWTVerifyOptions,
 } from "jose";
-import { createPlainTransport } from "#platform";
+import { createPlainTransport, platform } from "#platform";
+import { fromJoseError } from "../../jose/fromJoseError.js";
+import { loadedJose, loadJose } from "../../jose/loadJose.js";
 import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
+import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
 import type { HttpTransport } from "../../kernel/HttpTransport.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import type { AuthLogger } from "../../kernel/settings.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
 import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
-import { configurationError, invalidToken } from "./jwtErrors.js";
-import { loadedJose, loadJose } from "./loadJose.js";
 import {
   type ClaimMapping,
   type ClaimMappingOptions,
@@ -24,7 +25,6 @@ import {
   resolveClaimMapping,
 } from "./mapClaimsToUser.js";
 import { type KeySetTiming, RemoteKeySet } from "./RemoteKeySet.js";
-import { toAuthError } from "./toAuthError.js";
 
 const HMAC_ALGORITHMS: readonly string[] = ["HS256", "HS384", "HS512"];
 
@@ -55,6 +55,12 @@ export interface JwtValidatorOptions {
   secret?: string | Uint8Array;
   /** Clock tolerance for `exp`/`nbf`, seconds (default 60). */
   clockToleranceSeconds?: number;
+  /**
+   * The longest token lifetime accepted, seconds (default 86400): a token whose `exp` lies
+   * further after its `iat` (or after now, without `iat`) is refused, so that a revocation of its
+   * subject or session is remembered for at least its whole life.
+   */
+  maxTokenLifetimeSeconds?: number;
   /** Scopes every token must carry (all of them). */
   requiredScopes?: readonly string[];
   /** Longer tokens are refused before any parsing (default 16384). */
@@ -71,6 +77,7 @@ export interface JwtValidatorOptions {
 
 const DEFAULTS = {
   clockToleranceSeconds: 60,
+  maxTokenLifetimeSeconds: 86_400,
   maxTokenBytes: 16_384,
   cooldownMs: 30_000,
   maxAgeMs: 600_000,
@@ -113,6 +120,10 @@ export function createJwtValidator(options: JwtValidatorOptions): TokenValidator
  */
 export class JwtValidator implements TokenValidator {
   readonly name: string;
+  /** Everything that decides an answer besides the token (see `TokenValidator.identity`). */
+  readonly identity: string;
+  readonly clockToleranceSeconds: number;
+  readonly maxTokenLifetimeSeconds: number;
   readonly #verifyOptions: JWTVerifyOptions;
   readonly #audiences: ReadonlySet<string> | undefined;
   readonly #acceptAzp: boolean;
@@ -140,14 +151,32 @@ export class JwtValidator implements TokenValidator {
       "maxTokenBytes (AUTH_MAX_TOKEN_BYTES)",
     );
     this.#mapping = resolveClaimMapping(options.claims, baseClaims);
+    this.clockToleranceSeconds = checkTolerance(options.clockToleranceSeconds);
+    this.maxTokenLifetimeSeconds = checkPositiveInt(
+      options.maxTokenLifetimeSeconds ?? DEFAULTS.maxTokenLifetimeSeconds,
+      "maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS)",
+    );
     this.#verifyOptions = {
       algorithms: [...algorithms],
-      clockTolerance: checkTolerance(options.clockToleranceSeconds),
+      clockTolerance: this.clockToleranceSeconds,
       requiredClaims: ["exp"],
       ...(issuer === undefined ? {} : { issuer }),
     };
     const needsKeys = algorithms.some((alg) => !HMAC_ALGORITHMS.includes(alg));
     this.#keySet = needsKeys ? this.#createKeySet(options, issuer) : undefined;
+    this.identity = JSON.stringify({
+      issuer: issuer ?? null,
+      audiences: this.#audiences === undefined ? null : [...this.#audiences].sort(),
+      azp: this.#acceptAzp,
+      algorithms: [...algorithms].sort(),
+      jwksUrl: options.jwksUrl ?? null,
+      // Two APIs with different shared secrets must not share answers; the secret never leaves.
+      secret: this.#secret === undefined ? null : platform.sha256Hex(toHex(this.#secret)),
+      requiredScopes: [...this.#requiredScopes].sort(),
+      maxTokenBytes: this.#maxTokenBytes,
+      maxTokenLifetime: this.maxTokenLifetimeSeconds,
+      mapping: this.#mapping,
+    });
     // In the background: the first request does not wait for the import (a failure surfaces
     // there, as a 502 with its cause).
     loadJose().catch(() => undefined);
@@ -169,6 +198,7 @@ export class JwtValidator implements TokenValidator {
       throw invalidToken("token contains a forbidden __proto__ key");
     }
     this.#checkAudience(payload);
+    this.#checkLifetime(payload);
     // Keycloak marks its ID and refresh tokens in a `typ` claim; they share keys, iss and (azp)
     // audience with access tokens, so refuse them explicitly.
     if (typeof payload.typ === "string" && NOT_ACCESS_TOKENS.has(payload.typ.toLowerCase())) {
@@ -218,7 +248,7 @@ export class JwtValidator implements TokenValidator {
       return await jwtVerify(token, this.#getKey, this.#verifyOptions);
     } catch (error) {
       if (error instanceof errors.JWKSMultipleMatchingKeys) return this.#tryEachKey(token, error);
-      throw toAuthError(error);
+      throw fromJoseError(error);
     }
   }
 
@@ -229,7 +259,7 @@ export class JwtValidator implements TokenValidator {
       try {
         return await jwtVerify(token, key, this.#verifyOptions);
       } catch (error) {
-        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw toAuthError(error);
+        if (!(error instanceof errors.JWSSignatureVerificationFailed)) throw fromJoseError(error);
       }
     }
     throw invalidToken("signature verification failed");
@@ -258,13 +288,24 @@ export class JwtValidator implements TokenValidator {
     throw invalidToken("the token's audience (aud) is not accepted by this API");
   }
 
+  /** A token living longer than a revocation is remembered could outlive its revocation. */
+  #checkLifetime(payload: JWTPayload): void {
+    const exp = payload.exp as number;
+    const from = typeof payload.iat === "number" ? payload.iat : Date.now() / 1000;
+    if (exp - from > this.maxTokenLifetimeSeconds + this.clockToleranceSeconds) {
+      throw invalidToken(
+        `the token lives longer than maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS = ${this.maxTokenLifetimeSeconds} s) allows; raise it to the provider's access-token lifetime`,
+      );
+    }
+  }
+
   #createKeySet(options: JwtValidatorOptions, issuer: string | undefined): RemoteKeySet {
     const jwksUrl =
       options.jwksUrl === undefined
         ? undefined
         : checkUrl(options.jwksUrl, "jwksUrl (AUTH_JWKS_URL)");
     if (jwksUrl === undefined && issuer === undefined) {
-      throw configurationError(
+      throw new ConfigurationError(
         "Local JWT validation needs the provider's keys: set AUTH_JWKS_URL, or AUTH_ISSUER (OIDC_ISSUER) for discovery.",
       );
     }
@@ -279,7 +320,7 @@ export class JwtValidator implements TokenValidator {
       maxBytes: checkPositiveInt(options.jwks?.maxBytes ?? DEFAULTS.maxBytes, "jwks.maxBytes"),
     };
     if (jwksUrl !== undefined && issuer !== undefined && isKeyDowngrade(issuer, jwksUrl)) {
-      throw configurationError(
+      throw new ConfigurationError(
         `AUTH_JWKS_URL is plain http (${new URL(jwksUrl).origin}) although the issuer is https: the signing keys could be swapped in transit. Use the provider's https JWKS URL.`,
       );
     }
@@ -304,10 +345,14 @@ export class JwtValidator implements TokenValidator {
   }
 }
 
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 function checkIssuer(issuer: string | false): string | undefined {
   if (issuer === false) return undefined;
   if (typeof issuer !== "string") {
-    throw configurationError(
+    throw new ConfigurationError(
       "Set AUTH_ISSUER (or OIDC_ISSUER) to the provider's issuer URL, or AUTH_VERIFY_ISSUER=false to skip the iss check (not recommended).",
     );
   }
@@ -326,7 +371,7 @@ function checkAudience(audience: string | readonly string[] | false): Set<string
     (value) => typeof value === "string" && value !== "",
   );
   if (list.length === 0) {
-    throw configurationError(
+    throw new ConfigurationError(
       "Set AUTH_AUDIENCE to the audience your tokens are issued for (the API identifier or client id), or AUTH_VERIFY_AUDIENCE=false to skip the aud check (not recommended).",
     );
   }
@@ -337,7 +382,7 @@ function checkSecret(secret: string | Uint8Array | undefined): Uint8Array | unde
   if (secret === undefined) return undefined;
   const bytes = typeof secret === "string" ? new TextEncoder().encode(secret) : secret;
   if (bytes.byteLength < 32) {
-    throw configurationError(
+    throw new ConfigurationError(
       "The HS256 shared secret (AUTH_JWT_SECRET / SUPABASE_JWT_SECRET) must be at least 32 bytes.",
     );
   }
@@ -349,16 +394,16 @@ function checkAlgorithms(algorithms: readonly string[] | undefined, hasSecret: b
     ? [...algorithms]
     : [...ASYMMETRIC_ALGORITHMS, ...(hasSecret ? ["HS256"] : [])];
   if (list.length === 0)
-    throw configurationError("AUTH_ALGORITHMS must list at least one algorithm.");
+    throw new ConfigurationError("AUTH_ALGORITHMS must list at least one algorithm.");
   for (const alg of list) {
     if (HMAC_ALGORITHMS.includes(alg)) {
       if (!hasSecret) {
-        throw configurationError(
+        throw new ConfigurationError(
           `AUTH_ALGORITHMS lists ${alg}, which needs a shared secret: set AUTH_JWT_SECRET (or SUPABASE_JWT_SECRET), or remove ${alg}.`,
         );
       }
     } else if (!ASYMMETRIC_ALGORITHMS.includes(alg)) {
-      throw configurationError(
+      throw new ConfigurationError(
         `AUTH_ALGORITHMS: "${alg}" is not supported; use any of ${[...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS].join(", ")}.`,
       );
     }
@@ -369,14 +414,14 @@ function checkAlgorithms(algorithms: readonly string[] | undefined, hasSecret: b
 function checkTolerance(seconds: number | undefined): number {
   const value = seconds ?? DEFAULTS.clockToleranceSeconds;
   if (!Number.isFinite(value) || value < 0 || value > 3600) {
-    throw configurationError("AUTH_CLOCK_SKEW must be a number of seconds between 0 and 3600.");
+    throw new ConfigurationError("AUTH_CLOCK_SKEW must be a number of seconds between 0 and 3600.");
   }
   return value;
 }
 
 function checkPositiveInt(value: number, name: string): number {
   if (!Number.isInteger(value) || value <= 0) {
-    throw configurationError(`${name} must be a positive integer; got ${value}.`);
+    throw new ConfigurationError(`${name} must be a positive integer; got ${value}.`);
   }
   return value;
 }

@@ -8,10 +8,10 @@ import {
   signToken,
   startFakeIdp,
 } from "../../../test/jwtFixtures.js";
+import { fromJoseError } from "../../jose/fromJoseError.js";
 import { AuthError } from "../../kernel/errors.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
 import { RemoteKeySet } from "./RemoteKeySet.js";
-import { toAuthError } from "./toAuthError.js";
 
 const AUD = "api";
 
@@ -47,7 +47,7 @@ function validatorFor(
         audience: AUD,
         algorithms: ["RS256", "ES256"],
       }).catch((e: unknown) => {
-        throw toAuthError(e);
+        throw fromJoseError(e);
       }),
   };
 }
@@ -56,7 +56,7 @@ async function failureOf(v: ReturnType<typeof validatorFor>, token: string): Pro
   try {
     await v.verify(token);
   } catch (e) {
-    const error = toAuthError(e);
+    const error = fromJoseError(e);
     if (error instanceof AuthError) return error;
     throw error;
   }

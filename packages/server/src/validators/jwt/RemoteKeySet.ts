@@ -5,9 +5,9 @@ import type {
   JWK,
   JWSHeaderParameters,
 } from "jose";
+import { loadJose } from "../../jose/loadJose.js";
+import { invalidToken, upstreamError } from "../../kernel/errors.js";
 import { type FetchJsonOptions, fetchJson } from "./fetchJson.js";
-import { invalidToken, upstreamError } from "./jwtErrors.js";
-import { loadJose } from "./loadJose.js";
 
 /**
  * Timing of the key cache; all in milliseconds.

@@ -1,6 +1,6 @@
+import { upstreamError } from "../../kernel/errors.js";
 import { type FetchJsonOptions, fetchJson } from "./fetchJson.js";
 import { isKeyDowngrade } from "./insecureUrl.js";
-import { upstreamError } from "./jwtErrors.js";
 
 /**
  * Reads `{issuer}/.well-known/openid-configuration` and returns its `jwks_uri`. The document's

@@ -1,9 +1,9 @@
+import { upstreamError } from "../../kernel/errors.js";
 import {
   type HttpTransport,
   TooLarge,
   type TransportResponse,
 } from "../../kernel/HttpTransport.js";
-import { upstreamError } from "./jwtErrors.js";
 
 /** How one metadata request to the identity provider is sent, and its limits. */
 export interface FetchJsonOptions {

@@ -24,6 +24,8 @@ export function createProxyValidator(
   }
   return {
     name: "proxy",
+    // The proxy decides every answer; which proxy is the scope (its base URL).
+    identity: "oxaigen-proxy/get-me",
     scope: (ctx) => resolver.resolve(ctx),
     verify: async (token, ctx) => {
       const url = resolver.resolve(ctx);

@@ -1,5 +1,4 @@
-import { AuthError } from "../../kernel/errors.js";
-import { invalidToken, upstreamError } from "./jwtErrors.js";
+import { AuthError, invalidToken, upstreamError } from "../kernel/errors.js";
 import { loadedJose } from "./loadJose.js";
 
 /**
@@ -7,7 +6,7 @@ import { loadedJose } from "./loadJose.js";
  * Non-jose errors pass through (the core turns them into 502). jose errors are not attached as
  * causes: claim failures carry the token's payload.
  */
-export function toAuthError(error: unknown): unknown {
+export function fromJoseError(error: unknown): unknown {
   if (error instanceof AuthError) return error;
   const errors = loadedJose()?.errors;
   if (errors === undefined) return error;

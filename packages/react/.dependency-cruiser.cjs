@@ -1,0 +1,60 @@
+// The React SDK's layers (docs/architecture.md): core (framework-free) ← react (hooks and
+// components) ← socket (its own entry, through the main entry only); the sign-in code is a lazy
+// chunk of core. Run in packages/react by the root `pnpm lint`; a wrong-way import fails CI.
+const SRC = "^src/";
+const notTest = "\\.test\\.tsx?$";
+// The one User shape: the bundled private package, by name or (type-only) by its source path.
+const USER = ["^@org/auth-user$", "(^|/)user/src/"];
+// Loaded on demand by AuthClient's import("./signIn"): popup and redirect sign-in.
+const SIGN_IN = `${SRC}core/(signIn|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState)\\.ts$`;
+
+/** @type {import("dependency-cruiser").IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: "no-cycles",
+      comment: "No import cycles, type-only and dynamic ones included.",
+      severity: "error",
+      from: { path: SRC },
+      to: { circular: true },
+    },
+    {
+      name: "core-is-framework-free",
+      comment:
+        "core/ (AuthClient, the auth API calls, sign-in, fetch and WebSocket helpers) imports only core/ and the one User shape: no React, no react-query, never the React layer or the socket entry, so it runs in any framework and on the server.",
+      severity: "error",
+      from: { path: `${SRC}core/`, pathNot: notTest },
+      to: { pathNot: [`${SRC}core/`, ...USER] },
+    },
+    {
+      name: "react-layer-below-entries",
+      comment:
+        "react/ (AuthProvider, hooks, components) builds on core/ with React and react-query; it never reaches into socket/ or the entry files.",
+      severity: "error",
+      from: { path: `${SRC}react/`, pathNot: notTest },
+      to: { path: [`${SRC}socket/`, `${SRC}(index|socket)\\.ts$`] },
+    },
+    {
+      name: "socket-only-through-the-main-entry",
+      comment:
+        "socket/ (the @org/auth-react/socket entry) takes the session parts from ../index, which its build turns into an import of @org/auth-react: a path into core/ or react/ would copy them into the socket bundle (a second React context, a second AuthClientError class).",
+      severity: "error",
+      from: { path: `${SRC}socket/`, pathNot: notTest },
+      to: { path: `${SRC}(core|react)/` },
+    },
+    {
+      name: "sign-in-code-stays-lazy",
+      comment:
+        "The sign-in code is a chunk loaded when the user signs in or a redirect returns: outside it, only a dynamic import (AuthClient's signInCode) or a type-only import may reach it, or it lands in every page's bundle.",
+      severity: "error",
+      from: { pathNot: [SIGN_IN, notTest] },
+      to: { path: SIGN_IN, dependencyTypesNot: ["dynamic-import", "type-only"] },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)dist/" },
+  },
+};
