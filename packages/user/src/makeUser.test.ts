@@ -14,6 +14,14 @@ describe("makeUser", () => {
     expect(anonymous).toMatchObject({ id: null, isAuthenticated: false, isAnonymous: true });
   });
 
+  it("never lets a __proto__ key reach the prototype", () => {
+    const fields = JSON.parse('{"provider":"x","__proto__":{"isAdmin":true}}');
+    const user = makeUser(fields);
+    expect(Object.getPrototypeOf(user)).toBe(Object.prototype);
+    expect((user as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(Object.keys(user)).toEqual([...USER_KEYS]);
+  });
+
   it("userFromWire builds the same keys, in the same order", () => {
     expect(Object.keys(userFromWire({ id: "u", extra_field: 1 }))).toEqual([...USER_KEYS]);
   });

@@ -364,7 +364,9 @@ describe("cross-tab sync", () => {
     const tabA = await signedIn();
     const tabB = client();
     await tabB.getAccessToken();
-    await flush();
+    // Both tabs hold the one session's token before the malformed messages arrive (waited for,
+    // not slept on: a loaded machine delivers the sync later).
+    await vi.waitFor(() => expect(tabB.getSnapshot().token).toBe(tabA.getSnapshot().token));
     const bc = new BroadcastChannel("oxa-auth-session");
     const token = tabA.getSnapshot().token;
     for (const m of [
