@@ -41,6 +41,7 @@ export {
   InvalidTokenError,
   OverloadedError,
   PermissionDeniedError,
+  RevocationUnavailableError,
   UnauthenticatedError,
   UpstreamError,
 } from "./kernel/errors.js";

@@ -16,9 +16,9 @@ import { scopeGuard } from "./scopeGuard.js";
  * await authenticateUpgrade(req, { require: [admins] });
  */
 export interface Requirement {
-  /** The guard for one instance (made when the route is declared). */
+  /** @internal The guard for one instance (made when the route is declared). */
   readonly guard: (auth: AuthCore) => Guard;
-  /** Whether the guard reads the route's path parameters. */
+  /** @internal Whether the guard reads the route's path parameters. */
   readonly usesParams: boolean;
 }
 
