@@ -78,18 +78,6 @@ export interface User {
   extra: Record<string, unknown>;
 }
 
-/** The fields of a {@link User} that {@link makeUser} defaults to `null`. */
-type NullableField =
-  | "id"
-  | "userName"
-  | "email"
-  | "name"
-  | "accountType"
-  | "enabled"
-  | "firstName"
-  | "lastName"
-  | "workspace";
-
 /** What {@link makeUser} needs: the provider, and any field it knows. */
 export type UserFields = Partial<Omit<User, "claims" | "provider">> & { provider: string };
 
@@ -120,18 +108,6 @@ export const USER_KEYS = [
   "extra",
 ] as const satisfies ReadonlyArray<Exclude<keyof User, "claims">>;
 
-const NULLABLE: readonly NullableField[] = [
-  "id",
-  "userName",
-  "email",
-  "name",
-  "accountType",
-  "enabled",
-  "firstName",
-  "lastName",
-  "workspace",
-];
-
 /**
  * A whole {@link User} from the fields a mode knows: every other field `null` or empty, an
  * authenticated user unless `isAuthenticated: false` says otherwise. Every mode builds its user
@@ -143,23 +119,20 @@ const NULLABLE: readonly NullableField[] = [
  */
 export function makeUser(fields: UserFields): User {
   const isAuthenticated = fields.isAuthenticated ?? true;
-  const user = {} as Record<string, unknown>;
-  for (const key of USER_KEYS) user[key] = null;
-  for (const key of NULLABLE) {
-    const value = fields[key];
-    if (value !== undefined) user[key] = value;
-  }
-  Object.assign(user, {
-    workspaceRoles: fields.workspaceRoles ?? [],
-    workspacePermissions: fields.workspacePermissions ?? [],
-    roles: fields.roles ?? [],
-    permissions: fields.permissions ?? [],
-    scopes: fields.scopes ?? [],
+  // New lists and objects for every user; a field without a default here is null.
+  const defaults: Partial<Record<keyof User, unknown>> = {
+    workspaceRoles: [],
+    workspacePermissions: [],
+    roles: [],
+    permissions: [],
+    scopes: [],
     isAuthenticated,
-    isAnonymous: fields.isAnonymous ?? !isAuthenticated,
-    provider: fields.provider,
-    extra: fields.extra ?? {},
-  });
+    isAnonymous: !isAuthenticated,
+    extra: {},
+  };
+  const given: Partial<Record<keyof User, unknown>> = fields;
+  const user: Record<string, unknown> = {};
+  for (const key of USER_KEYS) user[key] = given[key] ?? defaults[key] ?? null;
   return user as unknown as User;
 }
 
