@@ -6,7 +6,7 @@ const notTest = "\\.test\\.tsx?$";
 // The one User shape: the bundled private package, by name or (type-only) by its source path.
 const USER = ["^@org/auth-user$", "(^|/)user/src/"];
 // Loaded on demand by AuthClient's import("./signIn"): popup and redirect sign-in.
-const SIGN_IN = `${SRC}core/(signIn|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState)\\.ts$`;
+const SIGN_IN = `${SRC}core/(signIn|signInParts|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState)\\.ts$`;
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
@@ -49,6 +49,14 @@ module.exports = {
       severity: "error",
       from: { pathNot: [SIGN_IN, notTest] },
       to: { path: SIGN_IN, dependencyTypesNot: ["dynamic-import", "type-only"] },
+    },
+    {
+      name: "sign-in-code-imports-only-its-own",
+      comment:
+        "The sign-in code takes the session's parts it needs (AuthClientError, the auth API calls…) from core/signInParts.ts, which AuthClient fills as it loads the chunk; types aside, it imports only sign-in code. A value import of a page-load module would move that module into a chunk of its own, shared, that every page loads as one more file (about 300 B of the size budget).",
+      severity: "error",
+      from: { path: SIGN_IN, pathNot: notTest },
+      to: { pathNot: SIGN_IN, dependencyTypesNot: ["type-only"] },
     },
   ],
   options: {

@@ -118,17 +118,9 @@ export const USER_KEYS = [
  * user.email; // null
  */
 export function makeUser(fields: UserFields): User {
-  const isAuthenticated = fields.isAuthenticated !== false;
-  const user: Record<string, unknown> = {
-    id: null,
-    userName: null,
-    email: null,
-    name: null,
-    accountType: null,
-    enabled: null,
-    firstName: null,
-    lastName: null,
-    workspace: null,
+  const isAuthenticated = fields.isAuthenticated ?? true;
+  // New lists and objects for every user; a field without a default here is null.
+  const defaults: Partial<Record<keyof User, unknown>> = {
     workspaceRoles: [],
     workspacePermissions: [],
     roles: [],
@@ -136,14 +128,11 @@ export function makeUser(fields: UserFields): User {
     scopes: [],
     isAuthenticated,
     isAnonymous: !isAuthenticated,
-    provider: fields.provider,
     extra: {},
   };
-  // The literal fixes the key order; each known field overwrites in place. The callers pass
-  // fixed keys; a `__proto__` key would still never reach the prototype.
-  for (const [key, value] of Object.entries(fields)) {
-    if (value !== undefined && key !== "__proto__") user[key] = value;
-  }
+  const given: Partial<Record<keyof User, unknown>> = fields;
+  const user: Record<string, unknown> = {};
+  for (const key of USER_KEYS) user[key] = given[key] ?? defaults[key] ?? null;
   return user as unknown as User;
 }
 

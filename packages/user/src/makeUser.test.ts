@@ -22,6 +22,55 @@ describe("makeUser", () => {
     expect(Object.keys(user)).toEqual([...USER_KEYS]);
   });
 
+  it("keeps every field a mode knows, false, empty and null included, and nothing else", () => {
+    const fields = {
+      provider: "proxy",
+      id: "u1",
+      enabled: false,
+      workspace: { id: "w1" },
+      roles: ["owner"],
+      scopes: [],
+      isAuthenticated: true,
+      isAnonymous: true,
+      extra: { plan: "pro" },
+      claims: { sid: "session-1" },
+    };
+    expect(makeUser(fields)).toStrictEqual({
+      id: "u1",
+      userName: null,
+      email: null,
+      name: null,
+      accountType: null,
+      enabled: false,
+      firstName: null,
+      lastName: null,
+      workspace: { id: "w1" },
+      workspaceRoles: [],
+      workspacePermissions: [],
+      roles: ["owner"],
+      permissions: [],
+      scopes: [],
+      isAuthenticated: true,
+      isAnonymous: true,
+      provider: "proxy",
+      extra: { plan: "pro" },
+    });
+  });
+
+  it("gives every user lists and an extra object of its own", () => {
+    const [a, b] = [makeUser({ provider: "jwt" }), makeUser({ provider: "jwt" })];
+    for (const key of [
+      "workspaceRoles",
+      "workspacePermissions",
+      "roles",
+      "permissions",
+      "scopes",
+    ]) {
+      expect(a[key as keyof typeof a]).not.toBe(b[key as keyof typeof b]);
+    }
+    expect(a.extra).not.toBe(b.extra);
+  });
+
   it("userFromWire builds the same keys, in the same order", () => {
     expect(Object.keys(userFromWire({ id: "u", extra_field: 1 }))).toEqual([...USER_KEYS]);
   });

@@ -76,9 +76,18 @@ const error = (code: AuthClientErrorCode, message: string) => new AuthClientErro
 
 /** The sign-in code (popup and redirect), a chunk loaded only to sign in or finish a redirect. */
 const signInCode = () =>
-  import("./signIn").catch(() => {
-    throw error("request_failed", "The sign-in code did not load; check the network, then retry.");
-  });
+  import("./signIn").then(
+    (code) => {
+      code.setSignInParts({ AuthClientError, isRecord, REDIRECT_KEY, post, readTokens });
+      return code;
+    },
+    () => {
+      throw error(
+        "request_failed",
+        "The sign-in code did not load; check the network, then retry.",
+      );
+    },
+  );
 
 /**
  * A redirect sign-in's return (URL fragment and the entry stored at its start), taken out of the

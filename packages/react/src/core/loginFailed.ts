@@ -1,4 +1,4 @@
-import { AuthClientError } from "./AuthClientError";
+import { AuthClientError } from "./signInParts";
 
 // A file of its own so that it stays in the lazy sign-in chunk, its only user.
 /** The `login_failed` error for the auth API's machine `reason`. */

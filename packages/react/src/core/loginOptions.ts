@@ -1,4 +1,4 @@
-import { AuthClientError } from "./AuthClientError";
+import { AuthClientError } from "./signInParts";
 
 /**
  * Options of `login()`. Only the documented login parameters reach the auth API; any other key is

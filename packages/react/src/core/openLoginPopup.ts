@@ -1,7 +1,6 @@
-import { AuthClientError } from "./AuthClientError";
-import { isRecord } from "./internal";
 import { loginFailed } from "./loginFailed";
 import { randomState } from "./randomState";
+import { AuthClientError, isRecord } from "./signInParts";
 
 const POLL_MS = 500;
 /** COOP can make `popup.closed` read true while the login is still running: wait before giving up. */

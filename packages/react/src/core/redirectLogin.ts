@@ -1,7 +1,6 @@
-import { AuthClientError } from "./AuthClientError";
-import { REDIRECT_KEY } from "./internal";
 import { loginFailed } from "./loginFailed";
 import { randomState } from "./randomState";
+import { AuthClientError, REDIRECT_KEY } from "./signInParts";
 
 /** How long a redirect sign-in may take, from the click to the return. */
 const MAX_AGE_MS = 600_000;

@@ -1,14 +1,15 @@
 // The sign-in code, a chunk of its own: loaded when the user signs in or a redirect sign-in
 // returns, never by a page that only uses the session.
 
-import { AuthClientError } from "./AuthClientError";
 import type { AuthClientOptions } from "./AuthClientOptions";
-import { post, readTokens, type Tokens } from "./authApi";
+import type { Tokens } from "./authApi";
 import { type LoginOptions, loginParams } from "./loginOptions";
 import { openLoginPopup } from "./openLoginPopup";
 import { sameOrigin, startRedirect } from "./redirectLogin";
+import { AuthClientError, post, readTokens } from "./signInParts";
 
 export { finishRedirect } from "./redirectLogin";
+export { setSignInParts } from "./signInParts";
 
 const MODES = /^(popup|redirect|auto)$/;
 
