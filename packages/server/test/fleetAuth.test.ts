@@ -171,7 +171,8 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
     await a.revoke({ sub: "alice" });
     const r = await revoked;
     expect(r.code).toBe(4003);
-    expect(r.at - revokedAt).toBeLessThan(1000);
+    // Well before the token's own expiry (an hour): the revocation event closed it, not time.
+    expect(r.at - revokedAt).toBeLessThan(5000);
     expect((await expired).code).toBe(4001);
     server.close();
   });

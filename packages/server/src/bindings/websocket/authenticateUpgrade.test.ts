@@ -23,7 +23,8 @@ describe("authenticateUpgrade with ws (handleUpgrade)", () => {
       [ALICE]: userBody("alice", ["chat"]),
       [BOB]: userBody("bob"),
     });
-    const base = { env: {}, proxyUrlOverride: proxy.url, proxyTimeoutSeconds: 1, logger: silent };
+    // A generous proxy timeout: a loaded machine must not turn an answer into a 502.
+    const base = { env: {}, proxyUrlOverride: proxy.url, proxyTimeoutSeconds: 5, logger: silent };
     auth = createAuth({
       ...base,
       wsAllowQueryToken: true,
@@ -93,7 +94,7 @@ describe("authenticateUpgrade with ws (handleUpgrade)", () => {
     const logging = createAuth({
       env: {},
       proxyUrlOverride: proxy.url,
-      proxyTimeoutSeconds: 1,
+      proxyTimeoutSeconds: 5,
       cacheTtlSeconds: 0,
       negativeCacheTtlSeconds: 0,
       logger: { warn: (line) => lines.push(line) },
