@@ -2,7 +2,14 @@ import { decodeJwt } from "jose";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisUnderTest, startRedis } from "../../../../scripts/testing/startRedis.mjs";
-import { codeFlow, oidcRefresh, postForm, redeem } from "../../test/httpFlows.js";
+import {
+  codeFlow,
+  oidcRefresh,
+  postForm,
+  proxyRefresh,
+  proxySignIn,
+  redeem,
+} from "../../test/httpFlows.js";
 import { type MockServer, startMockServer } from "./startMockServer.js";
 
 describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
@@ -37,27 +44,8 @@ describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
     return messages.shift() as Record<string, unknown>;
   }
 
-  async function signIn(): Promise<{ access: string; refreshCookie: string }> {
-    const message = await server.completeLogin({ state: "s1", origin: server.url });
-    const code = message.type === "OXA_AUTH_SUCCESS" ? message.code : "";
-    const res = await fetch(`${server.url}/_oxa_auth/token-exchange`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code }),
-    });
-    expect(res.status).toBe(200);
-    const refreshCookie = refreshCookieOf(res);
-    return { access: ((await res.json()) as { access_token: string }).access_token, refreshCookie };
-  }
-
-  function refreshCookieOf(res: Response): string {
-    const name = server.mock.settings.refreshCookieName;
-    const cookie = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`));
-    return (cookie ?? "").split(";")[0] as string;
-  }
-
   it("publishes a sid revocation, with its marker, on logout", async () => {
-    const { access } = await signIn();
+    const { access } = await proxySignIn(server);
     const sid = decodeJwt(access).sid;
     const before = Date.now();
     const res = await fetch(`${server.url}/_oxa_auth/logout`, {
@@ -74,11 +62,9 @@ describe("the mock publishes on Redis (OXAIGEN_AUTH_MOCK_REDIS_URL)", () => {
   });
 
   it("publishes a sid revocation on refresh-token reuse", async () => {
-    const { access, refreshCookie } = await signIn();
-    const refresh = (cookie: string) =>
-      fetch(`${server.url}/_oxa_auth/refresh`, { method: "POST", headers: { cookie } });
-    expect((await refresh(refreshCookie)).status).toBe(200);
-    expect((await refresh(refreshCookie)).status).toBe(401);
+    const { access, refresh } = await proxySignIn(server);
+    expect((await proxyRefresh(server, refresh)).status).toBe(200);
+    expect((await proxyRefresh(server, refresh)).status).toBe(401);
     expect(await next()).toMatchObject({ type: "revoke", sid: decodeJwt(access).sid });
   });
 

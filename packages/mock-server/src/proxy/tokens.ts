@@ -61,12 +61,14 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
     return invalid("this code was issued to another origin");
   }
   record.used = true;
-  const { accessToken, refreshToken } = await issueTokens(
-    ctx,
-    null,
-    record.authTime,
-    record.persona,
-  );
+  return tokensAnswer(ctx, await issueTokens(ctx, null, record.authTime, record.persona));
+}
+
+/** 200 with the token body and both cookies: what every successful exchange and refresh answers. */
+function tokensAnswer(
+  ctx: Ctx,
+  { accessToken, refreshToken }: { accessToken: string; refreshToken: string },
+): MockResponse {
   return json(
     200,
     tokenBody(ctx, accessToken),
@@ -84,12 +86,7 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
     jsonError(401, "invalid_grant", why, {}, [tokenCookies(ctx)[1] as string]);
   if (!presented) return denied(`no ${ctx.settings.refreshCookieName} cookie: log in first`);
   if (constantTimeEqual(presented, ctx.settings.refreshTokenValue)) {
-    const { accessToken, refreshToken } = await issueTokens(ctx, null);
-    return json(
-      200,
-      tokenBody(ctx, accessToken),
-      tokenCookies(ctx, { access: accessToken, refresh: refreshToken }),
-    );
+    return tokensAnswer(ctx, await issueTokens(ctx, null));
   }
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
@@ -100,12 +97,7 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
     revokeSession(ctx, record.sid);
     return denied("refresh token reuse detected: the session is revoked, log in again");
   }
-  const { accessToken, refreshToken } = await issueTokens(ctx, record.sid, null, null, successor);
-  return json(
-    200,
-    tokenBody(ctx, accessToken),
-    tokenCookies(ctx, { access: accessToken, refresh: refreshToken }),
-  );
+  return tokensAnswer(ctx, await issueTokens(ctx, record.sid, null, null, successor));
 }
 
 /**
