@@ -208,8 +208,9 @@ export class Auth {
     const fleet = this.pipeline.fleetLevel;
     if (fleet !== undefined) {
       const event = await fleet.revoke(target, ttlMs);
-      // The fleet delivered it with its own floor; remember it here as long as it matters.
-      this.pipeline.apply(event, ttlMs);
+      // The fleet delivered it (cached answers dropped) with its own floor: only the memory of it
+      // must last as long as the tokens it covers.
+      this.revocations.apply(event, ttlMs);
       return;
     }
     const event = revocationEvent(target, Date.now(), (token) => this.pipeline.tokenHash(token));

@@ -176,6 +176,11 @@ export class UpstreamError extends AuthError {
   }
 }
 
+/** The `Retry-After` header of a 503: whole seconds, at least one. */
+function retryAfter(seconds: number): Record<string, string> {
+  return { "Retry-After": String(Math.max(1, Math.ceil(seconds))) };
+}
+
 /** The body message of every 503 `overloaded`. */
 export const OVERLOADED_PUBLIC_MESSAGE =
   "Too many sign-in checks are in progress; retry after the time in Retry-After.";
@@ -194,7 +199,7 @@ export class OverloadedError extends AuthError {
       503,
       "Upstream validations are at their bound (AUTH_UPSTREAM_MAX_CONCURRENCY, AUTH_UPSTREAM_MAX_QUEUE); raise them if legitimate traffic gets this.",
       {
-        headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+        headers: retryAfter(retryAfterSeconds),
         publicMessage: OVERLOADED_PUBLIC_MESSAGE,
       },
     );
@@ -216,7 +221,7 @@ export class RevocationUnavailableError extends AuthError {
       503,
       "Redis (AUTH_REDIS_URL) did not answer whether the token is revoked, so it was refused; check Redis, or set AUTH_REDIS_FAIL_OPEN=true to accept tokens unchecked while it is down.",
       {
-        headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+        headers: retryAfter(retryAfterSeconds),
         publicMessage:
           "Sign-in checks are briefly unavailable; retry after the time in Retry-After.",
       },
