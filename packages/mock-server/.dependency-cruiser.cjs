@@ -2,6 +2,7 @@
 // testing · cli ← the entry points (src/*.ts). Sibling layers (proxy and oidc, node and msw,
 // testing and cli) never import each other.
 // Run in packages/mock-server by the root `pnpm lint`; a wrong-way import fails CI.
+const { noCycles, options } = require("../../scripts/lint/dependencyCruiserBase.cjs");
 const SRC = "^src/";
 const notTest = "\\.test\\.ts$";
 const ERROR = `${SRC}MockAuthError\\.ts$`;
@@ -23,13 +24,7 @@ function only(name, comment, from, allowed) {
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: "no-cycles",
-      comment: "No import cycles, type-only ones included.",
-      severity: "error",
-      from: { path: SRC },
-      to: { circular: true },
-    },
+    noCycles,
     {
       name: "error-imports-nothing",
       comment: "MockAuthError is the bottom of every layer: it imports nothing of the mock.",
@@ -100,10 +95,5 @@ module.exports = {
       to: { dependencyTypes: ["core"] },
     },
   ],
-  options: {
-    tsPreCompilationDeps: true,
-    tsConfig: { fileName: "tsconfig.json" },
-    doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)dist/" },
-  },
+  options,
 };

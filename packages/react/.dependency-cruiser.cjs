@@ -1,6 +1,7 @@
 // The React SDK's layers (docs/architecture.md): core (framework-free) ← react (hooks and
 // components) ← socket (its own entry, through the main entry only); the sign-in code is a lazy
 // chunk of core. Run in packages/react by the root `pnpm lint`; a wrong-way import fails CI.
+const { noCycles, options } = require("../../scripts/lint/dependencyCruiserBase.cjs");
 const SRC = "^src/";
 const notTest = "\\.test\\.tsx?$";
 // The one User shape: the bundled private package, by name or (type-only) by its source path.
@@ -11,13 +12,7 @@ const SIGN_IN = `${SRC}core/(signIn|signInParts|openLoginPopup|redirectLogin|log
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: "no-cycles",
-      comment: "No import cycles, type-only and dynamic ones included.",
-      severity: "error",
-      from: { path: SRC },
-      to: { circular: true },
-    },
+    noCycles,
     {
       name: "core-is-framework-free",
       comment:
@@ -59,10 +54,5 @@ module.exports = {
       to: { pathNot: SIGN_IN, dependencyTypesNot: ["type-only"] },
     },
   ],
-  options: {
-    tsPreCompilationDeps: true,
-    tsConfig: { fileName: "tsconfig.json" },
-    doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)dist/" },
-  },
+  options,
 };

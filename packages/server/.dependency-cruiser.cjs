@@ -1,6 +1,7 @@
 // The server SDK's layers (docs/architecture.md): kernel ← jose ← validators · redis · logout ·
 // platform ← config ← bindings.
 // Run in packages/server by the root `pnpm lint`; a wrong-way import fails CI.
+const { noCycles, options } = require("../../scripts/lint/dependencyCruiserBase.cjs");
 const SRC = "^src/";
 const notTest = "\\.test\\.ts$";
 // The `#platform` import's two targets (package.json "imports" picks one by export condition;
@@ -10,13 +11,7 @@ const PLATFORM_ENTRY = `${SRC}platform/(node|web)\\.ts$`;
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: "no-cycles",
-      comment: "No import cycles, type-only ones included.",
-      severity: "error",
-      from: { path: SRC },
-      to: { circular: true },
-    },
+    noCycles,
     {
       name: "kernel-imports-only-kernel",
       comment:
@@ -72,10 +67,5 @@ module.exports = {
       },
     },
   ],
-  options: {
-    tsPreCompilationDeps: true,
-    tsConfig: { fileName: "tsconfig.json" },
-    doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)dist/" },
-  },
+  options,
 };
