@@ -55,6 +55,7 @@ export function resolveSettings(env: Env, options: SettingsOptions = {}): AuthSe
       false,
     ),
     allowedOrigins: readOrigins(env, options.allowedOrigins),
+    ...readMaxTokenAge(env, options.maxTokenAge),
   };
 }
 
@@ -95,6 +96,14 @@ export function resolveLimits(env: Env, options: SettingsOptions = {}): LimitSet
       options.redisFailOpen,
       DEFAULT_LIMITS.redisFailOpen,
     ),
+  };
+}
+
+/** `maxTokenAge`: seconds since sign-in a token is accepted; absent when unset. */
+function readMaxTokenAge(_env: Env, option: number | undefined): { maxTokenAge?: number } {
+  if (option === undefined) return {};
+  return {
+    maxTokenAge: readNumber(_env, "maxTokenAge", option, 0, { option: "maxTokenAge", min: 1 }),
   };
 }
 
