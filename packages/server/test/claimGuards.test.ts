@@ -323,7 +323,9 @@ describe("maxTokenAge without iat or auth_time", () => {
         headers: { authorization: "Bearer ageless-token" },
       });
       expect(res.status).toBe(401);
-      expect((await res.json()).message).toMatch(/neither auth_time nor iat/);
+      expect(((await res.json()) as { message: string }).message).toMatch(
+        /neither auth_time nor iat/,
+      );
     } finally {
       await app.close();
       await auth.close();
