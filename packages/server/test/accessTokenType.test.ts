@@ -156,3 +156,40 @@ describe("requireAccessTokenType: RFC 9068 at+jwt only", () => {
     }
   });
 });
+
+describe("AUTH_REQUIRE_AT_JWT", () => {
+  it("turns requireAccessTokenType on from the environment", async () => {
+    const auth = createAuth({
+      env: {
+        AUTH_PROVIDER: "jwt",
+        AUTH_ISSUER: idp.issuer,
+        AUTH_JWKS_URL: idp.jwksUrl,
+        AUTH_AUDIENCE: AUD,
+        AUTH_REQUIRE_AT_JWT: "true",
+      },
+      logger: { warn() {} },
+    });
+    const app = express();
+    app.get("/me", ex.getCurrentUser({ auth }), (req, res) => res.json({ userId: req.user?.id }));
+    const server = await listen(createServer(app));
+    try {
+      const call = async (token: string) =>
+        (await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+      expect(await call(await sign({}, { typ: "at+jwt" }))).toBe(200);
+      expect(await call(await sign({}, { typ: "JWT" }))).toBe(401);
+    } finally {
+      await server.close();
+      await auth.close();
+    }
+    expect(() =>
+      createAuth({
+        env: {
+          AUTH_PROVIDER: "jwt",
+          AUTH_ISSUER: idp.issuer,
+          AUTH_AUDIENCE: AUD,
+          AUTH_REQUIRE_AT_JWT: "maybe",
+        },
+      }),
+    ).toThrow(/AUTH_REQUIRE_AT_JWT must be one of/);
+  });
+});

@@ -426,3 +426,35 @@ describe("claim rules and token age are checked when declared", () => {
     );
   });
 });
+
+describe("AUTH_MAX_TOKEN_AGE", () => {
+  it("sets the instance's maxTokenAge from the environment; the option wins; bad values name the variable", async () => {
+    const env = {
+      AUTH_PROVIDER: "jwt",
+      AUTH_ISSUER: idp.issuer,
+      AUTH_JWKS_URL: idp.jwksUrl,
+      AUTH_AUDIENCE: AUD,
+    };
+    const auth = createAuth({ env: { ...env, AUTH_MAX_TOKEN_AGE: "120" }, logger: { warn() {} } });
+    const app = await startNode(auth);
+    try {
+      const call = async (iat: number) => {
+        const token = await signToken(key, { iss: idp.issuer, aud: AUD, sub: "u1", iat });
+        return (await fetch(`${app.url}/org`, { headers: { authorization: `Bearer ${token}` } }))
+          .status;
+      };
+      // /org answers 403 for a young token without the claim, 401 for an old one.
+      expect(await call(now())).toBe(403);
+      expect(await call(now() - 900)).toBe(401);
+    } finally {
+      await app.close();
+      await auth.close();
+    }
+    expect(
+      createAuth({ env: { ...env, AUTH_MAX_TOKEN_AGE: "120" }, maxTokenAge: 30 }).maxTokenAge,
+    ).toBe(30);
+    expect(() => createAuth({ env: { ...env, AUTH_MAX_TOKEN_AGE: "soon" } })).toThrow(
+      /AUTH_MAX_TOKEN_AGE must be a number >= 1/,
+    );
+  });
+});

@@ -51,6 +51,7 @@ export const ENV_VARS = Object.freeze([
   "AUTH_SCOPES_CLAIM",
   "AUTH_SCOPES_FORMAT",
   "AUTH_PERMISSION_SOURCES",
+  "AUTH_REQUIRE_AT_JWT",
   // Proxy mode.
   "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
   "OXAIGEN_AUTH_PROXY_SCHEME",
@@ -73,6 +74,7 @@ export const ENV_VARS = Object.freeze([
   "AUTH_REDIS_PREFIX",
   "AUTH_REDIS_FAIL_OPEN",
   "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE",
+  "AUTH_MAX_TOKEN_AGE",
 ] as const);
 
 /** The name of a variable the SDK reads. */

@@ -6,7 +6,14 @@ import {
   type LimitSettings,
   type SettingsOptions,
 } from "../kernel/settings.js";
-import { type Env, readBoolean, readEnv, readNumber, settingLabel } from "./env.js";
+import {
+  type Env,
+  readBoolean,
+  readEnv,
+  readNumber,
+  readOptionalNumber,
+  settingLabel,
+} from "./env.js";
 
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -99,12 +106,11 @@ export function resolveLimits(env: Env, options: SettingsOptions = {}): LimitSet
   };
 }
 
-/** `maxTokenAge`: seconds since sign-in a token is accepted; absent when unset. */
-function readMaxTokenAge(_env: Env, option: number | undefined): { maxTokenAge?: number } {
-  if (option === undefined) return {};
-  return {
-    maxTokenAge: readNumber(_env, "maxTokenAge", option, 0, { option: "maxTokenAge", min: 1 }),
-  };
+/** `AUTH_MAX_TOKEN_AGE`: seconds since sign-in a token is accepted; absent when unset. */
+function readMaxTokenAge(env: Env, option: number | undefined): { maxTokenAge?: number } {
+  const bounds = { option: "maxTokenAge", min: 1 };
+  const seconds = readOptionalNumber(env, "AUTH_MAX_TOKEN_AGE", bounds, option);
+  return seconds === undefined ? {} : { maxTokenAge: seconds };
 }
 
 /** `OXAIGEN_AUTH_ALLOWED_ORIGINS`: exact http(s) origins, normalised as browsers send them. */

@@ -60,6 +60,8 @@ export function jwtOptionsFromEnv(
   const maxBytes = readOptionalNumber(env, "AUTH_MAX_TOKEN_BYTES", { min: 1024, max: 16_384 });
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
+  if (readOptionalBoolean(env, "AUTH_REQUIRE_AT_JWT") === true)
+    options.requireAccessTokenType = true;
   const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
   return { options, baseClaims };
 }

@@ -39,7 +39,7 @@ export function accessTokenRefusal(
       ? header.typ.toLowerCase().replace(/^application\//, "")
       : undefined;
   const typedAccess = typ === "at+jwt";
-  if (typ !== undefined && typ.endsWith("+jwt") && !typedAccess) {
+  if (typ?.endsWith("+jwt") && !typedAccess) {
     return `a ${typ} token is not an access token (its typ header says so)`;
   }
   if (rules.requireAtJwt && !typedAccess) {
