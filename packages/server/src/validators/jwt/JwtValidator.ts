@@ -257,17 +257,20 @@ export class JwtValidator implements TokenValidator {
   }
 
   async #verifySignedToken(token: string) {
-    // On a cold start, fetch the keys while jose loads instead of after.
-    const [{ errors, jwtVerify }] = await Promise.all([
-      loadJose(),
-      loadedJose() === undefined ? this.#keySet?.warm() : undefined,
-    ]);
+    // On a cold start, fetch the keys while jose loads instead of after; once loaded, no await
+    // (every miss pays for each promise hop).
+    const { errors, jwtVerify } = loadedJose() ?? (await this.#loadJoseWarming());
     try {
       return await jwtVerify(token, this.#getKey, this.#verifyOptions);
     } catch (error) {
       if (error instanceof errors.JWKSMultipleMatchingKeys) return this.#tryEachKey(token, error);
       throw fromJoseError(error);
     }
+  }
+
+  async #loadJoseWarming() {
+    const [jose] = await Promise.all([loadJose(), this.#keySet?.warm()]);
+    return jose;
   }
 
   /** A token without `kid` while the set holds several candidate keys: try each. */
