@@ -49,12 +49,13 @@ export interface SettingRow<T = unknown, In = T> {
   readonly parse: (value: string | In, label: string) => T;
   /** The value when neither the option nor the variable is set; undefined: unset. */
   readonly default?: T;
-  /** The default as the README shows it. */
+  /** The default as the README shows it (Markdown). */
   readonly defaultText: string;
   /** The typed option of `createAuth` that wins over the variable, if any. */
   readonly option?: string;
   /** Never shown or logged: it grants access (a signing secret). */
   readonly secret: boolean;
+  /** What it does, as the README shows it (Markdown). */
   readonly description: string;
 }
 
@@ -104,7 +105,8 @@ function setting<T, In>(
     type: extra.secret === true ? `${kind.type}, secret` : kind.type,
     parse: kind.parse,
     ...(extra.default === undefined ? {} : { default: extra.default }),
-    defaultText: extra.defaultText ?? (shown === undefined || shown === "" ? "unset" : `${shown}`),
+    defaultText:
+      extra.defaultText ?? (shown === undefined || shown === "" ? "unset" : `\`${shown}\``),
     ...(extra.option === undefined ? {} : { option: extra.option }),
     secret: extra.secret === true,
     description,
@@ -276,7 +278,7 @@ export const SETTINGS = Object.freeze({
     "provider",
     boolean,
     "a bare `false` switches auth off (with a loud warning); next to any provider or proxy variable it stops start-up",
-    { defaultText: "true" },
+    { defaultText: "`true`" },
   ),
   // Proxy mode.
   proxyUrlOverride: setting(
@@ -326,7 +328,7 @@ export const SETTINGS = Object.freeze({
     "proxy",
     timeout,
     "whole-request deadline of each proxy call (connect + headers + body)",
-    { option: "proxyTimeoutSeconds", default: 5, defaultText: "5.0" },
+    { option: "proxyTimeoutSeconds", default: 5, defaultText: "`5.0`" },
   ),
   // Shared by every mode: cookie, CSRF, caches, WebSocket.
   accessTokenCookieName: setting(
@@ -417,7 +419,7 @@ export const SETTINGS = Object.freeze({
   ),
   redisPrefix: setting("AUTH_REDIS_PREFIX", "redis", text, "prefix of every Redis key", {
     option: "redis.prefix",
-    defaultText: "oxaigen-auth:",
+    defaultText: "`oxaigen-auth:`",
   }),
   // Back-channel logout.
   backchannelLogoutAudience: setting(
@@ -453,7 +455,7 @@ export const SETTINGS = Object.freeze({
     "jwt",
     boolean,
     "`false` switches the `iss` check off (not recommended)",
-    { defaultText: "true" },
+    { defaultText: "`true`" },
   ),
   audience: setting(
     "AUTH_AUDIENCE",
@@ -467,7 +469,7 @@ export const SETTINGS = Object.freeze({
     "jwt",
     boolean,
     "`false` switches the `aud` check off (not recommended)",
-    { defaultText: "true" },
+    { defaultText: "`true`" },
   ),
   jwksUrl: setting("AUTH_JWKS_URL", "jwt", text, "skip discovery and fetch keys here", {
     defaultText: "from discovery",
@@ -484,7 +486,7 @@ export const SETTINGS = Object.freeze({
     "jwt",
     list,
     "narrows the allowed algorithms; `none` is never accepted",
-    { defaultText: "RS256…RS512, PS256…PS512, ES256…ES512, EdDSA" },
+    { defaultText: "`RS256…RS512, PS256…PS512, ES256…ES512, EdDSA`" },
   ),
   requiredScopes: setting(
     "AUTH_REQUIRED_SCOPE",
@@ -497,81 +499,81 @@ export const SETTINGS = Object.freeze({
     "jwt",
     number({ min: 1024, max: 16_384 }),
     "longer tokens are refused before any parsing",
-    { defaultText: "16384" },
+    { defaultText: "`16384`" },
   ),
   maxTokenLifetimeSeconds: setting(
     "AUTH_MAX_TOKEN_LIFETIME_SECONDS",
     "jwt",
     number({ min: 1, integer: true }),
     "tokens whose `exp` lies further after their `iat` are refused, so a revocation is remembered their whole life",
-    { defaultText: "86400" },
+    { defaultText: "`86400`" },
   ),
   jwksCooldownSeconds: setting(
     "AUTH_JWKS_COOLDOWN_SECONDS",
     "jwt",
     number({ min: 1, max: 3600 }),
     "an unknown `kid` refetches the JWKS at most once per cooldown",
-    { defaultText: "30" },
+    { defaultText: "`30`" },
   ),
   jwksCacheSeconds: setting(
     "AUTH_JWKS_CACHE_SECONDS",
     "jwt",
     number({ min: 1, max: 86_400 }),
     "after this the key set is refreshed in the background",
-    { defaultText: "600" },
+    { defaultText: "`600`" },
   ),
   jwksMaxStaleSeconds: setting(
     "AUTH_JWKS_MAX_STALE_SECONDS",
     "jwt",
     number({ min: 0, max: 604_800 }),
     "how long cached keys keep working while the JWKS endpoint is down",
-    { defaultText: "3600" },
+    { defaultText: "`3600`" },
   ),
   httpTimeoutSeconds: setting(
     "AUTH_HTTP_TIMEOUT_SECONDS",
     "jwt",
     number({ min: 0.1, max: 60 }),
     "timeout of discovery / JWKS requests",
-    { defaultText: "5" },
+    { defaultText: "`5`" },
   ),
   userIdClaim: setting(
     "AUTH_USER_ID_CLAIM",
     "jwt",
     text,
     "claim path(s) of `user.id` (dotted, comma-separated: first present wins)",
-    { defaultText: "sub" },
+    { defaultText: "`sub`" },
   ),
-  emailClaim: setting("AUTH_EMAIL_CLAIM", "jwt", text, "`user.email`", { defaultText: "email" }),
-  nameClaim: setting("AUTH_NAME_CLAIM", "jwt", text, "`user.name`", { defaultText: "name" }),
+  emailClaim: setting("AUTH_EMAIL_CLAIM", "jwt", text, "`user.email`", { defaultText: "`email`" }),
+  nameClaim: setting("AUTH_NAME_CLAIM", "jwt", text, "`user.name`", { defaultText: "`name`" }),
   userNameClaim: setting("AUTH_USERNAME_CLAIM", "jwt", text, "`user.userName`", {
-    defaultText: "preferred_username",
+    defaultText: "`preferred_username`",
   }),
   rolesClaim: setting(
     "AUTH_ROLES_CLAIM",
     "jwt",
     text,
     "`user.roles` (all listed paths are merged), e.g. `realm_access.roles,groups`",
-    { defaultText: "roles" },
+    { defaultText: "`roles`" },
   ),
   permissionsClaim: setting("AUTH_PERMISSIONS_CLAIM", "jwt", text, "`user.permissions`", {
-    defaultText: "permissions",
+    defaultText: "`permissions`",
   }),
   scopesClaim: setting("AUTH_SCOPES_CLAIM", "jwt", text, "`user.scopes`", {
-    defaultText: "scope,scp",
+    defaultText: "`scope,scp`",
   }),
   scopesFormat: setting(
     "AUTH_SCOPES_FORMAT",
     "jwt",
     scopesFormat,
     "`space` (string only, Azure), `array` (array only), `auto` (either)",
-    { defaultText: "auto" },
+    { defaultText: "`auto`" },
   ),
   permissionSources: setting(
     "AUTH_PERMISSION_SOURCES",
     "jwt",
     permissionSources,
     "which lists satisfy `requirePermission(name)`; add `scopes` to let scopes count (check scopes with `requireScope`)",
-    { defaultText: "permissions,roles" },
+    { defaultText: "`permissions,roles`" },
   ),
   // The presets' own variables (see the presets table).
   keycloakUrl: setting(
