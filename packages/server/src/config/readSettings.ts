@@ -6,8 +6,7 @@ import type { Env } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 import { builtInProvider } from "./providers/providers.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
-import { resolveLimits, resolveSettings } from "./resolveSettings.js";
-import { readOptionalSetting, SETTINGS } from "./settingsTable.js";
+import { readOptionalSetting, readSettingsSection, SETTINGS } from "./settingsTable.js";
 import { snapshotEnv } from "./snapshotEnv.js";
 
 /**
@@ -56,10 +55,10 @@ export interface ValidatorSettings {
 export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   const vars = snapshotEnv(env);
   // The order is the order errors were always reported in: shared settings, Redis, validator.
-  const auth = Object.freeze(resolveSettings(vars, options));
+  const auth = Object.freeze(readSettingsSection(vars, "shared", options));
   const redis = resolveRedisOptions(vars, options.redis);
   const validator = options.validator === undefined ? readValidator(vars, options) : undefined;
-  const limits = Object.freeze(resolveLimits(vars, options));
+  const limits = Object.freeze(readSettingsSection(vars, "limits", options));
   const audience =
     options.backchannelLogout?.audience ??
     readOptionalSetting(vars, SETTINGS.backchannelLogoutAudience) ??

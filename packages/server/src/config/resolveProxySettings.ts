@@ -1,6 +1,6 @@
 import type { ProxySettings } from "../validators/proxy/ProxySettings.js";
 import type { Env } from "./env.js";
-import { readOptionalSetting, readSetting, SETTINGS } from "./settingsTable.js";
+import { readSettingsSection } from "./settingsTable.js";
 
 export { DEFAULT_DEV_PROXY_URL } from "./settingsTable.js";
 export type { ProxySettings };
@@ -24,22 +24,13 @@ export interface ProxyOptions {
   proxyTimeoutSeconds?: number;
 }
 
-/** Reads proxy settings from options, then env, then defaults; throws ConfigurationError. */
+/**
+ * Reads the proxy section of the settings table: options, then env, then defaults; throws
+ * ConfigurationError.
+ *
+ * @example
+ * const proxy = resolveProxySettings(process.env, { allowedHosts: "app.example.com" });
+ */
 export function resolveProxySettings(env: Env, options: ProxyOptions = {}): ProxySettings {
-  // The order is the order errors were always reported in.
-  const proxyScheme = readSetting(env, SETTINGS.proxyScheme, options.proxyScheme);
-  const proxyTimeoutSeconds = readSetting(
-    env,
-    SETTINGS.proxyTimeoutSeconds,
-    options.proxyTimeoutSeconds,
-  );
-  return {
-    proxyUrlOverride: readOptionalSetting(env, SETTINGS.proxyUrlOverride, options.proxyUrlOverride),
-    proxyScheme,
-    devMode: readSetting(env, SETTINGS.devMode, options.devMode),
-    devProxyUrl: readSetting(env, SETTINGS.devProxyUrl, options.devProxyUrl),
-    allowedHosts: readOptionalSetting(env, SETTINGS.allowedHosts, options.allowedHosts),
-    trustForwardedHost: readSetting(env, SETTINGS.trustForwardedHost, options.trustForwardedHost),
-    proxyTimeoutSeconds,
-  };
+  return readSettingsSection(env, "proxy", options);
 }

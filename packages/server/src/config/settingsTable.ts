@@ -39,10 +39,10 @@ export type SettingSection =
  * const row: SettingRow<number> = SETTINGS.cacheTtlSeconds;
  * row.env; // "OXAIGEN_AUTH_CACHE_TTL_SECONDS"
  */
-export interface SettingRow<T = unknown, In = T> {
+export interface SettingRow<T = unknown, In = T, S extends SettingSection = SettingSection> {
   /** The environment variable. */
   readonly env: string;
-  readonly section: SettingSection;
+  readonly section: S;
   /** What the value is, as the README shows it ("boolean", "an integer >= 1"…). */
   readonly type: string;
   /** Parses a (trimmed, non-empty) env value or an option's value; `label` names its source. */
@@ -63,7 +63,11 @@ export interface SettingRow<T = unknown, In = T> {
 export type AnyRow = SettingRow<unknown, never>;
 
 /** A row whose default is a value (so reading it never gives undefined). */
-export type DefaultedRow<T, In = T> = SettingRow<T, In> & { readonly default: T };
+export type DefaultedRow<T, In = T, S extends SettingSection = SettingSection> = SettingRow<
+  T,
+  In,
+  S
+> & { readonly default: T };
 
 interface Kind<T, In = T> {
   type: string;
@@ -77,27 +81,27 @@ interface Extra<T> {
   secret?: boolean;
 }
 
-function setting<T, In = T>(
+function setting<T, In, S extends SettingSection>(
   env: string,
-  section: SettingSection,
+  section: S,
   kind: Kind<T, In>,
   description: string,
   extra: Extra<T> & { default: T },
-): DefaultedRow<T, In>;
-function setting<T, In = T>(
+): DefaultedRow<T, In, S>;
+function setting<T, In, S extends SettingSection>(
   env: string,
-  section: SettingSection,
+  section: S,
   kind: Kind<T, In>,
   description: string,
   extra?: Extra<T>,
-): SettingRow<T, In>;
-function setting<T, In>(
+): SettingRow<T, In, S>;
+function setting<T, In, S extends SettingSection>(
   env: string,
-  section: SettingSection,
+  section: S,
   kind: Kind<T, In>,
   description: string,
   extra: Extra<T> = {},
-): SettingRow<T, In> {
+): SettingRow<T, In, S> {
   const shown = Array.isArray(extra.default) ? extra.default.join(",") : extra.default;
   return Object.freeze({
     env,
@@ -281,6 +285,20 @@ export const SETTINGS = Object.freeze({
     { defaultText: "`true`" },
   ),
   // Proxy mode.
+  proxyScheme: setting(
+    "OXAIGEN_AUTH_PROXY_SCHEME",
+    "proxy",
+    scheme,
+    "scheme of the URL derived from the request host (`http` for dev)",
+    { option: "proxyScheme", default: "https" as const },
+  ),
+  proxyTimeoutSeconds: setting(
+    "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
+    "proxy",
+    timeout,
+    "whole-request deadline of each proxy call (connect + headers + body)",
+    { option: "proxyTimeoutSeconds", default: 5, defaultText: "`5.0`" },
+  ),
   proxyUrlOverride: setting(
     "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
     "proxy",
@@ -302,13 +320,6 @@ export const SETTINGS = Object.freeze({
     "where the mock server listens",
     { option: "devProxyUrl", default: DEFAULT_DEV_PROXY_URL },
   ),
-  proxyScheme: setting(
-    "OXAIGEN_AUTH_PROXY_SCHEME",
-    "proxy",
-    scheme,
-    "scheme of the URL derived from the request host (`http` for dev)",
-    { option: "proxyScheme", default: "https" as const },
-  ),
   allowedHosts: setting(
     "OXAIGEN_AUTH_ALLOWED_HOSTS",
     "proxy",
@@ -323,13 +334,6 @@ export const SETTINGS = Object.freeze({
     "derive the proxy URL from X-Forwarded-Host when present; `false`: from Host only (below)",
     { option: "trustForwardedHost", default: true },
   ),
-  proxyTimeoutSeconds: setting(
-    "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
-    "proxy",
-    timeout,
-    "whole-request deadline of each proxy call (connect + headers + body)",
-    { option: "proxyTimeoutSeconds", default: 5, defaultText: "`5.0`" },
-  ),
   // Shared by every mode: cookie, CSRF, caches, WebSocket.
   accessTokenCookieName: setting(
     "OXAIGEN_AUTH_ACCESS_TOKEN_COOKIE_NAME",
@@ -337,13 +341,6 @@ export const SETTINGS = Object.freeze({
     cookieName,
     "access cookie read when there is no Authorization header",
     { option: "accessTokenCookieName", default: DEFAULT_ACCESS_TOKEN_COOKIE_NAME },
-  ),
-  allowedOrigins: setting(
-    "OXAIGEN_AUTH_ALLOWED_ORIGINS",
-    "shared",
-    origins,
-    "other origins (`https://admin.example.com`) whose cookie-authenticated unsafe requests are accepted ([CSRF](#csrf-cookie-authenticated-requests))",
-    { option: "allowedOrigins", default: [], defaultText: "unset (same origin only)" },
   ),
   cacheTtlSeconds: setting(
     "OXAIGEN_AUTH_CACHE_TTL_SECONDS",
@@ -372,6 +369,13 @@ export const SETTINGS = Object.freeze({
     boolean,
     "`true`: also accept `?access_token=` on WebSocket upgrades (the token then shows in access logs)",
     { option: "wsAllowQueryToken", default: false },
+  ),
+  allowedOrigins: setting(
+    "OXAIGEN_AUTH_ALLOWED_ORIGINS",
+    "shared",
+    origins,
+    "other origins (`https://admin.example.com`) whose cookie-authenticated unsafe requests are accepted ([CSRF](#csrf-cookie-authenticated-requests))",
+    { option: "allowedOrigins", default: [], defaultText: "unset (same origin only)" },
   ),
   // Flood and fleet bounds.
   upstreamMaxConcurrency: setting(
@@ -658,9 +662,52 @@ export function readOptionalSetting<T, In>(
  * const ttl = readSetting(vars, SETTINGS.cacheTtlSeconds, options.cacheTtlSeconds);
  */
 export function readSetting<T, In>(env: Env, row: DefaultedRow<T, In>, option?: In): T {
-  const value = readOptionalSetting(env, row, option);
-  if (value !== undefined) return value;
-  return (Array.isArray(row.default) ? [...row.default] : row.default) as T;
+  return readOptionalSetting(env, row, option) ?? copy(row.default);
+}
+
+type Rows = typeof SETTINGS;
+type ValueOf<R> = R extends { readonly default: infer T }
+  ? T
+  : R extends SettingRow<infer T, never>
+    ? T | undefined
+    : never;
+
+/**
+ * The values of one section's rows, by row key (the key is the typed option's name).
+ *
+ * @example
+ * const limits: SectionValues<"limits"> = readSettingsSection(env, "limits", options);
+ */
+export type SectionValues<S extends SettingSection> = {
+  -readonly [K in keyof Rows as Rows[K]["section"] extends S ? K : never]: ValueOf<Rows[K]>;
+};
+
+/**
+ * Every row of `section`, each from its typed option in `options`, else its variable, else its
+ * default, in table order (the order errors are reported in).
+ *
+ * @example
+ * const auth = readSettingsSection(vars, "shared", { cacheTtlSeconds: 10 });
+ */
+export function readSettingsSection<S extends SettingSection>(
+  env: Env,
+  section: S,
+  options: object = {},
+): SectionValues<S> {
+  const values: Record<string, unknown> = {};
+  for (const [key, row] of Object.entries(SETTINGS) as [string, AnyRow][]) {
+    if (row.section !== section) continue;
+    const option =
+      row.option === undefined ? undefined : (options as Record<string, never>)[row.option];
+    const value = readOptionalSetting(env, row, option);
+    values[key] = value !== undefined || row.default === undefined ? value : copy(row.default);
+  }
+  return values as SectionValues<S>;
+}
+
+/** A default as a fresh value: a list is copied, so no instance shares the table's. */
+function copy<T>(value: T): T {
+  return (Array.isArray(value) ? [...value] : value) as T;
 }
 
 /**
