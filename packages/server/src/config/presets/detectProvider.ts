@@ -86,7 +86,7 @@ function checkExplicit(provider: string, enabled: boolean | undefined): Provider
       `AUTH_PROVIDER=${provider} is unknown: use one of ${known}, or registerAdapter("${provider}", adapter) before start-up.`,
     );
   }
-  return { provider, reason: "AUTH_PROVIDER" };
+  return { provider, reason: SETTINGS.provider.env };
 }
 
 /**
