@@ -62,12 +62,10 @@ export interface SettingRow<T = unknown, In = T, S extends SettingSection = Sett
 /** Any row, whatever its value (for lists of rows). */
 export type AnyRow = SettingRow<unknown, never>;
 
-/** A row whose default is a value (so reading it never gives undefined). */
-export type DefaultedRow<T, In = T, S extends SettingSection = SettingSection> = SettingRow<
-  T,
-  In,
-  S
-> & { readonly default: T };
+/** A row whose default is a value (so its section's value is never undefined). */
+type DefaultedRow<T, In = T, S extends SettingSection = SettingSection> = SettingRow<T, In, S> & {
+  readonly default: T;
+};
 
 interface Kind<T, In = T> {
   type: string;
@@ -120,7 +118,7 @@ function setting<T, In, S extends SettingSection>(
 // The kinds of value a row holds: each parses an env string and checks an option's value the
 // same way, naming the source in its messages.
 
-const text: Kind<string> = { type: "string", parse: (value) => String(value) };
+const text: Kind<string> = { type: "string", parse: (value) => value };
 
 const list: Kind<string[], readonly string[]> = {
   type: "list",
@@ -266,7 +264,7 @@ const JWT_LINK =
  * Env names and defaults are a public contract.
  *
  * @example
- * readSetting(env, SETTINGS.cacheTtlSeconds, options.cacheTtlSeconds); // 30 when neither is set
+ * readOptionalSetting(env, SETTINGS.cacheTtlSeconds, options.cacheTtlSeconds); // undefined when neither is set
  */
 export const SETTINGS = Object.freeze({
   // Which validator.
@@ -625,9 +623,6 @@ export const SETTINGS = Object.freeze({
   ),
 });
 
-/** The key of a row of {@link SETTINGS}. */
-export type SettingKey = keyof typeof SETTINGS;
-
 /**
  * Every variable the SDK reads, in table order: `snapshotEnv` reads each of them once.
  *
@@ -653,16 +648,6 @@ export function readOptionalSetting<T, In>(
   if (option !== undefined) return row.parse(option, settingLabel(row.env, row.option));
   const raw = readEnv(env, row.env);
   return raw === undefined ? undefined : row.parse(raw, row.env);
-}
-
-/**
- * {@link readOptionalSetting}, else the row's default (a fresh copy of a list).
- *
- * @example
- * const ttl = readSetting(vars, SETTINGS.cacheTtlSeconds, options.cacheTtlSeconds);
- */
-export function readSetting<T, In>(env: Env, row: DefaultedRow<T, In>, option?: In): T {
-  return readOptionalSetting(env, row, option) ?? copy(row.default);
 }
 
 type Rows = typeof SETTINGS;

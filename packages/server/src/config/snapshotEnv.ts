@@ -11,7 +11,7 @@ const KNOWN: ReadonlySet<string> = new Set(ENV_VARS);
  *
  * @example
  * const vars = snapshotEnv(process.env);
- * readSetting(vars, SETTINGS.cacheTtlSeconds);
+ * readOptionalSetting(vars, SETTINGS.cacheTtlSeconds);
  */
 export function snapshotEnv(env: Env): Env {
   const copy: Record<string, string | undefined> = Object.create(null);
