@@ -219,4 +219,25 @@ describe("the settings table lists every variable config/ reads", () => {
     expect(names.size).toBeGreaterThan(40);
     expect([...names].filter((name) => !ENV_VARS.includes(name as never))).toEqual([]);
   });
+
+  it("a variable's name is written as a string once, in its row: the code names rows", () => {
+    const quoted: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/(?<!\.test)\.ts$/.test(entry.name) && entry.name !== "settingsTable.ts") {
+          // Code only: doc comments may show names, and messages quote them in their prose.
+          const code = readFileSync(path, "utf8").replace(/^\s*(\/\/|\/\*\*|\*).*$/gm, "");
+          for (const match of code.matchAll(
+            /["'`]((?:AUTH|OXAIGEN|KEYCLOAK|SUPABASE|OIDC|NODE)[A-Z0-9_]*)["'`]/g,
+          )) {
+            quoted.push(`${entry.name}: ${match[1]}`);
+          }
+        }
+      }
+    };
+    walk(import.meta.dirname);
+    expect(quoted).toEqual([]);
+  });
 });
