@@ -73,6 +73,9 @@ export const ENV_VARS = Object.freeze([
   "AUTH_REDIS_PREFIX",
   "AUTH_REDIS_FAIL_OPEN",
   "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE",
+  // DPoP (RFC 9449).
+  "AUTH_DPOP",
+  "AUTH_DPOP_NONCE_SECRET",
 ] as const);
 
 /** The name of a variable the SDK reads. */

@@ -5,6 +5,7 @@ import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
 import { type Env, readEnv, readList, snapshotEnv } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 import { builtInProvider } from "./providers/providers.js";
+import { type DpopSettings, resolveDpopSettings } from "./resolveDpopSettings.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { resolveLimits, resolveSettings } from "./resolveSettings.js";
 
@@ -28,6 +29,8 @@ export interface Settings {
   readonly production: boolean;
   /** The validator the env asks for; undefined when the `validator` option is given. */
   readonly validator: ValidatorSettings | undefined;
+  /** DPoP: the mode (also in `auth.dpop`), server nonces, how `htu`'s origin is read. */
+  readonly dpop: Readonly<DpopSettings>;
 }
 
 /**
@@ -54,7 +57,8 @@ export interface ValidatorSettings {
 export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   const vars = snapshotEnv(env);
   // The order is the order errors were always reported in: shared settings, Redis, validator.
-  const auth = Object.freeze(resolveSettings(vars, options));
+  const dpop = Object.freeze(resolveDpopSettings(vars, options));
+  const auth = Object.freeze({ ...resolveSettings(vars, options), dpop: dpop.mode });
   const redis = resolveRedisOptions(vars, options.redis);
   const validator = options.validator === undefined ? readValidator(vars, options) : undefined;
   const limits = Object.freeze(resolveLimits(vars, options));
@@ -69,6 +73,7 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
     backchannelLogout: Object.freeze({ audience }),
     production: readEnv(vars, "NODE_ENV") === "production",
     validator,
+    dpop,
   });
 }
 

@@ -27,7 +27,11 @@ export interface ProxyOptions {
 /** Default `OXAIGEN_AUTH_DEV_PROXY_URL`: where the mock server listens. */
 export const DEFAULT_DEV_PROXY_URL = "http://127.0.0.1:8765";
 
-function readAllowedHosts(env: Env, option: ProxyOptions["allowedHosts"]): string[] | undefined {
+/** `OXAIGEN_AUTH_ALLOWED_HOSTS` as a list of lower-case entries; undefined when unset. */
+export function readAllowedHosts(
+  env: Env,
+  option: ProxyOptions["allowedHosts"],
+): string[] | undefined {
   const raw = option ?? readEnv(env, "OXAIGEN_AUTH_ALLOWED_HOSTS");
   if (raw === undefined) return undefined;
   const list = typeof raw === "string" ? raw.split(",") : [...raw];
