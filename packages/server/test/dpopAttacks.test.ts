@@ -16,6 +16,7 @@ import {
   startFakeIdp,
 } from "./jwtFixtures.js";
 import { listen } from "./listen.js";
+import { startStandInProxy, userBody } from "./standInProxy.js";
 import { startUpgradeServer, type UpgradeServer } from "./upgradeServer.js";
 
 // DPoP (RFC 9449) attacks over real HTTP: Express apps on 127.0.0.1 in local JWT mode, a real
@@ -452,6 +453,23 @@ describe("DPoP-bound tokens under attack", () => {
       expect(wrong.status).toBe(401);
       expect(wrong.nonce).toBe(first.nonce);
     });
+  });
+
+  it("proxy mode: a get-me answer with cnf.jkt binds the token the same way", async () => {
+    const opaque = "opaque-bound-token.abc_DEF";
+    const proxy = await startStandInProxy({
+      [opaque]: { ...userBody("carol"), cnf: { jkt: alice.jkt } },
+    });
+    try {
+      const api = await start({ env: {}, proxyUrlOverride: proxy.url });
+      const bearer = await send(`${api.url}/me`, { authorization: `Bearer ${opaque}` });
+      expect(bearer.status).toBe(401);
+      const answer = await send(`${api.url}/me`, await dpopHeaders(api, opaque));
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ id: "carol" });
+    } finally {
+      await proxy.close();
+    }
   });
 
   it("no token nor proof appears in any answer or log line", async () => {
