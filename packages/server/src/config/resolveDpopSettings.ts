@@ -1,7 +1,7 @@
-import { ConfigurationError } from "../kernel/errors.js";
 import type { DpopMode } from "../kernel/settings.js";
-import { type Env, readBoolean, readEnv, settingLabel } from "./env.js";
-import { type ProxyOptions, readAllowedHosts } from "./resolveProxySettings.js";
+import type { Env } from "./env.js";
+import type { ProxyOptions } from "./resolveProxySettings.js";
+import { readOptionalSetting, readSettingsSection, SETTINGS } from "./settingsTable.js";
 
 /**
  * The DPoP settings (RFC 9449), resolved once at creation.
@@ -33,38 +33,24 @@ export interface DpopOptions {
   dpopNonceSecret?: string;
 }
 
-const MODES: readonly DpopMode[] = ["off", "allowed", "required"];
-const MIN_SECRET_LENGTH = 32;
-
-/** Reads the DPoP settings from options, then env, then defaults; throws ConfigurationError. */
+/**
+ * Reads the DPoP rows of the settings table, and the proxy mode's host rows `htu` is read by:
+ * options, then env, then defaults; throws ConfigurationError.
+ *
+ * @example
+ * const dpop = resolveDpopSettings(vars, { dpop: "required" });
+ */
 export function resolveDpopSettings(
   env: Env,
   options: DpopOptions & Pick<ProxyOptions, "allowedHosts" | "trustForwardedHost"> = {},
 ): DpopSettings {
-  const mode = (options.dpop ?? readEnv(env, "AUTH_DPOP")?.toLowerCase() ?? "allowed") as DpopMode;
-  if (!MODES.includes(mode)) {
-    const source = settingLabel("AUTH_DPOP", options.dpop === undefined ? undefined : "dpop");
-    throw new ConfigurationError(`${source} must be one of off, allowed, required.`);
-  }
-  const nonceSecret = options.dpopNonceSecret ?? readEnv(env, "AUTH_DPOP_NONCE_SECRET");
-  if (nonceSecret !== undefined && nonceSecret.length < MIN_SECRET_LENGTH) {
-    const source = settingLabel(
-      "AUTH_DPOP_NONCE_SECRET",
-      options.dpopNonceSecret === undefined ? undefined : "dpopNonceSecret",
-    );
-    throw new ConfigurationError(
-      `${source} must be at least ${MIN_SECRET_LENGTH} characters (a random value shared by every instance).`,
-    );
-  }
+  const { dpop, dpopNonceSecret } = readSettingsSection(env, "dpop", options);
   return {
-    mode,
-    nonceSecret,
-    trustForwardedHost: readBoolean(
-      env,
-      "OXAIGEN_AUTH_TRUST_FORWARDED_HOST",
-      options.trustForwardedHost,
-      true,
-    ),
-    allowedHosts: readAllowedHosts(env, options.allowedHosts),
+    mode: dpop,
+    nonceSecret: dpopNonceSecret,
+    trustForwardedHost:
+      readOptionalSetting(env, SETTINGS.trustForwardedHost, options.trustForwardedHost) ??
+      SETTINGS.trustForwardedHost.default,
+    allowedHosts: readOptionalSetting(env, SETTINGS.allowedHosts, options.allowedHosts),
   };
 }
