@@ -1,9 +1,15 @@
 import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
+import { getRequestListener } from "@hono/node-server";
 import express from "express";
+import Fastify from "fastify";
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
 import { getCurrentUser } from "../src/bindings/express/index.js";
+import * as fastifyBinding from "../src/bindings/fastify/index.js";
+import * as honoBinding from "../src/bindings/hono/index.js";
+import * as nodeBinding from "../src/bindings/node/index.js";
 import { type AuthOptions, createAuth } from "../src/index.js";
 import type { Auth } from "../src/kernel/Auth.js";
 import { athOf, makeProofKey, type ProofKey, rawProof, signProof } from "./dpopFixtures.js";
@@ -453,6 +459,56 @@ describe("DPoP-bound tokens under attack", () => {
       expect(wrong.status).toBe(401);
       expect(wrong.nonce).toBe(first.nonce);
     });
+  });
+
+  it("every binding reads the method and URL the proof is checked against: Fastify, Hono, node:http", async () => {
+    const auth = solo.auth;
+    const fastify = Fastify();
+    fastify.get(
+      "/me",
+      { preHandler: fastifyBinding.getCurrentUser({ auth }) },
+      async (request) => ({
+        id: request.user?.id,
+      }),
+    );
+    const fastifyUrl = await fastify.listen({ port: 0, host: "127.0.0.1" });
+    const hono = new Hono<honoBinding.AuthEnv>();
+    hono.get("/me", honoBinding.getCurrentUser({ auth }), (c) => c.json({ id: c.get("user").id }));
+    const honoApp = await listen(createServer(getRequestListener(hono.fetch)));
+    const nodeApp = await listen(
+      createServer(async (req, res) => {
+        try {
+          const user = await nodeBinding.getCurrentUser(req, { auth });
+          res.end(JSON.stringify({ id: user.id }));
+        } catch (error) {
+          res.statusCode = (error as { status?: number }).status ?? 500;
+          res.end("{}");
+        }
+      }),
+    );
+    try {
+      for (const url of [fastifyUrl, honoApp.url, nodeApp.url]) {
+        const token = await boundToken();
+        const proof = (path: string) =>
+          signProof(alice, { htm: "GET", htu: `${url}${path}`, token });
+        const ok = await send(`${url}/me`, {
+          authorization: `DPoP ${token}`,
+          dpop: await proof("/me"),
+        });
+        expect(ok.status, url).toBe(200);
+        const elsewhere = await send(`${url}/me`, {
+          authorization: `DPoP ${token}`,
+          dpop: await proof("/other"),
+        });
+        expect(elsewhere.status, url).toBe(401);
+        const bearer = await send(`${url}/me`, { authorization: `Bearer ${token}` });
+        expect(bearer.status, url).toBe(401);
+      }
+    } finally {
+      await fastify.close();
+      await honoApp.close();
+      await nodeApp.close();
+    }
   });
 
   it("proxy mode: a get-me answer with cnf.jkt binds the token the same way", async () => {
