@@ -1,4 +1,5 @@
 import type { WireUser } from "@org/auth-user";
+import type { Dpop } from "../dpop/createDpop";
 import { AuthClientError, type AuthClientErrorCode } from "./AuthClientError";
 import type { AuthClientOptions } from "./AuthClientOptions";
 import { readAccessCookie } from "./accessCookie";
@@ -122,8 +123,22 @@ export class AuthClient {
   #pendingRefresh: Promise<string | null> | undefined;
   readonly #checkUrl = originAllowList(() => [this.#base, ...(this.#options.apiOrigins ?? [])]);
 
-  /** `fetch` with the Bearer token for allowed origins and one refresh-and-retry on 401. */
-  readonly fetch: typeof fetch = createAuthFetch(this);
+  /**
+   * The client's DPoP side (proofs, the key) when the `dpop` option is set, else null. Its code is
+   * a chunk of its own, loaded on the first call: apps without DPoP never load it.
+   *
+   * @example
+   * const proof = await (await client.dpop())?.proof("GET", socketUrl, token);
+   */
+  readonly dpop = async (): Promise<Dpop | null> =>
+    this.#options.dpop ? (await import("../dpop/createDpop")).createDpop(this.allowedUrl) : null;
+
+  /** `fetch` of every request the client makes: through the DPoP side when `dpop` is set. */
+  readonly #send: typeof fetch = (input, init) =>
+    this.dpop().then((dpop) => (dpop ? dpop.fetch(input, init) : fetch(input, init)));
+
+  /** `fetch` with the token for allowed origins and one refresh-and-retry on 401. */
+  readonly fetch: typeof fetch = createAuthFetch(this, this.#send);
 
   readonly #options: AuthClientOptions;
 
@@ -190,8 +205,9 @@ export class AuthClient {
   readonly logout = async (): Promise<void> => {
     const { token } = this.#state;
     this.#signOut(null, false);
-    // The Bearer token lets the auth API revoke the session even when its cookie is blocked.
-    await withLock(LOCK, () => post(this.#url("logout"), undefined, token));
+    // The Bearer token lets the auth API revoke the session even when its cookie is blocked. With
+    // DPoP the request carries a proof, and the key is deleted once it was sent (createDpop).
+    await withLock(LOCK, () => post(this.#send, this.#url("logout"), undefined, token));
   };
 
   /** Forces a refresh; resolves with the new token, or null when the session is over. */
@@ -319,7 +335,11 @@ export class AuthClient {
   async #onBroadcast(data: unknown): Promise<void> {
     const m = readSessionMessage(data, this.#since);
     if (m?.t === "out" && this.#state.token) this.#signOut(null, true, m.at);
-    if (m?.t === "in" && (await confirmToken(this.#base, m.token)) && m.at >= this.#since) {
+    if (
+      m?.t === "in" &&
+      (await confirmToken(this.#send, this.#base, m.token)) &&
+      m.at >= this.#since
+    ) {
       this.#signIn(m, m.newSession === true, false, m.at);
     }
   }
@@ -351,7 +371,10 @@ export class AuthClient {
     );
     if (!tokens || tokens.token === this.#state.token) return false;
     const { session } = this.#state;
-    if (!(await confirmToken(this.#base, tokens.token)) || this.#state.session !== session) {
+    if (
+      !(await confirmToken(this.#send, this.#base, tokens.token)) ||
+      this.#state.session !== session
+    ) {
       return false;
     }
     this.#signIn(tokens, false, false);
@@ -384,7 +407,7 @@ export class AuthClient {
   // Called by the sign-in code only, so its exchange lives there (loaded by then).
   readonly #exchange = async (code: string): Promise<void> => {
     const { exchangeCode } = await signInCode();
-    this.#signIn(await exchangeCode(this.#url("token-exchange"), code), true, true);
+    this.#signIn(await exchangeCode(this.#url("token-exchange"), code, this.#send), true, true);
   };
 
   #runRefresh(rejected: string | null): Promise<string | null> {
@@ -396,7 +419,7 @@ export class AuthClient {
       if (current.token && current.token !== rejected && Date.now() < this.#refreshAt) {
         return current.token;
       }
-      const res = await post(this.#url("refresh"));
+      const res = await post(this.#send, this.#url("refresh"));
       // Signed out while the request ran: never resurrect the session.
       if (this.#state.session !== session && !this.#state.token) return null;
       if (res?.status === 401) {

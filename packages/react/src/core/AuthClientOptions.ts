@@ -25,4 +25,9 @@ export interface AuthClientOptions {
    * the page's origin. Default: the current URL.
    */
   returnTo?: string;
+  /**
+   * DPoP (RFC 9449): tokens bound to a non-extractable key of this browser, each request to an
+   * allowed origin carrying a fresh proof. Needs an auth API and APIs that accept DPoP.
+   */
+  dpop?: boolean;
 }

@@ -13,9 +13,12 @@ export { setSignInParts } from "./signInParts";
 
 const MODES = /^(popup|redirect|auto)$/;
 
-/** `POST token-exchange` of a one-time code (at `url`): the tokens, else `exchange_failed`. */
-export async function exchangeCode(url: string, code: string): Promise<Tokens> {
-  const res = await post(url, { code });
+/**
+ * `POST token-exchange` of a one-time code (at `url`, through the client's `send`): the tokens,
+ * else `exchange_failed`.
+ */
+export async function exchangeCode(url: string, code: string, send: typeof fetch): Promise<Tokens> {
+  const res = await post(send, url, { code });
   const tokens = await readTokens(res);
   if (tokens) return tokens;
   throw new AuthClientError(
