@@ -22,7 +22,9 @@ export function createDemoApi(options) {
     cors({
       origin: options.webOrigins,
       credentials: true,
-      allowedHeaders: ["Authorization", "Content-Type"],
+      allowedHeaders: ["Authorization", "Content-Type", "DPoP"],
+      // A DPoP client reads the server's nonce and challenge.
+      exposedHeaders: ["DPoP-Nonce", "WWW-Authenticate"],
       methods: ["GET", "POST", "OPTIONS"],
       maxAge: 600,
     }),
