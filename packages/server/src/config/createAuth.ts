@@ -6,6 +6,7 @@ import { connectRedis } from "./connectRedis.js";
 import { createBackchannelLogout } from "./createBackchannelLogout.js";
 import { createValidatorFromSettings } from "./createValidatorFromEnv.js";
 import { readSettings } from "./readSettings.js";
+import { telemetryFor } from "./telemetryFor.js";
 
 /**
  * Creates an {@link Auth} instance; reads the env once and fails fast (ConfigurationError naming
@@ -22,6 +23,7 @@ export function createAuth(options: AuthOptions = {}): Auth {
     platform,
     limits: settings.limits,
     backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
+    telemetry: telemetryFor(options.telemetry),
   });
   if (settings.redis !== undefined) {
     connectRedis(auth, settings.redis, { ...settings.auth, ...settings.limits });
