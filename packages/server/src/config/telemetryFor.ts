@@ -12,6 +12,5 @@ import { createOpenTelemetry, type TelemetryOptions } from "../telemetry/openTel
  */
 export function telemetryFor(options: TelemetryOptions | false | undefined): Telemetry {
   if (options === false) return NO_TELEMETRY;
-  const api = options?.api === undefined ? loadOpenTelemetryApi() : Promise.resolve(options.api);
-  return createOpenTelemetry(api, options ?? {});
+  return createOpenTelemetry(options?.api ?? loadOpenTelemetryApi(), options ?? {});
 }

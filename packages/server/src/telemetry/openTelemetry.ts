@@ -83,10 +83,10 @@ function lookupAttributes(level: CacheLevel, result: CacheResult): OtelAttribute
  * every metric call is one field check; spans follow the tracer provider whenever it is set.
  *
  * @example
- * const telemetry = createOpenTelemetry(Promise.resolve(api), {});
+ * const telemetry = createOpenTelemetry(api, {});
  */
 export function createOpenTelemetry(
-  api: Promise<OpenTelemetryApi | undefined>,
+  api: OpenTelemetryApi | Promise<OpenTelemetryApi | undefined>,
   options: TelemetryOptions,
 ): Telemetry {
   return new OpenTelemetry(api, options);
@@ -99,8 +99,17 @@ class OpenTelemetry implements Telemetry {
   readonly #options: TelemetryOptions;
   readonly #decisionAttributes = new Map<string, OtelAttributes>();
 
-  constructor(api: Promise<OpenTelemetryApi | undefined>, options: TelemetryOptions) {
+  constructor(
+    api: OpenTelemetryApi | Promise<OpenTelemetryApi | undefined>,
+    options: TelemetryOptions,
+  ) {
     this.#options = options;
+    if (!(api instanceof Promise)) {
+      // Passed by the app: recording from the first request.
+      this.#api = api;
+      this.#instrument();
+      return;
+    }
     void api.then(
       (loaded) => {
         this.#api = loaded;
