@@ -36,7 +36,10 @@ async function loadedBy(
   conditions: string[] = [],
   missing: string[] = [],
 ) {
-  const file = join(tmp, `${mode}-${conditions.join("-") || "node"}-${missing.join("-")}.txt`);
+  const file = join(
+    tmp,
+    `${mode}-${conditions.join("-") || "node"}-${missing.join("-").replace(/\W/g, "_")}.txt`,
+  );
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
