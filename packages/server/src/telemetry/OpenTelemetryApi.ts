@@ -22,6 +22,7 @@ export interface OtelMeter {
   createCounter(name: string, options?: object): OtelRecorder;
   createHistogram(name: string, options?: object): OtelRecorder;
   createObservableGauge(name: string, options?: object): OtelObservable;
+  createObservableCounter(name: string, options?: object): OtelObservable;
 }
 
 /** A `MeterProvider` of `@opentelemetry/api` (or of the SDK). */

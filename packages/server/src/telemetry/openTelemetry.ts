@@ -52,8 +52,8 @@ const SECONDS = 1 / 1000;
 
 /** What exists once a real meter was found. */
 interface Instruments {
-  decisions: OtelRecorder;
-  lookups: OtelRecorder;
+  decisions: OtelObservable;
+  lookups: OtelObservable;
   upstream: OtelRecorder;
   refusals: OtelRecorder;
   published: OtelRecorder;
@@ -64,17 +64,26 @@ interface Instruments {
   redisLink: OtelObservable;
 }
 
-/** Frozen attribute sets, made once per value: the hot path allocates nothing. */
+/** A count the hot path increments; the SDK reads it at collection (an asynchronous counter). */
+interface Tally {
+  readonly attributes: OtelAttributes;
+  count: number;
+}
+
 const ALLOWED = Object.freeze({ "auth.decision.outcome": "allowed", "auth.decision.reason": "ok" });
-const LOOKUPS = new Map<string, OtelAttributes>();
-function lookupAttributes(level: CacheLevel, result: CacheResult): OtelAttributes {
-  const key = `${level}:${result}`;
-  let attributes = LOOKUPS.get(key);
-  if (attributes === undefined) {
-    attributes = Object.freeze({ "auth.cache.level": level, "auth.cache.result": result });
-    LOOKUPS.set(key, attributes);
-  }
-  return attributes;
+const LEVELS: readonly CacheLevel[] = ["memory", "redis"];
+const RESULTS: readonly CacheResult[] = ["hit", "negative_hit", "miss", "error"];
+
+/** One tally per level and result, made once: a lookup is one increment. */
+function lookupTallies(): Record<CacheLevel, Record<CacheResult, Tally>> {
+  const byLevel = (level: CacheLevel) =>
+    Object.fromEntries(
+      RESULTS.map((result) => [
+        result,
+        { attributes: { "auth.cache.level": level, "auth.cache.result": result }, count: 0 },
+      ]),
+    ) as unknown as Record<CacheResult, Tally>;
+  return { memory: byLevel("memory"), redis: byLevel("redis") };
 }
 
 /**
@@ -97,7 +106,11 @@ class OpenTelemetry implements Telemetry {
   #m: Instruments | undefined;
   #sources: TelemetrySources | undefined;
   readonly #options: TelemetryOptions;
-  readonly #decisionAttributes = new Map<string, OtelAttributes>();
+  // Decisions and lookups are counted here and read at collection: on a cache hit, an SDK
+  // counter's add (it hashes its attributes) would cost more than the rest of the hit.
+  readonly #allowed: Tally = { attributes: ALLOWED, count: 0 };
+  readonly #decisions = new Map<string, Tally>();
+  readonly #lookups = lookupTallies();
 
   constructor(
     api: OpenTelemetryApi | Promise<OpenTelemetryApi | undefined>,
@@ -120,17 +133,25 @@ class OpenTelemetry implements Telemetry {
   }
 
   decision(outcome: DecisionOutcome, reason: string, status: number): void {
-    this.#m?.decisions.add?.(1, this.#decisionAttributesOf(outcome, reason, status));
+    if (this.#m === undefined) return;
+    const key = `${outcome}:${reason}:${status}`;
+    const tally = this.#decisions.get(key);
+    if (tally !== undefined) tally.count++;
+    else
+      this.#decisions.set(key, {
+        attributes: decisionAttributes(outcome, reason, status),
+        count: 1,
+      });
   }
 
   allowed(userId: string | null): void {
-    this.#m?.decisions.add?.(1, ALLOWED);
+    if (this.#m !== undefined) this.#allowed.count++;
     if (userId === null || this.#options.userIds !== true) return;
     this.#api?.trace.getActiveSpan()?.setAttribute("enduser.id", userId);
   }
 
   cacheLookup(level: CacheLevel, result: CacheResult): void {
-    this.#m?.lookups.add?.(1, lookupAttributes(level, result));
+    if (this.#m !== undefined) this.#lookups[level][result].count++;
   }
 
   async upstream<T>(
@@ -202,21 +223,6 @@ class OpenTelemetry implements Telemetry {
     this.#sources = sources;
   }
 
-  #decisionAttributesOf(outcome: DecisionOutcome, reason: string, status: number) {
-    const key = `${outcome}:${reason}:${status}`;
-    let attributes = this.#decisionAttributes.get(key);
-    if (attributes === undefined) {
-      attributes = Object.freeze({
-        "auth.decision.outcome": outcome,
-        "auth.decision.reason": reason,
-        ...(status === 0 ? {} : { "http.response.status_code": status }),
-      });
-      // Reasons are the SDK's own codes: a small, fixed set.
-      this.#decisionAttributes.set(key, attributes);
-    }
-    return attributes;
-  }
-
   /** Creates the instruments once a meter provider that records is there. */
   #instrument(): void {
     const api = this.#api;
@@ -227,6 +233,18 @@ class OpenTelemetry implements Telemetry {
     // No SDK registered: the metric calls stay one field check (as without the API).
     if (meter === api.createNoopMeter()) return;
     this.#m = createInstruments(meter);
+    this.#m.decisions.addCallback((result) => {
+      for (const tally of [this.#allowed, ...this.#decisions.values()]) {
+        if (tally.count > 0) result.observe(tally.count, tally.attributes);
+      }
+    });
+    this.#m.lookups.addCallback((result) => {
+      for (const level of LEVELS) {
+        for (const tally of Object.values(this.#lookups[level])) {
+          if (tally.count > 0) result.observe(tally.count, tally.attributes);
+        }
+      }
+    });
     this.#m.limiterActive.addCallback((result) => {
       const load = this.#sources?.limiter();
       if (load !== undefined) result.observe(load.active);
@@ -246,11 +264,11 @@ class OpenTelemetry implements Telemetry {
 
 function createInstruments(meter: OtelMeter): Instruments {
   return {
-    decisions: meter.createCounter("auth.decisions", {
+    decisions: meter.createObservableCounter("auth.decisions", {
       description: "Guard runs by outcome (allowed, anonymous, refused) and stable reason.",
       unit: "{decision}",
     }),
-    lookups: meter.createCounter("auth.cache.lookups", {
+    lookups: meter.createObservableCounter("auth.cache.lookups", {
       description: "Cache lookups by level (memory, redis) and result.",
       unit: "{lookup}",
     }),
@@ -291,6 +309,15 @@ function createInstruments(meter: OtelMeter): Instruments {
       unit: "1",
     }),
   };
+}
+
+/** A decision's attributes (made once per outcome, reason and status: a small, fixed set). */
+function decisionAttributes(outcome: DecisionOutcome, reason: string, status: number) {
+  return Object.freeze({
+    "auth.decision.outcome": outcome,
+    "auth.decision.reason": reason,
+    ...(status === 0 ? {} : { "http.response.status_code": status }),
+  });
 }
 
 /** The call's attributes: its operation, method, host and port (never its path or query). */
