@@ -1,4 +1,4 @@
-// The cost of OpenTelemetry on a cache hit (proxy mode, against dist/): four variants, each in
+// The cost of OpenTelemetry on a cache hit (proxy mode, against dist/): five variants, each in
 // its own process, interleaved in one run (order rotated per round), CPU µs per hit from
 // process.cpuUsage. `pnpm bench` runs it with the other suites; `node bench/otel.mjs` alone.
 // BENCH_ROUNDS (default 7), BENCH_REQUESTS (default 20000 requests; 5× as many calls).
@@ -8,11 +8,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "..", "dist");
-const VARIANTS = ["absent", "off", "api", "sdk"];
+const VARIANTS = ["absent", "off", "api", "sdk-off", "sdk"];
 const LABELS = {
   absent: "no OpenTelemetry (@opentelemetry/api not installed)",
   off: "`telemetry: false`",
   api: "API installed, no SDK",
+  "sdk-off": "SDK registered, `telemetry: false`",
   sdk: "SDK registered, recording",
 };
 // The module-graph test's hooks make a package unresolvable, as for an app without it.
