@@ -1,4 +1,5 @@
 import { type AuthHealth, assessHealth } from "./AuthHealth.js";
+import { DpopGate, type DpopProofChecker } from "./DpopGate.js";
 import type { HttpAnswer } from "./errorAnswer.js";
 import { type AuthError, ConfigurationError } from "./errors.js";
 import type { FleetLevel } from "./FleetLevel.js";
@@ -18,6 +19,7 @@ import {
   permissionGuard,
   requiredGuard,
 } from "./Guard.js";
+import { checkMaxTokenAge } from "./guards/tokenAgeGuard.js";
 import type { Platform } from "./platform.js";
 import { ReplayMemory } from "./ReplayMemory.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
@@ -70,6 +72,8 @@ export interface AuthRuntime {
   backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
   /** Where metrics and spans go (`createAuth`'s `telemetry` option); default: nowhere. */
   telemetry?: Telemetry;
+  /** Builds the DPoP proof checker (`dpop/`); without one, `DPoP` tokens are refused. */
+  dpop?: (auth: Auth) => DpopProofChecker;
 }
 
 /**
@@ -119,6 +123,10 @@ export class Auth {
   readonly telemetry: Telemetry;
   /** @internal Auth switched off (`AUTH_PROVIDER=none`): the runner lets every guard through. */
   readonly disabled: boolean;
+  /** @internal Seconds of clock difference allowed (the validator's, else `AUTH_CLOCK_SKEW`). */
+  readonly clockToleranceSeconds: number;
+  /** @internal `AUTH_MAX_TOKEN_AGE` / `maxTokenAge`: the oldest token (since sign-in) accepted. */
+  readonly maxTokenAge: number | undefined;
   /** @internal The guards behind this instance's own methods (and the call-style bindings). */
   readonly guards: {
     readonly attach: BoundGuard;
@@ -161,9 +169,12 @@ export class Auth {
       limiter: () => this.pipeline.limiterLoad,
       redis: () => this.pipeline.fleetLevel?.linkState(),
     });
-    this.states = new RequestStateResolver(validator, this.settings, this.pipeline);
+    const dpop = new DpopGate(settings.dpop ?? "allowed", runtime.dpop?.(this));
+    this.states = new RequestStateResolver(validator, this.settings, this.pipeline, dpop);
     this.logoutFactory = runtime.backchannelLogout;
     this.disabled = validator.anonymous !== undefined;
+    this.clockToleranceSeconds = validator.clockToleranceSeconds ?? limits.clockToleranceSeconds;
+    this.maxTokenAge = checkMaxTokenAge(settings.maxTokenAge, "maxTokenAge (AUTH_MAX_TOKEN_AGE)");
     this.guards = {
       attach: bindGuard(this, attachGuard),
       required: bindGuard(this, requiredGuard),
