@@ -21,6 +21,11 @@ export { deriveProxyBaseUrl } from "./config/deriveProxyBaseUrl.js";
 export type { Env } from "./config/env.js";
 export { createPresetValidator } from "./config/presets/createPresetValidator.js";
 export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
+export type {
+  IssuerOptions,
+  IssuerResolverOptions,
+  IssuersOptions,
+} from "./config/presets/readIssuers.js";
 export { registerAdapter } from "./config/registerAdapter.js";
 export {
   DEFAULT_DEV_PROXY_URL,
@@ -89,6 +94,13 @@ export {
   type JwtValidatorOptions,
   type ProviderKeyResolver,
 } from "./validators/jwt/JwtValidator.js";
+export {
+  createMultiIssuerValidator,
+  type IssuerResolver,
+  type JwtIssuer,
+  MultiIssuerValidator,
+  type MultiIssuerValidatorOptions,
+} from "./validators/jwt/MultiIssuerValidator.js";
 export type {
   ClaimMapping,
   ClaimMappingOptions,

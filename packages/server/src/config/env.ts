@@ -73,6 +73,8 @@ export const ENV_VARS = Object.freeze([
   "AUTH_REDIS_PREFIX",
   "AUTH_REDIS_FAIL_OPEN",
   "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE",
+  // Many issuers.
+  "AUTH_ISSUERS",
 ] as const);
 
 /** The name of a variable the SDK reads. */

@@ -41,13 +41,41 @@ export function jwtOptionsFromEnv(
     issuer: readIssuer(env, preset),
     audience: readAudience(env, preset),
     acceptAzpAsAudience: preset.acceptAzpAsAudience ?? false,
-    claims: readClaims(env),
+    ...readSharedJwtOptions(env),
   };
   const jwksUrl = readEnv(env, "AUTH_JWKS_URL") ?? preset.jwksUrl;
   if (jwksUrl !== undefined) options.jwksUrl = jwksUrl;
-  const algorithms = readList(env, "AUTH_ALGORITHMS") ?? preset.algorithms;
-  if (algorithms !== undefined) options.algorithms = algorithms;
+  if (options.algorithms === undefined && preset.algorithms !== undefined) {
+    options.algorithms = preset.algorithms;
+  }
   if (secret !== undefined) options.secret = secret;
+  const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
+  return { options, baseClaims };
+}
+
+/** The JWT settings that are no issuer's own: every issuer of `AUTH_ISSUERS` shares them. */
+export type SharedJwtOptions = Pick<
+  JwtValidatorOptions,
+  | "claims"
+  | "algorithms"
+  | "clockToleranceSeconds"
+  | "maxTokenLifetimeSeconds"
+  | "requiredScopes"
+  | "maxTokenBytes"
+  | "jwks"
+>;
+
+/**
+ * Reads the `AUTH_*` JWT variables that are not about one issuer (claim mapping, algorithms,
+ * clock skew, token limits, JWKS timing).
+ *
+ * @example
+ * const shared = readSharedJwtOptions(snapshotEnv(process.env));
+ */
+export function readSharedJwtOptions(env: Env): SharedJwtOptions {
+  const options: SharedJwtOptions = { claims: readClaims(env) };
+  const algorithms = readList(env, "AUTH_ALGORITHMS");
+  if (algorithms !== undefined) options.algorithms = algorithms;
   const skew = readOptionalNumber(env, "AUTH_CLOCK_SKEW", { min: 0, max: 3600 });
   if (skew !== undefined) options.clockToleranceSeconds = skew;
   const lifetime = readOptionalNumber(env, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", {
@@ -60,8 +88,7 @@ export function jwtOptionsFromEnv(
   const maxBytes = readOptionalNumber(env, "AUTH_MAX_TOKEN_BYTES", { min: 1024, max: 16_384 });
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
-  const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
-  return { options, baseClaims };
+  return options;
 }
 
 function readIssuer(env: Env, preset: PresetDefaults): string | false {

@@ -1,0 +1,212 @@
+import { ConfigurationError } from "../../kernel/errors.js";
+import type { RequestContext } from "../../kernel/types.js";
+import type {
+  JwtIssuer,
+  MultiIssuerValidatorOptions,
+} from "../../validators/jwt/MultiIssuerValidator.js";
+import {
+  type ClaimMappingOptions,
+  DEFAULT_CLAIM_MAPPING,
+} from "../../validators/jwt/mapClaimsToUser.js";
+import { type Env, readEnv, readList, readOptionalBoolean } from "../env.js";
+import type { ProviderDetection } from "./detectProvider.js";
+import { readSharedJwtOptions, type SharedJwtOptions } from "./jwtOptionsFromEnv.js";
+import type { Preset } from "./Preset.js";
+
+/**
+ * One trusted issuer of the `issuers` option: the preset (`AUTH_PROVIDER`) fills in the rest
+ * (a Keycloak realm's certs URL and client roles, Azure AD's common keys for `{tenantid}`).
+ *
+ * @example
+ * const tenant: IssuerOptions = { issuer: "https://sso.example.com/realms/a", audience: "api" };
+ */
+export interface IssuerOptions {
+  /** The exact `iss`, or an Azure AD multi-tenant template holding `{tenantid}`. */
+  issuer: string;
+  /** Accepted `aud` values; default `AUTH_AUDIENCE`. */
+  audience?: string | readonly string[];
+  /** Default: the preset's, else `jwks_uri` from the issuer's discovery document. */
+  jwksUrl?: string;
+  /** Overlaid on the `AUTH_*_CLAIM` settings for this issuer. */
+  claims?: ClaimMappingOptions;
+}
+
+/**
+ * The app's lookup of issuers known only at request time: the request (only the headers it
+ * lists, default `host`: they key the cache) and the token's `iss`, NOT yet verified, to that
+ * issuer's settings (or just its URL), or null when it is not trusted.
+ *
+ * @example
+ * const issuerResolver: IssuerResolverOptions = {
+ *   headers: ["host"],
+ *   resolve: async (request, iss) => (tenantIssuers.get(request.header("host") ?? "") === iss ? iss : null),
+ * };
+ */
+export interface IssuerResolverOptions {
+  resolve(request: RequestContext, iss: string): Promise<string | IssuerOptions | null | undefined>;
+  /** The request headers `resolve` reads (lower-case); default `["host"]`. */
+  headers?: readonly string[];
+  /** Names everything else its answers depend on; instances sharing it share answers on Redis. */
+  cacheScope?: string;
+  /** How many resolved issuers are kept with their keys (default 100, least recently used out). */
+  maxIssuers?: number;
+}
+
+/**
+ * The `createAuth` options of many issuers.
+ *
+ * @example
+ * const auth = createAuth({ issuers: ["https://a.example.com/", "https://b.example.com/"] });
+ */
+export interface IssuersOptions {
+  /** Trusted issuers (URLs, or settings each); default `AUTH_ISSUERS`. */
+  issuers?: readonly (string | IssuerOptions)[];
+  /** Issuers known only at request time (e.g. per tenant host, a tenants table). */
+  issuerResolver?: IssuerResolverOptions | IssuerResolverOptions["resolve"];
+}
+
+/** Single-issuer variables that make no sense next to a list of issuers. */
+const ONE_ISSUER_VARS = ["AUTH_ISSUER", "OIDC_ISSUER", "AUTH_JWKS_URL", "AUTH_JWT_SECRET"];
+
+/**
+ * The many-issuer settings of a preset: `AUTH_ISSUERS` or the `issuers` / `issuerResolver`
+ * options (the options win), each issuer with the preset's defaults for it, `AUTH_AUDIENCE` and
+ * the shared `AUTH_*` settings; undefined when none of them is set (one issuer).
+ *
+ * @example
+ * const section = readIssuers(vars, keycloakPreset, { issuers: [realmA, realmB] });
+ */
+export function readIssuers(
+  env: Env,
+  preset: Preset,
+  options: IssuersOptions,
+): MultiIssuerValidatorOptions | undefined {
+  const listed = readList(env, "AUTH_ISSUERS");
+  if (listed === undefined && options.issuers === undefined && !options.issuerResolver) {
+    return undefined;
+  }
+  const forIssuer = checkPreset(env, preset);
+  const shared = readSharedJwtOptions(env);
+  const audience = readSharedAudience(env);
+  const toIssuer = (entry: string | IssuerOptions): JwtIssuer =>
+    issuerSettings(typeof entry === "string" ? { issuer: entry } : entry, {
+      forIssuer,
+      shared,
+      audience,
+    });
+  const settings: MultiIssuerValidatorOptions = {
+    provider: preset.name,
+    issuers: (options.issuers ?? listed ?? []).map(toIssuer),
+    ...pickShared(shared),
+  };
+  const resolver = options.issuerResolver;
+  if (resolver !== undefined) {
+    const { resolve, ...rest } = typeof resolver === "function" ? { resolve: resolver } : resolver;
+    settings.resolver = {
+      ...rest,
+      resolve: async (request, iss) => {
+        const answer = await resolve(request, iss);
+        return answer === null || answer === undefined ? answer : toIssuer(answer);
+      },
+    };
+  }
+  return settings;
+}
+
+interface IssuerContext {
+  forIssuer: NonNullable<Preset["forIssuer"]>;
+  shared: SharedJwtOptions;
+  audience: readonly string[] | false | undefined;
+}
+
+/** One issuer's settings: the preset's defaults, then the shared `AUTH_*` ones, then its own. */
+function issuerSettings(entry: IssuerOptions, { forIssuer, shared, audience }: IssuerContext) {
+  if (typeof entry?.issuer !== "string" || entry.issuer === "") {
+    throw new ConfigurationError(
+      "Each of the issuers (AUTH_ISSUERS) is an issuer URL or { issuer, audience?, jwksUrl? }.",
+    );
+  }
+  const own = entry.audience === undefined ? undefined : [entry.audience].flat();
+  const audiences = own ?? audience;
+  if (audiences === undefined) {
+    throw new ConfigurationError(
+      `Set AUTH_AUDIENCE (every issuer of AUTH_ISSUERS shares it), or give the issuer ${entry.issuer} its audience.`,
+    );
+  }
+  const defaults = forIssuer(entry.issuer, audiences === false ? [] : audiences);
+  const jwksUrl = entry.jwksUrl ?? defaults.jwksUrl;
+  const algorithms = shared.algorithms ?? defaults.algorithms;
+  const issuer: JwtIssuer = {
+    issuer: entry.issuer,
+    audience: audiences,
+    acceptAzpAsAudience: defaults.acceptAzpAsAudience ?? false,
+    claims: { ...shared.claims, ...entry.claims },
+    baseClaims: { ...DEFAULT_CLAIM_MAPPING, ...defaults.claims },
+  };
+  if (jwksUrl !== undefined) issuer.jwksUrl = jwksUrl;
+  if (algorithms !== undefined) issuer.algorithms = algorithms;
+  if (shared.requiredScopes !== undefined) issuer.requiredScopes = shared.requiredScopes;
+  if (shared.jwks !== undefined) issuer.jwks = shared.jwks;
+  return issuer;
+}
+
+function checkPreset(env: Env, preset: Preset): NonNullable<Preset["forIssuer"]> {
+  const conflict = ONE_ISSUER_VARS.find((name) => readEnv(env, name) !== undefined);
+  if (conflict !== undefined) {
+    throw new ConfigurationError(
+      `${conflict} is about one issuer, but many are configured (AUTH_ISSUERS or the issuers / issuerResolver options): remove ${conflict}, and give an issuer its own jwksUrl in the issuers option.`,
+    );
+  }
+  if (readOptionalBoolean(env, "AUTH_VERIFY_ISSUER") === false) {
+    throw new ConfigurationError(
+      "AUTH_VERIFY_ISSUER=false contradicts a list of trusted issuers (AUTH_ISSUERS or the issuers option): remove one of them.",
+    );
+  }
+  if (preset.forIssuer === undefined) {
+    throw new ConfigurationError(
+      `AUTH_PROVIDER=${preset.name} takes one issuer; many issuers work with jwt, keycloak, auth0, okta and azure.`,
+    );
+  }
+  return preset.forIssuer.bind(preset);
+}
+
+function readSharedAudience(env: Env): readonly string[] | false | undefined {
+  if (readOptionalBoolean(env, "AUTH_VERIFY_AUDIENCE") === false) return false;
+  return readList(env, "AUTH_AUDIENCE");
+}
+
+function pickShared(shared: SharedJwtOptions): Partial<MultiIssuerValidatorOptions> {
+  const picked: Partial<MultiIssuerValidatorOptions> = {};
+  if (shared.clockToleranceSeconds !== undefined) {
+    picked.clockToleranceSeconds = shared.clockToleranceSeconds;
+  }
+  if (shared.maxTokenLifetimeSeconds !== undefined) {
+    picked.maxTokenLifetimeSeconds = shared.maxTokenLifetimeSeconds;
+  }
+  if (shared.maxTokenBytes !== undefined) picked.maxTokenBytes = shared.maxTokenBytes;
+  return picked;
+}
+
+/**
+ * The provider when the `issuers` / `issuerResolver` options are given: `AUTH_PROVIDER` or the
+ * detected preset, else generic `jwt` (the options alone ask for it); a provider that is not a
+ * JWT preset (proxy, none, a custom adapter) cannot take them.
+ *
+ * @example
+ * detectWithIssuers({ provider: "proxy", reason: "no provider settings (default)" }, { issuers });
+ * // { provider: "jwt", reason: "the issuers option" }
+ */
+export function detectWithIssuers(
+  detection: ProviderDetection,
+  options: IssuersOptions,
+  isPreset: (name: string) => boolean,
+): ProviderDetection {
+  if (options.issuers === undefined && !options.issuerResolver) return detection;
+  if (isPreset(detection.provider)) return detection;
+  if (detection.reason === "AUTH_PROVIDER" || detection.provider !== "proxy") {
+    throw new ConfigurationError(
+      `The issuers / issuerResolver options need local JWT validation, not AUTH_PROVIDER=${detection.provider}: set AUTH_PROVIDER=jwt (or keycloak, auth0, okta, azure), or leave it unset.`,
+    );
+  }
+  return { provider: "jwt", reason: "the issuers option" };
+}
