@@ -160,6 +160,11 @@ export class MultiIssuerValidator implements TokenValidator {
     }
   }
 
+  /** How many issuers the resolver named are kept (with their keys): never above `maxIssuers`. */
+  get resolvedIssuerCount(): number {
+    return this.#resolved?.size ?? 0;
+  }
+
   /** Verifies with the token's own issuer; 401 when that issuer is not trusted. */
   async verify(token: string, ctx: RequestContext): Promise<Verification> {
     const route = await this.#route(token, ctx);
