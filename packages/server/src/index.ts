@@ -19,13 +19,13 @@ export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./config/createVa
 export { acloseClient, getDefaultAuth } from "./config/defaultAuth.js";
 export { deriveProxyBaseUrl } from "./config/deriveProxyBaseUrl.js";
 export type { Env } from "./config/env.js";
-export { createPresetValidator } from "./config/presets/createPresetValidator.js";
-export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
 export type {
   IssuerOptions,
   IssuerResolverOptions,
   IssuersOptions,
-} from "./config/presets/readIssuers.js";
+} from "./config/IssuersOptions.js";
+export { createPresetValidator } from "./config/presets/createPresetValidator.js";
+export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
 export { registerAdapter } from "./config/registerAdapter.js";
 export {
   DEFAULT_DEV_PROXY_URL,

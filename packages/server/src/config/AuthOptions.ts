@@ -4,7 +4,7 @@ import type { RedisOptions } from "../redis/FleetCache.js";
 import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
 import type { BackchannelLogoutOptions } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
-import type { IssuersOptions } from "./presets/readIssuers.js";
+import type { IssuersOptions } from "./IssuersOptions.js";
 import type { ProxyOptions } from "./resolveProxySettings.js";
 
 /**

@@ -1,69 +1,13 @@
 import { ConfigurationError } from "../../kernel/errors.js";
-import type { RequestContext } from "../../kernel/types.js";
 import type {
   JwtIssuer,
   MultiIssuerValidatorOptions,
 } from "../../validators/jwt/MultiIssuerValidator.js";
-import {
-  type ClaimMappingOptions,
-  DEFAULT_CLAIM_MAPPING,
-} from "../../validators/jwt/mapClaimsToUser.js";
+import { DEFAULT_CLAIM_MAPPING } from "../../validators/jwt/mapClaimsToUser.js";
 import { type Env, readEnv, readList, readOptionalBoolean } from "../env.js";
-import type { ProviderDetection } from "./detectProvider.js";
+import type { IssuerOptions, IssuersOptions } from "../IssuersOptions.js";
 import { readSharedJwtOptions, type SharedJwtOptions } from "./jwtOptionsFromEnv.js";
 import type { Preset } from "./Preset.js";
-
-/**
- * One trusted issuer of the `issuers` option: the preset (`AUTH_PROVIDER`) fills in the rest
- * (a Keycloak realm's certs URL and client roles, Azure AD's common keys for `{tenantid}`).
- *
- * @example
- * const tenant: IssuerOptions = { issuer: "https://sso.example.com/realms/a", audience: "api" };
- */
-export interface IssuerOptions {
-  /** The exact `iss`, or an Azure AD multi-tenant template holding `{tenantid}`. */
-  issuer: string;
-  /** Accepted `aud` values; default `AUTH_AUDIENCE`. */
-  audience?: string | readonly string[];
-  /** Default: the preset's, else `jwks_uri` from the issuer's discovery document. */
-  jwksUrl?: string;
-  /** Overlaid on the `AUTH_*_CLAIM` settings for this issuer. */
-  claims?: ClaimMappingOptions;
-}
-
-/**
- * The app's lookup of issuers known only at request time: the request (only the headers it
- * lists, default `host`: they key the cache) and the token's `iss`, NOT yet verified, to that
- * issuer's settings (or just its URL), or null when it is not trusted.
- *
- * @example
- * const issuerResolver: IssuerResolverOptions = {
- *   headers: ["host"],
- *   resolve: async (request, iss) => (tenantIssuers.get(request.header("host") ?? "") === iss ? iss : null),
- * };
- */
-export interface IssuerResolverOptions {
-  resolve(request: RequestContext, iss: string): Promise<string | IssuerOptions | null | undefined>;
-  /** The request headers `resolve` reads (lower-case); default `["host"]`. */
-  headers?: readonly string[];
-  /** Names everything else its answers depend on; instances sharing it share answers on Redis. */
-  cacheScope?: string;
-  /** How many resolved issuers are kept with their keys (default 100, least recently used out). */
-  maxIssuers?: number;
-}
-
-/**
- * The `createAuth` options of many issuers.
- *
- * @example
- * const auth = createAuth({ issuers: ["https://a.example.com/", "https://b.example.com/"] });
- */
-export interface IssuersOptions {
-  /** Trusted issuers (URLs, or settings each); default `AUTH_ISSUERS`. */
-  issuers?: readonly (string | IssuerOptions)[];
-  /** Issuers known only at request time (e.g. per tenant host, a tenants table). */
-  issuerResolver?: IssuerResolverOptions | IssuerResolverOptions["resolve"];
-}
 
 /** Single-issuer variables that make no sense next to a list of issuers. */
 const ONE_ISSUER_VARS = ["AUTH_ISSUER", "OIDC_ISSUER", "AUTH_JWKS_URL", "AUTH_JWT_SECRET"];
@@ -185,28 +129,4 @@ function pickShared(shared: SharedJwtOptions): Partial<MultiIssuerValidatorOptio
   }
   if (shared.maxTokenBytes !== undefined) picked.maxTokenBytes = shared.maxTokenBytes;
   return picked;
-}
-
-/**
- * The provider when the `issuers` / `issuerResolver` options are given: `AUTH_PROVIDER` or the
- * detected preset, else generic `jwt` (the options alone ask for it); a provider that is not a
- * JWT preset (proxy, none, a custom adapter) cannot take them.
- *
- * @example
- * detectWithIssuers({ provider: "proxy", reason: "no provider settings (default)" }, { issuers });
- * // { provider: "jwt", reason: "the issuers option" }
- */
-export function detectWithIssuers(
-  detection: ProviderDetection,
-  options: IssuersOptions,
-  isPreset: (name: string) => boolean,
-): ProviderDetection {
-  if (options.issuers === undefined && !options.issuerResolver) return detection;
-  if (isPreset(detection.provider)) return detection;
-  if (detection.reason === "AUTH_PROVIDER" || detection.provider !== "proxy") {
-    throw new ConfigurationError(
-      `The issuers / issuerResolver options need local JWT validation, not AUTH_PROVIDER=${detection.provider}: set AUTH_PROVIDER=jwt (or keycloak, auth0, okta, azure), or leave it unset.`,
-    );
-  }
-  return { provider: "jwt", reason: "the issuers option" };
 }
