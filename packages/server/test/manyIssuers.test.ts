@@ -529,3 +529,38 @@ describe("Keycloak: one realm per tenant (AUTH_PROVIDER=keycloak with AUTH_ISSUE
     }
   });
 });
+
+describe("many issuers on a shared Redis level", () => {
+  it("instances with the same issuers share answers; an API with other issuers never sees them", async () => {
+    const { startRedis } = await import("../../../scripts/testing/startRedis.mjs");
+    const redis = await startRedis();
+    const key = await makeKey("ES256", KID);
+    const [one, two] = await Promise.all([
+      startFakeIdp([key], "/one"),
+      startFakeIdp([key], "/two"), // the same key pair: only the issuer tells them apart
+    ]);
+    const shared = { url: redis.url, prefix: "many:" };
+    const make = (issuers: string[]) =>
+      createAuth({ env: { AUTH_AUDIENCE: API }, issuers, redis: shared, logger: quiet });
+    const x = make([one.issuer, two.issuer]);
+    const y = make([two.issuer, one.issuer]);
+    const onlyOne = make([one.issuer]);
+    const req = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    try {
+      await Promise.all([x.ready(), y.ready(), onlyOne.ready()]);
+      const token = await signToken(key, { iss: two.issuer, aud: API, sub: "tenant-two-user" });
+      expect((await x.getCurrentUser(req(token))).id).toBe("tenant-two-user");
+      const fetched = { ...two.hits };
+      // y trusts the same issuers: it takes x's answer from Redis, without fetching any key.
+      expect((await y.getCurrentUser(req(token))).id).toBe("tenant-two-user");
+      expect(two.hits).toEqual(fetched);
+      // An API that does not trust issuer two refuses the token, whatever Redis holds.
+      await expect(onlyOne.getCurrentUser(req(token))).rejects.toMatchObject({ status: 401 });
+      expect(two.hits).toEqual(fetched);
+    } finally {
+      for (const auth of [x, y, onlyOne]) await auth.close();
+      await Promise.all([one.close(), two.close()]);
+      await redis.close();
+    }
+  });
+});
