@@ -31,6 +31,7 @@ export interface IssuerOptions {
  * };
  */
 export interface IssuerResolverOptions {
+  /** The issuer's settings (or URL) for this request and `iss`, or null: not trusted (401). */
   resolve(request: RequestContext, iss: string): Promise<string | IssuerOptions | null | undefined>;
   /** The request headers `resolve` reads (lower-case); default `["host"]`. */
   headers?: readonly string[];

@@ -12,9 +12,9 @@ import { unverifiedIssuer } from "./unverifiedIssuer.js";
 type SharedOption = "clockToleranceSeconds" | "maxTokenLifetimeSeconds" | "maxTokenBytes";
 
 /**
- * One trusted issuer: its exact `iss` (or a `{tenantid}` template, see {@link IssuerTemplate}),
- * its audience, and optionally its JWKS URL (default: its discovery document), algorithms and
- * claim mapping.
+ * One trusted issuer: its exact `iss` (or an Azure AD `{tenantid}` template, whose `tid` must
+ * match), its audience, and optionally its JWKS URL (default: its discovery document),
+ * algorithms and claim mapping.
  *
  * @example
  * const tenantA: JwtIssuer = { issuer: "https://a.example.com/", audience: "orders-api" };
@@ -43,6 +43,7 @@ export interface JwtIssuer
  * };
  */
 export interface IssuerResolver {
+  /** The issuer's settings for this request and `iss`, or null: not trusted (401). */
   resolve(request: RequestContext, iss: string): Promise<JwtIssuer | null | undefined>;
   /** The request headers `resolve` reads (lower-case); default `["host"]`. */
   headers?: readonly string[];
