@@ -71,6 +71,10 @@ describe("MultiIssuerValidator", () => {
       header: (name: string) => (name === "host" ? host : undefined),
     });
     expect(named.scope?.(ctx("a.example"))).not.toBe(named.scope?.(ctx("b.example")));
+    const byHost = new MultiIssuerValidator({ resolver: { resolve }, logger: quiet });
+    const scopes = ["a.example", "b.example", ""].map((host) => byHost.scope?.(ctx(host)));
+    scopes.push(byHost.scope?.({ header: () => undefined }));
+    expect(new Set(scopes).size).toBe(4);
   });
 
   it("refuses settings that cannot be safe", () => {

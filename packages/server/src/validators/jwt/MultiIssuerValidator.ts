@@ -144,8 +144,7 @@ export class MultiIssuerValidator implements TokenValidator {
     this.#resolver = options.resolver;
     this.#headers = checkHeaders(options.resolver?.headers ?? ["host"]);
     if (options.resolver !== undefined) {
-      const headers = this.#headers;
-      this.scope = (ctx) => JSON.stringify(headers.map((name) => ctx.header(name) ?? null));
+      this.scope = scopeOf(this.#headers);
       this.#resolved = new LRUCache({
         max: checkMax(options.resolver.maxIssuers ?? DEFAULT_MAX_ISSUERS),
         dispose: (validator) => closeLater(validator),
@@ -293,6 +292,14 @@ export class MultiIssuerValidator implements TokenValidator {
     // The template's iss check is done on routing (and the tid check after the signature's).
     return new JwtValidator({ ...options, issuer: false }, baseClaims);
   }
+}
+
+/** The cache partition of a request: the values of the headers the resolver reads. */
+function scopeOf(headers: readonly string[]): (ctx: RequestContext) => string {
+  const [only] = headers;
+  // One header (the usual host): its value as is; NUL, which no header value holds, for none.
+  if (headers.length === 1 && only !== undefined) return (ctx) => ctx.header(only) ?? "\0";
+  return (ctx) => JSON.stringify(headers.map((name) => ctx.header(name) ?? null));
 }
 
 function sharedOptions(
