@@ -1,5 +1,6 @@
 import { ConfigurationError } from "../../kernel/errors.js";
 import type { IssuersOptions } from "../IssuersOptions.js";
+import { SETTINGS } from "../settingsTable.js";
 import type { ProviderDetection } from "./detectProvider.js";
 
 /**
@@ -18,7 +19,7 @@ export function detectWithIssuers(
 ): ProviderDetection {
   if (options.issuers === undefined && !options.issuerResolver) return detection;
   if (isPreset(detection.provider)) return detection;
-  if (detection.reason === "AUTH_PROVIDER" || detection.provider !== "proxy") {
+  if (detection.reason === SETTINGS.provider.env || detection.provider !== "proxy") {
     throw new ConfigurationError(
       `The issuers / issuerResolver options need local JWT validation, not AUTH_PROVIDER=${detection.provider}: set AUTH_PROVIDER=jwt (or keycloak, auth0, okta, azure), or leave it unset.`,
     );

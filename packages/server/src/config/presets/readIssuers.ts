@@ -4,13 +4,19 @@ import type {
   MultiIssuerValidatorOptions,
 } from "../../validators/jwt/MultiIssuerValidator.js";
 import { DEFAULT_CLAIM_MAPPING } from "../../validators/jwt/mapClaimsToUser.js";
-import { type Env, readEnv, readList, readOptionalBoolean } from "../env.js";
+import type { Env } from "../env.js";
 import type { IssuerOptions, IssuersOptions } from "../IssuersOptions.js";
+import { isSet, readOptionalSetting, SETTINGS } from "../settingsTable.js";
 import { readSharedJwtOptions, type SharedJwtOptions } from "./jwtOptionsFromEnv.js";
 import type { Preset } from "./Preset.js";
 
 /** Single-issuer variables that make no sense next to a list of issuers. */
-const ONE_ISSUER_VARS = ["AUTH_ISSUER", "OIDC_ISSUER", "AUTH_JWKS_URL", "AUTH_JWT_SECRET"];
+const ONE_ISSUER_ROWS = [
+  SETTINGS.issuer,
+  SETTINGS.oidcIssuer,
+  SETTINGS.jwksUrl,
+  SETTINGS.jwtSecret,
+];
 
 /**
  * The many-issuer settings of a preset: `AUTH_ISSUERS` or the `issuers` / `issuerResolver`
@@ -25,7 +31,7 @@ export function readIssuers(
   preset: Preset,
   options: IssuersOptions,
 ): MultiIssuerValidatorOptions | undefined {
-  const listed = readList(env, "AUTH_ISSUERS");
+  const listed = readOptionalSetting(env, SETTINGS.issuers);
   if (listed === undefined && options.issuers === undefined && !options.issuerResolver) {
     return undefined;
   }
@@ -95,13 +101,13 @@ function issuerSettings(entry: IssuerOptions, { forIssuer, shared, audience }: I
 }
 
 function checkPreset(env: Env, preset: Preset): NonNullable<Preset["forIssuer"]> {
-  const conflict = ONE_ISSUER_VARS.find((name) => readEnv(env, name) !== undefined);
+  const conflict = ONE_ISSUER_ROWS.find((row) => isSet(env, row))?.env;
   if (conflict !== undefined) {
     throw new ConfigurationError(
       `${conflict} is about one issuer, but many are configured (AUTH_ISSUERS or the issuers / issuerResolver options): remove ${conflict}, and give an issuer its own jwksUrl in the issuers option.`,
     );
   }
-  if (readOptionalBoolean(env, "AUTH_VERIFY_ISSUER") === false) {
+  if (readOptionalSetting(env, SETTINGS.verifyIssuer) === false) {
     throw new ConfigurationError(
       "AUTH_VERIFY_ISSUER=false contradicts a list of trusted issuers (AUTH_ISSUERS or the issuers option): remove one of them.",
     );
@@ -115,8 +121,8 @@ function checkPreset(env: Env, preset: Preset): NonNullable<Preset["forIssuer"]>
 }
 
 function readSharedAudience(env: Env): readonly string[] | false | undefined {
-  if (readOptionalBoolean(env, "AUTH_VERIFY_AUDIENCE") === false) return false;
-  return readList(env, "AUTH_AUDIENCE");
+  if (readOptionalSetting(env, SETTINGS.verifyAudience) === false) return false;
+  return readOptionalSetting(env, SETTINGS.audience);
 }
 
 function pickShared(shared: SharedJwtOptions): Partial<MultiIssuerValidatorOptions> {
