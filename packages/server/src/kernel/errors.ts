@@ -10,6 +10,7 @@ export type AuthErrorCode =
   | "invalid_token"
   | "host_not_allowed"
   | "permission_denied"
+  | "insufficient_claims"
   | "csrf_rejected"
   | "upstream_error"
   | "overloaded"

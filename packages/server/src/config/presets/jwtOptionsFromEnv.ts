@@ -62,6 +62,7 @@ export type SharedJwtOptions = Pick<
   | "requiredScopes"
   | "maxTokenBytes"
   | "jwks"
+  | "requireAccessTokenType"
 >;
 
 /**
@@ -85,6 +86,7 @@ export function readSharedJwtOptions(env: Env): SharedJwtOptions {
   const maxBytes = read(SETTINGS.maxTokenBytes);
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
+  if (read(SETTINGS.requireAtJwt) === true) options.requireAccessTokenType = true;
   return options;
 }
 

@@ -97,6 +97,7 @@ function issuerSettings(entry: IssuerOptions, { forIssuer, shared, audience }: I
   if (algorithms !== undefined) issuer.algorithms = algorithms;
   if (shared.requiredScopes !== undefined) issuer.requiredScopes = shared.requiredScopes;
   if (shared.jwks !== undefined) issuer.jwks = shared.jwks;
+  if (shared.requireAccessTokenType === true) issuer.requireAccessTokenType = true;
   return issuer;
 }
 
