@@ -26,6 +26,18 @@ describe("many issuers in the settings", () => {
     expect(section.clockToleranceSeconds).toBe(5);
   });
 
+  it("the shared token rules apply to every issuer (AUTH_REQUIRE_AT_JWT, AUTH_REQUIRED_SCOPE)", () => {
+    const section = readSettings({
+      AUTH_ISSUERS: ISSUERS,
+      AUTH_AUDIENCE: "api",
+      AUTH_REQUIRE_AT_JWT: "true",
+      AUTH_REQUIRED_SCOPE: "orders",
+    }).validator?.section as { issuers: Array<Record<string, unknown>> };
+    for (const issuer of section.issuers) {
+      expect(issuer).toMatchObject({ requireAccessTokenType: true, requiredScopes: ["orders"] });
+    }
+  });
+
   it("the issuers option alone asks for jwt and wins over AUTH_ISSUERS", () => {
     const auth = createAuth({
       env: { AUTH_ISSUERS: "https://env.example/", AUTH_AUDIENCE: "api" },
