@@ -7,6 +7,7 @@ import { detectProvider, type ProviderDetection } from "./presets/detectProvider
 import { detectWithIssuers } from "./presets/detectWithIssuers.js";
 import { PRESETS } from "./presets/presets.js";
 import { builtInProvider } from "./providers/providers.js";
+import { type DpopSettings, resolveDpopSettings } from "./resolveDpopSettings.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { readOptionalSetting, readSettingsSection, SETTINGS } from "./settingsTable.js";
 import { snapshotEnv } from "./snapshotEnv.js";
@@ -31,6 +32,8 @@ export interface Settings {
   readonly production: boolean;
   /** The validator the env asks for; undefined when the `validator` option is given. */
   readonly validator: ValidatorSettings | undefined;
+  /** DPoP: the mode (also in `auth.dpop`), server nonces, how `htu`'s origin is read. */
+  readonly dpop: Readonly<DpopSettings>;
 }
 
 /**
@@ -57,7 +60,8 @@ export interface ValidatorSettings {
 export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   const vars = snapshotEnv(env);
   // The order is the order errors were always reported in: shared settings, Redis, validator.
-  const auth = Object.freeze(readSettingsSection(vars, "shared", options));
+  const dpop = Object.freeze(resolveDpopSettings(vars, options));
+  const auth = Object.freeze({ ...readSettingsSection(vars, "shared", options), dpop: dpop.mode });
   const redis = resolveRedisOptions(vars, options.redis);
   const validator = options.validator === undefined ? readValidator(vars, options) : undefined;
   const limits = Object.freeze(readSettingsSection(vars, "limits", options));
@@ -72,6 +76,7 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
     backchannelLogout: Object.freeze({ audience }),
     production: readOptionalSetting(vars, SETTINGS.nodeEnv) === "production",
     validator,
+    dpop,
   });
 }
 
