@@ -31,13 +31,13 @@ export function createNodeHttpTransport(options: TransportOptions): HttpTranspor
   };
   return {
     ready: async () => undefined,
-    async send(method, url, headers, signal) {
+    async send(method, url, headers, signal, body) {
       const { agent, send } = await clientFor(url);
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
         const outgoing = send(url, { method, headers, agent, signal, timeout: options.timeoutMs });
         outgoing.once("response", resolve);
         outgoing.once("error", reject);
-        outgoing.end();
+        outgoing.end(body);
       });
       return {
         status: response.statusCode ?? 0,

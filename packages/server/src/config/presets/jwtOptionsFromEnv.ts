@@ -93,7 +93,8 @@ function readAudience(env: Env, preset: PresetDefaults): string[] | false {
   return audience;
 }
 
-function readClaims(env: Env): ClaimMappingOptions {
+/** The claim-mapping variables (`AUTH_*_CLAIM`, scopes format, permission sources). */
+export function readClaims(env: Env): ClaimMappingOptions {
   const claims: ClaimMappingOptions = {};
   for (const [field, name] of CLAIM_VARS) {
     const value = readEnv(env, name);
