@@ -235,7 +235,7 @@ export class IntrospectionValidator implements TokenValidator {
     this.#checkIssuer(claims);
     this.#checkAudience(claims);
     this.#checkTimes(claims);
-    const user = this.#options.claims.toUser(claims, this.name);
+    const user = this.#options.claims.toUser(appOnlySubject(claims), this.name);
     if (user.id === null) throw invalidToken("the token names no user (no sub or mapped id claim)");
     for (const scope of this.#options.requiredScopes ?? []) {
       if (!user.scopes.includes(scope))
@@ -295,6 +295,17 @@ export class IntrospectionValidator implements TokenValidator {
     });
     return found;
   }
+}
+
+/**
+ * An app-only (client credentials) token has no user, and many servers answer no `sub` for it:
+ * its subject is the client (RFC 9068 §2.2), as in the same server's JWT access tokens.
+ */
+function appOnlySubject(
+  claims: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  if (claims.sub !== undefined || typeof claims.client_id !== "string") return claims;
+  return Object.freeze({ ...claims, sub: claims.client_id });
 }
 
 function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {

@@ -121,13 +121,18 @@ function assertionAuthentication(
   }
   let key: Promise<Signing> | undefined;
   const load = () => {
-    key ??= importKey(jwk ?? (privateKey as string), configuredAlg);
-    // A key that does not import fails every request the same way: retry on the next one.
-    key.catch(() => {
-      key = undefined;
-    });
+    if (key === undefined) {
+      const pending = importKey(jwk ?? (privateKey as string), configuredAlg);
+      // A key that did not import is tried again on the next request.
+      pending.catch(() => {
+        if (key === pending) key = undefined;
+      });
+      key = pending;
+    }
     return key;
   };
+  // In the background: the first request does not wait for jose and the key import.
+  load().catch(() => undefined);
   return async (audience) => {
     const [jose, signing] = await Promise.all([loadJose(), load()]);
     const now = Math.floor(Date.now() / 1000);
