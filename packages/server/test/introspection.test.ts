@@ -393,3 +393,81 @@ describe("introspection with Redis: the shared level and revocation events", () 
     expect(done).toBe(true);
   });
 });
+
+describe("mixed mode: AUTH_PROVIDER=jwt with AUTH_INTROSPECTION_URL", () => {
+  let mock: MockServer;
+  let front: IntrospectionFront;
+  let auth: Auth;
+  let api: AppUnderTest;
+
+  beforeAll(async () => {
+    mock = await startMockServer();
+    front = await startIntrospectionFront(`${mock.url}/oidc/introspect`);
+    auth = createAuth({
+      env: { ...introspectionEnv(mock, front.url), AUTH_PROVIDER: "jwt" },
+      logger: silent,
+    });
+    api = await startApi(auth);
+  });
+  afterAll(async () => {
+    await api.close();
+    await auth.close();
+    await front.close();
+    await mock.close();
+  });
+
+  it("a JWT is verified locally: no introspection call", async () => {
+    const before = front.calls;
+    const res = await get(api, "/me", await mock.mock.mintToken({ sub: "mock-admin" }));
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { provider: string }).provider).toBe("jwt");
+    expect(front.calls).toBe(before);
+  });
+
+  it("a JWT that fails local verification is refused there, never introspected", async () => {
+    const before = front.calls;
+    const bad = await mock.mock.mintToken({ sub: "mock-admin", bad: "bad-signature" });
+    expect((await get(api, "/me", bad)).status).toBe(401);
+    expect(front.calls).toBe(before);
+  });
+
+  it("an opaque token is introspected: active → the same User, inactive → 401", async () => {
+    const opaque = `opaque-${crypto.randomUUID()}`;
+    front.mode = {
+      kind: "answer",
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({
+        active: true,
+        sub: ADMIN,
+        scope: "orders:read",
+        aud: "oxaigen-mock",
+        iss: mock.url,
+        exp: Math.floor(Date.now() / 1000) + 300,
+      }),
+    };
+    const before = front.calls;
+    const res = await get(api, "/orders", opaque);
+    expect(res.status).toBe(200);
+    expect(front.calls - before).toBe(1);
+    front.mode = { kind: "forward" };
+    expect((await get(api, "/me", `opaque-${crypto.randomUUID()}`)).status).toBe(401);
+    expect(front.calls - before).toBe(2);
+  });
+
+  it("an introspection answer from another issuer is refused (iss)", async () => {
+    front.mode = {
+      kind: "answer",
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({
+        active: true,
+        sub: ADMIN,
+        aud: "oxaigen-mock",
+        iss: "https://evil.example",
+      }),
+    };
+    expect((await get(api, "/me", `opaque-${crypto.randomUUID()}`)).status).toBe(401);
+    front.mode = { kind: "forward" };
+  });
+});
