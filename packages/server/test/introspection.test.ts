@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import { type MockServer, startMockServer } from "@org/auth-mock-server";
 import express from "express";
@@ -236,6 +237,48 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
       expect(front.authorizations.at(-1)).toBeUndefined();
     } finally {
       await post.close();
+    }
+  });
+
+  it("private_key_jwt with a JWK: the mock verifies the signed assertion", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    mock.setState({
+      clients: [
+        {
+          clientId: "orders-api",
+          clientSecret: null,
+          jwks: { keys: [{ ...publicKey.export({ format: "jwk" }), kid: "api-1" }] },
+          redirectUris: [],
+          postLogoutRedirectUris: [],
+          loopback: false,
+        },
+      ],
+    });
+    const keyed = createAuth({
+      env: {
+        ...introspectionEnv(mock, front.url, "private_key_jwt"),
+        AUTH_CLIENT_ID: "orders-api",
+        AUTH_CLIENT_SECRET: "",
+        AUTH_CLIENT_PRIVATE_KEY: JSON.stringify({
+          ...privateKey.export({ format: "jwk" }),
+          kid: "api-1",
+        }),
+      },
+      logger: silent,
+    });
+    try {
+      const req = async () => ({ headers: { authorization: `Bearer ${await mint()}` } });
+      expect((await keyed.getCurrentUser(await req())).id).toBe(ADMIN);
+      const form = new URLSearchParams(front.bodies.at(-1));
+      expect(form.get("client_assertion_type")).toBe(
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      );
+      expect(form.has("client_secret")).toBe(false);
+      // Each call signs a new assertion (the mock refuses a replayed jti).
+      expect((await keyed.getCurrentUser(await req())).id).toBe(ADMIN);
+    } finally {
+      await keyed.close();
+      mock.reset();
     }
   });
 
