@@ -1,6 +1,6 @@
 // Runtime scenarios of the smoke test: the packed @org/auth-server on Bun, Deno, Cloudflare
-// Workers (workerd through wrangler) and Next.js 16, each against its own mock, in proxy mode and
-// in JWT mode. Bun, Deno and wrangler are the workspace's devDependencies (npm packages with
+// Workers (workerd through wrangler) and Next.js 16, each against its own mock, in proxy mode, in
+// JWT mode and in introspection mode (the mock's RFC 7662 endpoint). Bun, Deno and wrangler are the workspace's devDependencies (npm packages with
 // their native binaries, pinned in package.json); Next.js is the consumer app's own dependency.
 // The groups run in parallel.
 import { webcrypto } from "node:crypto";
@@ -30,7 +30,7 @@ const BINARIES = {
   deno: () => join(packageDir("deno"), "deno"),
   wrangler: () => join(packageDir("wrangler"), "bin/wrangler.js"),
 };
-const MODES = ["proxy", "jwt"];
+const MODES = ["proxy", "jwt", "introspection"];
 
 /**
  * @param ctx `{ step, consumerDir, install, consumerEnv, tmp, serverVersion, mockVersion, devDeps,
@@ -180,7 +180,7 @@ async function startApp({ cmd, args, cwd, env, port, what, timeoutMs = 60_000, f
 }
 
 /**
- * The group protocol: mint a JWT, stop the mock, start the apps (both modes), check that an
+ * The group protocol: mint a JWT, stop the mock, start the apps (every mode), check that an
  * unreachable mock answers 502, start the mock again, run the live checks. A target whose app
  * does not start gets that reason in every cell.
  */
@@ -190,35 +190,41 @@ async function runGroup(env, group, appsFor, extra) {
   await mock.start();
   const jwt = await mintMockJwt(mock.url);
   await mock.stop();
-  const tokens = { proxy: "mock-dev-token", jwt };
+  // Introspection mode asks the mock about the same JWT (an access token it issued).
+  const tokens = { proxy: "mock-dev-token", jwt, introspection: jwt };
   const started = [];
   const rows = [];
   try {
-    await step(`${group}: start the apps (proxy + JWT mode)`, 240_000, async () => {
-      const specs = (await Promise.all(MODES.map((mode) => appsFor(mode, mock.url)))).flat();
-      const results = await Promise.allSettled(specs.map((spec) => startApp(spec)));
-      results.forEach((result, i) => {
-        for (const target of specs[i].targets) {
-          const row = {
-            group,
-            target: target.name,
-            mode: specs[i].mode,
-            ws: target.ws === true,
-            cells: {},
-          };
-          if (result.status === "fulfilled") {
-            started.push(result.value);
-            row.target = target.name;
-            row.app = { ...target, url: result.value.url, output: result.value.child.output };
-          } else {
-            for (const check of checksOf(row)) row.cells[check.name] = startFailure(result.reason);
+    await step(
+      `${group}: start the apps (proxy, JWT and introspection mode)`,
+      240_000,
+      async () => {
+        const specs = (await Promise.all(MODES.map((mode) => appsFor(mode, mock.url)))).flat();
+        const results = await Promise.allSettled(specs.map((spec) => startApp(spec)));
+        results.forEach((result, i) => {
+          for (const target of specs[i].targets) {
+            const row = {
+              group,
+              target: target.name,
+              mode: specs[i].mode,
+              ws: target.ws === true,
+              cells: {},
+            };
+            if (result.status === "fulfilled") {
+              started.push(result.value);
+              row.target = target.name;
+              row.app = { ...target, url: result.value.url, output: result.value.child.output };
+            } else {
+              for (const check of checksOf(row))
+                row.cells[check.name] = startFailure(result.reason);
+            }
+            rows.push(row);
           }
-          rows.push(row);
-        }
-      });
-      const up = rows.filter((r) => r.app).length;
-      return `${up} of ${rows.length} targets answer`;
-    });
+        });
+        const up = rows.filter((r) => r.app).length;
+        return `${up} of ${rows.length} targets answer`;
+      },
+    );
     const live = rows.filter((r) => r.app);
     await step(`${group}: mock stopped → 502`, 60_000, async () => {
       await Promise.all(live.map((row) => cell(row, DOWN_CHECK, tokens[row.mode])));

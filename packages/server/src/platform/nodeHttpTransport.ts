@@ -34,7 +34,18 @@ export function createNodeHttpTransport(options: TransportOptions): HttpTranspor
     async send(method, url, headers, signal, body) {
       const { agent, send } = await clientFor(url);
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
-        const outgoing = send(url, { method, headers, agent, signal, timeout: options.timeoutMs });
+        // A sized body, not a chunked one: some authorization servers refuse chunked forms.
+        const sized =
+          body === undefined
+            ? headers
+            : { ...headers, "content-length": String(Buffer.byteLength(body)) };
+        const outgoing = send(url, {
+          method,
+          headers: sized,
+          agent,
+          signal,
+          timeout: options.timeoutMs,
+        });
         outgoing.once("response", resolve);
         outgoing.once("error", reject);
         outgoing.end(body);
