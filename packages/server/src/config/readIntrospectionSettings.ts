@@ -1,14 +1,11 @@
 import { ConfigurationError } from "../kernel/errors.js";
-import {
-  CLIENT_AUTH_METHODS,
-  type ClientAuthMethod,
-  type IntrospectionClientCredentials,
-} from "../validators/introspection/createClientAuthentication.js";
+import type { IntrospectionClientCredentials } from "../validators/introspection/createClientAuthentication.js";
 import { type ClaimMapping, DEFAULT_CLAIM_MAPPING } from "../validators/jwt/mapClaimsToUser.js";
 import type { IntrospectionOptions } from "./createIntrospectionValidator.js";
-import { type Env, readEnv, readList, readOptionalBoolean, readOptionalNumber } from "./env.js";
+import type { Env } from "./env.js";
 import type { EnvJwtSettings } from "./presets/jwtOptionsFromEnv.js";
 import { readClaims } from "./presets/jwtOptionsFromEnv.js";
+import { readOptionalSetting, SETTINGS, type SettingRow } from "./settingsTable.js";
 
 /** The introspection validator's options and claim mapping, as read from the environment. */
 export interface IntrospectionSettings {
@@ -17,18 +14,18 @@ export interface IntrospectionSettings {
 }
 
 /**
- * Reads `AUTH_PROVIDER=introspection`'s variables: the endpoint (`AUTH_INTROSPECTION_URL`, else
+ * Reads `AUTH_PROVIDER=introspection`'s rows: the endpoint (`AUTH_INTROSPECTION_URL`, else
  * discovery from `AUTH_ISSUER`), this API's client (`AUTH_CLIENT_ID`, `AUTH_CLIENT_SECRET` or
  * `AUTH_CLIENT_PRIVATE_KEY`, `AUTH_INTROSPECTION_AUTH_METHOD`), and the token rules JWT mode
  * reads too (audience, issuer, clock skew, lifetime, required scopes, claim mapping). With `jwt`
  * (mixed mode) the issuer, audience and rules are the JWT preset's.
  *
  * @example
- * const { options } = readIntrospectionSettings({ AUTH_INTROSPECTION_URL: url, AUTH_CLIENT_ID: "api", AUTH_CLIENT_SECRET: secret, AUTH_AUDIENCE: "api" });
+ * const { options } = readIntrospectionSettings(snapshotEnv(process.env));
  */
 export function readIntrospectionSettings(env: Env, jwt?: EnvJwtSettings): IntrospectionSettings {
   const client = readClient(env);
-  const url = readEnv(env, "AUTH_INTROSPECTION_URL");
+  const url = readOptionalSetting(env, SETTINGS.introspectionUrl);
   const rules = jwt === undefined ? readRules(env) : fromJwt(jwt);
   const options: IntrospectionOptions = { ...rules, client, provider: "introspection" };
   if (url !== undefined) options.url = url;
@@ -36,48 +33,37 @@ export function readIntrospectionSettings(env: Env, jwt?: EnvJwtSettings): Intro
 }
 
 function readClient(env: Env): IntrospectionClientCredentials {
-  const clientId = readEnv(env, "AUTH_CLIENT_ID");
+  const clientId = readOptionalSetting(env, SETTINGS.clientId);
   if (clientId === undefined) {
     throw new ConfigurationError(
-      "Token introspection needs this API's client at the authorization server: set AUTH_CLIENT_ID and AUTH_CLIENT_SECRET (or AUTH_CLIENT_PRIVATE_KEY).",
+      `Token introspection needs this API's client at the authorization server: set ${SETTINGS.clientId.env} and ${SETTINGS.clientSecret.env} (or ${SETTINGS.clientPrivateKey.env}).`,
     );
   }
   const client: IntrospectionClientCredentials = { clientId };
-  const secret = readEnv(env, "AUTH_CLIENT_SECRET");
-  const key = readEnv(env, "AUTH_CLIENT_PRIVATE_KEY");
+  const secret = readOptionalSetting(env, SETTINGS.clientSecret);
+  const key = readOptionalSetting(env, SETTINGS.clientPrivateKey);
+  const method = readOptionalSetting(env, SETTINGS.introspectionAuthMethod);
   if (secret !== undefined) client.clientSecret = secret;
   if (key !== undefined) client.privateKey = key;
-  const method = readEnv(env, "AUTH_INTROSPECTION_AUTH_METHOD")?.toLowerCase();
-  if (method !== undefined) {
-    if (!CLIENT_AUTH_METHODS.includes(method as ClientAuthMethod)) {
-      throw new ConfigurationError(
-        `AUTH_INTROSPECTION_AUTH_METHOD must be one of ${CLIENT_AUTH_METHODS.join(", ")} (got ${JSON.stringify(method.slice(0, 40))}).`,
-      );
-    }
-    client.method = method as ClientAuthMethod;
-  }
+  if (method !== undefined) client.method = method;
   return client;
 }
 
 type Rules = Omit<IntrospectionOptions, "client">;
 
 function readRules(env: Env): Rules {
+  const read = <T>(row: SettingRow<T, never>) => readOptionalSetting(env, row);
   const rules: Rules = {
-    issuer: readIssuer(env),
-    audience:
-      readOptionalBoolean(env, "AUTH_VERIFY_AUDIENCE") === false
-        ? false
-        : (readList(env, "AUTH_AUDIENCE") ?? []),
+    audience: read(SETTINGS.verifyAudience) === false ? false : (read(SETTINGS.audience) ?? []),
     claims: readClaims(env),
   };
-  const skew = readOptionalNumber(env, "AUTH_CLOCK_SKEW", { min: 0, max: 3600 });
-  const lifetime = readOptionalNumber(env, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", {
-    min: 1,
-    integer: true,
-  });
-  const maxBytes = readOptionalNumber(env, "AUTH_MAX_TOKEN_BYTES", { min: 1024, max: 16_384 });
-  const timeout = readOptionalNumber(env, "AUTH_HTTP_TIMEOUT_SECONDS", { min: 0.1, max: 60 });
-  const scopes = readList(env, "AUTH_REQUIRED_SCOPE");
+  const issuer = readIssuer(env);
+  if (issuer !== undefined) rules.issuer = issuer;
+  const skew = read(SETTINGS.clockToleranceSeconds);
+  const lifetime = read(SETTINGS.maxTokenLifetimeSeconds);
+  const maxBytes = read(SETTINGS.maxTokenBytes);
+  const timeout = read(SETTINGS.httpTimeoutSeconds);
+  const scopes = read(SETTINGS.requiredScopes);
   if (skew !== undefined) rules.clockToleranceSeconds = skew;
   if (lifetime !== undefined) rules.maxTokenLifetimeSeconds = lifetime;
   if (maxBytes !== undefined) rules.maxTokenBytes = Math.floor(maxBytes);
@@ -88,12 +74,12 @@ function readRules(env: Env): Rules {
 
 /** Optional here: discovery and the `iss` check need it, the endpoint alone does not. */
 function readIssuer(env: Env): string | false | undefined {
-  if (readOptionalBoolean(env, "AUTH_VERIFY_ISSUER") === false) return false;
-  const explicit = readEnv(env, "AUTH_ISSUER");
-  const oidc = readEnv(env, "OIDC_ISSUER");
+  if (readOptionalSetting(env, SETTINGS.verifyIssuer) === false) return false;
+  const explicit = readOptionalSetting(env, SETTINGS.issuer);
+  const oidc = readOptionalSetting(env, SETTINGS.oidcIssuer);
   if (explicit !== undefined && oidc !== undefined && explicit !== oidc) {
     throw new ConfigurationError(
-      "AUTH_ISSUER and OIDC_ISSUER are both set and differ: keep one (AUTH_ISSUER wins in meaning, so remove the other).",
+      `${SETTINGS.issuer.env} and ${SETTINGS.oidcIssuer.env} are both set and differ: keep one (${SETTINGS.issuer.env} wins in meaning, so remove the other).`,
     );
   }
   return explicit ?? oidc;

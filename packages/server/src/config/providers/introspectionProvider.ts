@@ -1,9 +1,9 @@
 import { createIntrospectionValidator } from "../createIntrospectionValidator.js";
-import { readEnv } from "../env.js";
 import {
   type IntrospectionSettings,
   readIntrospectionSettings,
 } from "../readIntrospectionSettings.js";
+import { isSet, SETTINGS } from "../settingsTable.js";
 import type { Provider } from "./Provider.js";
 
 /**
@@ -16,9 +16,9 @@ import type { Provider } from "./Provider.js";
  */
 export const introspectionProvider: Provider<IntrospectionSettings> = {
   name: "introspection",
-  variables: ["AUTH_INTROSPECTION_URL"],
+  variables: [SETTINGS.introspectionUrl],
   detect: (env) =>
-    readEnv(env, "AUTH_INTROSPECTION_URL") === undefined ? undefined : "AUTH_INTROSPECTION_URL",
+    isSet(env, SETTINGS.introspectionUrl) ? SETTINGS.introspectionUrl.env : undefined,
   readSection: (env) => readIntrospectionSettings(env),
   create: ({ options, baseClaims }, { logger }) =>
     createIntrospectionValidator({ ...options, logger }, baseClaims),

@@ -1,5 +1,4 @@
 import { createIntrospectionValidator } from "../createIntrospectionValidator.js";
-import { readEnv } from "../env.js";
 import { jwtOrIntrospection } from "../jwtOrIntrospection.js";
 import { jwtValidatorFromSettings } from "../presets/createPresetValidator.js";
 import { type EnvJwtSettings, jwtOptionsFromEnv } from "../presets/jwtOptionsFromEnv.js";
@@ -8,6 +7,7 @@ import {
   type IntrospectionSettings,
   readIntrospectionSettings,
 } from "../readIntrospectionSettings.js";
+import { isSet, SETTINGS } from "../settingsTable.js";
 import type { Provider } from "./Provider.js";
 
 /** A JWT preset's section; with `AUTH_INTROSPECTION_URL`, mixed mode's introspection too. */
@@ -29,7 +29,7 @@ export function presetProvider(preset: Preset): Provider<PresetSection> {
     ...(preset.fallback === true ? { fallback: true } : {}),
     readSection(env) {
       const jwt = jwtOptionsFromEnv(env, preset.name, preset.defaults(env));
-      if (readEnv(env, "AUTH_INTROSPECTION_URL") === undefined) return jwt;
+      if (!isSet(env, SETTINGS.introspectionUrl)) return jwt;
       return { ...jwt, introspection: readIntrospectionSettings(env, jwt) };
     },
     create(section, { logger }) {
