@@ -132,48 +132,16 @@ export class IntrospectionValidator implements TokenValidator {
     }
     warnPlainHttp(options.url ?? this.#issuer!, options.logger ?? console);
     this.#audiences = checkAudience(options.audience);
-    this.clockToleranceSeconds = bounded(
-      options.clockToleranceSeconds,
-      DEFAULTS.clockToleranceSeconds,
-      0,
-      3600,
-      "clockToleranceSeconds (AUTH_CLOCK_SKEW)",
-    );
-    this.maxTokenLifetimeSeconds = bounded(
-      options.maxTokenLifetimeSeconds,
-      DEFAULTS.maxTokenLifetimeSeconds,
-      1,
-      31_536_000,
-      "maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS)",
-    );
-    this.#maxTokenBytes = bounded(
-      options.maxTokenBytes,
-      DEFAULTS.maxTokenBytes,
-      1,
-      65_536,
-      "maxTokenBytes (AUTH_MAX_TOKEN_BYTES)",
-    );
+    const limits = checkLimits(options);
+    this.clockToleranceSeconds = limits.clockToleranceSeconds;
+    this.maxTokenLifetimeSeconds = limits.maxTokenLifetimeSeconds;
+    this.#maxTokenBytes = limits.maxTokenBytes;
     this.#authenticate = createClientAuthentication(options.client);
-    const timeoutMs = Math.round(
-      bounded(
-        options.timeoutSeconds,
-        DEFAULTS.timeoutSeconds,
-        0.05,
-        60,
-        "timeoutSeconds (AUTH_HTTP_TIMEOUT_SECONDS)",
-      ) * 1000,
-    );
     this.#call = {
       // The proxy client's pool: undici's keep-alive pool on Node once loaded, fetch elsewhere.
-      transport: createTransport({ timeoutMs, dispatcher: options.dispatcher }),
-      timeoutMs,
-      maxResponseBytes: bounded(
-        options.maxResponseBytes,
-        DEFAULTS.maxResponseBytes,
-        1024,
-        1_048_576,
-        "maxResponseBytes",
-      ),
+      transport: createTransport({ timeoutMs: limits.timeoutMs, dispatcher: options.dispatcher }),
+      timeoutMs: limits.timeoutMs,
+      maxResponseBytes: limits.maxResponseBytes,
       retryAfterSeconds: DEFAULTS.retryAfterSeconds,
     };
     this.identity = JSON.stringify({
@@ -319,6 +287,49 @@ function checkAudience(audience: string | readonly string[] | false): Set<string
     );
   }
   return new Set(list);
+}
+
+/** The numeric options, each checked against its range (messages name the setting). */
+function checkLimits(options: IntrospectionValidatorOptions) {
+  const { clockToleranceSeconds, maxTokenLifetimeSeconds, maxTokenBytes } = options;
+  const seconds = bounded(
+    options.timeoutSeconds,
+    DEFAULTS.timeoutSeconds,
+    0.05,
+    60,
+    "timeoutSeconds (AUTH_HTTP_TIMEOUT_SECONDS)",
+  );
+  return {
+    clockToleranceSeconds: bounded(
+      clockToleranceSeconds,
+      DEFAULTS.clockToleranceSeconds,
+      0,
+      3600,
+      "clockToleranceSeconds (AUTH_CLOCK_SKEW)",
+    ),
+    maxTokenLifetimeSeconds: bounded(
+      maxTokenLifetimeSeconds,
+      DEFAULTS.maxTokenLifetimeSeconds,
+      1,
+      31_536_000,
+      "maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS)",
+    ),
+    maxTokenBytes: bounded(
+      maxTokenBytes,
+      DEFAULTS.maxTokenBytes,
+      1,
+      65_536,
+      "maxTokenBytes (AUTH_MAX_TOKEN_BYTES)",
+    ),
+    timeoutMs: Math.round(seconds * 1000),
+    maxResponseBytes: bounded(
+      options.maxResponseBytes,
+      DEFAULTS.maxResponseBytes,
+      1024,
+      1_048_576,
+      "maxResponseBytes",
+    ),
+  };
 }
 
 function bounded(
