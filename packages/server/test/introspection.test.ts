@@ -130,6 +130,24 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
     expect(front.calls - before).toBe(1);
   });
 
+  it("active:false is 401 even when the answer also names a user, audience and exp", async () => {
+    front.mode = {
+      kind: "answer",
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({
+        active: false,
+        sub: ADMIN,
+        aud: "oxaigen-mock",
+        scope: "orders:read",
+        exp: Math.floor(Date.now() / 1000) + 300,
+      }),
+    };
+    const res = await get(api, "/orders", `opaque-${crypto.randomUUID()}`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { message: string }).message).toMatch(/not active/);
+  });
+
   it("expired token: inactive at the server, 401", async () => {
     const res = await get(api, "/me", await mint({ bad: "expired" }));
     expect(res.status).toBe(401);
