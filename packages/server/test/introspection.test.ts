@@ -112,6 +112,17 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
     expect(form.has("client_secret")).toBe(false);
   });
 
+  it("a token of the mock's proxy-API session (what its sign-in popup hands a page) is active", async () => {
+    const signIn = await fetch(`${mock.url}/_oxa_auth/refresh`, {
+      method: "POST",
+      headers: { cookie: "OxaigenPlatformAuthRefreshToken=mock-dev-refresh-token" },
+    });
+    const { access_token: token } = (await signIn.json()) as { access_token: string };
+    const res = await get(api, "/me", token);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { id: string }).id).toBe("mock-user-id");
+  });
+
   it("scopes are not permissions by default, as in JWT mode; a missing scope is 403", async () => {
     const token = await mint({ scope: "openid audit" });
     expect((await get(api, "/audit", token)).status).toBe(403);

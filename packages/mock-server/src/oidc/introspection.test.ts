@@ -1,4 +1,4 @@
-// private_key_jwt (RFC 7523) at the introspection endpoint, over real HTTP.
+// The introspection endpoint over real HTTP: private_key_jwt (RFC 7523) and which tokens are active.
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -150,5 +150,35 @@ describe("private_key_jwt at /oidc/introspect", () => {
         ],
       }),
     ).toThrow(/public key/);
+  });
+});
+
+describe("introspection answers for every access token the mock issued", () => {
+  const introspect = async (token: string) => {
+    const res = await fetch(`${server.url}/oidc/introspect`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${btoa("mock-client:mock-client-secret")}`,
+      },
+      body: new URLSearchParams({ token }),
+    });
+    return (await res.json()) as Record<string, unknown>;
+  };
+
+  it("a proxy-API session's token (typ JWT) is active until its session ends", async () => {
+    const signIn = await fetch(`${server.url}/_oxa_auth/refresh`, {
+      method: "POST",
+      headers: { cookie: "OxaigenPlatformAuthRefreshToken=mock-dev-refresh-token" },
+    });
+    const { access_token: token } = (await signIn.json()) as { access_token: string };
+    const session = await introspect(token);
+    expect(session).toMatchObject({ active: true, sub: "mock-user-id", token_type: "Bearer" });
+    const logout = await fetch(`${server.url}/_oxa_auth/logout`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(logout.status).toBeLessThan(400);
+    expect(await introspect(token)).toEqual({ active: false });
   });
 });
