@@ -1,3 +1,4 @@
+import { DpopGate, type DpopProofChecker } from "./DpopGate.js";
 import type { HttpAnswer } from "./errorAnswer.js";
 import { type AuthError, ConfigurationError } from "./errors.js";
 import type { FleetLevel } from "./FleetLevel.js";
@@ -17,6 +18,7 @@ import {
   permissionGuard,
   requiredGuard,
 } from "./Guard.js";
+import { checkMaxTokenAge } from "./guards/tokenAgeGuard.js";
 import type { Platform } from "./platform.js";
 import { ReplayMemory } from "./ReplayMemory.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
@@ -66,6 +68,8 @@ export interface AuthRuntime {
    * what to set when this instance cannot check logout tokens.
    */
   backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
+  /** Builds the DPoP proof checker (`dpop/`); without one, `DPoP` tokens are refused. */
+  dpop?: (auth: Auth) => DpopProofChecker;
 }
 
 /**
@@ -113,6 +117,10 @@ export class Auth {
   readonly logger: AuthLogger;
   /** @internal Auth switched off (`AUTH_PROVIDER=none`): the runner lets every guard through. */
   readonly disabled: boolean;
+  /** @internal Seconds of clock difference allowed (the validator's, else `AUTH_CLOCK_SKEW`). */
+  readonly clockToleranceSeconds: number;
+  /** @internal `AUTH_MAX_TOKEN_AGE` / `maxTokenAge`: the oldest token (since sign-in) accepted. */
+  readonly maxTokenAge: number | undefined;
   /** @internal The guards behind this instance's own methods (and the call-style bindings). */
   readonly guards: {
     readonly attach: BoundGuard;
@@ -139,9 +147,12 @@ export class Auth {
     this.settings = Object.freeze({ ...settings });
     const limits = runtime.limits ?? DEFAULT_LIMITS;
     this.pipeline = new ValidationPipeline(validator, settings, runtime.platform, Date.now, limits);
-    this.states = new RequestStateResolver(validator, this.settings, this.pipeline);
+    const dpop = new DpopGate(settings.dpop ?? "allowed", runtime.dpop?.(this));
+    this.states = new RequestStateResolver(validator, this.settings, this.pipeline, dpop);
     this.logoutFactory = runtime.backchannelLogout;
     this.disabled = validator.anonymous !== undefined;
+    this.clockToleranceSeconds = validator.clockToleranceSeconds ?? limits.clockToleranceSeconds;
+    this.maxTokenAge = checkMaxTokenAge(settings.maxTokenAge, "maxTokenAge (AUTH_MAX_TOKEN_AGE)");
     this.guards = {
       attach: bindGuard(this, attachGuard),
       required: bindGuard(this, requiredGuard),
