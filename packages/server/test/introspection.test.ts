@@ -159,6 +159,24 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
     expect(((await res.json()) as { message: string }).message).toMatch(/not active/);
   });
 
+  it("a key-bound answer (cnf.jkt) is refused as Bearer: the DPoP gate sees the answer's claims", async () => {
+    front.mode = {
+      kind: "answer",
+      status: 200,
+      type: "application/json",
+      body: JSON.stringify({
+        active: true,
+        sub: ADMIN,
+        aud: "oxaigen-mock",
+        exp: Math.floor(Date.now() / 1000) + 300,
+        cnf: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" },
+      }),
+    };
+    const res = await get(api, "/me", `opaque-${crypto.randomUUID()}`);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { message: string }).message).toMatch(/DPoP/);
+  });
+
   it("expired token: inactive at the server, 401", async () => {
     const res = await get(api, "/me", await mint({ bad: "expired" }));
     expect(res.status).toBe(401);
