@@ -1,6 +1,7 @@
 import type { AuthLogger, SettingsOptions } from "../kernel/settings.js";
 import type { TokenValidator } from "../kernel/types.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
+import type { TelemetryOptions } from "../telemetry/openTelemetry.js";
 import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
 import type { BackchannelLogoutOptions } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
@@ -30,4 +31,9 @@ export interface AuthOptions extends SettingsOptions, ProxyOptions, DpopOptions 
   redis?: RedisOptions | false;
   /** The OpenID back-channel logout endpoint (`backchannelLogout()` route helpers). */
   backchannelLogout?: BackchannelLogoutOptions;
+  /**
+   * OpenTelemetry metrics and spans (see the README's "Observability"). Default: on when
+   * `@opentelemetry/api` is installed (recording once an SDK is registered); `false` turns it off.
+   */
+  telemetry?: TelemetryOptions | false;
 }
