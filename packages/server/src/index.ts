@@ -15,6 +15,10 @@ export { rejectUpgrade } from "./bindings/websocket/rejectUpgrade.js";
 export type { AuthOptions } from "./config/AuthOptions.js";
 export { createAuth } from "./config/createAuth.js";
 export type { BackchannelLogoutOptions } from "./config/createBackchannelLogout.js";
+export {
+  createIntrospectionValidator,
+  type IntrospectionOptions,
+} from "./config/createIntrospectionValidator.js";
 export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./config/createValidatorFromEnv.js";
 export { acloseClient, getDefaultAuth } from "./config/defaultAuth.js";
 export { deriveProxyBaseUrl } from "./config/deriveProxyBaseUrl.js";
@@ -95,6 +99,10 @@ export {
   anonymousUser,
   createAnonymousValidator,
 } from "./validators/adapters/createAnonymousValidator.js";
+export type {
+  ClientAuthMethod,
+  IntrospectionClientCredentials,
+} from "./validators/introspection/createClientAuthentication.js";
 export {
   createJwtValidator,
   JwtValidator,

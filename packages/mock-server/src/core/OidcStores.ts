@@ -50,6 +50,8 @@ export interface OidcStores {
   refresh: Store<RefreshRecord>;
   grants: Store<GrantRecord>;
   interactions: Store<Interaction>;
+  /** `jti`s of client assertions seen (private_key_jwt), until their `exp`: single use. */
+  assertions: Store<{ expiresAt: number }>;
   clear(): void;
 }
 
@@ -60,6 +62,7 @@ export function createOidcStores(now: () => number): OidcStores {
     refresh: store<RefreshRecord>(10_000, now),
     grants: store<GrantRecord>(10_000, now),
     interactions: store<Interaction>(1000, now),
+    assertions: store<{ expiresAt: number }>(10_000, now),
   };
   return {
     ...stores,

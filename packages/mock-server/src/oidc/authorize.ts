@@ -1,4 +1,9 @@
-import { findClient, type OidcClient, redirectAllowed } from "../config/OidcClient.js";
+import {
+  findClient,
+  isPublicClient,
+  type OidcClient,
+  redirectAllowed,
+} from "../config/OidcClient.js";
 import { allPersonas, findPersona, type Persona } from "../config/Persona.js";
 import { escapeHtml } from "../core/callbackPage.js";
 import type { Ctx } from "../core/context.js";
@@ -73,7 +78,7 @@ function requestProblem(req: AuthorizeRequest): [string, string] | undefined {
   if (method !== undefined && method !== "S256")
     return ["invalid_request", "code_challenge_method must be S256"];
   if (p.code_challenge === undefined) {
-    if (req.client.clientSecret === null)
+    if (isPublicClient(req.client))
       return ["invalid_request", "public clients must send code_challenge (PKCE, S256)"];
     if (method !== undefined) return ["invalid_request", "code_challenge is missing"];
   } else if (method !== "S256" || !PKCE_CHALLENGE.test(p.code_challenge)) {

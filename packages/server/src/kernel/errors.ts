@@ -171,10 +171,17 @@ export class CsrfRejectedError extends AuthError {
  * throw new UpstreamError("The auth proxy answered 503; check that it is running.");
  */
 export class UpstreamError extends AuthError {
-  constructor(message = UPSTREAM_PUBLIC_MESSAGE, options: { cause?: unknown } = {}) {
+  constructor(
+    message = UPSTREAM_PUBLIC_MESSAGE,
+    /** `retryAfterSeconds`: adds `Retry-After` (an outage the client may retry after). */
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super("upstream_error", 502, message, {
       cause: options.cause,
       publicMessage: UPSTREAM_PUBLIC_MESSAGE,
+      ...(options.retryAfterSeconds === undefined
+        ? {}
+        : { headers: retryAfter(options.retryAfterSeconds) }),
     });
   }
 }

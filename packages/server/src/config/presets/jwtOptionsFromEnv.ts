@@ -119,7 +119,8 @@ function readAudience(env: Env, preset: PresetDefaults): string[] | false {
   return audience;
 }
 
-function readClaims(env: Env): ClaimMappingOptions {
+/** The claim-mapping variables (`AUTH_*_CLAIM`, scopes format, permission sources). */
+export function readClaims(env: Env): ClaimMappingOptions {
   const claims: ClaimMappingOptions = {};
   for (const [field, row] of CLAIM_ROWS) {
     const value = readOptionalSetting(env, row);
