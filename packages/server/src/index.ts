@@ -37,6 +37,7 @@ export {
   ConfigurationError,
   CsrfRejectedError,
   HostNotAllowedError,
+  InsufficientUserAuthenticationError,
   InvalidRequestError,
   InvalidTokenError,
   OverloadedError,
@@ -51,6 +52,7 @@ export type {
   InvalidationTarget,
   RevocationTarget,
 } from "./kernel/fleetEvents.js";
+export type { AuthLevelOptions } from "./kernel/guards/authLevelGuard.js";
 export type {
   BindingSource,
   BindingSpec,

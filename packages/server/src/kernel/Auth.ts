@@ -319,6 +319,11 @@ export class Auth {
     });
   }
 
+  /** @internal The clock tolerance (ms) of time checks, such as `requireAuthLevel`'s `maxAge`. */
+  get clockToleranceMs(): number {
+    return this.revocations.toleranceMs;
+  }
+
   /** @internal Revocations seen by this instance (shared with the Redis level). */
   get revocations(): RevocationList {
     return this.pipeline.revocations;

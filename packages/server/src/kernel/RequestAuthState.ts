@@ -50,6 +50,8 @@ export interface AuthCore {
   readonly logger: { warn(message: string): void; error?(message: string): void };
   /** Auth switched off (`AUTH_PROVIDER=none`): every guard lets the anonymous user through. */
   readonly disabled: boolean;
+  /** The clock tolerance (ms) of time checks: the validator's, else `AUTH_CLOCK_SKEW`. */
+  readonly clockToleranceMs: number;
   /**
    * The request's state; synchronous on a cache hit. `token` undefined: read from `ctx`
    * (header, then cookie); null: none was sent. `memo` is the request object a pending upstream
