@@ -28,6 +28,7 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
     code_challenge_methods_supported: ["S256"],
     scopes_supported: ["openid", "profile", "email", "offline_access"],
     prompt_values_supported: ["none", "login", "consent", "select_account"],
+    acr_values_supported: ctx.settings.acrValues,
     claims_supported: [
       "sub",
       "iss",
@@ -35,6 +36,7 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
       "exp",
       "iat",
       "auth_time",
+      "acr",
       "nonce",
       "azp",
       "sid",

@@ -61,7 +61,10 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
     return invalid("this code was issued to another origin");
   }
   record.used = true;
-  return tokensAnswer(ctx, await issueTokens(ctx, null, record.authTime, record.persona));
+  return tokensAnswer(
+    ctx,
+    await issueTokens(ctx, null, record.authTime, record.persona, undefined, record.acr),
+  );
 }
 
 /** 200 with the token body and both cookies: what every successful exchange and refresh answers. */
