@@ -1,8 +1,14 @@
 // A file of the lazy sign-in chunk: reading an RFC 9470 step-up challenge and answering it.
 
-import type { AuthClient } from "./AuthClient";
 import type { AuthClientOptions } from "./AuthClientOptions";
+import type { LoginOptions } from "./loginOptions";
 import { isRecord, StepUpRequiredError } from "./signInParts";
+
+/** What answering a challenge needs of the session (an `AuthClient`; no import: a cycle). */
+interface StepUpSession {
+  login(options: LoginOptions): Promise<void>;
+  getAccessToken(): Promise<string | null>;
+}
 
 const CHALLENGE = "insufficient_user_authentication";
 const PARAM = /(\w+)=(?:"([^"]*)"|([^\s,]*))/g;
@@ -48,7 +54,7 @@ export async function answerStepUp(
   res: Response,
   resend: (token: string | null) => Response | Promise<Response>,
   { stepUp: mode }: AuthClientOptions,
-  session: Pick<AuthClient, "login" | "getAccessToken">,
+  session: StepUpSession,
 ): Promise<Response | null> {
   let required = await readStepUp(res);
   if (!required) return null;
