@@ -112,7 +112,12 @@ describe("step-up at the OpenID provider", () => {
   });
 
   it("refuses a malformed max_age or acr_values with invalid_request", async () => {
-    for (const bad of [{ max_age: "-1" }, { max_age: "soon" }, { acr_values: 'mfa"' }]) {
+    const bads: Record<string, string>[] = [
+      { max_age: "-1" },
+      { max_age: "soon" },
+      { acr_values: 'mfa"' },
+    ];
+    for (const bad of bads) {
       const { query } = await authorizeQuery(bad);
       expect(query.get("error")).toBe("invalid_request");
     }
