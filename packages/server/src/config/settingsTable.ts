@@ -375,6 +375,13 @@ export const SETTINGS = Object.freeze({
     "other origins (`https://admin.example.com`) whose cookie-authenticated unsafe requests are accepted ([CSRF](#csrf-cookie-authenticated-requests))",
     { option: "allowedOrigins", default: [], defaultText: "unset (same origin only)" },
   ),
+  maxTokenAge: setting(
+    "AUTH_MAX_TOKEN_AGE",
+    "shared",
+    number({ min: 1 }),
+    "seconds after sign-in (`auth_time`, else `iat`) a token is accepted, in every mode; guards may tighten it ([token age](#token-age-and-type))",
+    { option: "maxTokenAge", defaultText: "unset (no limit)" },
+  ),
   // Flood and fleet bounds.
   upstreamMaxConcurrency: setting(
     "AUTH_UPSTREAM_MAX_CONCURRENCY",
@@ -576,6 +583,13 @@ export const SETTINGS = Object.freeze({
     permissionSources,
     "which lists satisfy `requirePermission(name)`; add `scopes` to let scopes count (check scopes with `requireScope`)",
     { defaultText: "`permissions,roles`" },
+  ),
+  requireAtJwt: setting(
+    "AUTH_REQUIRE_AT_JWT",
+    "jwt",
+    boolean,
+    "`true` accepts only RFC 9068 access tokens (header `typ: at+jwt`) ([token type](#token-age-and-type))",
+    { defaultText: "`false`" },
   ),
   // The presets' own variables (see the presets table).
   keycloakUrl: setting(

@@ -17,6 +17,7 @@ import {
   permissionGuard,
   requiredGuard,
 } from "./Guard.js";
+import { checkMaxTokenAge } from "./guards/tokenAgeGuard.js";
 import type { Platform } from "./platform.js";
 import { ReplayMemory } from "./ReplayMemory.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
@@ -113,6 +114,10 @@ export class Auth {
   readonly logger: AuthLogger;
   /** @internal Auth switched off (`AUTH_PROVIDER=none`): the runner lets every guard through. */
   readonly disabled: boolean;
+  /** @internal Seconds of clock difference allowed (the validator's, else `AUTH_CLOCK_SKEW`). */
+  readonly clockToleranceSeconds: number;
+  /** @internal `AUTH_MAX_TOKEN_AGE` / `maxTokenAge`: the oldest token (since sign-in) accepted. */
+  readonly maxTokenAge: number | undefined;
   /** @internal The guards behind this instance's own methods (and the call-style bindings). */
   readonly guards: {
     readonly attach: BoundGuard;
@@ -142,6 +147,8 @@ export class Auth {
     this.states = new RequestStateResolver(validator, this.settings, this.pipeline);
     this.logoutFactory = runtime.backchannelLogout;
     this.disabled = validator.anonymous !== undefined;
+    this.clockToleranceSeconds = validator.clockToleranceSeconds ?? limits.clockToleranceSeconds;
+    this.maxTokenAge = checkMaxTokenAge(settings.maxTokenAge, "maxTokenAge (AUTH_MAX_TOKEN_AGE)");
     this.guards = {
       attach: bindGuard(this, attachGuard),
       required: bindGuard(this, requiredGuard),
@@ -317,11 +324,6 @@ export class Auth {
         `The shared cache is off, each instance serves alone: ${(error as Error)?.message}`,
       );
     });
-  }
-
-  /** @internal The clock tolerance (ms) of time checks, such as `requireAuthLevel`'s `maxAge`. */
-  get clockToleranceMs(): number {
-    return this.revocations.toleranceMs;
   }
 
   /** @internal Revocations seen by this instance (shared with the Redis level). */

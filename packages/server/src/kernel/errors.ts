@@ -10,6 +10,7 @@ export type AuthErrorCode =
   | "invalid_token"
   | "host_not_allowed"
   | "permission_denied"
+  | "insufficient_claims"
   | "insufficient_user_authentication"
   | "csrf_rejected"
   | "upstream_error"

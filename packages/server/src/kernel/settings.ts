@@ -37,6 +37,8 @@ export interface AuthSettings {
    * unsafe requests may be authenticated by the access cookie (`https://admin.example.com`).
    */
   allowedOrigins: readonly string[];
+  /** `AUTH_MAX_TOKEN_AGE` (default none): seconds after sign-in (`auth_time`, else `iat`) a token is accepted. */
+  maxTokenAge?: number;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { claimsOf } from "../claimsOf.js";
 import { ConfigurationError, InsufficientUserAuthenticationError } from "../errors.js";
 import type { Guard } from "../Guard.js";
 import type { AuthCore } from "../RequestAuthState.js";
@@ -22,9 +23,8 @@ export interface AuthLevelOptions {
 
 /** The sign-in facts the guard reads: the token's claims, else the proxy's get-me fields. */
 function signInFacts(user: User): { acr: unknown; authTime: unknown } {
-  // A token's claims are the whole truth when there are any; never mix in other sources.
-  const source = user.claims ?? user.extra;
-  return { acr: source.acr, authTime: source.auth_time };
+  const claims = claimsOf(user);
+  return { acr: claims.acr, authTime: claims.auth_time };
 }
 
 /** Checks the options when the route is declared; the error says how to write them. */
@@ -66,7 +66,7 @@ export function authLevelGuard(options: AuthLevelOptions): (auth: AuthCore) => G
         "A different authentication level is required",
       );
     }
-    if (maxAge !== undefined && !recentEnough(facts.authTime, maxAge, auth.clockToleranceMs)) {
+    if (maxAge !== undefined && !recentEnough(facts.authTime, maxAge, auth.clockToleranceSeconds)) {
       throw new InsufficientUserAuthenticationError(
         requirement,
         "More recent authentication is required",
@@ -76,10 +76,14 @@ export function authLevelGuard(options: AuthLevelOptions): (auth: AuthCore) => G
   };
 }
 
-/** Whether `authTime` (epoch seconds) is within `maxAge` of now, give or take the tolerance. */
-function recentEnough(authTime: unknown, maxAge: number, toleranceMs: number): boolean {
+/**
+ * Whether `authTime` (epoch seconds) is within `maxAge` of now, give or take the tolerance. Not
+ * `tokenAgeRefusal`: step-up is about the sign-in, so `auth_time` only, never `iat` (a refresh
+ * renews `iat`).
+ */
+function recentEnough(authTime: unknown, maxAge: number, toleranceSeconds: number): boolean {
   if (typeof authTime !== "number" || !Number.isFinite(authTime)) return false;
-  const ageMs = Date.now() - authTime * 1000;
+  const age = Date.now() / 1000 - authTime;
   // A sign-in dated in the future (beyond the tolerance) is not trusted either.
-  return ageMs <= maxAge * 1000 + toleranceMs && ageMs >= -toleranceMs;
+  return age <= maxAge + toleranceSeconds && age >= -toleranceSeconds;
 }
