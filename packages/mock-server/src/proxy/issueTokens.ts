@@ -35,12 +35,15 @@ export function proxyAccessToken(
   expiresIn: number,
   authTime: number | null = null,
   persona: Persona | null = null,
+  jkt?: string,
   acr: string | null = null,
 ): Promise<string> {
   const claims: Record<string, unknown> = {
     ...userClaims(ctx.state, persona),
     scope: "openid profile email",
   };
+  // A DPoP-bound token names its key's thumbprint (RFC 9449 §6.1).
+  if (jkt !== undefined) claims.cnf = { jkt };
   if (sid !== null) claims.sid = sid;
   if (authTime !== null) claims.auth_time = Math.floor(authTime / 1000);
   if (acr !== null) claims.acr = acr;
@@ -59,8 +62,9 @@ export async function issueTokens(
   authTime: number | null = null,
   persona: Persona | null = null,
   successor: Successor = { refreshToken: randomToken(), isNew: true },
+  jkt?: string,
   acr: string | null = null,
-): Promise<{ accessToken: string; refreshToken: string; sid: string }> {
+): Promise<{ accessToken: string; refreshToken: string; sid: string; jkt?: string }> {
   const now = ctx.now();
   const existing = sid === null ? undefined : ctx.sessions.get(sid);
   const authenticatedAt = sid === null ? authTime : (existing?.authTime ?? null);
@@ -80,7 +84,8 @@ export async function issueTokens(
   const { refreshToken } = successor;
   if (successor.isNew) {
     const record = { sid: sessionId, expiresAt: now + refreshExpiresIn * 1000, rotated: null };
-    keep(ctx.refresh, await sha256(refreshToken), record, now);
+    // A browser is a public client: its refresh token is bound to its DPoP key too.
+    keep(ctx.refresh, await sha256(refreshToken), { ...record, ...(jkt ? { jkt } : {}) }, now);
   }
   const accessToken = await proxyAccessToken(
     ctx,
@@ -88,7 +93,8 @@ export async function issueTokens(
     expiresIn,
     authenticatedAt,
     who,
+    jkt,
     level,
   );
-  return { accessToken, refreshToken, sid: sessionId };
+  return { accessToken, refreshToken, sid: sessionId, ...(jkt ? { jkt } : {}) };
 }

@@ -4,6 +4,7 @@ import { ConfigurationError } from "../kernel/errors.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import { connectRedis } from "./connectRedis.js";
 import { createBackchannelLogout } from "./createBackchannelLogout.js";
+import { createDpop } from "./createDpop.js";
 import { createValidatorFromSettings } from "./createValidatorFromEnv.js";
 import { readSettings } from "./readSettings.js";
 
@@ -22,6 +23,10 @@ export function createAuth(options: AuthOptions = {}): Auth {
     platform,
     limits: settings.limits,
     backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
+    dpop: createDpop(
+      settings.dpop,
+      validator.clockToleranceSeconds ?? settings.limits.clockToleranceSeconds,
+    ),
   });
   if (settings.redis !== undefined) {
     connectRedis(auth, settings.redis, { ...settings.auth, ...settings.limits });

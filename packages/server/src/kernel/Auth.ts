@@ -1,3 +1,4 @@
+import { DpopGate, type DpopProofChecker } from "./DpopGate.js";
 import type { HttpAnswer } from "./errorAnswer.js";
 import { type AuthError, ConfigurationError } from "./errors.js";
 import type { FleetLevel } from "./FleetLevel.js";
@@ -67,6 +68,8 @@ export interface AuthRuntime {
    * what to set when this instance cannot check logout tokens.
    */
   backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
+  /** Builds the DPoP proof checker (`dpop/`); without one, `DPoP` tokens are refused. */
+  dpop?: (auth: Auth) => DpopProofChecker;
 }
 
 /**
@@ -144,7 +147,8 @@ export class Auth {
     this.settings = Object.freeze({ ...settings });
     const limits = runtime.limits ?? DEFAULT_LIMITS;
     this.pipeline = new ValidationPipeline(validator, settings, runtime.platform, Date.now, limits);
-    this.states = new RequestStateResolver(validator, this.settings, this.pipeline);
+    const dpop = new DpopGate(settings.dpop ?? "allowed", runtime.dpop?.(this));
+    this.states = new RequestStateResolver(validator, this.settings, this.pipeline, dpop);
     this.logoutFactory = runtime.backchannelLogout;
     this.disabled = validator.anonymous !== undefined;
     this.clockToleranceSeconds = validator.clockToleranceSeconds ?? limits.clockToleranceSeconds;
