@@ -14,6 +14,7 @@ createRoot(root).render(
     <AuthProvider
       authApiBaseUrl={config.authApiUrl}
       apiOrigins={[config.apiOrigin]}
+      stepUp="popup"
       refreshLeewayMs={
         config.refreshLeewaySeconds === undefined ? undefined : config.refreshLeewaySeconds * 1000
       }

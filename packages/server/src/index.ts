@@ -48,6 +48,7 @@ export {
   ConfigurationError,
   CsrfRejectedError,
   HostNotAllowedError,
+  InsufficientUserAuthenticationError,
   InvalidRequestError,
   InvalidTokenError,
   OverloadedError,
@@ -62,6 +63,7 @@ export type {
   InvalidationTarget,
   RevocationTarget,
 } from "./kernel/fleetEvents.js";
+export type { AuthLevelOptions } from "./kernel/guards/authLevelGuard.js";
 export type {
   BindingSource,
   BindingSpec,

@@ -9,6 +9,8 @@ export interface GrantSubject {
   scope: string[];
   sid: string;
   authTime: number;
+  /** The authentication level the login reached (`acr`); absent for tokens minted directly. */
+  acr?: string;
   grantId: string;
 }
 

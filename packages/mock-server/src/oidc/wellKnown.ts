@@ -34,6 +34,7 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
     dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     scopes_supported: ["openid", "profile", "email", "offline_access"],
     prompt_values_supported: ["none", "login", "consent", "select_account"],
+    acr_values_supported: ctx.settings.acrValues,
     claims_supported: [
       "sub",
       "iss",
@@ -41,6 +42,7 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
       "exp",
       "iat",
       "auth_time",
+      "acr",
       "nonce",
       "azp",
       "sid",
