@@ -7,7 +7,7 @@ const notTest = "\\.test\\.tsx?$";
 // The one User shape: the bundled private package, by name or (type-only) by its source path.
 const USER = ["^@org/auth-user$", "(^|/)user/src/"];
 // Loaded on demand by AuthClient's import("./signIn"): popup and redirect sign-in.
-const SIGN_IN = `${SRC}core/(signIn|signInParts|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState)\\.ts$`;
+const SIGN_IN = `${SRC}core/(signIn|signInParts|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState|answerStepUp)\\.ts$`;
 // Loaded on demand by AuthClient's dpop() when the `dpop` option is set: keys, proofs, nonces.
 const DPOP = `${SRC}dpop/`;
 
@@ -42,7 +42,7 @@ module.exports = {
     {
       name: "sign-in-code-stays-lazy",
       comment:
-        "The sign-in code is a chunk loaded when the user signs in or a redirect returns: outside it, only a dynamic import (AuthClient's signInCode) or a type-only import may reach it, or it lands in every page's bundle.",
+        "The sign-in code is a chunk loaded when the user signs in, a redirect returns or an API answers 401: outside it, only a dynamic import (AuthClient's signInCode) or a type-only import may reach it, or it lands in every page's bundle.",
       severity: "error",
       from: { pathNot: [SIGN_IN, notTest] },
       to: { path: SIGN_IN, dependencyTypesNot: ["dynamic-import", "type-only"] },

@@ -1,4 +1,4 @@
-// The auth checks every runtime app answers, in proxy mode and in JWT mode, against the mock:
+// The auth checks every runtime app answers, in proxy, JWT and introspection mode, against the mock:
 // what a consumer sees from a protected route. Each target serves /me (the user),
 // /read (a permission the mock grants) and /audit (one it denies) under its own prefix; targets
 // marked `ws` also authenticate WebSocket upgrades on /ws and /ws-audit.
@@ -62,9 +62,17 @@ export const MOCK_AUDIENCE = "oxaigen-mock";
 
 /** The environment of an app in one mode, pointing at the mock. */
 export function modeEnv(mode, mockUrl) {
-  return mode === "proxy"
-    ? { OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: mockUrl }
-    : { AUTH_ISSUER: mockUrl, AUTH_AUDIENCE: MOCK_AUDIENCE };
+  if (mode === "proxy") return { OXAIGEN_AUTH_DEV_MODE: "1", OXAIGEN_AUTH_DEV_PROXY_URL: mockUrl };
+  const jwt = { AUTH_ISSUER: mockUrl, AUTH_AUDIENCE: MOCK_AUDIENCE };
+  if (mode === "jwt") return jwt;
+  // The mock's confidential zero-config client, at its RFC 7662 endpoint.
+  return {
+    ...jwt,
+    AUTH_PROVIDER: "introspection",
+    AUTH_INTROSPECTION_URL: `${mockUrl}/oidc/introspect`,
+    AUTH_CLIENT_ID: "mock-client",
+    AUTH_CLIENT_SECRET: "mock-client-secret",
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 // Runtime scenarios of the smoke test: the packed @org/auth-server on Bun, Deno, Cloudflare
-// Workers (workerd through wrangler) and Next.js 16, each against its own mock, in proxy mode and
-// in JWT mode. Bun, Deno and wrangler are the workspace's devDependencies (npm packages with
-// their native binaries, pinned in package.json); Next.js is the consumer app's own dependency.
+// Workers (workerd through wrangler) and Next.js 16, each against its own mock, in proxy mode, in
+// JWT mode and in introspection mode (the mock's RFC 7662 endpoint). Bun, Deno and wrangler are
+// the workspace's devDependencies (npm packages with their native binaries, pinned in
+// package.json); Next.js is the consumer app's own dependency.
 // The groups run in parallel.
 import { webcrypto } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
@@ -30,7 +31,7 @@ const BINARIES = {
   deno: () => join(packageDir("deno"), "deno"),
   wrangler: () => join(packageDir("wrangler"), "bin/wrangler.js"),
 };
-const MODES = ["proxy", "jwt"];
+const MODES = ["proxy", "jwt", "introspection"];
 
 /**
  * @param ctx `{ step, consumerDir, install, consumerEnv, tmp, serverVersion, mockVersion, devDeps,
@@ -180,7 +181,7 @@ async function startApp({ cmd, args, cwd, env, port, what, timeoutMs = 60_000, f
 }
 
 /**
- * The group protocol: mint a JWT, stop the mock, start the apps (both modes), check that an
+ * The group protocol: mint a JWT, stop the mock, start the apps (every mode), check that an
  * unreachable mock answers 502, start the mock again, run the live checks. A target whose app
  * does not start gets that reason in every cell.
  */
@@ -190,11 +191,12 @@ async function runGroup(env, group, appsFor, extra) {
   await mock.start();
   const jwt = await mintMockJwt(mock.url);
   await mock.stop();
-  const tokens = { proxy: "mock-dev-token", jwt };
+  // Introspection mode asks the mock about the same JWT (an access token it issued).
+  const tokens = { proxy: "mock-dev-token", jwt, introspection: jwt };
   const started = [];
   const rows = [];
   try {
-    await step(`${group}: start the apps (proxy + JWT mode)`, 240_000, async () => {
+    await step(`${group}: start the apps (every mode)`, 240_000, async () => {
       const specs = (await Promise.all(MODES.map((mode) => appsFor(mode, mock.url)))).flat();
       const results = await Promise.allSettled(specs.map((spec) => startApp(spec)));
       results.forEach((result, i) => {

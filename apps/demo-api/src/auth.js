@@ -4,6 +4,7 @@ import {
   authMiddleware,
   getCurrentUser,
   getCurrentUserOptional,
+  requireAuthLevel,
   requirePermission,
 } from "@org/auth-server/express";
 
@@ -23,6 +24,8 @@ export function createAuthBinding(env) {
     optionalUser: getCurrentUserOptional({ auth }),
     /** @param {string} name */
     requirePermission: (name) => requirePermission(name, { auth }),
+    /** @param {{ acr?: string[], maxAge?: number }} level */
+    requireAuthLevel: (level) => requireAuthLevel(level, { auth }),
     /** @param {import("node:http").IncomingMessage} req */
     authenticateUpgrade: (req) => authenticateUpgrade(req, { auth }),
     rejectUpgrade,

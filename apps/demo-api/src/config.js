@@ -2,7 +2,7 @@
  * Read the demo API's own settings from the environment (auth settings are read by
  * `@org/auth-server` itself, see its README).
  * @param {NodeJS.ProcessEnv} env
- * @returns {{ host: string, port: number, webOrigins: string[] }}
+ * @returns {{ host: string, port: number, webOrigins: string[], stepUpMaxAgeSeconds: number }}
  * @example
  * const { host, port } = readConfig(process.env);
  */
@@ -24,7 +24,12 @@ export function readConfig(env) {
       );
     }
   }
-  return { host, port, webOrigins };
+  // How recent the multi-factor sign-in of the dangerous action must be (step-up).
+  const rawMaxAge = env.DEMO_STEP_UP_MAX_AGE_SECONDS?.trim() || "300";
+  if (!/^\d{1,6}$/.test(rawMaxAge)) {
+    throw new Error(`DEMO_STEP_UP_MAX_AGE_SECONDS must be whole seconds (got "${rawMaxAge}").`);
+  }
+  return { host, port, webOrigins, stepUpMaxAgeSeconds: Number(rawMaxAge) };
 }
 
 /** @param {string} value */

@@ -3,7 +3,10 @@ import { readConfig } from "./config.js";
 import { createDemoApi } from "./server.js";
 
 const config = readConfig(process.env);
-const api = createDemoApi({ webOrigins: config.webOrigins });
+const api = createDemoApi({
+  webOrigins: config.webOrigins,
+  stepUpMaxAgeSeconds: config.stepUpMaxAgeSeconds,
+});
 
 // A fresh instance takes traffic only once its shared cache (Redis) is attached: before that it
 // cannot see a revocation made elsewhere. Redis down: it starts alone after the bound.

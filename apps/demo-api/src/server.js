@@ -9,7 +9,7 @@ const WS_MAX_PAYLOAD_BYTES = 4096;
 /**
  * Build the demo API: an Express 5 app plus a `ws` server sharing one `node:http` server.
  * Auth settings come from the environment (`OXAIGEN_AUTH_DEV_MODE=1`, or `AUTH_PROVIDER=jwt` …).
- * @param {{ webOrigins: string[], env?: NodeJS.ProcessEnv }} options
+ * @param {{ webOrigins: string[], env?: NodeJS.ProcessEnv, stepUpMaxAgeSeconds?: number }} options
  * @example
  * const api = createDemoApi({ webOrigins: ["http://localhost:5173"] });
  * api.server.listen(8000, "127.0.0.1");
@@ -23,8 +23,8 @@ export function createDemoApi(options) {
       origin: options.webOrigins,
       credentials: true,
       allowedHeaders: ["Authorization", "Content-Type", "DPoP"],
-      // A DPoP client reads the server's nonce and challenge.
-      exposedHeaders: ["DPoP-Nonce", "WWW-Authenticate"],
+      // The step-up challenge (acr_values, max_age) and a DPoP server's nonce are readable by the web app.
+      exposedHeaders: ["WWW-Authenticate", "DPoP-Nonce"],
       methods: ["GET", "POST", "OPTIONS"],
       maxAge: 600,
     }),
@@ -43,6 +43,11 @@ export function createDemoApi(options) {
   });
   app.get("/v1/audit", auth.requirePermission("audit"), (req, res) => {
     res.json({ audit: "granted", user_id: req.user?.id ?? null, at: new Date().toISOString() });
+  });
+  // The dangerous action: only after a multi-factor sign-in of the last few minutes (step-up).
+  const recentMfa = { acr: ["mfa"], maxAge: options.stepUpMaxAgeSeconds ?? 300 };
+  app.post("/v1/workspace/delete", auth.requireAuthLevel(recentMfa), (req, res) => {
+    res.json({ deleted: "demo-workspace", by: req.user?.id ?? null });
   });
   app.use((_req, res) => {
     res.status(404).json({ error: "not_found", message: "No such route on the demo API." });

@@ -197,3 +197,81 @@ describe("local JWT mode", () => {
     expect((await get(`${url}/v1/me`, "mock-dev-token")).status).toBe(401);
   });
 });
+
+/** A token of the mock's login at the level `acrValues` asks for (the mock auto-approves it). */
+async function loginAt(server: MockServer, acrValues?: string): Promise<string> {
+  const message = await server.completeLogin({
+    state: "u".repeat(43),
+    origin: WEB_ORIGIN,
+    ...(acrValues ? { acrValues } : {}),
+  });
+  expect(message.type).toBe("OXA_AUTH_SUCCESS");
+  const response = await fetch(`${server.url}/_oxa_auth/token-exchange`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: WEB_ORIGIN },
+    body: JSON.stringify({ code: (message as { code: string }).code }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+const CHALLENGE = (description: string) =>
+  `Bearer error="insufficient_user_authentication", error_description="${description}", acr_values="mfa", max_age="300"`;
+
+describe.each([
+  ["proxy mode", proxyEnv],
+  ["local JWT mode", jwtEnv],
+])("demo API step-up (the dangerous action), %s", (_name, env) => {
+  const del = async (url: string, token: string) => {
+    const response = await fetch(`${url}/v1/workspace/delete`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    return {
+      status: response.status,
+      challenge: response.headers.get("www-authenticate"),
+      body: await response.json(),
+    };
+  };
+
+  it("refuses a password sign-in with the RFC 9470 challenge and accepts a recent mfa one", async () => {
+    const url = await startApi(env());
+    const weak = await del(url, await loginAt(mock));
+    expect(weak.status).toBe(401);
+    expect(weak.challenge).toBe(CHALLENGE("A different authentication level is required"));
+    const strong = await del(url, await loginAt(mock, "mfa"));
+    expect(strong).toMatchObject({ status: 200, body: { by: "api-test-user" } });
+  });
+
+  it("refuses an mfa sign-in of an hour ago (stale auth_time)", async () => {
+    // A mock whose clock is an hour behind: its sign-ins are an hour old, its tokens still live.
+    const past = await startMockServer({
+      corsOrigins: [WEB_ORIGIN],
+      userId: "api-test-user",
+      expiresIn: 7200,
+      now: () => Date.now() - 3_600_000,
+    });
+    try {
+      const vars = env();
+      const pastEnv = Object.fromEntries(
+        Object.entries(vars).map(([k, v]) => [k, v === mock.url ? past.url : v]),
+      );
+      const url = await startApi(pastEnv);
+      const stale = await del(url, await loginAt(past, "mfa"));
+      expect(stale.status).toBe(401);
+      expect(stale.challenge).toBe(CHALLENGE("More recent authentication is required"));
+      expect(stale.body).toMatchObject({ acr_values: "mfa", max_age: 300 });
+    } finally {
+      await past.close();
+    }
+  });
+
+  it("exposes WWW-Authenticate to the web origin, so the SDK can read the challenge", async () => {
+    const url = await startApi(env());
+    const response = await fetch(`${url}/v1/workspace/delete`, {
+      method: "POST",
+      headers: { origin: WEB_ORIGIN },
+    });
+    await response.arrayBuffer();
+    expect(response.headers.get("access-control-expose-headers")).toBe("WWW-Authenticate");
+  });
+});

@@ -3,6 +3,7 @@ import { ApiPanel } from "./ApiPanel.js";
 import type { DemoConfig } from "./config.js";
 import { displayName } from "./displayName.js";
 import { SocketPanel } from "./SocketPanel.js";
+import { StepUpPanel } from "./StepUpPanel.js";
 
 /** The demo page: sign-in state, profile, API calls and a live WebSocket. */
 export function App({ config }: { config: DemoConfig }) {
@@ -62,6 +63,7 @@ export function App({ config }: { config: DemoConfig }) {
       </section>
 
       <ApiPanel apiUrl={config.apiUrl} cacheSeconds={config.apiCacheSeconds} />
+      <StepUpPanel apiUrl={config.apiUrl} />
       <SocketPanel apiUrl={config.apiUrl} enabled={signedIn} />
 
       <footer className="muted small">

@@ -15,6 +15,7 @@ createRoot(root).render(
       authApiBaseUrl={config.authApiUrl}
       apiOrigins={[config.apiOrigin]}
       dpop={config.dpop}
+      stepUp="popup"
       refreshLeewayMs={
         config.refreshLeewaySeconds === undefined ? undefined : config.refreshLeewaySeconds * 1000
       }

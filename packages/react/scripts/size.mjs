@@ -18,8 +18,11 @@ const manifest = require("./package.json");
 // esbuild as tsup (a devDependency) brings it: the package builds with the same one.
 const esbuild = createRequire(require.resolve("tsup"))("esbuild");
 
-/** Bytes, min+gzip -9: 5 KiB at page load, 2 KiB to sign in, 1.5 KiB for the socket entry and DPoP. */
-const BUDGETS = { "page load": 5120, "sign-in (lazy)": 2048, "DPoP (lazy)": 1536, socket: 1536 };
+/**
+ * Bytes, min+gzip -9: 5 KiB at page load, 2.25 KiB to sign in (it also reads and answers step-up
+ * challenges), 1.5 KiB for the socket entry and for DPoP.
+ */
+const BUDGETS = { "page load": 5120, "sign-in (lazy)": 2304, "DPoP (lazy)": 1536, socket: 1536 };
 const DPOP_FILE = /(^|\/)dist\/createDpop[^/]*\.js$/;
 const SIGN_IN_FILE = /(^|\/)dist\/signIn[^/]*\.js$/;
 

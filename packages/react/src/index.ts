@@ -8,7 +8,7 @@ export { userFromWire } from "@org/auth-user";
 export type { AuthState, AuthStatus, AuthUser } from "./core/AuthClient";
 export { AuthClient } from "./core/AuthClient";
 export type { AuthClientErrorCode } from "./core/AuthClientError";
-export { AuthClientError } from "./core/AuthClientError";
+export { AuthClientError, StepUpRequiredError } from "./core/AuthClientError";
 export type { AuthClientOptions } from "./core/AuthClientOptions";
 export { authWebSocketProtocols } from "./core/authWebSocketProtocols";
 export type { AuthTokenSource } from "./core/createAuthFetch";
@@ -34,4 +34,5 @@ export {
 export { useAuthWebSocketUrl } from "./react/useAuthWebSocketUrl";
 export { useOnSignOut } from "./react/useOnSignOut";
 export { usePermission } from "./react/usePermission";
+export { useStepUp } from "./react/useStepUp";
 export { useUser } from "./react/useUser";

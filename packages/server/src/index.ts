@@ -15,10 +15,19 @@ export { rejectUpgrade } from "./bindings/websocket/rejectUpgrade.js";
 export type { AuthOptions } from "./config/AuthOptions.js";
 export { createAuth } from "./config/createAuth.js";
 export type { BackchannelLogoutOptions } from "./config/createBackchannelLogout.js";
+export {
+  createIntrospectionValidator,
+  type IntrospectionOptions,
+} from "./config/createIntrospectionValidator.js";
 export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./config/createValidatorFromEnv.js";
 export { acloseClient, getDefaultAuth } from "./config/defaultAuth.js";
 export { deriveProxyBaseUrl } from "./config/deriveProxyBaseUrl.js";
 export type { Env } from "./config/env.js";
+export type {
+  IssuerOptions,
+  IssuerResolverOptions,
+  IssuersOptions,
+} from "./config/IssuersOptions.js";
 export { createPresetValidator } from "./config/presets/createPresetValidator.js";
 export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
 export { registerAdapter } from "./config/registerAdapter.js";
@@ -28,8 +37,10 @@ export {
   type ProxySettings,
 } from "./config/resolveProxySettings.js";
 export type { Auth, AuthResult, BackchannelLogoutHandler } from "./kernel/Auth.js";
+export type { AuthHealth, HealthCheck, LimiterLoad } from "./kernel/AuthHealth.js";
 export { ASYMMETRIC_ALGORITHMS } from "./kernel/asymmetricAlgorithms.js";
 export type { ClaimPath } from "./kernel/claimPath.js";
+export type { DecisionLogFields } from "./kernel/decisionLog.js";
 export type { HttpAnswer } from "./kernel/errorAnswer.js";
 export {
   AuthError,
@@ -37,6 +48,7 @@ export {
   ConfigurationError,
   CsrfRejectedError,
   HostNotAllowedError,
+  InsufficientUserAuthenticationError,
   InvalidRequestError,
   InvalidTokenError,
   OverloadedError,
@@ -51,6 +63,7 @@ export type {
   InvalidationTarget,
   RevocationTarget,
 } from "./kernel/fleetEvents.js";
+export type { AuthLevelOptions } from "./kernel/guards/authLevelGuard.js";
 export type {
   BindingSource,
   BindingSpec,
@@ -80,18 +93,31 @@ export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "./
 export { MAX_LOGOUT_BODY_BYTES } from "./logout/handleBackchannelLogout.js";
 export type { RedisOptions } from "./redis/FleetCache.js";
 export type { RedisClientLike } from "./redis/RedisLink.js";
+export type { OpenTelemetryApi } from "./telemetry/OpenTelemetryApi.js";
+export type { TelemetryOptions } from "./telemetry/openTelemetry.js";
 export type { AdapterClaims, AuthAdapter } from "./validators/adapters/AuthAdapter.js";
 export { createAdapterValidator } from "./validators/adapters/createAdapterValidator.js";
 export {
   anonymousUser,
   createAnonymousValidator,
 } from "./validators/adapters/createAnonymousValidator.js";
+export type {
+  ClientAuthMethod,
+  IntrospectionClientCredentials,
+} from "./validators/introspection/createClientAuthentication.js";
 export {
   createJwtValidator,
   JwtValidator,
   type JwtValidatorOptions,
   type ProviderKeyResolver,
 } from "./validators/jwt/JwtValidator.js";
+export {
+  createMultiIssuerValidator,
+  type IssuerResolver,
+  type JwtIssuer,
+  MultiIssuerValidator,
+  type MultiIssuerValidatorOptions,
+} from "./validators/jwt/MultiIssuerValidator.js";
 export type {
   ClaimMapping,
   ClaimMappingOptions,

@@ -16,8 +16,13 @@ import { hasControlChar, safeUrl } from "./parse.js";
  */
 export interface OidcClient {
   clientId: string;
-  /** `null`: a public client (no secret, PKCE S256 required). */
+  /** `null`: a public client (no secret, PKCE S256 required), unless it has `jwks`. */
   clientSecret: string | null;
+  /**
+   * Public keys of a `private_key_jwt` client (RFC 7523): it authenticates with an assertion
+   * signed by one of them, never with a secret.
+   */
+  jwks?: { keys: JsonWebKey[] };
   /** Redirect URIs matched exactly (a loopback one on any port, RFC 8252 §7.3). */
   redirectUris: string[];
   /** Where RP-initiated logout may send the browser back to (same matching). */
@@ -30,6 +35,16 @@ export interface OidcClient {
   appId?: string;
   /** Extra claims put in every access token it gets. */
   claims?: Record<string, unknown>;
+}
+
+/**
+ * Whether a client is public (no secret, no keys): it cannot authenticate, so PKCE protects it.
+ *
+ * @example
+ * if (isPublicClient(client)) requirePkce();
+ */
+export function isPublicClient(client: OidcClient): boolean {
+  return client.clientSecret === null && client.jwks === undefined;
 }
 
 /** The zero-config clients: a confidential one and a public one, loopback redirects only. */
@@ -125,6 +140,7 @@ function parseClient(value: unknown, label: string): OidcClient {
     "audience",
     "appId",
     "claims",
+    "jwks",
   ]);
   for (const key of Object.keys(value))
     if (!known.has(key)) fail(label, `unknown client field ${JSON.stringify(key.slice(0, 40))}`);
@@ -152,7 +168,27 @@ function parseClient(value: unknown, label: string): OidcClient {
   if (audience !== undefined) client.audience = audience;
   if (appId !== undefined) client.appId = appId;
   if (claims !== undefined) client.claims = claims;
+  if (value.jwks !== undefined) client.jwks = parseJwks(value.jwks, `${label}.jwks`);
+  if (client.jwks !== undefined && secret !== null)
+    fail(label, "a private_key_jwt client (jwks) has no clientSecret: set one or the other");
   return client;
+}
+
+/** A public JWK Set: 1-10 keys, each with `kty` and no private member. */
+function parseJwks(value: unknown, label: string): { keys: JsonWebKey[] } {
+  const keys = isRecord(value) ? value.keys : undefined;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.length > 10)
+    fail(label, 'expected {"keys": [...]} with 1-10 public JWKs');
+  for (const [i, key] of keys.entries()) {
+    if (!isRecord(key) || typeof key.kty !== "string")
+      fail(`${label}.keys[${i}]`, "expected a JWK with kty");
+    if ("d" in key || "k" in key)
+      fail(
+        `${label}.keys[${i}]`,
+        "expected a public key (no d or k): the client keeps its private key",
+      );
+  }
+  return { keys: keys as JsonWebKey[] };
 }
 
 /** Validate a list of clients (state patch, options). */

@@ -27,6 +27,8 @@ export interface Persona {
   appId?: string;
   /** Extra claims put in its tokens (and ID tokens). */
   claims?: Record<string, unknown>;
+  /** The authentication levels (`acr`) it can reach; default every one the mock lists. */
+  acrValues?: string[];
 }
 
 /** Built-in personas beside the configured user, so role and permission checks have both sides. */
@@ -81,7 +83,7 @@ function parsePersona(value: unknown, label: string): Persona {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     fail(label, 'expected an object like {"id":"ada","roles":["admin"]}');
   const v = value as Record<string, unknown>;
-  const known = new Set(["id", "roles", "permissions", "claims", ...TEXT_FIELDS]);
+  const known = new Set(["id", "roles", "permissions", "claims", "acrValues", ...TEXT_FIELDS]);
   for (const key of Object.keys(v))
     if (!known.has(key)) fail(label, `unknown persona field ${JSON.stringify(key.slice(0, 40))}`);
   const persona: Persona = { id: text(v.id, `${label}.id`) };
@@ -90,6 +92,7 @@ function parsePersona(value: unknown, label: string): Persona {
   if (v.roles !== undefined) persona.roles = list(v.roles, `${label}.roles`);
   if (v.permissions !== undefined)
     persona.permissions = list(v.permissions, `${label}.permissions`, true);
+  if (v.acrValues !== undefined) persona.acrValues = list(v.acrValues, `${label}.acrValues`, true);
   const claims = parseClaims(v.claims, `${label}.claims`);
   if (claims !== undefined) persona.claims = claims;
   return persona;

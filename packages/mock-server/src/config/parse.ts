@@ -88,6 +88,21 @@ export function parseNameList(value: unknown, label: Label): string[] {
   });
 }
 
+/** Authentication levels (`acr`): at least one, each a scope-token (safe in `acr_values="…"`). */
+export function parseAcrValues(value: unknown, label: Label): string[] {
+  const list = toList(value, label);
+  if (list.length === 0) fail(label, "list at least one acr value, e.g. pwd,mfa");
+  return list.map((acr, i) => {
+    if (typeof acr !== "string" || !PERMISSION_NAME.test(acr)) {
+      fail(
+        `${label}[${i}]`,
+        `acr values are 1-128 visible ASCII characters without spaces, quotes or backslashes (e.g. mfa), got ${show(acr)}`,
+      );
+    }
+    return acr;
+  });
+}
+
 /** A list of display strings (role names may contain spaces). */
 export function parseTextList(value: unknown, label: Label): string[] {
   return toList(value, label).map((name, i) => parseText(name, `${label}[${i}]`, 256));

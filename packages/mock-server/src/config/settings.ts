@@ -4,6 +4,7 @@ import { type OidcClient, parseClients } from "./OidcClient.js";
 import { type Persona, parsePersonas } from "./Persona.js";
 import {
   type CorsOrigins,
+  parseAcrValues,
   parseBoolean,
   parseChoice,
   parseCookieName,
@@ -61,6 +62,8 @@ export interface MockAuthSettings extends MockUser {
   loginMode: "auto" | "interactive";
   /** Persona (id, user name or email) an automatic login picks; `null`: the configured user. */
   loginPersona: string | null;
+  /** Authentication levels (`acr`) logins can reach, weakest first; the first is the default. */
+  acrValues: string[];
 }
 
 /** Settings of the process around the handler (bind address, reload, key file). */
@@ -327,6 +330,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     null,
     "Persona (id, user name or email) an automatic OpenID login picks; default: the configured user",
     optionalText,
+  ),
+  spec(
+    "acrValues",
+    "ACR_VALUES",
+    ["pwd", "mfa"],
+    "Comma-separated authentication levels (acr) logins can reach, weakest first: a login without acr_values gets the first",
+    parseAcrValues,
   ),
 ];
 

@@ -9,6 +9,8 @@ export interface GrantSubject {
   scope: string[];
   sid: string;
   authTime: number;
+  /** The authentication level the login reached (`acr`); absent for tokens minted directly. */
+  acr?: string;
   grantId: string;
 }
 
@@ -50,6 +52,8 @@ export interface OidcStores {
   refresh: Store<RefreshRecord>;
   grants: Store<GrantRecord>;
   interactions: Store<Interaction>;
+  /** `jti`s of client assertions seen (private_key_jwt), until their `exp`: single use. */
+  assertions: Store<{ expiresAt: number }>;
   clear(): void;
 }
 
@@ -60,6 +64,7 @@ export function createOidcStores(now: () => number): OidcStores {
     refresh: store<RefreshRecord>(10_000, now),
     grants: store<GrantRecord>(10_000, now),
     interactions: store<Interaction>(1000, now),
+    assertions: store<{ expiresAt: number }>(10_000, now),
   };
   return {
     ...stores,

@@ -23,6 +23,8 @@ export interface PendingCode {
   origin: string | null;
   /** When the IdP authenticated the user (epoch ms): the tokens' `auth_time`. */
   authTime: number;
+  /** The authentication level the login reached (`acr`). */
+  acr: string;
   expiresAt: number;
   used: boolean;
   /** Who signed in: the persona `login_hint` picked, or null for the configured user. */
@@ -46,6 +48,8 @@ export interface Session {
   expiresAt: number;
   /** When the user authenticated (epoch ms); refreshed tokens keep it. */
   authTime?: number | null;
+  /** The authentication level of the login (`acr`); refreshed tokens keep it. */
+  acr?: string | null;
   /** Who is signed in: a persona, or null/absent for the configured user (read live). */
   persona?: Persona | null;
 }

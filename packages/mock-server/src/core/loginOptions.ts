@@ -17,7 +17,7 @@ export interface LoginOptions {
   maxAge: number | null;
   /** `ui_locales`: space-separated language tags (accepted, the mock has one language). */
   uiLocales: string | null;
-  /** `acr_values`: space-separated ACR values (accepted and ignored). */
+  /** `acr_values`: space-separated ACR values, in order of preference (see `chooseAcr`). */
   acrValues: string | null;
 }
 

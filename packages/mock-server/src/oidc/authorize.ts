@@ -1,6 +1,12 @@
-import { findClient, type OidcClient, redirectAllowed } from "../config/OidcClient.js";
+import {
+  findClient,
+  isPublicClient,
+  type OidcClient,
+  redirectAllowed,
+} from "../config/OidcClient.js";
 import { allPersonas, findPersona, type Persona } from "../config/Persona.js";
 import { escapeHtml } from "../core/callbackPage.js";
+import { chooseAcr, UNMET_ACR } from "../core/chooseAcr.js";
 import type { Ctx } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { html, type MockResponse, type RequestLike, redirect } from "../core/responses.js";
@@ -13,6 +19,8 @@ const CODE_TTL_MS = 60_000;
 const INTERACTION_TTL_MS = 10 * 60_000;
 const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 const PROMPTS = new Set(["none", "login", "consent", "select_account"]);
+const MAX_AGE = /^\d{1,10}$/;
+const ACR_VALUES = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}(?: [\x21\x23-\x5B\x5D-\x7E]{1,128}){0,15}$/;
 
 /** A checked authorization request: where to answer, and what was asked. */
 interface AuthorizeRequest {
@@ -73,7 +81,7 @@ function requestProblem(req: AuthorizeRequest): [string, string] | undefined {
   if (method !== undefined && method !== "S256")
     return ["invalid_request", "code_challenge_method must be S256"];
   if (p.code_challenge === undefined) {
-    if (req.client.clientSecret === null)
+    if (isPublicClient(req.client))
       return ["invalid_request", "public clients must send code_challenge (PKCE, S256)"];
     if (method !== undefined) return ["invalid_request", "code_challenge is missing"];
   } else if (method !== "S256" || !PKCE_CHALLENGE.test(p.code_challenge)) {
@@ -86,10 +94,22 @@ function requestProblem(req: AuthorizeRequest): [string, string] | undefined {
     return ["invalid_request", "prompt values: none, login, consent, select_account"];
   if (prompts.includes("none") && prompts.length > 1)
     return ["invalid_request", "prompt=none cannot be combined with other values"];
+  if (p.max_age !== undefined && !MAX_AGE.test(p.max_age))
+    return ["invalid_request", "max_age must be a non-negative whole number of seconds"];
+  if (p.acr_values !== undefined && !ACR_VALUES.test(p.acr_values))
+    return ["invalid_request", "acr_values must be up to 16 space-separated values like mfa"];
   return undefined;
 }
 
+/**
+ * The code for `persona` at the level `acr_values` asks for (its extra step approved); the
+ * login fails with `unmet_authentication_requirements` when the persona cannot reach it. Every
+ * login authenticates afresh, so `max_age` always holds: `auth_time` is now.
+ */
 async function issueCode(ctx: Ctx, req: AuthorizeRequest, persona: Persona): Promise<MockResponse> {
+  const acr = chooseAcr(ctx.settings.acrValues, persona, req.params.acr_values ?? null);
+  if (acr === undefined)
+    return errorBack(ctx, req, UNMET_ACR, "this user cannot reach the acr_values asked for");
   const now = ctx.now();
   const code = randomToken();
   // Codes have their own bounded store: the session and grant start when the code is redeemed.
@@ -102,6 +122,7 @@ async function issueCode(ctx: Ctx, req: AuthorizeRequest, persona: Persona): Pro
       scope: req.scope,
       sid: randomToken(16),
       authTime: Math.floor(now / 1000),
+      acr,
       grantId: randomToken(16),
       redirectUri: req.redirectUri,
       codeChallenge: req.params.code_challenge ?? null,
@@ -178,10 +199,18 @@ function loginPage(ctx: Ctx, params: Record<string, string>): MockResponse {
 <body><h1>Log in to ${escapeHtml(params.client_id ?? "")} as…</h1>
 <form method="post" action="${OIDC_PATHS.authorizeDecision}">
 <input type="hidden" name="interaction" value="${interaction}">
-<ul>${buttons}</ul>
-<button name="cancel" value="1">Cancel</button>
+${extraStep(params)}<ul>${buttons}</ul>
+<button name="cancel" value="1" formnovalidate>Cancel</button>
 </form></body></html>`;
   return html(200, page, `default-src 'none'; style-src 'nonce-${nonce}'; frame-ancestors 'none'`);
+}
+
+/** The step-up part of the page: the level asked for, and the second factor to confirm. */
+function extraStep(params: Record<string, string>): string {
+  if (params.acr_values === undefined) return "";
+  return `<fieldset><legend>Extra step: authentication level ${escapeHtml(params.acr_values)}</legend>
+<label><input type="checkbox" name="step_up" value="1" required> I confirm the second factor (mock)</label></fieldset>
+`;
 }
 
 /** `POST /oidc/authorize/decision`: the login page's choice (one use per page). */
@@ -206,6 +235,8 @@ export async function handleDecision(ctx: Ctx, request: RequestLike): Promise<Mo
   };
   if (cancel !== undefined)
     return errorBack(ctx, req, "access_denied", "the user cancelled the login");
+  if (record.params.acr_values !== undefined && parsed.params.step_up !== "1")
+    return errorBack(ctx, req, UNMET_ACR, "the extra step (second factor) was not confirmed");
   const persona =
     chosen === undefined ? undefined : findPersona(ctx.state, ctx.state.personas, chosen);
   if (!persona) return errorBack(ctx, req, "access_denied", "no such persona");

@@ -27,6 +27,7 @@ export interface TokenSubject {
   scope: string[];
   sid?: string;
   authTime?: number;
+  acr?: string;
 }
 
 type Claims = Record<string, unknown>;
@@ -45,6 +46,7 @@ function session(s: TokenSubject): Claims {
   const claims: Claims = {};
   if (s.sid !== undefined) claims.sid = s.sid;
   if (s.authTime !== undefined) claims.auth_time = s.authTime;
+  if (s.acr !== undefined) claims.acr = s.acr;
   return claims;
 }
 

@@ -3,9 +3,12 @@ import { sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
 import { grantLive } from "./issueTokens.js";
 import { authenticateClient, oauthError, readForm } from "./oauthRequest.js";
-import { verifyAccessToken } from "./verifyAccessToken.js";
+import { verifyAnyAccessToken } from "./verifyAccessToken.js";
 
-/** `POST /oidc/introspect` (RFC 7662): confidential clients ask whether a token is active. */
+/**
+ * `POST /oidc/introspect` (RFC 7662): confidential clients ask whether a token is active: a
+ * refresh token, or any access token the mock issued (OpenID grants and proxy-API sessions).
+ */
 export async function handleIntrospection(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const parsed = await readForm(request);
   if ("response" in parsed) return parsed.response;
@@ -27,7 +30,7 @@ export async function handleIntrospection(ctx: Ctx, request: RequestLike): Promi
       iss: ctx.settings.baseUrl,
     });
   }
-  const payload = (await verifyAccessToken(ctx, p.token))?.payload;
+  const payload = (await verifyAnyAccessToken(ctx, p.token))?.payload;
   if (!payload) return json(200, { active: false });
   const clientId = payload.client_id ?? payload.azp;
   return json(200, {

@@ -32,6 +32,7 @@ export function issueAccessToken(
     appId: client.appId,
     scope,
     ...(grant ? { sid: grant.sid, authTime: grant.authTime } : {}),
+    ...(grant?.acr === undefined ? {} : { acr: grant.acr }),
   });
   return mintAccessToken(ctx, {
     // A DPoP-bound token names its key's thumbprint (RFC 9449 §6.1).
@@ -51,6 +52,7 @@ async function issueIdToken(ctx: Ctx, grant: GrantSubject, nonce: string | null)
     auth_time: grant.authTime,
     sid: grant.sid,
   };
+  if (grant.acr !== undefined) claims.acr = grant.acr;
   if (nonce !== null) claims.nonce = nonce;
   if (grant.scope.includes("profile")) {
     if (p.name !== undefined) claims.name = p.name;
@@ -104,7 +106,12 @@ export async function issueGrantTokens(
 export function startGrant(ctx: Ctx, grant: GrantSubject): void {
   const now = ctx.now();
   const lifetime = Math.max(ctx.state.expiresIn, ctx.state.refreshExpiresIn) * 1000 + 60_000;
-  const session = { expiresAt: now + lifetime, persona: sessionPersona(ctx, grant.persona) };
+  const session = {
+    expiresAt: now + lifetime,
+    authTime: grant.authTime * 1000,
+    acr: grant.acr ?? null,
+    persona: sessionPersona(ctx, grant.persona),
+  };
   keep(ctx.sessions, grant.sid, session, now);
   keep(
     ctx.oidc.grants,

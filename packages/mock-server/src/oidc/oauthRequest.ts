@@ -2,6 +2,11 @@ import { findClient, type OidcClient } from "../config/OidcClient.js";
 import type { Ctx } from "../core/context.js";
 import { constantTimeEqual, sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
+import {
+  assertionSubject,
+  JWT_BEARER_ASSERTION,
+  verifyClientAssertion,
+} from "./verifyClientAssertion.js";
 
 const MAX_BODY = 16 * 1024;
 const MAX_PARAM = 4096;
@@ -78,8 +83,9 @@ async function secretMatches(presented: string, expected: string): Promise<boole
 export type ClientAuth = { client: OidcClient; method: string } | { response: MockResponse };
 
 /**
- * Client authentication (RFC 6749 §2.3): `client_secret_basic`, `client_secret_post`, or
- * `none` for public clients. One method per request; failures answer 401 `invalid_client`.
+ * Client authentication (RFC 6749 §2.3): `client_secret_basic`, `client_secret_post`,
+ * `private_key_jwt` (RFC 7523, for clients registered with `jwks`), or `none` for public
+ * clients. One method per request; failures answer 401 `invalid_client`.
  */
 export async function authenticateClient(
   ctx: Ctx,
@@ -95,14 +101,12 @@ export async function authenticateClient(
     }),
   });
   if (header !== null && !basic) return invalid("malformed Authorization header: use Basic");
+  if (params.client_assertion !== undefined || params.client_assertion_type !== undefined) {
+    if (basic || params.client_secret !== undefined) return authenticateOnce();
+    return authenticateByAssertion(ctx, request, params, invalid);
+  }
   if (basic && params.client_secret !== undefined) {
-    return {
-      response: oauthError(
-        400,
-        "invalid_request",
-        "authenticate once: Basic header or client_secret in the body, not both",
-      ),
-    };
+    return authenticateOnce();
   }
   const id = basic?.id ?? params.client_id;
   if (basic && params.client_id !== undefined && params.client_id !== basic.id)
@@ -114,6 +118,7 @@ export async function authenticateClient(
   const expected = client?.clientSecret ?? "mock-no-secret-configured";
   const matches = secret === undefined ? false : await secretMatches(secret, expected);
   if (!client) return invalid("unknown client or wrong secret");
+  if (client.jwks !== undefined) return invalid("this client authenticates with private_key_jwt");
   if (client.clientSecret === null) {
     if (secret !== undefined) return invalid("a public client has no secret: send only client_id");
     if (!allowPublic) return invalid("this endpoint needs a confidential client's credentials");
@@ -122,4 +127,40 @@ export async function authenticateClient(
   if (secret === undefined) return invalid("this client must authenticate with its secret");
   if (!matches) return invalid("unknown client or wrong secret");
   return { client, method: basic ? "client_secret_basic" : "client_secret_post" };
+}
+
+function authenticateOnce(): { response: MockResponse } {
+  return {
+    response: oauthError(
+      400,
+      "invalid_request",
+      "authenticate once: Basic header, client_secret or client_assertion, not two of them",
+    ),
+  };
+}
+
+/** `private_key_jwt`: the assertion names its client (`sub`), whose registered keys must verify it. */
+async function authenticateByAssertion(
+  ctx: Ctx,
+  request: RequestLike,
+  params: Record<string, string>,
+  invalid: (why: string) => { response: MockResponse },
+): Promise<ClientAuth> {
+  if (params.client_assertion_type !== JWT_BEARER_ASSERTION || !params.client_assertion)
+    return invalid(`send client_assertion with client_assertion_type=${JWT_BEARER_ASSERTION}`);
+  const id = assertionSubject(params.client_assertion);
+  if (id === undefined) return invalid("the client assertion is not a JWT naming its client (sub)");
+  if (params.client_id !== undefined && params.client_id !== id)
+    return invalid("client_id differs from the assertion's sub");
+  const client = findClient(ctx.state.clients, id);
+  if (client?.jwks === undefined) return invalid("unknown client, or one without registered keys");
+  const path = new URL(request.url).pathname;
+  const why = await verifyClientAssertion(
+    ctx,
+    { ...client, jwks: client.jwks },
+    params.client_assertion,
+    path,
+  );
+  if (why !== undefined) return invalid(why);
+  return { client, method: "private_key_jwt" };
 }

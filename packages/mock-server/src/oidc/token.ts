@@ -1,5 +1,5 @@
 import { encode as base64url } from "jose/base64url";
-import type { OidcClient } from "../config/OidcClient.js";
+import { isPublicClient, type OidcClient } from "../config/OidcClient.js";
 import { checkDpopProof } from "../core/checkDpopProof.js";
 import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
@@ -102,7 +102,7 @@ async function clientCredentials(
   p: Record<string, string>,
   jkt?: string,
 ): Promise<MockResponse> {
-  if (client.clientSecret === null)
+  if (isPublicClient(client))
     return oauthError(400, "unauthorized_client", "client_credentials needs a confidential client");
   let scope: string[] = [];
   if (p.scope !== undefined) {

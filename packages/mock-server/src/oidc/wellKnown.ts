@@ -2,8 +2,9 @@ import { DPOP_ALGORITHMS } from "../core/checkDpopProof.js";
 import type { Ctx } from "../core/context.js";
 import { json, type MockResponse } from "../core/responses.js";
 import { OIDC_PATHS } from "./paths.js";
+import { ASSERTION_ALGORITHMS } from "./verifyClientAssertion.js";
 
-const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
+const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];
 
 /** `GET /.well-known/openid-configuration`: exactly what the OpenID provider serves. */
 export function handleDiscovery(ctx: Ctx): MockResponse {
@@ -24,12 +25,16 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["RS256"],
     token_endpoint_auth_methods_supported: AUTH_METHODS,
-    introspection_endpoint_auth_methods_supported: AUTH_METHODS.slice(0, 2),
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS.slice(0, 3),
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGORITHMS,
     code_challenge_methods_supported: ["S256"],
     dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     scopes_supported: ["openid", "profile", "email", "offline_access"],
     prompt_values_supported: ["none", "login", "consent", "select_account"],
+    acr_values_supported: ctx.settings.acrValues,
     claims_supported: [
       "sub",
       "iss",
@@ -37,6 +42,7 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
       "exp",
       "iat",
       "auth_time",
+      "acr",
       "nonce",
       "azp",
       "sid",

@@ -54,7 +54,22 @@ async function requireIdentity(ctx: Ctx, request: RequestLike): Promise<Outcome>
 export async function handleGetMe(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
   const outcome = await requireIdentity(ctx, request);
   if ("response" in outcome) return outcome.response;
-  return json(200, userBody(ctx.state, personaOfSession(ctx, outcome.identity.sid)));
+  const { sid } = outcome.identity;
+  return json(200, {
+    ...userBody(ctx.state, personaOfSession(ctx, sid)),
+    ...signInLevel(ctx, sid),
+  });
+}
+
+/** The session's `acr` and `auth_time` (epoch seconds), what step-up checks read; none for static tokens. */
+function signInLevel(ctx: Ctx, sid: string | null): Record<string, unknown> {
+  const session = sid === null ? undefined : ctx.sessions.get(sid);
+  return {
+    ...(session?.acr ? { acr: session.acr } : {}),
+    ...(typeof session?.authTime === "number"
+      ? { auth_time: Math.floor(session.authTime / 1000) }
+      : {}),
+  };
 }
 
 /** The name from its one percent-encoded path segment (`read%3Amessages`), else null. */

@@ -36,6 +36,7 @@ export function proxyAccessToken(
   authTime: number | null = null,
   persona: Persona | null = null,
   jkt?: string,
+  acr: string | null = null,
 ): Promise<string> {
   const claims: Record<string, unknown> = {
     ...userClaims(ctx.state, persona),
@@ -45,13 +46,15 @@ export function proxyAccessToken(
   if (jkt !== undefined) claims.cnf = { jkt };
   if (sid !== null) claims.sid = sid;
   if (authTime !== null) claims.auth_time = Math.floor(authTime / 1000);
+  if (acr !== null) claims.acr = acr;
   return mintAccessToken(ctx, { claims, expiresIn, sign: {} });
 }
 
 /**
  * Issue access + refresh tokens for a session: a new one when `sid` is null (authenticated at
- * `authTime`, null for the static dev refresh token, signed in as `persona`), else the existing
- * one (keeps its time and persona), whose refresh token rotates to `successor`.
+ * `authTime`, null for the static dev refresh token, signed in as `persona` at level `acr`),
+ * else the existing one (keeps its time, level and persona), whose refresh token rotates to
+ * `successor`.
  */
 export async function issueTokens(
   ctx: Ctx,
@@ -60,16 +63,23 @@ export async function issueTokens(
   persona: Persona | null = null,
   successor: Successor = { refreshToken: randomToken(), isNew: true },
   jkt?: string,
+  acr: string | null = null,
 ): Promise<{ accessToken: string; refreshToken: string; sid: string; jkt?: string }> {
   const now = ctx.now();
   const existing = sid === null ? undefined : ctx.sessions.get(sid);
   const authenticatedAt = sid === null ? authTime : (existing?.authTime ?? null);
+  const level = sid === null ? acr : (existing?.acr ?? null);
   const who = sid === null ? sessionPersona(ctx, persona) : personaOfSession(ctx, sid);
   const { expiresIn, refreshExpiresIn } = ctx.state;
   const sessionId = sid ?? randomToken(16);
   // Outlive every token of the session: a token must not outlast the session that vouches for it.
   const sessionExpiresAt = now + Math.max(expiresIn, refreshExpiresIn) * 1000 + 60_000;
-  const session = { expiresAt: sessionExpiresAt, authTime: authenticatedAt, persona: who };
+  const session = {
+    expiresAt: sessionExpiresAt,
+    authTime: authenticatedAt,
+    acr: level,
+    persona: who,
+  };
   keep(ctx.sessions, sessionId, session, now);
   const { refreshToken } = successor;
   if (successor.isNew) {
@@ -77,6 +87,14 @@ export async function issueTokens(
     // A browser is a public client: its refresh token is bound to its DPoP key too.
     keep(ctx.refresh, await sha256(refreshToken), { ...record, ...(jkt ? { jkt } : {}) }, now);
   }
-  const accessToken = await proxyAccessToken(ctx, sessionId, expiresIn, authenticatedAt, who, jkt);
+  const accessToken = await proxyAccessToken(
+    ctx,
+    sessionId,
+    expiresIn,
+    authenticatedAt,
+    who,
+    jkt,
+    level,
+  );
   return { accessToken, refreshToken, sid: sessionId, ...(jkt ? { jkt } : {}) };
 }

@@ -1,6 +1,7 @@
 import { findPersona, type Persona } from "../config/Persona.js";
 import { safeUrl } from "../config/parse.js";
 import { type AuthMessage, callbackCsp, renderCallbackPage } from "../core/callbackPage.js";
+import { chooseAcr, UNMET_ACR } from "../core/chooseAcr.js";
 import { type Ctx, sessionPersona } from "../core/context.js";
 import { isLoginOriginAllowed } from "../core/cors.js";
 import { type LoginMode, type LoginOptions, parseLoginOptions } from "../core/loginOptions.js";
@@ -117,7 +118,11 @@ export function idpRefusal(ctx: Ctx, state: string): string | null {
   const options = ctx.logins.get(state)?.options;
   if (options?.prompt === "none") return "login_required";
   const hint = options?.loginHint;
-  if (hint && personaForHint(ctx, hint) === undefined) return "unknown_user";
+  const persona = hint ? personaForHint(ctx, hint) : null;
+  if (persona === undefined) return "unknown_user";
+  // The extra step (a second factor) is approved with the login; a level the user cannot reach fails.
+  const wanted = options?.acrValues ?? null;
+  if (chooseAcr(ctx.settings.acrValues, persona, wanted) === undefined) return UNMET_ACR;
   return null;
 }
 
@@ -188,10 +193,13 @@ export async function finishLogin(
   const persona = options.loginHint === null ? null : personaForHint(ctx, options.loginHint);
   if (persona === undefined)
     return failure(safeState, "unknown_user", "No user matches the login hint.", login);
+  const acr = chooseAcr(ctx.settings.acrValues, persona, options.acrValues);
+  if (acr === undefined)
+    return failure(safeState, UNMET_ACR, "The user cannot reach the acr_values asked for.", login);
   const appCode = randomToken();
   const now = ctx.now();
-  // The mock IdP authenticates on every login: this is the authentication time (`auth_time`).
-  const record = { origin, authTime: now, expiresAt: now + CODE_TTL_MS, used: false, persona };
+  // The mock IdP authenticates on every login (max_age always holds): `auth_time` is now.
+  const record = { origin, authTime: now, acr, expiresAt: now + CODE_TTL_MS, used: false, persona };
   keep(ctx.codes, await sha256(appCode), record, now);
   return {
     message: { type: "OXA_AUTH_SUCCESS", state: safeState, code: appCode },

@@ -68,7 +68,15 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
   record.used = true;
   return tokensAnswer(
     ctx,
-    await issueTokens(ctx, null, record.authTime, record.persona, undefined, proof?.jkt),
+    await issueTokens(
+      ctx,
+      null,
+      record.authTime,
+      record.persona,
+      undefined,
+      proof?.jkt,
+      record.acr,
+    ),
   );
 }
 

@@ -1,6 +1,6 @@
 import type { WireUser } from "@org/auth-user";
 import type { Dpop } from "../dpop/createDpop";
-import { AuthClientError, type AuthClientErrorCode } from "./AuthClientError";
+import { AuthClientError, type AuthClientErrorCode, StepUpRequiredError } from "./AuthClientError";
 import type { AuthClientOptions } from "./AuthClientOptions";
 import { readAccessCookie } from "./accessCookie";
 import { authApiUrl, confirmToken, post, readTokens, type Tokens } from "./authApi";
@@ -79,7 +79,14 @@ const error = (code: AuthClientErrorCode, message: string) => new AuthClientErro
 const signInCode = () =>
   import("./signIn").then(
     (code) => {
-      code.setSignInParts({ AuthClientError, isRecord, REDIRECT_KEY, post, readTokens });
+      code.setSignInParts({
+        AuthClientError,
+        isRecord,
+        REDIRECT_KEY,
+        post,
+        readTokens,
+        StepUpRequiredError,
+      });
       return code;
     },
     () => {
@@ -200,6 +207,15 @@ export class AuthClient {
     });
     return this.#pendingLogin;
   };
+
+  /**
+   * @internal `fetch` hands it every 401: the sign-in code (loaded then) reads the step-up
+   * challenge, if any, and answers it.
+   */
+  readonly onStepUp = (
+    res: Response,
+    resend: (token: string | null) => Response | Promise<Response>,
+  ) => signInCode().then((code) => code.answerStepUp(res, resend, this.#options, this));
 
   /** Signs out here and in the other tabs, then revokes the refresh token. */
   readonly logout = async (): Promise<void> => {

@@ -18,7 +18,8 @@ export type AuthClientErrorCode =
   | "refresh_failed"
   | "request_failed"
   | "network_error"
-  | "invalid_argument";
+  | "invalid_argument"
+  | "step_up_required";
 
 /**
  * The one error type this package throws; switch on `code`, never on `message`.
@@ -44,4 +45,25 @@ export class AuthClientError extends Error {
     this.code = code;
     this.reason = reason;
   }
+}
+
+/**
+ * An API asked for a stronger or more recent sign-in (RFC 9470 `insufficient_user_authentication`)
+ * and the request was not answered: the app did not opt in to automatic step-up (`stepUp`), or the
+ * API asked again after one. `acrValues` / `maxAge` are what it asked for; pass the error to
+ * `useStepUp()` to sign the user in at that level, then retry.
+ *
+ * @example
+ * try {
+ *   await authFetch("/api/workspace", { method: "DELETE" });
+ * } catch (e) {
+ *   if (e instanceof StepUpRequiredError) showPrompt(e.acrValues, e.maxAge);
+ * }
+ */
+export class StepUpRequiredError extends AuthClientError {
+  // Set where the challenge is read (the lazy sign-in code), so the page load carries no more.
+  /** The acceptable authentication levels (`acr_values`), in order of preference; may be empty. */
+  declare readonly acrValues: string[];
+  /** The longest time (seconds) since the sign-in (`max_age`), or null. */
+  declare readonly maxAge: number | null;
 }

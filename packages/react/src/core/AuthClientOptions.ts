@@ -1,3 +1,5 @@
+import type { StepUpRequiredError } from "./AuthClientError";
+
 /**
  * Options of `AuthClient` (and props of `AuthProvider`).
  *
@@ -25,6 +27,12 @@ export interface AuthClientOptions {
    * the page's origin. Default: the current URL.
    */
   returnTo?: string;
+  /**
+   * What `fetch` does when an API asks for a stronger or more recent sign-in (RFC 9470): sign the
+   * user in again at that level in a `popup` or by `redirect`, then retry the request once;
+   * `false` (the default) rejects with a {@link StepUpRequiredError} for the app to handle.
+   */
+  stepUp?: "popup" | "redirect" | false;
   /**
    * DPoP (RFC 9449): tokens bound to a non-extractable key of this browser, each request to an
    * allowed origin carrying a fresh proof. Needs an auth API and APIs that accept DPoP.

@@ -18,6 +18,15 @@ export interface AuthTokenSource {
   getAccessToken(): Promise<string | null>;
   /** A token newer than `rejected`, or null when the session is over. */
   renewToken(rejected: string): Promise<string | null>;
+  /**
+   * Looks at every 401 first: null when it is no RFC 9470 step-up challenge (then the token is
+   * refreshed as usual), else the response to return (the request `resend` with a token of a
+   * stronger sign-in; `res` again for a null or unchanged token), or rejects.
+   */
+  onStepUp?(
+    res: Response,
+    resend: (token: string | null) => Response | Promise<Response>,
+  ): Promise<Response | null>;
 }
 
 // The browser says only "Failed to fetch": a CORS refusal and an unreachable API look the same.
@@ -42,8 +51,8 @@ function withBearer(request: Request, token: string): Request {
 
 /**
  * A `fetch` that adds `Authorization: Bearer …` for the client's allowed API origins only and,
- * on a 401, refreshes once and retries once. Other origins get the request untouched. A request
- * that never reaches the server (CORS, network, API down) rejects with an `AuthClientError`
+ * on a 401, refreshes once and retries once (a step-up challenge goes to `onStepUp` instead).
+ * Other origins get the request untouched. A request that never reaches the server (CORS, network, API down) rejects with an `AuthClientError`
  * `network_error` whose `cause` is the browser's `TypeError`; an abort rejects as it was.
  *
  * @example
@@ -58,7 +67,12 @@ export function createAuthFetch(client: AuthTokenSource, transport?: typeof fetc
     const retry = request.clone();
     const res = await send(withBearer(request, token), transport);
     if (res.status !== 401) return res;
-    const fresh = await client.renewToken(token).catch(() => null);
-    return fresh && fresh !== token ? send(withBearer(retry, fresh), transport) : res;
+    // A step-up challenge is not expiry: a refreshed token would carry the same sign-in.
+    const resend = (fresh: string | null) =>
+      fresh && fresh !== token ? send(withBearer(retry, fresh), transport) : res;
+    return (
+      (await client.onStepUp?.(res, resend)) ??
+      resend(await client.renewToken(token).catch(() => null))
+    );
   };
 }

@@ -1,3 +1,4 @@
+import type { StepUpRequiredError } from "./AuthClientError";
 import { AuthClientError } from "./signInParts";
 
 /**
@@ -32,6 +33,14 @@ export interface LoginOptions {
   prompt?: "none" | "login" | "consent" | "select_account";
   /** The other login parameters the auth API forwards to the identity provider. */
   extraParams?: { ui_locales?: string; max_age?: number; acr_values?: string };
+  /**
+   * Step-up (RFC 9470): the acceptable authentication levels, sent as `acr_values` (they replace
+   * `extraParams.acr_values`). A {@link StepUpRequiredError} carries them: `login(error)` signs in
+   * at the level the API asked for.
+   */
+  acrValues?: readonly string[];
+  /** Step-up: the longest time since the sign-in (seconds), sent as `max_age` (null: none). */
+  maxAge?: number | null;
 }
 
 /** The login parameters of the contract, each with the values it accepts (≤ 256 characters). */
@@ -47,8 +56,10 @@ const RULES: Record<string, RegExp> = {
  * The login URL's option parameters: unknown keys are dropped; a bad value throws an
  * `invalid_argument` error naming it.
  */
-export function loginParams({ loginHint, prompt, extraParams }: LoginOptions) {
+export function loginParams({ loginHint, prompt, extraParams, acrValues, maxAge }: LoginOptions) {
   const all: Record<string, unknown> = { ...extraParams, login_hint: loginHint, prompt };
+  if (acrValues?.length) all.acr_values = acrValues.join(" ");
+  if (maxAge != null) all.max_age = maxAge;
   const params: Record<string, string> = {};
   for (const [key, rule] of Object.entries(RULES)) {
     if (all[key] == null) continue;

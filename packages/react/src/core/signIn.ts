@@ -8,6 +8,7 @@ import { openLoginPopup } from "./openLoginPopup";
 import { sameOrigin, startRedirect } from "./redirectLogin";
 import { AuthClientError, post, readTokens } from "./signInParts";
 
+export { answerStepUp } from "./answerStepUp";
 export { finishRedirect } from "./redirectLogin";
 export { setSignInParts } from "./signInParts";
 

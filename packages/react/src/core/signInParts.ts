@@ -3,7 +3,10 @@
 // that both the page and the sign-in code import: one more file on every page load (about 300 B
 // of the size budget). Copied, there would be a second AuthClientError class, and `instanceof`
 // would fail on the errors sign-in throws.
-import type { AuthClientError as ErrorClass } from "./AuthClientError";
+import type {
+  AuthClientError as ErrorClass,
+  StepUpRequiredError as StepUpClass,
+} from "./AuthClientError";
 import type { post as postFn, readTokens as readTokensFn } from "./authApi";
 import type { isRecord as isRecordFn } from "./internal";
 
@@ -14,6 +17,7 @@ export interface SignInParts {
   REDIRECT_KEY: string;
   post: typeof postFn;
   readTokens: typeof readTokensFn;
+  StepUpRequiredError: typeof StepUpClass;
 }
 
 export type AuthClientError = ErrorClass;
@@ -23,8 +27,10 @@ export let isRecord: typeof isRecordFn;
 export let REDIRECT_KEY: string;
 export let post: typeof postFn;
 export let readTokens: typeof readTokensFn;
+export type StepUpRequiredError = StepUpClass;
+export let StepUpRequiredError: typeof StepUpClass;
 
 /** Called by AuthClient as it loads the sign-in chunk, before it runs any of its code. */
 export function setSignInParts(parts: SignInParts): void {
-  ({ AuthClientError, isRecord, REDIRECT_KEY, post, readTokens } = parts);
+  ({ AuthClientError, isRecord, REDIRECT_KEY, post, readTokens, StepUpRequiredError } = parts);
 }

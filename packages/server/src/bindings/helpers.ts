@@ -3,6 +3,7 @@ import type { Auth } from "../kernel/Auth.js";
 import { errorAnswer, type HttpAnswer } from "../kernel/errorAnswer.js";
 import { AuthError } from "../kernel/errors.js";
 import { attachGuard, type BoundGuard, bindGuard } from "../kernel/Guard.js";
+import type { AuthLevelOptions } from "../kernel/guards/authLevelGuard.js";
 import type { BindingSpec } from "../kernel/guards/bindingGuard.js";
 import type { ClaimCheck } from "../kernel/guards/claimCheckGuard.js";
 import type { ClaimValue } from "../kernel/guards/claimName.js";
@@ -62,6 +63,12 @@ export interface GuardHelpers<H, O extends GuardOptions = GuardOptions, L = H> {
   requireScope(scopes: string | readonly string[], options?: O): H;
   /** Internal endpoints: app-only (client credentials) tokens from allow-listed clients only. */
   requireInternal(options: InternalOptions & O): H;
+  /**
+   * Requires a sign-in strong and recent enough (RFC 9470 step-up): the token's `acr` among
+   * `acr`, its `auth_time` at most `maxAge` seconds ago; else 401 `insufficient_user_authentication`
+   * with `acr_values` / `max_age` in the challenge and the body.
+   */
+  requireAuthLevel(level: AuthLevelOptions, options?: O): H;
   /**
    * Checks the request's app / workspace / user id (route parameter; a header only when opted
    * in) against the token: 400 when missing, 403 when bound elsewhere, 500 when the route does
@@ -142,6 +149,7 @@ export function defineHelpers<H, O extends GuardOptions = GuardOptions, L = H>(
     requireAnyRole: (roles, options) => make(options, requirements.anyRole(roles)),
     requireScope: (scopes, options) => make(options, requirements.scope(scopes)),
     requireInternal: (options) => make(options, requirements.internal(options)),
+    requireAuthLevel: (level, options) => make(options, requirements.authLevel(level)),
     requireBinding: (spec, options) => make(options, requirements.binding(spec)),
     claimEquals: (name, value, options) => make(options, requirements.claimEquals(name, value)),
     claimIncludes: (name, ...rest) => {

@@ -7,6 +7,7 @@ import { createBackchannelLogout } from "./createBackchannelLogout.js";
 import { createDpop } from "./createDpop.js";
 import { createValidatorFromSettings } from "./createValidatorFromEnv.js";
 import { readSettings } from "./readSettings.js";
+import { telemetryFor } from "./telemetryFor.js";
 
 /**
  * Creates an {@link Auth} instance; reads the env once and fails fast (ConfigurationError naming
@@ -23,6 +24,7 @@ export function createAuth(options: AuthOptions = {}): Auth {
     platform,
     limits: settings.limits,
     backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
+    telemetry: telemetryFor(options.telemetry),
     dpop: createDpop(
       settings.dpop,
       validator.clockToleranceSeconds ?? settings.limits.clockToleranceSeconds,

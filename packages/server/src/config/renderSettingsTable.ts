@@ -4,6 +4,7 @@ import { type AnyRow, SETTINGS, type SettingSection } from "./settingsTable.js";
 const TABLES: Readonly<Record<string, readonly SettingSection[]>> = {
   settings: ["provider", "proxy", "shared", "limits", "redis", "logout", "dpop", "runtime"],
   jwt: ["jwt", "keycloak", "supabase", "auth0", "authentik"],
+  introspection: ["introspection"],
 };
 
 const code = (text: string) => `\`${text}\``;

@@ -5,6 +5,10 @@ import {
   DEFAULT_LIMITS,
   type DpopMode,
 } from "../kernel/settings.js";
+import {
+  CLIENT_AUTH_METHODS,
+  type ClientAuthMethod,
+} from "../validators/introspection/createClientAuthentication.js";
 import type { PermissionSource, ScopesFormat } from "../validators/jwt/mapClaimsToUser.js";
 import {
   type Bounds,
@@ -34,7 +38,8 @@ export type SettingSection =
   | "keycloak"
   | "supabase"
   | "auth0"
-  | "authentik";
+  | "authentik"
+  | "introspection";
 
 /**
  * One row of {@link SETTINGS}: the variable, how its value is parsed and checked, its default,
@@ -253,6 +258,19 @@ const permissionSources: Kind<PermissionSource[]> = {
       }
     }
     return sources as PermissionSource[];
+  },
+};
+
+const clientAuthMethod: Kind<ClientAuthMethod> = {
+  type: CLIENT_AUTH_METHODS.join(" | "),
+  parse(value, label) {
+    const method = value.toLowerCase();
+    if (!CLIENT_AUTH_METHODS.includes(method as ClientAuthMethod)) {
+      throw new ConfigurationError(
+        `${label} must be one of ${CLIENT_AUTH_METHODS.join(", ")} (got ${JSON.stringify(method.slice(0, 40))}).`,
+      );
+    }
+    return method as ClientAuthMethod;
   },
 };
 
@@ -586,7 +604,7 @@ export const SETTINGS = Object.freeze({
     "AUTH_HTTP_TIMEOUT_SECONDS",
     "jwt",
     number({ min: 0.1, max: 60 }),
-    "timeout of discovery / JWKS requests",
+    "timeout of discovery / JWKS / introspection requests",
     { defaultText: "`5`" },
   ),
   userIdClaim: setting(
@@ -635,6 +653,13 @@ export const SETTINGS = Object.freeze({
     "`true` accepts only RFC 9068 access tokens (header `typ: at+jwt`) ([token type](#token-age-and-type))",
     { defaultText: "`false`" },
   ),
+  issuers: setting(
+    "AUTH_ISSUERS",
+    "jwt",
+    list,
+    "trusted issuers (comma-separated), each with its own discovery and keys, sharing `AUTH_AUDIENCE`; see [Many issuers](#many-issuers)",
+    { option: "issuers", defaultText: "unset (one issuer)" },
+  ),
   // The presets' own variables (see the presets table).
   keycloakUrl: setting(
     "KEYCLOAK_URL",
@@ -678,6 +703,41 @@ export const SETTINGS = Object.freeze({
     "authentik",
     text,
     "the application's client id: the audience under `AUTH_PROVIDER=authentik`",
+  ),
+  // Token introspection (RFC 7662), alone or next to a JWT provider (mixed mode).
+  introspectionUrl: setting(
+    "AUTH_INTROSPECTION_URL",
+    "introspection",
+    text,
+    "the RFC 7662 endpoint; alone it selects `introspection`, next to a JWT provider it is mixed mode",
+    { defaultText: "from discovery (`introspection_endpoint`)" },
+  ),
+  clientId: setting(
+    "AUTH_CLIENT_ID",
+    "introspection",
+    text,
+    "this API's client id at the authorization server; required for introspection",
+  ),
+  clientSecret: setting(
+    "AUTH_CLIENT_SECRET",
+    "introspection",
+    text,
+    "its client secret (`client_secret_basic`, `client_secret_post`)",
+    { secret: true },
+  ),
+  clientPrivateKey: setting(
+    "AUTH_CLIENT_PRIVATE_KEY",
+    "introspection",
+    text,
+    "its private key for `private_key_jwt`: PKCS#8 PEM (`\\n` escapes allowed) or a JWK (JSON; its `kid` is sent)",
+    { secret: true },
+  ),
+  introspectionAuthMethod: setting(
+    "AUTH_INTROSPECTION_AUTH_METHOD",
+    "introspection",
+    clientAuthMethod,
+    "how this API authenticates to the endpoint",
+    { defaultText: "`client_secret_basic`; `private_key_jwt` with a key" },
   ),
 });
 

@@ -21,6 +21,8 @@ export interface HttpTransport {
     url: string,
     headers: Record<string, string>,
     signal: AbortSignal,
+    /** A request body (e.g. an introspection form); sent as is, its type set by `headers`. */
+    body?: string,
   ): Promise<TransportResponse>;
   close(): Promise<void>;
 }

@@ -11,6 +11,7 @@ export type AuthErrorCode =
   | "host_not_allowed"
   | "permission_denied"
   | "insufficient_claims"
+  | "insufficient_user_authentication"
   | "csrf_rejected"
   | "upstream_error"
   | "overloaded"
@@ -148,6 +149,50 @@ export class PermissionDeniedError extends AuthError {
 }
 
 /**
+ * 401: the token is valid but its sign-in is not strong or recent enough for this route (RFC 9470
+ * step-up): its `acr` is not one of `acrValues`, or its `auth_time` is older than `maxAge`
+ * seconds. The challenge and the JSON body carry the requirement, so the client can sign the
+ * user in again with `acr_values` / `max_age` and retry.
+ *
+ * @example
+ * if (err instanceof InsufficientUserAuthenticationError) console.log(err.acrValues, err.maxAge);
+ */
+export class InsufficientUserAuthenticationError extends AuthError {
+  /** The acceptable `acr` values, in order of preference (null when any level will do). */
+  readonly acrValues: readonly string[] | null;
+  /** The longest time (seconds) since the user's sign-in (null when any age will do). */
+  readonly maxAge: number | null;
+
+  constructor(requirement: { acrValues?: readonly string[]; maxAge?: number }, message: string) {
+    const acrValues = requirement.acrValues?.length ? [...requirement.acrValues] : null;
+    const maxAge = requirement.maxAge ?? null;
+    // Values are checked when the route is declared (no quotes, backslashes or spaces).
+    let challenge = `Bearer error="insufficient_user_authentication", error_description="${message}"`;
+    if (acrValues !== null) challenge += `, acr_values="${acrValues.join(" ")}"`;
+    if (maxAge !== null) challenge += `, max_age="${maxAge}"`;
+    super("insufficient_user_authentication", 401, message, {
+      headers: { "WWW-Authenticate": challenge },
+    });
+    this.acrValues = acrValues;
+    this.maxAge = maxAge;
+  }
+
+  /** The JSON body, with the requirement for clients that cannot read `WWW-Authenticate`. */
+  override toJSON(): {
+    error: AuthErrorCode;
+    message: string;
+    acr_values?: string;
+    max_age?: number;
+  } {
+    return {
+      ...super.toJSON(),
+      ...(this.acrValues === null ? {} : { acr_values: this.acrValues.join(" ") }),
+      ...(this.maxAge === null ? {} : { max_age: this.maxAge }),
+    };
+  }
+}
+
+/**
  * 403: an unsafe request (not GET / HEAD / OPTIONS) authenticated only by the access cookie came
  * from another origin (cross-site request forgery); refused before any validation.
  *
@@ -171,10 +216,17 @@ export class CsrfRejectedError extends AuthError {
  * throw new UpstreamError("The auth proxy answered 503; check that it is running.");
  */
 export class UpstreamError extends AuthError {
-  constructor(message = UPSTREAM_PUBLIC_MESSAGE, options: { cause?: unknown } = {}) {
+  constructor(
+    message = UPSTREAM_PUBLIC_MESSAGE,
+    /** `retryAfterSeconds`: adds `Retry-After` (an outage the client may retry after). */
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super("upstream_error", 502, message, {
       cause: options.cause,
       publicMessage: UPSTREAM_PUBLIC_MESSAGE,
+      ...(options.retryAfterSeconds === undefined
+        ? {}
+        : { headers: retryAfter(options.retryAfterSeconds) }),
     });
   }
 }

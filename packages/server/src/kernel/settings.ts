@@ -10,6 +10,8 @@ export interface AuthLogger {
   warn(message: string): void;
   /** Receives why a request was answered 5xx (upstream down, misconfiguration); else `warn`. */
   error?(message: string): void;
+  /** Receives one line per refusal (4xx) with its reason code; never called on `console`. */
+  debug?(message: string): void;
 }
 
 /**

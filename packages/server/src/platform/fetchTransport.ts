@@ -13,8 +13,8 @@ export function createFetchTransport(options: TransportOptions, runtime: string)
   }
   return {
     ready: async () => undefined,
-    async send(method, url, headers, signal) {
-      const response = await fetch(url, { method, headers, signal, redirect: "manual" });
+    async send(method, url, headers, signal, body) {
+      const response = await fetch(url, { method, headers, signal, body, redirect: "manual" });
       return {
         status: response.status,
         contentType: response.headers.get("content-type") ?? undefined,

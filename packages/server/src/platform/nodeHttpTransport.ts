@@ -31,13 +31,24 @@ export function createNodeHttpTransport(options: TransportOptions): HttpTranspor
   };
   return {
     ready: async () => undefined,
-    async send(method, url, headers, signal) {
+    async send(method, url, headers, signal, body) {
       const { agent, send } = await clientFor(url);
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
-        const outgoing = send(url, { method, headers, agent, signal, timeout: options.timeoutMs });
+        // A sized body, not a chunked one: some authorization servers refuse chunked forms.
+        const sized =
+          body === undefined
+            ? headers
+            : { ...headers, "content-length": String(Buffer.byteLength(body)) };
+        const outgoing = send(url, {
+          method,
+          headers: sized,
+          agent,
+          signal,
+          timeout: options.timeoutMs,
+        });
         outgoing.once("response", resolve);
         outgoing.once("error", reject);
-        outgoing.end();
+        outgoing.end(body);
       });
       return {
         status: response.statusCode ?? 0,

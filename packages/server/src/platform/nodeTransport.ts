@@ -38,10 +38,10 @@ export function createNodeTransport(options: TransportOptions): HttpTransport {
   };
   return {
     ready: () => first.ready(),
-    async send(method, url, headers, signal) {
-      if (pool !== undefined) return pool.send(method, url, headers, signal);
+    async send(method, url, headers, signal, body) {
+      if (pool !== undefined) return pool.send(method, url, headers, signal, body);
       try {
-        return await first.send(method, url, headers, signal);
+        return await first.send(method, url, headers, signal, body);
       } finally {
         upgrade();
       }

@@ -33,9 +33,9 @@ export function createUndiciTransport(options: TransportOptions): HttpTransport 
     ready: async () => {
       await loaded;
     },
-    async send(method, url, headers, signal) {
+    async send(method, url, headers, signal, body) {
       const { request, dispatcher } = await loaded;
-      const response = await request(url, { method, dispatcher, signal, headers });
+      const response = await request(url, { method, dispatcher, signal, headers, body });
       return {
         status: response.statusCode,
         contentType: joined(response.headers["content-type"]),

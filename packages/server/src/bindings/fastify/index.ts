@@ -146,6 +146,8 @@ export const requireRole = helpers.requireRole;
 export const requireAnyRole = helpers.requireAnyRole;
 /** {@inheritDoc GuardHelpers.requireScope} @example app.post("/v1/orders", { preHandler: requireScope("orders:write") }, handler); */
 export const requireScope = helpers.requireScope;
+/** {@inheritDoc GuardHelpers.requireAuthLevel} @example app.post("/v1/workspace/delete", { preHandler: requireAuthLevel({ acr: ["mfa"], maxAge: 300 }) }, handler); */
+export const requireAuthLevel = helpers.requireAuthLevel;
 /** {@inheritDoc GuardHelpers.requireInternal} @example app.post("/internal/reindex", { preHandler: requireInternal({ allowedClients: ["indexer"] }) }, handler); */
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler); */

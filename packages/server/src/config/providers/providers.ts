@@ -1,4 +1,5 @@
 import { PRESETS } from "../presets/presets.js";
+import { introspectionProvider } from "./introspectionProvider.js";
 import { noneProvider } from "./noneProvider.js";
 import type { Provider } from "./Provider.js";
 import { presetProvider } from "./presetProvider.js";
@@ -10,6 +11,7 @@ import { proxyProvider } from "./proxyProvider.js";
  */
 export const PROVIDERS: readonly Provider[] = Object.freeze([
   proxyProvider,
+  introspectionProvider,
   ...[...PRESETS.values()].map(presetProvider),
   noneProvider,
 ] as Provider[]);

@@ -1,6 +1,7 @@
 import { type Guard, optionalGuard, permissionGuard, requiredGuard } from "../Guard.js";
 import { assertPermissionName, type PermissionName } from "../permissionName.js";
 import type { AuthCore } from "../RequestAuthState.js";
+import { type AuthLevelOptions, authLevelGuard } from "./authLevelGuard.js";
 import { type BindingSpec, bindingGuard } from "./bindingGuard.js";
 import { type ClaimCheck, claimCheckGuard } from "./claimCheckGuard.js";
 import { claimEqualsGuard } from "./claimEqualsGuard.js";
@@ -60,6 +61,8 @@ export const requirements = Object.freeze({
     fixed(scopeGuard(typeof scopes === "string" ? [scopes] : scopes)),
   /** App-only (client credentials) tokens from allow-listed clients only. */
   internal: (options: InternalOptions) => fixed(internalGuard(options)),
+  /** A sign-in strong and recent enough (RFC 9470 step-up): `acr` and/or `maxAge` seconds. */
+  authLevel: (options: AuthLevelOptions) => requirement(authLevelGuard(options)),
   /** The request's app / workspace / user id bound to the token (route parameter, or header). */
   binding: (spec: BindingSpec) => fixed(bindingGuard(spec), true),
   /** A claim (name or dotted path) equal to `value`: 403 insufficient_claims otherwise. */
