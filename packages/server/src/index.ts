@@ -22,6 +22,7 @@ export type { Env } from "./config/env.js";
 export { createPresetValidator } from "./config/presets/createPresetValidator.js";
 export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
 export { registerAdapter } from "./config/registerAdapter.js";
+export type { ProtectedResourceOptions } from "./config/resolveProtectedResource.js";
 export {
   DEFAULT_DEV_PROXY_URL,
   type ProxyOptions,
@@ -64,6 +65,11 @@ export {
   type PermissionName,
   type RefusedCharacter,
 } from "./kernel/permissionName.js";
+export {
+  type ProtectedResourceSettings,
+  resourceMetadataPath,
+  resourceMetadataUrl,
+} from "./kernel/protectedResourceMetadata.js";
 export type { HeaderRecord, RequestLike } from "./kernel/requestContext.js";
 export {
   type AuthLogger,

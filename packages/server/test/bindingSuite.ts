@@ -3,6 +3,7 @@ import { type Auth, createAuth } from "../src/index.js";
 import { UPSTREAM_PUBLIC_MESSAGE } from "../src/kernel/errors.js";
 import { describeAttacks } from "./attackSuite.js";
 import { describeBackchannelLogout } from "./backchannelLogoutSuite.js";
+import { describeProtectedResource } from "./protectedResourceSuite.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 /** A running app exposing the standard routes (global auth middleware + guards), for GET and POST
@@ -13,8 +14,14 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
-/** `routes.logout`: also mount `backchannelLogout()` as `POST /backchannel-logout`. */
-export type StartApp = (auth: Auth, routes?: { logout?: boolean }) => Promise<AppUnderTest>;
+/**
+ * `routes.logout`: also mount `backchannelLogout()` as `POST /backchannel-logout`;
+ * `routes.metadata`: `protectedResourceMetadata()` as `GET /.well-known/oauth-protected-resource/mcp`.
+ */
+export type StartApp = (
+  auth: Auth,
+  routes?: { logout?: boolean; metadata?: boolean },
+) => Promise<AppUnderTest>;
 
 const ALICE = "alice-token.abc_DEF-123";
 const BOB = "bob-token.xyz";
@@ -331,4 +338,5 @@ export function describeBinding(name: string, startApp: StartApp): void {
   });
   describeAttacks(name, startApp);
   describeBackchannelLogout(name, startApp);
+  describeProtectedResource(name, startApp);
 }

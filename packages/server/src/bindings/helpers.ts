@@ -67,6 +67,12 @@ export interface GuardHelpers<H, O extends GuardOptions = GuardOptions, L = H> {
    * (`AUTH_BACKCHANNEL_LOGOUT_AUDIENCE`); throws a ConfigurationError now when they are missing.
    */
   backchannelLogout(options?: O): L;
+  /**
+   * The protected resource metadata document (RFC 9728) as a GET route handler: mount it at
+   * `resourceMetadataPath(resource)` (`/.well-known/oauth-protected-resource`, plus the
+   * resource's path when it has one). Throws a ConfigurationError now when `AUTH_RESOURCE` is unset.
+   */
+  protectedResourceMetadata(options?: O): L;
 }
 
 /**
@@ -130,6 +136,11 @@ export function defineHelpers<H, O extends GuardOptions = GuardOptions, L = H>(
         }
         return handle(contentType, text);
       });
+    },
+    protectedResourceMetadata: (options) => {
+      // Built now, so a missing resource stops start-up; the document never changes.
+      const { status, headers, body } = resolveAuth(options).protectedResourceMetadata();
+      return route(async () => ({ status, headers: { ...headers }, body }));
     },
   };
 }

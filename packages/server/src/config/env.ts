@@ -73,6 +73,10 @@ export const ENV_VARS = Object.freeze([
   "AUTH_REDIS_PREFIX",
   "AUTH_REDIS_FAIL_OPEN",
   "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE",
+  // The API as an OAuth protected resource (RFC 9728).
+  "AUTH_RESOURCE",
+  "AUTH_AUTHORIZATION_SERVERS",
+  "AUTH_SCOPES_SUPPORTED",
 ] as const);
 
 /** The name of a variable the SDK reads. */

@@ -1,3 +1,4 @@
+import type { ProtectedResourceSettings } from "../kernel/protectedResourceMetadata.js";
 import type { AuthSettings, LimitSettings } from "../kernel/settings.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
 import type { AuthOptions } from "./AuthOptions.js";
@@ -5,6 +6,7 @@ import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
 import { type Env, readEnv, readList, snapshotEnv } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 import { builtInProvider } from "./providers/providers.js";
+import { resolveProtectedResource } from "./resolveProtectedResource.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { resolveLimits, resolveSettings } from "./resolveSettings.js";
 
@@ -26,6 +28,8 @@ export interface Settings {
   readonly backchannelLogout: BackchannelLogoutSettings;
   /** `NODE_ENV=production`. */
   readonly production: boolean;
+  /** This API as an OAuth protected resource; undefined without `AUTH_RESOURCE`. */
+  readonly protectedResource: ProtectedResourceSettings | undefined;
   /** The validator the env asks for; undefined when the `validator` option is given. */
   readonly validator: ValidatorSettings | undefined;
 }
@@ -56,7 +60,11 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   // The order is the order errors were always reported in: shared settings, Redis, validator.
   const auth = Object.freeze(resolveSettings(vars, options));
   const redis = resolveRedisOptions(vars, options.redis);
-  const validator = options.validator === undefined ? readValidator(vars, options) : undefined;
+  const protectedResource = resolveProtectedResource(vars, options);
+  // The JWT section adds the resource to its audience check.
+  const resource = protectedResource?.resource;
+  const validator =
+    options.validator === undefined ? readValidator(vars, { ...options, resource }) : undefined;
   const limits = Object.freeze(resolveLimits(vars, options));
   const audience =
     options.backchannelLogout?.audience ??
@@ -68,6 +76,7 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
     redis: redis === undefined ? undefined : Object.freeze(redis),
     backchannelLogout: Object.freeze({ audience }),
     production: readEnv(vars, "NODE_ENV") === "production",
+    protectedResource,
     validator,
   });
 }

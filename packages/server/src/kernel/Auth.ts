@@ -18,6 +18,11 @@ import {
   requiredGuard,
 } from "./Guard.js";
 import type { Platform } from "./platform.js";
+import {
+  type ProtectedResourceSettings,
+  protectedResourceMetadata,
+  resourceMetadataUrl,
+} from "./protectedResourceMetadata.js";
 import { ReplayMemory } from "./ReplayMemory.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
 import { RequestStateResolver } from "./RequestStateResolver.js";
@@ -34,6 +39,7 @@ import {
 import type { RequestContext, TokenValidator } from "./types.js";
 import type { User } from "./user.js";
 import { ValidationPipeline } from "./ValidationPipeline.js";
+import { withResourceMetadata } from "./withResourceMetadata.js";
 
 /**
  * What the middleware attaches to a request: never throws, never blocks.
@@ -66,6 +72,8 @@ export interface AuthRuntime {
    * what to set when this instance cannot check logout tokens.
    */
   backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
+  /** This API as an OAuth protected resource (RFC 9728), when `AUTH_RESOURCE` is set. */
+  protectedResource?: ProtectedResourceSettings;
 }
 
 /**
@@ -127,6 +135,9 @@ export class Auth {
   private fleetClose: (() => Promise<void>) | undefined;
   private readonly logoutFactory: ((auth: Auth) => BackchannelLogoutHandler) | undefined;
   private logoutHandler: BackchannelLogoutHandler | undefined;
+  /** @internal This API as a protected resource, and where its metadata is (challenges name it). */
+  readonly protectedResource: ProtectedResourceSettings | undefined;
+  private readonly metadataUrl: string | undefined;
 
   constructor(
     validator: TokenValidator,
@@ -141,6 +152,11 @@ export class Auth {
     this.pipeline = new ValidationPipeline(validator, settings, runtime.platform, Date.now, limits);
     this.states = new RequestStateResolver(validator, this.settings, this.pipeline);
     this.logoutFactory = runtime.backchannelLogout;
+    this.protectedResource = runtime.protectedResource;
+    this.metadataUrl =
+      runtime.protectedResource === undefined
+        ? undefined
+        : resourceMetadataUrl(runtime.protectedResource.resource);
     this.disabled = validator.anonymous !== undefined;
     this.guards = {
       attach: bindGuard(this, attachGuard),
@@ -272,6 +288,25 @@ export class Auth {
       this.logoutHandler = this.logoutFactory(this);
     }
     return this.logoutHandler;
+  }
+
+  /**
+   * @internal The protected resource metadata document (RFC 9728) as an answer; throws a
+   * ConfigurationError when no resource is configured (the route helpers call this when the
+   * route is declared).
+   */
+  protectedResourceMetadata(): HttpAnswer {
+    if (this.protectedResource === undefined) {
+      throw new ConfigurationError(
+        "protectedResourceMetadata() needs this API's resource identifier: set AUTH_RESOURCE (e.g. https://mcp.example.com/mcp) and AUTH_AUTHORIZATION_SERVERS, or createAuth({ resource, authorizationServers }).",
+      );
+    }
+    return protectedResourceMetadata(this.protectedResource);
+  }
+
+  /** @internal The refusal as answered: with `resource_metadata` when a resource is configured. */
+  challenge(error: AuthError): AuthError {
+    return this.metadataUrl === undefined ? error : withResourceMetadata(error, this.metadataUrl);
   }
 
   /**

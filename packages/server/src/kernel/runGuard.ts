@@ -109,9 +109,8 @@ function fail<Req, Res, Next, R>(
   next: Next,
 ): R {
   reportServerError(bound.auth.logger, error);
-  return error instanceof AuthError
-    ? binding.refuse(req, res, next, error)
-    : binding.crash(req, res, next, error);
+  if (!(error instanceof AuthError)) return binding.crash(req, res, next, error);
+  return binding.refuse(req, res, next, bound.auth.challenge?.(error) ?? error);
 }
 
 /**

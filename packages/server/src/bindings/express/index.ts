@@ -118,3 +118,5 @@ export const requireInternal = helpers.requireInternal;
 export const requireBinding = helpers.requireBinding;
 /** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
 export const backchannelLogout = helpers.backchannelLogout;
+/** {@inheritDoc GuardHelpers.protectedResourceMetadata} @example app.get(resourceMetadataPath("https://api.example.com/mcp"), protectedResourceMetadata()); */
+export const protectedResourceMetadata = helpers.protectedResourceMetadata;

@@ -164,3 +164,5 @@ export const requireBinding = helpers.requireBinding;
  * });
  */
 export const backchannelLogout = helpers.backchannelLogout;
+/** {@inheritDoc GuardHelpers.protectedResourceMetadata} @example app.get(resourceMetadataPath("https://api.example.com/mcp"), protectedResourceMetadata()); */
+export const protectedResourceMetadata = helpers.protectedResourceMetadata;

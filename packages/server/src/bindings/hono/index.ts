@@ -120,3 +120,5 @@ export const requireInternal = signedIn.requireInternal;
 export const requireBinding = signedIn.requireBinding;
 /** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
 export const backchannelLogout = helpers.backchannelLogout;
+/** {@inheritDoc GuardHelpers.protectedResourceMetadata} @example app.get(resourceMetadataPath("https://api.example.com/mcp"), protectedResourceMetadata()); */
+export const protectedResourceMetadata = helpers.protectedResourceMetadata;

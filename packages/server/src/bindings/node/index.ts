@@ -174,3 +174,11 @@ export const requireBinding = helpers.requireBinding;
  * });
  */
 export const backchannelLogout = helpers.backchannelLogout;
+/**
+ * {@inheritDoc GuardHelpers.protectedResourceMetadata}
+ *
+ * @example
+ * // app/.well-known/oauth-protected-resource/mcp/route.ts (Next.js), or a node:http route
+ * export const GET = protectedResourceMetadata();
+ */
+export const protectedResourceMetadata = helpers.protectedResourceMetadata;

@@ -34,12 +34,13 @@ export function jwtOptionsFromEnv(
   env: Env,
   provider: string,
   preset: PresetDefaults,
+  resource?: string,
 ): EnvJwtSettings {
   const secret = readEnv(env, "AUTH_JWT_SECRET") ?? preset.secret;
   const options: JwtValidatorOptions = {
     provider,
     issuer: readIssuer(env, preset),
-    audience: readAudience(env, preset),
+    audience: readAudience(env, preset, resource),
     acceptAzpAsAudience: preset.acceptAzpAsAudience ?? false,
     claims: readClaims(env),
   };
@@ -48,6 +49,7 @@ export function jwtOptionsFromEnv(
   const algorithms = readList(env, "AUTH_ALGORITHMS") ?? preset.algorithms;
   if (algorithms !== undefined) options.algorithms = algorithms;
   if (secret !== undefined) options.secret = secret;
+  if (resource !== undefined) options.resource = resource;
   const skew = readOptionalNumber(env, "AUTH_CLOCK_SKEW", { min: 0, max: 3600 });
   if (skew !== undefined) options.clockToleranceSeconds = skew;
   const lifetime = readOptionalNumber(env, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", {
@@ -82,9 +84,13 @@ function readIssuer(env: Env, preset: PresetDefaults): string | false {
   return issuer;
 }
 
-function readAudience(env: Env, preset: PresetDefaults): string[] | false {
+function readAudience(env: Env, preset: PresetDefaults, resource?: string): string[] | false {
   if (readOptionalBoolean(env, "AUTH_VERIFY_AUDIENCE") === false) return false;
-  const audience = readList(env, "AUTH_AUDIENCE") ?? preset.audience;
+  // A protected resource (AUTH_RESOURCE) is an audience of its own when none is named.
+  const audience =
+    readList(env, "AUTH_AUDIENCE") ??
+    preset.audience ??
+    (resource === undefined ? undefined : [resource]);
   if (audience === undefined || audience.length === 0) {
     throw new ConfigurationError(
       "Set AUTH_AUDIENCE to the audience your access tokens are issued for (API identifier or client id; KEYCLOAK_CLIENT_ID for Keycloak, OIDC_CLIENT_ID for Authentik). AUTH_VERIFY_AUDIENCE=false skips the aud check (not recommended).",

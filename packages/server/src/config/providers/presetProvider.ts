@@ -16,7 +16,8 @@ export function presetProvider(preset: Preset): Provider<EnvJwtSettings> {
     ...(preset.variables === undefined ? {} : { variables: preset.variables }),
     ...(preset.detect === undefined ? {} : { detect: preset.detect }),
     ...(preset.fallback === true ? { fallback: true } : {}),
-    readSection: (env) => jwtOptionsFromEnv(env, preset.name, preset.defaults(env)),
+    readSection: (env, options) =>
+      jwtOptionsFromEnv(env, preset.name, preset.defaults(env), options.resource),
     create: (section, { logger }) => jwtValidatorFromSettings(section, logger),
   };
 }

@@ -1,0 +1,81 @@
+import { ConfigurationError } from "../kernel/errors.js";
+import { checkHttpUrl } from "../kernel/httpUrl.js";
+import type { ProtectedResourceSettings } from "../kernel/protectedResourceMetadata.js";
+import { isPlainHttpRemote } from "../validators/jwt/insecureUrl.js";
+import { type Env, readEnv, readList, settingLabel } from "./env.js";
+
+/**
+ * The options of this API as an OAuth protected resource (RFC 9728, RFC 8707); each wins over
+ * its variable.
+ *
+ * @example
+ * const options: ProtectedResourceOptions = {
+ *   resource: "https://mcp.example.com/mcp",
+ *   authorizationServers: ["https://id.example.com"],
+ * };
+ */
+export interface ProtectedResourceOptions {
+  /** `AUTH_RESOURCE`: this API's resource identifier, which its tokens must name in `aud`. */
+  resource?: string;
+  /** `AUTH_AUTHORIZATION_SERVERS`: the issuers of its tokens, listed in its metadata. */
+  authorizationServers?: readonly string[];
+  /** `AUTH_SCOPES_SUPPORTED`: the scopes its metadata lists (`scopes_supported`). */
+  scopesSupported?: readonly string[];
+}
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * Reads the protected resource settings; undefined when no resource is set. A resource must be
+ * an https URL (plain http on loopback only) without query or fragment, and needs at least one
+ * authorization server; throws a ConfigurationError naming the variable or option otherwise.
+ */
+export function resolveProtectedResource(
+  env: Env,
+  options: ProtectedResourceOptions = {},
+): ProtectedResourceSettings | undefined {
+  const resource = options.resource ?? readEnv(env, "AUTH_RESOURCE");
+  const servers = options.authorizationServers ?? readList(env, "AUTH_AUTHORIZATION_SERVERS");
+  const scopes = options.scopesSupported ?? readList(env, "AUTH_SCOPES_SUPPORTED") ?? [];
+  const label = (name: string, option: string, value: unknown) =>
+    settingLabel(name, value === undefined ? undefined : option);
+  if (resource === undefined) {
+    if (servers === undefined && scopes.length === 0) return undefined;
+    throw new ConfigurationError(
+      "AUTH_AUTHORIZATION_SERVERS and AUTH_SCOPES_SUPPORTED describe a protected resource: set AUTH_RESOURCE (this API's URL, e.g. https://mcp.example.com/mcp) too, or remove them.",
+    );
+  }
+  checkResourceUrl(resource, label("AUTH_RESOURCE", "resource", options.resource));
+  const serversLabel = label(
+    "AUTH_AUTHORIZATION_SERVERS",
+    "authorizationServers",
+    options.authorizationServers,
+  );
+  if (servers === undefined || servers.length === 0) {
+    throw new ConfigurationError(
+      `${serversLabel} must list the issuer URL of the authorization server(s) that issue tokens for ${label("AUTH_RESOURCE", "resource", options.resource)}.`,
+    );
+  }
+  for (const server of servers) checkResourceUrl(server, serversLabel);
+  const badScope = scopes.find((scope) => !SCOPE_TOKEN.test(scope));
+  if (badScope !== undefined) {
+    throw new ConfigurationError(
+      `${label("AUTH_SCOPES_SUPPORTED", "scopesSupported", options.scopesSupported)} must list OAuth scope names (visible ASCII without spaces, quotes or backslashes).`,
+    );
+  }
+  return Object.freeze({
+    resource,
+    authorizationServers: Object.freeze([...servers]),
+    scopesSupported: Object.freeze([...scopes]),
+  });
+}
+
+/** An https URL without query or fragment; plain http only on loopback (development). */
+function checkResourceUrl(value: string, name: string): void {
+  checkHttpUrl(value, name, { base: true });
+  if (isPlainHttpRemote(value)) {
+    throw new ConfigurationError(
+      `${name} must be an https URL (plain http only on localhost / 127.0.0.1 in development).`,
+    );
+  }
+}
