@@ -30,6 +30,11 @@ export interface OidcClient {
   appId?: string;
   /** Extra claims put in every access token it gets. */
   claims?: Record<string, unknown>;
+  /**
+   * The grants it registered (RFC 7591 `grant_types`): a registered or metadata-document client
+   * without `refresh_token` gets no refresh token. Unset: every grant (the configured clients).
+   */
+  grantTypes?: readonly string[];
 }
 
 /** The zero-config clients: a confidential one and a public one, loopback redirects only. */
@@ -173,7 +178,8 @@ export function findClient(
   );
 }
 
-function isLoopbackHttp(url: URL): boolean {
+/** Plain http to 127.0.0.1, localhost or [::1]: allowed for redirects and, in the mock, client ids. */
+export function isLoopbackHttp(url: URL): boolean {
   return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
 }
 

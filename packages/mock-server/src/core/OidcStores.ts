@@ -1,3 +1,4 @@
+import type { OidcClient } from "../config/OidcClient.js";
 import type { Persona } from "../config/Persona.js";
 import type { Rotation } from "./rotateRefreshToken.js";
 import { type Store, store } from "./Store.js";
@@ -10,6 +11,8 @@ export interface GrantSubject {
   sid: string;
   authTime: number;
   grantId: string;
+  /** The resource (RFC 8707) its access tokens are for: their `aud`; null: the client's audience. */
+  resource?: string | null;
 }
 
 /**
@@ -42,12 +45,20 @@ export interface GrantRecord {
   expiresAt: number;
 }
 
+/** A client registered at run time (RFC 7591) or read from its metadata document, until it expires. */
+export interface DynamicClient {
+  client: OidcClient;
+  expiresAt: number;
+}
+
 /** Everything the OpenID provider remembers between requests (bounded, expiring). */
 export interface OidcStores {
   codes: Store<CodeRecord>;
   refresh: Store<RefreshRecord>;
   grants: Store<GrantRecord>;
   interactions: Store<Interaction>;
+  /** Dynamically registered clients (by client id) and fetched metadata documents (by URL). */
+  clients: Store<DynamicClient>;
   clear(): void;
 }
 
@@ -58,6 +69,7 @@ export function createOidcStores(now: () => number): OidcStores {
     refresh: store<RefreshRecord>(10_000, now),
     grants: store<GrantRecord>(10_000, now),
     interactions: store<Interaction>(1000, now),
+    clients: store<DynamicClient>(1000, now),
   };
   return {
     ...stores,

@@ -35,7 +35,11 @@ export function issueAccessToken(
   return mintAccessToken(ctx, {
     claims: { ...claims, ...client.claims },
     expiresIn: ctx.state.expiresIn,
-    sign: { typ: "at+jwt", audience: client.audience ?? ctx.settings.audience },
+    // A resource indicator (RFC 8707) makes the token that resource's, and only its.
+    sign: {
+      typ: "at+jwt",
+      audience: grant?.resource ?? client.audience ?? ctx.settings.audience,
+    },
   });
 }
 
@@ -77,7 +81,7 @@ export async function issueGrantTokens(
 ): Promise<TokenResponse> {
   const now = ctx.now();
   const { refreshToken } = successor;
-  if (successor.isNew) {
+  if (successor.isNew && refreshes(client)) {
     const record = { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotated: null };
     keep(ctx.oidc.refresh, await sha256(refreshToken), record, now);
   }
@@ -86,10 +90,15 @@ export async function issueGrantTokens(
     token_type: "Bearer",
     expires_in: ctx.state.expiresIn,
     scope: grant.scope.join(" "),
-    refresh_token: refreshToken,
   };
+  if (refreshes(client)) body.refresh_token = refreshToken;
   if (grant.scope.includes("openid")) body.id_token = await issueIdToken(ctx, grant, nonce);
   return body;
+}
+
+/** Whether the client may hold refresh tokens: every configured one, registered ones that asked. */
+export function refreshes(client: OidcClient): boolean {
+  return client.grantTypes === undefined || client.grantTypes.includes("refresh_token");
 }
 
 /**
