@@ -76,8 +76,9 @@ export interface GuardHelpers<H, O extends GuardOptions = GuardOptions, L = H> {
 }
 
 /**
- * How a binding serves a POST route: it hands `answer` the request's content type and a reader
- * of its raw body, then sends what `answer` resolves to. `L` is the framework's route handler.
+ * How a binding serves a route of the SDK's own (the POST logout endpoint, the GET metadata): it
+ * hands `answer` the request's content type and a reader of its raw body (read only when asked),
+ * then sends what `answer` resolves to. `L` is the framework's route handler.
  *
  * @example
  * const route: RouteFactory<ExpressHandler> = (answer) => (req, res, next) => {

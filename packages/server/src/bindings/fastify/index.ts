@@ -61,7 +61,7 @@ export type FastifyAuthHook = (
 ) => void;
 
 /**
- * A Fastify route handler (the back-channel logout endpoint).
+ * A Fastify route handler (the back-channel logout and protected resource metadata routes).
  *
  * @example
  * const handler: FastifyRouteHandler = backchannelLogout();

@@ -62,7 +62,7 @@ const hono: Binding<Context<AuthEnv>, undefined, Next, Answer> = {
 };
 
 /**
- * A Hono route handler (the back-channel logout endpoint).
+ * A Hono route handler (the back-channel logout and protected resource metadata routes).
  *
  * @example
  * const handler: HonoRouteHandler = backchannelLogout();

@@ -56,7 +56,7 @@ function contextOf(req: AnyRequest) {
 
 /**
  * A route handler for node:http (writes the answer to `res`) and for Web `Request`s (resolves
- * the `Response`): the back-channel logout endpoint.
+ * the `Response`): the back-channel logout and protected resource metadata routes.
  *
  * @example
  * const logout: RouteHandler = backchannelLogout();
