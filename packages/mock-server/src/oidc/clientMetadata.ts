@@ -3,22 +3,6 @@ import { hasControlChar, safeUrl } from "../config/parse.js";
 import { MockAuthError } from "../MockAuthError.js";
 
 const GRANTS = new Set(["authorization_code", "refresh_token"]);
-const KNOWN_FIELDS = new Set([
-  "client_id",
-  "redirect_uris",
-  "token_endpoint_auth_method",
-  "grant_types",
-  "response_types",
-  "client_name",
-  "client_uri",
-  "logo_uri",
-  "scope",
-  "contacts",
-  "tos_uri",
-  "policy_uri",
-  "software_id",
-  "software_version",
-]);
 
 /** The checked client metadata (RFC 7591 §2), or the `invalid_*` error and why. */
 export type ParsedMetadata =
@@ -48,7 +32,7 @@ function redirectProblem(uri: unknown, index: number): string | undefined {
 /**
  * Client metadata as a registration request or a Client ID Metadata Document carries it: public
  * clients only (`token_endpoint_auth_method` `none`, PKCE S256), at least one redirect URI,
- * the code flow, unknown fields refused so a typo is not silently ignored.
+ * the code flow. Fields it does not know are ignored and not echoed back (RFC 7591 §2).
  */
 export function parseClientMetadata(body: unknown, clientId: string): ParsedMetadata {
   const bad = (description: string): ParsedMetadata => ({
@@ -56,11 +40,6 @@ export function parseClientMetadata(body: unknown, clientId: string): ParsedMeta
     description,
   });
   if (!isRecord(body)) return bad("send a JSON object of client metadata (RFC 7591 §2)");
-  const unknown = Object.keys(body).find((key) => !KNOWN_FIELDS.has(key));
-  if (unknown !== undefined)
-    return bad(
-      `unknown field ${JSON.stringify(unknown.slice(0, 40))}: the mock reads RFC 7591 §2 fields`,
-    );
   const uris = body.redirect_uris;
   if (!Array.isArray(uris) || uris.length === 0 || uris.length > 10)
     return { error: "invalid_redirect_uri", description: "redirect_uris: send 1-10 redirect URIs" };

@@ -179,12 +179,21 @@ describe("Dynamic Client Registration (RFC 7591) and resource indicators (RFC 87
       { redirect_uris: [REDIRECT], grant_types: ["implicit"] },
       "invalid_client_metadata",
     ],
-    ["an unknown field", { redirect_uris: [REDIRECT], __proto__x: 1 }, "invalid_client_metadata"],
     ["an array", [REDIRECT], "invalid_client_metadata"],
   ])("refuses %s with 400 %s", async (_name, body, error) => {
     const res = await postJson("/oidc/register", body);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error });
+  });
+
+  it("ignores fields it does not know, and does not echo them (RFC 7591 §2)", async () => {
+    const body = JSON.parse(
+      `{"redirect_uris":["${REDIRECT}"],"jwks_uri":"https://x.test/jwks","__proto__":{"admin":true}}`,
+    );
+    const { status, body: registered } = await register(body);
+    expect(status).toBe(201);
+    expect(registered).not.toHaveProperty("jwks_uri");
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
 
   it("refuses a body that is not JSON by its type", async () => {
