@@ -56,13 +56,13 @@ module.exports = {
     {
       name: "env-read-only-by-readSettings",
       comment:
-        "The env is read once, by config/readSettings.ts (through env.ts and the section readers resolve*.ts and presets/ it calls); the modules that build the instance receive the Settings or one section, never the env (a type-only import of Env for a public signature is fine).",
+        "The env is read once, by config/readSettings.ts (through snapshotEnv.ts, the rows of settingsTable.ts and the section readers resolve*.ts and presets/ it calls); the modules that build the instance receive the Settings or one section, never the env (a type-only import of Env for a public signature is fine).",
       severity: "error",
       from: {
         path: `${SRC}config/(createAuth|connectRedis|createBackchannelLogout|refuseUnsafeProduction|createValidatorFromEnv)\\.ts$`,
       },
       to: {
-        path: `${SRC}config/(env|resolve[A-Za-z]*|presets/(detectProvider|jwtOptionsFromEnv|presetUrl))\\.ts$`,
+        path: `${SRC}config/(env|snapshotEnv|settingsTable|resolve[A-Za-z]*|presets/(detectProvider|jwtOptionsFromEnv|presetUrl))\\.ts$`,
         dependencyTypesNot: ["type-only"],
       },
     },

@@ -6,9 +6,11 @@ import { ConfigurationError } from "../kernel/errors.js";
 import { JwtValidator } from "../validators/jwt/JwtValidator.js";
 import { createAuth } from "./createAuth.js";
 import { createValidatorFromEnv } from "./createValidatorFromEnv.js";
-import { ENV_VARS, type Env, readEnv, snapshotEnv } from "./env.js";
+import { type Env, readEnv } from "./env.js";
 import * as settingsModule from "./readSettings.js";
 import { readSettings } from "./readSettings.js";
+import { ENV_VARS } from "./settingsTable.js";
+import { snapshotEnv } from "./snapshotEnv.js";
 
 vi.mock("./readSettings.js", async (importOriginal) => {
   const original = await importOriginal<typeof import("./readSettings.js")>();
@@ -190,11 +192,11 @@ describe("readSettings: one settings object whichever entry", () => {
   });
 });
 
-describe("ENV_VARS lists every variable config/ reads", () => {
+describe("the settings table lists every variable config/ reads", () => {
   it("a lookup of an unlisted name in the snapshot throws instead of reading as unset", () => {
     const vars = snapshotEnv({ AUTH_PROVIDER: "jwt", SOMETHING_ELSE: "x" });
     expect(readEnv(vars, "AUTH_PROVIDER")).toBe("jwt");
-    expect(() => readEnv(vars, "SOMETHING_ELSE")).toThrow(/SOMETHING_ELSE.*ENV_VARS/);
+    expect(() => readEnv(vars, "SOMETHING_ELSE")).toThrow(/SOMETHING_ELSE.*no row in SETTINGS/);
   });
 
   it("every variable name quoted in config/ sources is listed", () => {
@@ -216,5 +218,26 @@ describe("ENV_VARS lists every variable config/ reads", () => {
     walk(import.meta.dirname);
     expect(names.size).toBeGreaterThan(40);
     expect([...names].filter((name) => !ENV_VARS.includes(name as never))).toEqual([]);
+  });
+
+  it("a variable's name is written as a string once, in its row: the code names rows", () => {
+    const quoted: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/(?<!\.test)\.ts$/.test(entry.name) && entry.name !== "settingsTable.ts") {
+          // Code only: doc comments may show names, and messages quote them in their prose.
+          const code = readFileSync(path, "utf8").replace(/^\s*(\/\/|\/\*\*|\*).*$/gm, "");
+          for (const match of code.matchAll(
+            /["'`]((?:AUTH|OXAIGEN|KEYCLOAK|SUPABASE|OIDC|NODE)[A-Z0-9_]*)["'`]/g,
+          )) {
+            quoted.push(`${entry.name}: ${match[1]}`);
+          }
+        }
+      }
+    };
+    walk(import.meta.dirname);
+    expect(quoted).toEqual([]);
   });
 });

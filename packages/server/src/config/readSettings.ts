@@ -3,12 +3,13 @@ import type { AuthSettings, LimitSettings } from "../kernel/settings.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
-import { type Env, readEnv, readList, snapshotEnv } from "./env.js";
+import type { Env } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 import { builtInProvider } from "./providers/providers.js";
 import { resolveProtectedResource } from "./resolveProtectedResource.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
-import { resolveLimits, resolveSettings } from "./resolveSettings.js";
+import { readOptionalSetting, readSettingsSection, SETTINGS } from "./settingsTable.js";
+import { snapshotEnv } from "./snapshotEnv.js";
 
 /**
  * Everything the SDK's configuration says, read once by {@link readSettings}: the rest of
@@ -58,24 +59,24 @@ export interface ValidatorSettings {
 export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   const vars = snapshotEnv(env);
   // The order is the order errors were always reported in: shared settings, Redis, validator.
-  const auth = Object.freeze(resolveSettings(vars, options));
+  const auth = Object.freeze(readSettingsSection(vars, "shared", options));
   const redis = resolveRedisOptions(vars, options.redis);
   const protectedResource = resolveProtectedResource(vars, options);
   // The JWT section adds the resource to its audience check.
   const resource = protectedResource?.resource;
   const validator =
     options.validator === undefined ? readValidator(vars, { ...options, resource }) : undefined;
-  const limits = Object.freeze(resolveLimits(vars, options));
+  const limits = Object.freeze(readSettingsSection(vars, "limits", options));
   const audience =
     options.backchannelLogout?.audience ??
-    readList(vars, "AUTH_BACKCHANNEL_LOGOUT_AUDIENCE") ??
-    readList(vars, "AUTH_AUDIENCE");
+    readOptionalSetting(vars, SETTINGS.backchannelLogoutAudience) ??
+    readOptionalSetting(vars, SETTINGS.audience);
   return Object.freeze({
     auth,
     limits,
     redis: redis === undefined ? undefined : Object.freeze(redis),
     backchannelLogout: Object.freeze({ audience }),
-    production: readEnv(vars, "NODE_ENV") === "production",
+    production: readOptionalSetting(vars, SETTINGS.nodeEnv) === "production",
     protectedResource,
     validator,
   });

@@ -2,7 +2,8 @@ import { ConfigurationError } from "../kernel/errors.js";
 import { checkHttpUrl } from "../kernel/httpUrl.js";
 import type { ProtectedResourceSettings } from "../kernel/protectedResourceMetadata.js";
 import { isPlainHttpRemote } from "../validators/jwt/insecureUrl.js";
-import { type Env, readEnv, readList, settingLabel } from "./env.js";
+import { type Env, settingLabel } from "./env.js";
+import { type AnyRow, readSettingsSection, SETTINGS } from "./settingsTable.js";
 
 /**
  * The options of this API as an OAuth protected resource (RFC 9728, RFC 8707); each wins over
@@ -34,33 +35,30 @@ export function resolveProtectedResource(
   env: Env,
   options: ProtectedResourceOptions = {},
 ): ProtectedResourceSettings | undefined {
-  const resource = options.resource ?? readEnv(env, "AUTH_RESOURCE");
-  const servers = options.authorizationServers ?? readList(env, "AUTH_AUTHORIZATION_SERVERS");
-  const scopes = options.scopesSupported ?? readList(env, "AUTH_SCOPES_SUPPORTED") ?? [];
-  const label = (name: string, option: string, value: unknown) =>
-    settingLabel(name, value === undefined ? undefined : option);
+  const read = readSettingsSection(env, "resource", options);
+  const { resource, authorizationServers: servers } = read;
+  const scopes = read.scopesSupported ?? [];
+  // The variable, or the option when the value came from code.
+  const label = (row: AnyRow, value: unknown) =>
+    settingLabel(row.env, value === undefined ? undefined : row.option);
   if (resource === undefined) {
     if (servers === undefined && scopes.length === 0) return undefined;
     throw new ConfigurationError(
       "AUTH_AUTHORIZATION_SERVERS and AUTH_SCOPES_SUPPORTED describe a protected resource: set AUTH_RESOURCE (this API's URL, e.g. https://mcp.example.com/mcp) too, or remove them.",
     );
   }
-  checkResourceUrl(resource, label("AUTH_RESOURCE", "resource", options.resource));
-  const serversLabel = label(
-    "AUTH_AUTHORIZATION_SERVERS",
-    "authorizationServers",
-    options.authorizationServers,
-  );
+  checkResourceUrl(resource, label(SETTINGS.resource, options.resource));
+  const serversLabel = label(SETTINGS.authorizationServers, options.authorizationServers);
   if (servers === undefined || servers.length === 0) {
     throw new ConfigurationError(
-      `${serversLabel} must list the issuer URL of the authorization server(s) that issue tokens for ${label("AUTH_RESOURCE", "resource", options.resource)}.`,
+      `${serversLabel} must list the issuer URL of the authorization server(s) that issue tokens for ${label(SETTINGS.resource, options.resource)}.`,
     );
   }
   for (const server of servers) checkResourceUrl(server, serversLabel);
   const badScope = scopes.find((scope) => !SCOPE_TOKEN.test(scope));
   if (badScope !== undefined) {
     throw new ConfigurationError(
-      `${label("AUTH_SCOPES_SUPPORTED", "scopesSupported", options.scopesSupported)} must list OAuth scope names (visible ASCII without spaces, quotes or backslashes).`,
+      `${label(SETTINGS.scopesSupported, options.scopesSupported)} must list OAuth scope names (visible ASCII without spaces, quotes or backslashes).`,
     );
   }
   return Object.freeze({

@@ -1,8 +1,8 @@
-import { ConfigurationError } from "../kernel/errors.js";
-import { checkBaseUrl } from "../kernel/httpUrl.js";
 import type { ProxySettings } from "../validators/proxy/ProxySettings.js";
-import { type Env, readBoolean, readEnv, readNumber, settingLabel } from "./env.js";
+import type { Env } from "./env.js";
+import { readSettingsSection } from "./settingsTable.js";
 
+export { DEFAULT_DEV_PROXY_URL } from "./settingsTable.js";
 export type { ProxySettings };
 
 /**
@@ -24,80 +24,13 @@ export interface ProxyOptions {
   proxyTimeoutSeconds?: number;
 }
 
-/** Default `OXAIGEN_AUTH_DEV_PROXY_URL`: where the mock server listens. */
-export const DEFAULT_DEV_PROXY_URL = "http://127.0.0.1:8765";
-
-function readAllowedHosts(env: Env, option: ProxyOptions["allowedHosts"]): string[] | undefined {
-  const raw = option ?? readEnv(env, "OXAIGEN_AUTH_ALLOWED_HOSTS");
-  if (raw === undefined) return undefined;
-  const list = typeof raw === "string" ? raw.split(",") : [...raw];
-  const entries = list.map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== "");
-  if (entries.length === 0) {
-    const source = settingLabel(
-      "OXAIGEN_AUTH_ALLOWED_HOSTS",
-      option === undefined ? undefined : "allowedHosts",
-    );
-    throw new ConfigurationError(
-      `${source} is empty: list the hosts the proxy serves (e.g. app.example.com,*.example.com) or unset it.`,
-    );
-  }
-  return entries;
-}
-
-/** Reads proxy settings from options, then env, then defaults; throws ConfigurationError. */
+/**
+ * Reads the proxy section of the settings table: options, then env, then defaults; throws
+ * ConfigurationError.
+ *
+ * @example
+ * const proxy = resolveProxySettings(process.env, { allowedHosts: "app.example.com" });
+ */
 export function resolveProxySettings(env: Env, options: ProxyOptions = {}): ProxySettings {
-  const override = options.proxyUrlOverride ?? readEnv(env, "OXAIGEN_AUTH_PROXY_URL_OVERRIDE");
-  const scheme = (options.proxyScheme ?? readEnv(env, "OXAIGEN_AUTH_PROXY_SCHEME") ?? "https")
-    .toString()
-    .toLowerCase();
-  if (scheme !== "http" && scheme !== "https") {
-    const source = settingLabel(
-      "OXAIGEN_AUTH_PROXY_SCHEME",
-      options.proxyScheme === undefined ? undefined : "proxyScheme",
-    );
-    throw new ConfigurationError(`${source} must be "http" or "https".`);
-  }
-  const timeout = readNumber(
-    env,
-    "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
-    options.proxyTimeoutSeconds,
-    5,
-    { min: 0, option: "proxyTimeoutSeconds" },
-  );
-  if (timeout === 0) {
-    const source = settingLabel(
-      "OXAIGEN_AUTH_PROXY_TIMEOUT_SECONDS",
-      options.proxyTimeoutSeconds === undefined ? undefined : "proxyTimeoutSeconds",
-    );
-    throw new ConfigurationError(`${source} must be greater than 0.`);
-  }
-  return {
-    proxyUrlOverride:
-      override === undefined
-        ? undefined
-        : checkBaseUrl(
-            override,
-            settingLabel(
-              "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
-              options.proxyUrlOverride === undefined ? undefined : "proxyUrlOverride",
-            ),
-          ),
-    proxyScheme: scheme,
-    devMode: readBoolean(env, "OXAIGEN_AUTH_DEV_MODE", options.devMode, false),
-    devProxyUrl: checkBaseUrl(
-      options.devProxyUrl ?? readEnv(env, "OXAIGEN_AUTH_DEV_PROXY_URL") ?? DEFAULT_DEV_PROXY_URL,
-      settingLabel(
-        "OXAIGEN_AUTH_DEV_PROXY_URL",
-        options.devProxyUrl === undefined ? undefined : "devProxyUrl",
-      ),
-    ),
-    allowedHosts: readAllowedHosts(env, options.allowedHosts),
-    trustForwardedHost: readBoolean(
-      env,
-      "OXAIGEN_AUTH_TRUST_FORWARDED_HOST",
-      options.trustForwardedHost,
-      true,
-    ),
-    proxyTimeoutSeconds: timeout,
-  };
+  return readSettingsSection(env, "proxy", options);
 }

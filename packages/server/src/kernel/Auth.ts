@@ -60,7 +60,7 @@ export interface AuthResult {
  * (Redis) level is attached later, with {@link Auth.attachFleet}, once it has connected.
  *
  * @example
- * const runtime: AuthRuntime = { platform: nodePlatform, limits: resolveLimits(env, options) };
+ * const runtime: AuthRuntime = { platform: nodePlatform, limits: readSettings(env, options).limits };
  */
 export interface AuthRuntime {
   /** sha256 for cache keys and revocation events (Node's `crypto.hash`, or Web Crypto elsewhere). */

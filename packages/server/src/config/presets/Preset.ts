@@ -1,5 +1,6 @@
 import type { ClaimMapping } from "../../validators/jwt/mapClaimsToUser.js";
 import type { Env } from "../env.js";
+import type { AnyRow } from "../settingsTable.js";
 
 /** What a preset contributes: defaults that the generic `AUTH_*` variables still override. */
 export interface PresetDefaults {
@@ -16,15 +17,15 @@ export interface PresetDefaults {
  * A provider preset: a name and the defaults it derives from the provider's own variables
  * (`KEYCLOAK_URL`, `SUPABASE_URL`…). It is data for the one JWT validator, not a code path.
  * `defaults` is called once, by `readSettings`, with its read-once copy of the variables (each
- * listed in `ENV_VARS`).
+ * a row of `SETTINGS`, read with `readOptionalSetting`).
  *
  * @example
- * const preset: Preset = { name: "acme", defaults: (env) => ({ issuer: env.ACME_ISSUER }) };
+ * const preset: Preset = { name: "acme", defaults: (env) => ({ issuer: readOptionalSetting(env, SETTINGS.acmeIssuer) }) };
  */
 export interface Preset {
   readonly name: string;
-  /** Variables that configure it (see `Provider.variables`). */
-  readonly variables?: readonly string[];
+  /** Rows of `SETTINGS` that configure it (see `Provider.variables`). */
+  readonly variables?: readonly AnyRow[];
   /** Why the env asks for it without `AUTH_PROVIDER`, else undefined (see `Provider.detect`). */
   detect?(env: Env): string | undefined;
   /** Detected only when no other provider is (the generic one). */

@@ -1,4 +1,4 @@
-import { readEnv } from "../env.js";
+import { readOptionalSetting, SETTINGS } from "../settingsTable.js";
 import type { Preset } from "./Preset.js";
 
 /**
@@ -11,9 +11,9 @@ import type { Preset } from "./Preset.js";
  */
 export const auth0Preset: Preset = {
   name: "auth0",
-  variables: ["AUTH0_DOMAIN"],
+  variables: [SETTINGS.auth0Domain],
   defaults(env) {
-    const domain = readEnv(env, "AUTH0_DOMAIN")
+    const domain = readOptionalSetting(env, SETTINGS.auth0Domain)
       ?.replace(/^https:\/\//, "")
       .replace(/\/+$/, "");
     return {

@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../../kernel/errors.js";
-import { readEnv } from "../env.js";
+import { readOptionalSetting, SETTINGS } from "../settingsTable.js";
 import type { Preset } from "./Preset.js";
 
 /**
@@ -13,13 +13,14 @@ import type { Preset } from "./Preset.js";
 export const authentikPreset: Preset = {
   name: "authentik",
   defaults(env) {
-    const issuer = readEnv(env, "AUTH_ISSUER") ?? readEnv(env, "OIDC_ISSUER");
+    const issuer =
+      readOptionalSetting(env, SETTINGS.issuer) ?? readOptionalSetting(env, SETTINGS.oidcIssuer);
     if (issuer !== undefined && !issuer.endsWith("/")) {
       throw new ConfigurationError(
         `Authentik issuers end with a slash: set OIDC_ISSUER to "${issuer}/" (exactly as the provider's discovery document says).`,
       );
     }
-    const clientId = readEnv(env, "OIDC_CLIENT_ID");
+    const clientId = readOptionalSetting(env, SETTINGS.oidcClientId);
     return {
       ...(issuer === undefined ? {} : { issuer }),
       ...(clientId === undefined ? {} : { audience: [clientId] }),

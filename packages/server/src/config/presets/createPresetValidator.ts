@@ -1,7 +1,8 @@
 import { ConfigurationError } from "../../kernel/errors.js";
 import type { AuthLogger } from "../../kernel/settings.js";
 import { JwtValidator } from "../../validators/jwt/JwtValidator.js";
-import { type Env, snapshotEnv } from "../env.js";
+import type { Env } from "../env.js";
+import { snapshotEnv } from "../snapshotEnv.js";
 import { type EnvJwtSettings, jwtOptionsFromEnv } from "./jwtOptionsFromEnv.js";
 import { PRESETS } from "./presets.js";
 

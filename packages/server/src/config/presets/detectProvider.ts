@@ -1,7 +1,9 @@
 import { ConfigurationError } from "../../kernel/errors.js";
-import { type Env, readEnv, readOptionalBoolean, snapshotEnv } from "../env.js";
+import type { Env } from "../env.js";
 import { PROVIDERS } from "../providers/providers.js";
 import { BUILT_IN_PROVIDERS, getAdapter, registeredAdapterNames } from "../registerAdapter.js";
+import { isSet, readOptionalSetting, SETTINGS } from "../settingsTable.js";
+import { snapshotEnv } from "../snapshotEnv.js";
 
 /**
  * Which validator the environment asks for, and why (for the start-up log line).
@@ -29,8 +31,8 @@ export interface ProviderDetection {
 export function detectProvider(source: Env): ProviderDetection {
   // One read of each variable, however many of the checks below look at it.
   const env = snapshotEnv(source);
-  const enabled = readOptionalBoolean(env, "AUTH_ENABLED");
-  const explicit = readEnv(env, "AUTH_PROVIDER")?.toLowerCase();
+  const enabled = readOptionalSetting(env, SETTINGS.enabled);
+  const explicit = readOptionalSetting(env, SETTINGS.provider)?.toLowerCase();
   if (explicit !== undefined) return checkExplicit(explicit, enabled);
   if (enabled === false) return checkBareDisable(env);
   const candidates = detectCandidates(env);
@@ -47,7 +49,7 @@ export function detectProvider(source: Env): ProviderDetection {
  * `AUTH_ENABLED=false` next to any of them is a leftover or a mistake, never a clear wish to run
  * without auth: refuse it.
  */
-const TRUST_VARS = [
+const TRUST_ROWS = [
   ...new Set(
     // The default provider's (proxy) last: the message names the specific settings first.
     [
@@ -58,9 +60,9 @@ const TRUST_VARS = [
 ];
 
 function checkBareDisable(env: Env): ProviderDetection {
-  const set = TRUST_VARS.filter((name) => readEnv(env, name) !== undefined);
+  const set = TRUST_ROWS.filter((row) => isSet(env, row)).map((row) => row.env);
   // Dev mode is a boolean: only "on" asks for the proxy.
-  if (readOptionalBoolean(env, "OXAIGEN_AUTH_DEV_MODE") === true) set.push("OXAIGEN_AUTH_DEV_MODE");
+  if (readOptionalSetting(env, SETTINGS.devMode) === true) set.push(SETTINGS.devMode.env);
   for (const name of registeredAdapterNames()) {
     if (getAdapter(name)?.isEnabled?.() === true) set.push(`registered adapter "${name}"`);
   }
@@ -84,7 +86,7 @@ function checkExplicit(provider: string, enabled: boolean | undefined): Provider
       `AUTH_PROVIDER=${provider} is unknown: use one of ${known}, or registerAdapter("${provider}", adapter) before start-up.`,
     );
   }
-  return { provider, reason: "AUTH_PROVIDER" };
+  return { provider, reason: SETTINGS.provider.env };
 }
 
 /**

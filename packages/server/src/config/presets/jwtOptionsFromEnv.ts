@@ -4,10 +4,9 @@ import {
   type ClaimMapping,
   type ClaimMappingOptions,
   DEFAULT_CLAIM_MAPPING,
-  type PermissionSource,
-  type ScopesFormat,
 } from "../../validators/jwt/mapClaimsToUser.js";
-import { type Env, readEnv, readList, readOptionalBoolean, readOptionalNumber } from "../env.js";
+import type { Env } from "../env.js";
+import { readOptionalSetting, SETTINGS, type SettingRow } from "../settingsTable.js";
 import type { PresetDefaults } from "./Preset.js";
 
 /** The validator options and the preset's claim mapping, as read from the environment. */
@@ -16,14 +15,14 @@ export interface EnvJwtSettings {
   baseClaims: ClaimMapping;
 }
 
-const CLAIM_VARS: ReadonlyArray<[keyof ClaimMappingOptions, string]> = [
-  ["userId", "AUTH_USER_ID_CLAIM"],
-  ["email", "AUTH_EMAIL_CLAIM"],
-  ["name", "AUTH_NAME_CLAIM"],
-  ["userName", "AUTH_USERNAME_CLAIM"],
-  ["roles", "AUTH_ROLES_CLAIM"],
-  ["permissions", "AUTH_PERMISSIONS_CLAIM"],
-  ["scopes", "AUTH_SCOPES_CLAIM"],
+const CLAIM_ROWS: ReadonlyArray<[keyof ClaimMappingOptions, SettingRow<string>]> = [
+  ["userId", SETTINGS.userIdClaim],
+  ["email", SETTINGS.emailClaim],
+  ["name", SETTINGS.nameClaim],
+  ["userName", SETTINGS.userNameClaim],
+  ["roles", SETTINGS.rolesClaim],
+  ["permissions", SETTINGS.permissionsClaim],
+  ["scopes", SETTINGS.scopesClaim],
 ];
 
 /**
@@ -36,7 +35,8 @@ export function jwtOptionsFromEnv(
   preset: PresetDefaults,
   resource?: string,
 ): EnvJwtSettings {
-  const secret = readEnv(env, "AUTH_JWT_SECRET") ?? preset.secret;
+  const read = <T>(row: SettingRow<T, never>) => readOptionalSetting(env, row);
+  const secret = read(SETTINGS.jwtSecret) ?? preset.secret;
   const options: JwtValidatorOptions = {
     provider,
     issuer: readIssuer(env, preset),
@@ -44,22 +44,19 @@ export function jwtOptionsFromEnv(
     acceptAzpAsAudience: preset.acceptAzpAsAudience ?? false,
     claims: readClaims(env),
   };
-  const jwksUrl = readEnv(env, "AUTH_JWKS_URL") ?? preset.jwksUrl;
+  const jwksUrl = read(SETTINGS.jwksUrl) ?? preset.jwksUrl;
   if (jwksUrl !== undefined) options.jwksUrl = jwksUrl;
-  const algorithms = readList(env, "AUTH_ALGORITHMS") ?? preset.algorithms;
+  const algorithms = read(SETTINGS.algorithms) ?? preset.algorithms;
   if (algorithms !== undefined) options.algorithms = algorithms;
   if (secret !== undefined) options.secret = secret;
   if (resource !== undefined) options.resource = resource;
-  const skew = readOptionalNumber(env, "AUTH_CLOCK_SKEW", { min: 0, max: 3600 });
+  const skew = read(SETTINGS.clockToleranceSeconds);
   if (skew !== undefined) options.clockToleranceSeconds = skew;
-  const lifetime = readOptionalNumber(env, "AUTH_MAX_TOKEN_LIFETIME_SECONDS", {
-    min: 1,
-    integer: true,
-  });
+  const lifetime = read(SETTINGS.maxTokenLifetimeSeconds);
   if (lifetime !== undefined) options.maxTokenLifetimeSeconds = lifetime;
-  const scopes = readList(env, "AUTH_REQUIRED_SCOPE");
+  const scopes = read(SETTINGS.requiredScopes);
   if (scopes !== undefined) options.requiredScopes = scopes;
-  const maxBytes = readOptionalNumber(env, "AUTH_MAX_TOKEN_BYTES", { min: 1024, max: 16_384 });
+  const maxBytes = read(SETTINGS.maxTokenBytes);
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
   const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
@@ -67,14 +64,14 @@ export function jwtOptionsFromEnv(
 }
 
 function readIssuer(env: Env, preset: PresetDefaults): string | false {
-  const explicit = readEnv(env, "AUTH_ISSUER");
-  const oidc = readEnv(env, "OIDC_ISSUER");
+  const explicit = readOptionalSetting(env, SETTINGS.issuer);
+  const oidc = readOptionalSetting(env, SETTINGS.oidcIssuer);
   if (explicit !== undefined && oidc !== undefined && explicit !== oidc) {
     throw new ConfigurationError(
       "AUTH_ISSUER and OIDC_ISSUER are both set and differ: keep one (AUTH_ISSUER wins in meaning, so remove the other).",
     );
   }
-  if (readOptionalBoolean(env, "AUTH_VERIFY_ISSUER") === false) return false;
+  if (readOptionalSetting(env, SETTINGS.verifyIssuer) === false) return false;
   const issuer = explicit ?? oidc ?? preset.issuer;
   if (issuer === undefined) {
     throw new ConfigurationError(
@@ -85,10 +82,10 @@ function readIssuer(env: Env, preset: PresetDefaults): string | false {
 }
 
 function readAudience(env: Env, preset: PresetDefaults, resource?: string): string[] | false {
-  if (readOptionalBoolean(env, "AUTH_VERIFY_AUDIENCE") === false) return false;
+  if (readOptionalSetting(env, SETTINGS.verifyAudience) === false) return false;
   // A protected resource (AUTH_RESOURCE) is an audience of its own when none is named.
   const audience =
-    readList(env, "AUTH_AUDIENCE") ??
+    readOptionalSetting(env, SETTINGS.audience) ??
     preset.audience ??
     (resource === undefined ? undefined : [resource]);
   if (audience === undefined || audience.length === 0) {
@@ -101,43 +98,27 @@ function readAudience(env: Env, preset: PresetDefaults, resource?: string): stri
 
 function readClaims(env: Env): ClaimMappingOptions {
   const claims: ClaimMappingOptions = {};
-  for (const [field, name] of CLAIM_VARS) {
-    const value = readEnv(env, name);
+  for (const [field, row] of CLAIM_ROWS) {
+    const value = readOptionalSetting(env, row);
     if (value !== undefined) (claims as Record<string, string>)[field] = value;
   }
-  const format = readEnv(env, "AUTH_SCOPES_FORMAT")?.toLowerCase();
-  if (format !== undefined) {
-    if (!["auto", "space", "array"].includes(format)) {
-      throw new ConfigurationError(
-        `AUTH_SCOPES_FORMAT must be space, array or auto; got "${format}".`,
-      );
-    }
-    claims.scopesFormat = format as ScopesFormat;
-  }
-  const sources = readList(env, "AUTH_PERMISSION_SOURCES");
-  if (sources !== undefined) {
-    for (const source of sources) {
-      if (!["permissions", "roles", "scopes"].includes(source)) {
-        throw new ConfigurationError(
-          `AUTH_PERMISSION_SOURCES lists "${source}"; use permissions, roles and/or scopes.`,
-        );
-      }
-    }
-    claims.permissionSources = sources as PermissionSource[];
-  }
+  const format = readOptionalSetting(env, SETTINGS.scopesFormat);
+  if (format !== undefined) claims.scopesFormat = format;
+  const sources = readOptionalSetting(env, SETTINGS.permissionSources);
+  if (sources !== undefined) claims.permissionSources = sources;
   return claims;
 }
 
 function readJwksTiming(env: Env): NonNullable<JwtValidatorOptions["jwks"]> {
-  const seconds = (name: string, min: number, max: number) => {
-    const value = readOptionalNumber(env, name, { min: min, max: max });
+  const ms = (row: SettingRow<number, number>) => {
+    const value = readOptionalSetting(env, row);
     return value === undefined ? undefined : Math.round(value * 1000);
   };
   const timing: NonNullable<JwtValidatorOptions["jwks"]> = {};
-  const cooldownMs = seconds("AUTH_JWKS_COOLDOWN_SECONDS", 1, 3600);
-  const maxAgeMs = seconds("AUTH_JWKS_CACHE_SECONDS", 1, 86_400);
-  const maxStaleMs = seconds("AUTH_JWKS_MAX_STALE_SECONDS", 0, 604_800);
-  const timeoutMs = seconds("AUTH_HTTP_TIMEOUT_SECONDS", 0.1, 60);
+  const cooldownMs = ms(SETTINGS.jwksCooldownSeconds);
+  const maxAgeMs = ms(SETTINGS.jwksCacheSeconds);
+  const maxStaleMs = ms(SETTINGS.jwksMaxStaleSeconds);
+  const timeoutMs = ms(SETTINGS.httpTimeoutSeconds);
   if (cooldownMs !== undefined) timing.cooldownMs = cooldownMs;
   if (maxAgeMs !== undefined) timing.maxAgeMs = maxAgeMs;
   if (maxStaleMs !== undefined) timing.maxStaleMs = maxStaleMs;

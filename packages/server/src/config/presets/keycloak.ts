@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../../kernel/errors.js";
-import { readEnv } from "../env.js";
+import { isSet, readOptionalSetting, SETTINGS } from "../settingsTable.js";
 import type { Preset } from "./Preset.js";
 import { requiredBaseUrl } from "./presetUrl.js";
 
@@ -13,31 +13,31 @@ import { requiredBaseUrl } from "./presetUrl.js";
  */
 export const keycloakPreset: Preset = {
   name: "keycloak",
-  variables: ["KEYCLOAK_URL", "KEYCLOAK_REALM", "KEYCLOAK_CLIENT_ID"],
+  variables: [SETTINGS.keycloakUrl, SETTINGS.keycloakRealm, SETTINGS.keycloakClientId],
   detect(env) {
-    const url = readEnv(env, "KEYCLOAK_URL");
-    const realm = readEnv(env, "KEYCLOAK_REALM");
-    if (url !== undefined && realm === undefined) {
+    const url = isSet(env, SETTINGS.keycloakUrl);
+    const realm = isSet(env, SETTINGS.keycloakRealm);
+    if (url && !realm) {
       throw new ConfigurationError(
         "KEYCLOAK_URL is set without KEYCLOAK_REALM: set both (or neither).",
       );
     }
-    if (realm !== undefined && url === undefined) {
+    if (realm && !url) {
       throw new ConfigurationError(
         "KEYCLOAK_REALM is set without KEYCLOAK_URL: set both (or neither).",
       );
     }
-    return url === undefined ? undefined : "KEYCLOAK_URL + KEYCLOAK_REALM";
+    return url ? `${SETTINGS.keycloakUrl.env} + ${SETTINGS.keycloakRealm.env}` : undefined;
   },
   defaults(env) {
-    const base = requiredBaseUrl(env, "KEYCLOAK_URL", "keycloak");
-    const realm = readEnv(env, "KEYCLOAK_REALM");
+    const base = requiredBaseUrl(env, SETTINGS.keycloakUrl, "keycloak");
+    const realm = readOptionalSetting(env, SETTINGS.keycloakRealm);
     if (realm === undefined || /[/?#]/.test(realm)) {
       throw new ConfigurationError(
         "KEYCLOAK_URL is set but KEYCLOAK_REALM is missing or invalid: set KEYCLOAK_REALM to the realm name (no slashes).",
       );
     }
-    const clientId = readEnv(env, "KEYCLOAK_CLIENT_ID");
+    const clientId = readOptionalSetting(env, SETTINGS.keycloakClientId);
     const issuer = `${base}/realms/${encodeURIComponent(realm)}`;
     return {
       issuer,

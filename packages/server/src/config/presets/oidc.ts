@@ -1,5 +1,5 @@
 import { ConfigurationError } from "../../kernel/errors.js";
-import { readEnv } from "../env.js";
+import { isSet, SETTINGS } from "../settingsTable.js";
 import type { Preset } from "./Preset.js";
 
 /**
@@ -13,22 +13,20 @@ import type { Preset } from "./Preset.js";
 export const oidcPreset: Preset = {
   name: "jwt",
   variables: [
-    "AUTH_ISSUER",
-    "OIDC_ISSUER",
-    "OIDC_CLIENT_ID",
-    "AUTH_JWKS_URL",
-    "AUTH_AUDIENCE",
-    "AUTH_JWT_SECRET",
+    SETTINGS.issuer,
+    SETTINGS.oidcIssuer,
+    SETTINGS.oidcClientId,
+    SETTINGS.jwksUrl,
+    SETTINGS.audience,
+    SETTINGS.jwtSecret,
   ],
   fallback: true,
   detect(env) {
-    const issuerVar = readEnv(env, "AUTH_ISSUER") !== undefined ? "AUTH_ISSUER" : "OIDC_ISSUER";
-    const jwks = readEnv(env, "AUTH_JWKS_URL");
-    if (readEnv(env, issuerVar) !== undefined) {
-      return `${jwks === undefined ? "" : "AUTH_JWKS_URL + "}${issuerVar}`;
-    }
+    const issuer = isSet(env, SETTINGS.issuer) ? SETTINGS.issuer : SETTINGS.oidcIssuer;
+    const jwks = isSet(env, SETTINGS.jwksUrl);
+    if (isSet(env, issuer)) return `${jwks ? `${SETTINGS.jwksUrl.env} + ` : ""}${issuer.env}`;
     // A Keycloak URL supplies the issuer of its JWKS; alone, a JWKS URL checks no issuer.
-    if (jwks !== undefined && readEnv(env, "KEYCLOAK_URL") === undefined) {
+    if (jwks && !isSet(env, SETTINGS.keycloakUrl)) {
       throw new ConfigurationError(
         "AUTH_JWKS_URL is set without AUTH_ISSUER (or OIDC_ISSUER): set the issuer too, or AUTH_PROVIDER=jwt with AUTH_VERIFY_ISSUER=false (not recommended).",
       );

@@ -1,10 +1,12 @@
 import { ConfigurationError } from "../../kernel/errors.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
-import { type Env, readEnv } from "../env.js";
+import type { Env } from "../env.js";
+import { readOptionalSetting, type SettingRow } from "../settingsTable.js";
 
-/** A required http(s) base URL from `name`, without trailing slashes. */
-export function requiredBaseUrl(env: Env, name: string, provider: string): string {
-  const value = readEnv(env, name);
+/** A required http(s) base URL from `row`, without trailing slashes. */
+export function requiredBaseUrl(env: Env, row: SettingRow<string>, provider: string): string {
+  const name = row.env;
+  const value = readOptionalSetting(env, row);
   if (value === undefined) {
     throw new ConfigurationError(
       `AUTH_PROVIDER=${provider} needs ${name} (the provider's base URL).`,

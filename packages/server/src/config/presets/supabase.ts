@@ -1,4 +1,4 @@
-import { readEnv } from "../env.js";
+import { isSet, readOptionalSetting, SETTINGS } from "../settingsTable.js";
 import type { Preset } from "./Preset.js";
 import { requiredBaseUrl } from "./presetUrl.js";
 
@@ -12,11 +12,11 @@ import { requiredBaseUrl } from "./presetUrl.js";
  */
 export const supabasePreset: Preset = {
   name: "supabase",
-  variables: ["SUPABASE_URL", "SUPABASE_JWT_SECRET"],
-  detect: (env) => (readEnv(env, "SUPABASE_URL") === undefined ? undefined : "SUPABASE_URL"),
+  variables: [SETTINGS.supabaseUrl, SETTINGS.supabaseJwtSecret],
+  detect: (env) => (isSet(env, SETTINGS.supabaseUrl) ? SETTINGS.supabaseUrl.env : undefined),
   defaults(env) {
-    const issuer = `${requiredBaseUrl(env, "SUPABASE_URL", "supabase")}/auth/v1`;
-    const secret = readEnv(env, "SUPABASE_JWT_SECRET");
+    const issuer = `${requiredBaseUrl(env, SETTINGS.supabaseUrl, "supabase")}/auth/v1`;
+    const secret = readOptionalSetting(env, SETTINGS.supabaseJwtSecret);
     return {
       issuer,
       jwksUrl: `${issuer}/.well-known/jwks.json`,

@@ -2,6 +2,7 @@ import type { AuthLogger } from "../../kernel/settings.js";
 import type { TokenValidator } from "../../kernel/types.js";
 import type { AuthOptions } from "../AuthOptions.js";
 import type { Env } from "../env.js";
+import type { AnyRow } from "../settingsTable.js";
 
 /**
  * What a provider's validator is built with, besides its own settings section.
@@ -20,22 +21,23 @@ export interface ProviderContext {
  * One way of validating tokens as the configuration sees it: its `AUTH_PROVIDER` name, how the
  * env asks for it without that variable, its settings section (read once, by `readSettings`)
  * and how its validator is made from that section. A new provider is one of these in
- * `config/providers/` and one line in `config/providers/providers.ts`.
+ * `config/providers/` and one line in `config/providers/providers.ts`; its variables are rows of
+ * `SETTINGS` (`config/settingsTable.ts`).
  *
  * @example
  * const acme: Provider<AcmeSettings> = {
  *   name: "acme",
- *   variables: ["ACME_URL"],
- *   detect: (env) => (readEnv(env, "ACME_URL") === undefined ? undefined : "ACME_URL"),
- *   readSection: (env) => ({ url: readEnv(env, "ACME_URL") }),
+ *   variables: [SETTINGS.acmeUrl],
+ *   detect: (env) => (isSet(env, SETTINGS.acmeUrl) ? SETTINGS.acmeUrl.env : undefined),
+ *   readSection: (env) => ({ url: readOptionalSetting(env, SETTINGS.acmeUrl) }),
  *   create: (section) => createAcmeValidator(section),
  * };
  */
 export interface Provider<Section = unknown> {
   /** The `AUTH_PROVIDER` value. */
   readonly name: string;
-  /** Variables that configure it: `AUTH_ENABLED=false` next to any of them is refused. */
-  readonly variables?: readonly string[];
+  /** Rows that configure it: `AUTH_ENABLED=false` next to any of them is refused. */
+  readonly variables?: readonly AnyRow[];
   /**
    * Why the env asks for this provider when `AUTH_PROVIDER` is unset (e.g. `"SUPABASE_URL"`),
    * else undefined; throws a ConfigurationError for settings that are set but incomplete.

@@ -1,15 +1,11 @@
 import { createProxyValidator } from "../../validators/proxy/createProxyValidator.js";
-import { readEnv } from "../env.js";
 import { refuseUnsafeProduction } from "../refuseUnsafeProduction.js";
 import { type ProxySettings, resolveProxySettings } from "../resolveProxySettings.js";
+import { isSet, SETTINGS } from "../settingsTable.js";
 import type { Provider } from "./Provider.js";
 
 /** Settings that only make sense in proxy mode: with another provider also configured, ask. */
-const PROXY_VARS = [
-  "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
-  "OXAIGEN_AUTH_DEV_MODE",
-  "OXAIGEN_AUTH_ALLOWED_HOSTS",
-];
+const PROXY_ONLY = [SETTINGS.proxyUrlOverride, SETTINGS.devMode, SETTINGS.allowedHosts];
 
 /**
  * The Oxaigen auth proxy's `/_oxa_auth/*` API: the default when nothing else is configured.
@@ -19,12 +15,8 @@ const PROXY_VARS = [
  */
 export const proxyProvider: Provider<ProxySettings> = {
   name: "proxy",
-  variables: [
-    "OXAIGEN_AUTH_PROXY_URL_OVERRIDE",
-    "OXAIGEN_AUTH_DEV_PROXY_URL",
-    "OXAIGEN_AUTH_ALLOWED_HOSTS",
-  ],
-  detect: (env) => PROXY_VARS.find((name) => readEnv(env, name) !== undefined),
+  variables: [SETTINGS.proxyUrlOverride, SETTINGS.devProxyUrl, SETTINGS.allowedHosts],
+  detect: (env) => PROXY_ONLY.find((row) => isSet(env, row))?.env,
   readSection: (env, options) => resolveProxySettings(env, options),
   create(section, { options, logger, production }) {
     refuseUnsafeProduction(section, production, logger);

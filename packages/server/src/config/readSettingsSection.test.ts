@@ -1,9 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { ConfigurationError } from "../kernel/errors.js";
+import type { SettingsOptions } from "../kernel/settings.js";
+import type { Env } from "./env.js";
 import { resolveProxySettings } from "./resolveProxySettings.js";
-import { resolveSettings } from "./resolveSettings.js";
+import { readSettingsSection } from "./settingsTable.js";
 
-describe("resolveSettings", () => {
+const resolveSettings = (env: Env, options: SettingsOptions = {}) =>
+  readSettingsSection(env, "shared", options);
+
+describe("readSettingsSection: the shared and proxy sections", () => {
   it("has the documented defaults (same as the Python SDK)", () => {
     expect(resolveSettings({})).toEqual({
       accessTokenCookieName: "OxaigenPlatformAuthAccessToken",
