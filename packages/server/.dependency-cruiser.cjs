@@ -33,9 +33,9 @@ module.exports = {
     {
       name: "adapters-import-only-kernel",
       comment:
-        "Each validator (validators/proxy, validators/jwt, validators/adapters), the Redis level, back-channel logout and the platform implement kernel seams: they import the kernel, jose/ and their own folder (and the runtime's pieces through #platform), never config, bindings, each other, or a sibling validator.",
+        "Each validator (validators/proxy, validators/jwt, validators/adapters), the Redis level, back-channel logout, the DPoP proof checker and the platform implement kernel seams: they import the kernel, jose/ and their own folder (and the runtime's pieces through #platform), never config, bindings, each other, or a sibling validator.",
       severity: "error",
-      from: { path: `${SRC}(validators/[^/]+|redis|logout|platform)/`, pathNot: notTest },
+      from: { path: `${SRC}(validators/[^/]+|redis|logout|dpop|platform)/`, pathNot: notTest },
       to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}jose/`, `${SRC}$1/`, PLATFORM_ENTRY] },
     },
     {

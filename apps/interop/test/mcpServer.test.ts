@@ -258,6 +258,8 @@ describe("an MCP server (official SDK, Streamable HTTP) protected by @org/auth-s
       authorization_servers: [mock.url],
       bearer_methods_supported: ["header"],
       scopes_supported: ["mcp:read"],
+      dpop_signing_alg_values_supported: expect.arrayContaining(["ES256"]),
+      dpop_bound_access_tokens_required: false,
     });
   });
 });

@@ -56,8 +56,11 @@ export type {
   BindingSource,
   BindingSpec,
 } from "./kernel/guards/bindingGuard.js";
+export type { ClaimCheck } from "./kernel/guards/claimCheckGuard.js";
+export type { ClaimValue } from "./kernel/guards/claimName.js";
 export { appOnlyClientId, type InternalOptions } from "./kernel/guards/internalGuard.js";
 export { type Requirement, requirements } from "./kernel/guards/requirements.js";
+export { InsufficientClaimsError } from "./kernel/InsufficientClaimsError.js";
 export {
   type InvalidPermissionName,
   isPermissionName,

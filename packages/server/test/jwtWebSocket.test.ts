@@ -26,6 +26,19 @@ describe("WebSocket upgrade auth in local JWT mode (env-configured)", () => {
         ...(path === "/support"
           ? { require: [requirements.role("support"), requirements.scope("chat:write")] }
           : {}),
+        ...(path === "/claims"
+          ? {
+              require: [
+                requirements.claimEquals("tid", "t-1"),
+                requirements.claimIncludes("groups", "chat"),
+                requirements.claimCheck(
+                  (claims) => claims.email_verified === true,
+                  "a verified email",
+                ),
+                requirements.maxTokenAge(300),
+              ],
+            }
+          : {}),
       };
     });
   });
@@ -76,6 +89,28 @@ describe("WebSocket upgrade auth in local JWT mode (env-configured)", () => {
       userId: "ws-user",
     });
     expect(() => requirements.role("bad role")).toThrow(/Invalid role/);
+  });
+
+  it("checks claim rules and token age on upgrades: 403 insufficient_claims, 401 when too old", async () => {
+    const good = { tid: "t-1", groups: ["chat"], email_verified: true };
+    const now = Math.floor(Date.now() / 1000);
+    expect(
+      await connect("/claims", ["oxa-auth", `oxa-auth.bearer.${await token(good)}`]),
+    ).toMatchObject({ status: 101, userId: "ws-user" });
+    for (const [claims, status, error] of [
+      [{ ...good, tid: "t-2" }, 403, "insufficient_claims"],
+      [{ ...good, groups: ["other"] }, 403, "insufficient_claims"],
+      [{ ...good, email_verified: false }, 403, "insufficient_claims"],
+      [{ ...good, iat: now - 900 }, 401, "invalid_token"],
+      [{ ...good, auth_time: now - 900 }, 401, "invalid_token"],
+    ] as const) {
+      const outcome = await connect("/claims", [
+        "oxa-auth",
+        `oxa-auth.bearer.${await token(claims)}`,
+      ]);
+      expect(outcome.status, JSON.stringify(claims)).toBe(status);
+      expect(JSON.parse(outcome.body ?? "{}").error).toBe(error);
+    }
   });
 
   it("answers 502 before the socket opens when the provider's keys are unreachable", async () => {

@@ -73,6 +73,9 @@ export function describeProtectedResource(name: string, startApp: StartApp): voi
         authorization_servers: [idp.issuer],
         bearer_methods_supported: ["header"],
         scopes_supported: SCOPES,
+        // DPoP is accepted by default (AUTH_DPOP=allowed), so the metadata says so.
+        dpop_signing_alg_values_supported: expect.arrayContaining(["ES256", "RS256"]),
+        dpop_bound_access_tokens_required: false,
       });
     });
 

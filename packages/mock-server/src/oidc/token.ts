@@ -1,5 +1,6 @@
 import { encode as base64url } from "jose/base64url";
 import type { OidcClient } from "../config/OidcClient.js";
+import { checkDpopProof } from "../core/checkDpopProof.js";
 import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
@@ -34,6 +35,7 @@ async function authorizationCode(
   ctx: Ctx,
   client: OidcClient,
   p: Record<string, string>,
+  jkt?: string,
 ): Promise<MockResponse> {
   if (p.code === undefined) return oauthError(400, "invalid_request", "send the code");
   const record = ctx.oidc.codes.get(await sha256(p.code));
@@ -60,13 +62,17 @@ async function authorizationCode(
   const resource = grantResource(p.resource, record.resource);
   if (resource === undefined) return invalidTarget();
   startGrant(ctx, record);
-  return json(200, await issueGrantTokens(ctx, client, { ...record, resource }, record.nonce));
+  return json(
+    200,
+    await issueGrantTokens(ctx, client, { ...record, resource }, record.nonce, undefined, jkt),
+  );
 }
 
 async function refreshToken(
   ctx: Ctx,
   client: OidcClient,
   p: Record<string, string>,
+  jkt?: string,
 ): Promise<MockResponse> {
   if (p.refresh_token === undefined)
     return oauthError(400, "invalid_request", "send the refresh_token");
@@ -77,6 +83,8 @@ async function refreshToken(
   if (grantResource(p.resource, record.resource) === undefined) return invalidTarget();
   if (!grantLive(ctx, record))
     return invalidGrant("this grant was revoked or logged out: log in again");
+  if (record.jkt !== undefined && record.jkt !== jkt)
+    return invalidGrant("this refresh token is DPoP-bound: send a proof signed by its key");
   let scope = record.scope;
   if (p.scope !== undefined) {
     try {
@@ -94,13 +102,18 @@ async function refreshToken(
     revokeGrant(ctx, record.grantId);
     return invalidGrant("refresh token reuse detected: the grant is revoked, log in again");
   }
-  return json(200, await issueGrantTokens(ctx, client, { ...record, scope }, null, successor));
+  const { jkt: _bound, ...grant } = record;
+  return json(
+    200,
+    await issueGrantTokens(ctx, client, { ...grant, scope }, null, successor, record.jkt ?? jkt),
+  );
 }
 
 async function clientCredentials(
   ctx: Ctx,
   client: OidcClient,
   p: Record<string, string>,
+  jkt?: string,
 ): Promise<MockResponse> {
   if (client.clientSecret === null)
     return oauthError(400, "unauthorized_client", "client_credentials needs a confidential client");
@@ -115,8 +128,8 @@ async function clientCredentials(
   if (scope.includes("openid"))
     return oauthError(400, "invalid_scope", "client_credentials tokens have no user: drop openid");
   return json(200, {
-    access_token: await issueAccessToken(ctx, client, scope, null),
-    token_type: "Bearer",
+    access_token: await issueAccessToken(ctx, client, scope, null, jkt),
+    token_type: jkt === undefined ? "Bearer" : "DPoP",
     expires_in: ctx.state.expiresIn,
     scope: scope.join(" "),
   });
@@ -147,5 +160,8 @@ export async function handleToken(ctx: Ctx, request: RequestLike): Promise<MockR
   const registered = auth.client.grantTypes;
   if (registered !== undefined && !registered.includes(grantType))
     return oauthError(400, "unauthorized_client", `this client did not register ${grantType}`);
-  return grant(ctx, auth.client, p);
+  // A DPoP proof (RFC 9449 §5) binds the tokens issued now to its key.
+  const proof = await checkDpopProof(ctx, request, { at: "token" });
+  if (proof !== undefined && "response" in proof) return proof.response;
+  return grant(ctx, auth.client, p, proof?.jkt);
 }

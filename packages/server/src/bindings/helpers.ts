@@ -4,8 +4,11 @@ import { errorAnswer, type HttpAnswer } from "../kernel/errorAnswer.js";
 import { AuthError } from "../kernel/errors.js";
 import { attachGuard, type BoundGuard, bindGuard } from "../kernel/Guard.js";
 import type { BindingSpec } from "../kernel/guards/bindingGuard.js";
+import type { ClaimCheck } from "../kernel/guards/claimCheckGuard.js";
+import type { ClaimValue } from "../kernel/guards/claimName.js";
 import type { InternalOptions } from "../kernel/guards/internalGuard.js";
 import { type Requirement, requirements } from "../kernel/guards/requirements.js";
+import { checkMaxTokenAge } from "../kernel/guards/tokenAgeGuard.js";
 import type { PermissionName } from "../kernel/permissionName.js";
 
 /**
@@ -17,6 +20,12 @@ import type { PermissionName } from "../kernel/permissionName.js";
  */
 export interface GuardOptions {
   auth?: Auth;
+  /**
+   * Also refuse (401 invalid_token) tokens issued more than this many seconds ago: since
+   * sign-in (`auth_time`), else since issue (`iat`); the clock tolerance applies. Tightens the
+   * instance's `maxTokenAge`, never loosens it.
+   */
+  maxTokenAge?: number;
 }
 
 /**
@@ -59,6 +68,21 @@ export interface GuardHelpers<H, O extends GuardOptions = GuardOptions, L = H> {
    * not declare the parameter (mount it on the route, not globally).
    */
   requireBinding(spec: BindingSpec, options?: O): H;
+  /**
+   * Requires a claim (name, or dotted path such as `org.id`) equal to `value`: 401 / 403
+   * `insufficient_claims` / 502. In proxy mode the claims are the get-me answer's fields.
+   */
+  claimEquals(name: string, value: ClaimValue, options?: O): H;
+  /**
+   * Requires a claim (an array, or a space-separated string) holding every value: 401 / 403
+   * `insufficient_claims` / 502. Options, if any, come last.
+   */
+  claimIncludes(name: string, ...values: ClaimValue[] | [...ClaimValue[], O]): H;
+  /**
+   * Requires `check(claims, user)` to return true: 401 / 403 `insufficient_claims` (the message
+   * quotes `description`) / 502. A check that throws answers 500.
+   */
+  claimCheck(check: ClaimCheck, description: string, options?: O): H;
   /**
    * The OpenID back-channel logout endpoint, as a POST route handler: reads the form body (at
    * most 16 KiB, else 413), checks the logout token (signature, issuer, audience, replay) and
@@ -109,12 +133,14 @@ export function defineHelpers<H, O extends GuardOptions = GuardOptions, L = H>(
   // One line per guard: the requirement (its arguments checked now) on the resolved instance.
   const make = (options: GuardOptions | undefined, requirement: Requirement) => {
     const auth = resolveAuth(options);
-    return wrap(bindGuard(auth, requirement.guard(auth), requirement.usesParams));
+    const maxAge = checkMaxTokenAge(options?.maxTokenAge, "maxTokenAge");
+    return wrap(bindGuard(auth, requirement.guard(auth), requirement.usesParams, maxAge));
   };
   return {
     authMiddleware: (options) => {
       const auth = resolveAuth(options);
-      return wrap(bindGuard(auth, attachGuard));
+      const maxAge = checkMaxTokenAge(options?.maxTokenAge, "maxTokenAge");
+      return wrap(bindGuard(auth, attachGuard, false, maxAge));
     },
     getCurrentUser: (options) => make(options, requirements.user()),
     getCurrentUserOptional: (options) => make(options, requirements.optionalUser()),
@@ -124,6 +150,16 @@ export function defineHelpers<H, O extends GuardOptions = GuardOptions, L = H>(
     requireScope: (scopes, options) => make(options, requirements.scope(scopes)),
     requireInternal: (options) => make(options, requirements.internal(options)),
     requireBinding: (spec, options) => make(options, requirements.binding(spec)),
+    claimEquals: (name, value, options) => make(options, requirements.claimEquals(name, value)),
+    claimIncludes: (name, ...rest) => {
+      const last = rest.at(-1);
+      const hasOptions = typeof last === "object" && last !== null;
+      const values = (hasOptions ? rest.slice(0, -1) : rest) as ClaimValue[];
+      const options = hasOptions ? (last as O) : undefined;
+      return make(options, requirements.claimIncludes(name, ...values));
+    },
+    claimCheck: (check, description, options) =>
+      make(options, requirements.claimCheck(check, description)),
     backchannelLogout: (options) => {
       // Built now, so a missing issuer, key set or audience stops start-up, not the first call.
       const handle = resolveAuth(options).backchannelLogout();

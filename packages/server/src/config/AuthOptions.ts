@@ -4,6 +4,7 @@ import type { RedisOptions } from "../redis/FleetCache.js";
 import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
 import type { BackchannelLogoutOptions } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
+import type { DpopOptions } from "./resolveDpopSettings.js";
 import type { ProtectedResourceOptions } from "./resolveProtectedResource.js";
 import type { ProxyOptions } from "./resolveProxySettings.js";
 
@@ -14,7 +15,11 @@ import type { ProxyOptions } from "./resolveProxySettings.js";
  * const options: AuthOptions = { allowedHosts: ["app.example.com"], logger: console };
  * const auth = createAuth(options);
  */
-export interface AuthOptions extends SettingsOptions, ProxyOptions, ProtectedResourceOptions {
+export interface AuthOptions
+  extends SettingsOptions,
+    ProxyOptions,
+    DpopOptions,
+    ProtectedResourceOptions {
   /** A custom validator; default: the one the env asks for (proxy mode). */
   validator?: TokenValidator;
   /** Where settings are read from, once. Default `process.env`. */

@@ -5,6 +5,7 @@ import type { TokenValidator } from "../kernel/types.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import { connectRedis } from "./connectRedis.js";
 import { createBackchannelLogout } from "./createBackchannelLogout.js";
+import { createDpop } from "./createDpop.js";
 import { createValidatorFromSettings } from "./createValidatorFromEnv.js";
 import { readSettings } from "./readSettings.js";
 
@@ -26,6 +27,10 @@ export function createAuth(options: AuthOptions = {}): Auth {
     limits: settings.limits,
     backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
     ...(protectedResource === undefined ? {} : { protectedResource }),
+    dpop: createDpop(
+      settings.dpop,
+      validator.clockToleranceSeconds ?? settings.limits.clockToleranceSeconds,
+    ),
   });
   if (settings.redis !== undefined) {
     connectRedis(auth, settings.redis, { ...settings.auth, ...settings.limits });

@@ -6,6 +6,7 @@ import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 import { builtInProvider } from "./providers/providers.js";
+import { type DpopSettings, resolveDpopSettings } from "./resolveDpopSettings.js";
 import { resolveProtectedResource } from "./resolveProtectedResource.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { readOptionalSetting, readSettingsSection, SETTINGS } from "./settingsTable.js";
@@ -33,6 +34,8 @@ export interface Settings {
   readonly protectedResource: ProtectedResourceSettings | undefined;
   /** The validator the env asks for; undefined when the `validator` option is given. */
   readonly validator: ValidatorSettings | undefined;
+  /** DPoP: the mode (also in `auth.dpop`), server nonces, how `htu`'s origin is read. */
+  readonly dpop: Readonly<DpopSettings>;
 }
 
 /**
@@ -59,9 +62,10 @@ export interface ValidatorSettings {
 export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   const vars = snapshotEnv(env);
   // The order is the order errors were always reported in: shared settings, Redis, validator.
-  const auth = Object.freeze(readSettingsSection(vars, "shared", options));
+  const dpop = Object.freeze(resolveDpopSettings(vars, options));
+  const auth = Object.freeze({ ...readSettingsSection(vars, "shared", options), dpop: dpop.mode });
   const redis = resolveRedisOptions(vars, options.redis);
-  const protectedResource = resolveProtectedResource(vars, options);
+  const protectedResource = resolveProtectedResource(vars, options, dpop.mode);
   // The JWT section adds the resource to its audience check.
   const resource = protectedResource?.resource;
   const validator =
@@ -79,6 +83,7 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
     production: readOptionalSetting(vars, SETTINGS.nodeEnv) === "production",
     protectedResource,
     validator,
+    dpop,
   });
 }
 

@@ -72,6 +72,16 @@ describe("resolveProtectedResource", () => {
     ).toBe("http://127.0.0.1:3000/mcp");
   });
 
+  it("announces DPoP in the metadata when the API accepts it (AUTH_DPOP)", () => {
+    const env = {
+      AUTH_RESOURCE: "https://api.example.com/mcp",
+      AUTH_AUTHORIZATION_SERVERS: "https://id.example.com",
+    };
+    expect(resolveProtectedResource(env, {}, "required")?.dpop).toMatchObject({ required: true });
+    expect(resolveProtectedResource(env, {}, "allowed")?.dpop?.required).toBe(false);
+    expect(resolveProtectedResource(env, {}, "off")?.dpop).toBeUndefined();
+  });
+
   it("puts the well-known segment before the resource's path (RFC 9728 §3.1)", () => {
     expect(resourceMetadataPath("https://api.example.com")).toBe(
       "/.well-known/oauth-protected-resource",

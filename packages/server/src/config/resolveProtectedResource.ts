@@ -1,6 +1,8 @@
+import { ASYMMETRIC_ALGORITHMS } from "../kernel/asymmetricAlgorithms.js";
 import { ConfigurationError } from "../kernel/errors.js";
 import { checkHttpUrl } from "../kernel/httpUrl.js";
 import type { ProtectedResourceSettings } from "../kernel/protectedResourceMetadata.js";
+import type { DpopMode } from "../kernel/settings.js";
 import { isPlainHttpRemote } from "../validators/jwt/insecureUrl.js";
 import { type Env, settingLabel } from "./env.js";
 import { type AnyRow, readSettingsSection, SETTINGS } from "./settingsTable.js";
@@ -34,6 +36,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 export function resolveProtectedResource(
   env: Env,
   options: ProtectedResourceOptions = {},
+  dpop: DpopMode = "off",
 ): ProtectedResourceSettings | undefined {
   const read = readSettingsSection(env, "resource", options);
   const { resource, authorizationServers: servers } = read;
@@ -65,6 +68,12 @@ export function resolveProtectedResource(
     resource,
     authorizationServers: Object.freeze([...servers]),
     scopesSupported: Object.freeze([...scopes]),
+    // The metadata announces DPoP whenever the API accepts it (RFC 9728 §2).
+    ...(dpop === "off"
+      ? {}
+      : {
+          dpop: Object.freeze({ algorithms: ASYMMETRIC_ALGORITHMS, required: dpop === "required" }),
+        }),
   });
 }
 

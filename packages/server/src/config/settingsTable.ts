@@ -1,6 +1,10 @@
 import { ConfigurationError } from "../kernel/errors.js";
 import { checkBaseUrl } from "../kernel/httpUrl.js";
-import { DEFAULT_ACCESS_TOKEN_COOKIE_NAME, DEFAULT_LIMITS } from "../kernel/settings.js";
+import {
+  DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
+  DEFAULT_LIMITS,
+  type DpopMode,
+} from "../kernel/settings.js";
 import type { PermissionSource, ScopesFormat } from "../validators/jwt/mapClaimsToUser.js";
 import {
   type Bounds,
@@ -25,6 +29,7 @@ export type SettingSection =
   | "redis"
   | "logout"
   | "resource"
+  | "dpop"
   | "runtime"
   | "jwt"
   | "keycloak"
@@ -252,6 +257,30 @@ const permissionSources: Kind<PermissionSource[]> = {
   },
 };
 
+const dpopMode: Kind<DpopMode> = {
+  type: "off | allowed | required",
+  parse(value, label) {
+    const mode = value.toLowerCase();
+    if (mode !== "off" && mode !== "allowed" && mode !== "required") {
+      throw new ConfigurationError(`${label} must be one of off, allowed, required.`);
+    }
+    return mode;
+  },
+};
+
+/** A secret every instance of a fleet shares: at least 32 characters. */
+const sharedSecret: Kind<string> = {
+  type: "string (≥ 32 characters)",
+  parse(value, label) {
+    if (value.length < 32) {
+      throw new ConfigurationError(
+        `${label} must be at least 32 characters (a random value shared by every instance).`,
+      );
+    }
+    return value;
+  },
+};
+
 /** Default `OXAIGEN_AUTH_DEV_PROXY_URL`: where the mock server listens. */
 export const DEFAULT_DEV_PROXY_URL = "http://127.0.0.1:8765";
 
@@ -376,6 +405,13 @@ export const SETTINGS = Object.freeze({
     "other origins (`https://admin.example.com`) whose cookie-authenticated unsafe requests are accepted ([CSRF](#csrf-cookie-authenticated-requests))",
     { option: "allowedOrigins", default: [], defaultText: "unset (same origin only)" },
   ),
+  maxTokenAge: setting(
+    "AUTH_MAX_TOKEN_AGE",
+    "shared",
+    number({ min: 1 }),
+    "seconds after sign-in (`auth_time`, else `iat`) a token is accepted, in every mode; guards may tighten it ([token age](#token-age-and-type))",
+    { option: "maxTokenAge", defaultText: "unset (no limit)" },
+  ),
   // Flood and fleet bounds.
   upstreamMaxConcurrency: setting(
     "AUTH_UPSTREAM_MAX_CONCURRENCY",
@@ -453,6 +489,21 @@ export const SETTINGS = Object.freeze({
     list,
     "`scopes_supported` of its metadata: what MCP clients ask for when no challenge names a scope",
     { option: "scopesSupported" },
+  ),
+  // DPoP (RFC 9449).
+  dpop: setting(
+    "AUTH_DPOP",
+    "dpop",
+    dpopMode,
+    "key-bound tokens ([DPoP](#dpop-tokens-a-thief-cannot-use)): `allowed` accepts them only with a proof, `required` refuses unbound tokens, `off` refuses bound ones",
+    { option: "dpop", default: "allowed" as DpopMode },
+  ),
+  dpopNonceSecret: setting(
+    "AUTH_DPOP_NONCE_SECRET",
+    "dpop",
+    sharedSecret,
+    "set (the same on every instance): DPoP proofs must carry a server nonce (`use_dpop_nonce`)",
+    { option: "dpopNonceSecret", secret: true },
   ),
   nodeEnv: setting(
     "NODE_ENV",
@@ -599,6 +650,13 @@ export const SETTINGS = Object.freeze({
     permissionSources,
     "which lists satisfy `requirePermission(name)`; add `scopes` to let scopes count (check scopes with `requireScope`)",
     { defaultText: "`permissions,roles`" },
+  ),
+  requireAtJwt: setting(
+    "AUTH_REQUIRE_AT_JWT",
+    "jwt",
+    boolean,
+    "`true` accepts only RFC 9068 access tokens (header `typ: at+jwt`) ([token type](#token-age-and-type))",
+    { defaultText: "`false`" },
   ),
   // The presets' own variables (see the presets table).
   keycloakUrl: setting(

@@ -1,3 +1,4 @@
+import { DpopGate, type DpopProofChecker } from "./DpopGate.js";
 import type { HttpAnswer } from "./errorAnswer.js";
 import { type AuthError, ConfigurationError } from "./errors.js";
 import type { FleetLevel } from "./FleetLevel.js";
@@ -17,6 +18,7 @@ import {
   permissionGuard,
   requiredGuard,
 } from "./Guard.js";
+import { checkMaxTokenAge } from "./guards/tokenAgeGuard.js";
 import type { Platform } from "./platform.js";
 import {
   type ProtectedResourceSettings,
@@ -74,6 +76,8 @@ export interface AuthRuntime {
   backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
   /** This API as an OAuth protected resource (RFC 9728), when `AUTH_RESOURCE` is set. */
   protectedResource?: ProtectedResourceSettings;
+  /** Builds the DPoP proof checker (`dpop/`); without one, `DPoP` tokens are refused. */
+  dpop?: (auth: Auth) => DpopProofChecker;
 }
 
 /**
@@ -121,6 +125,10 @@ export class Auth {
   readonly logger: AuthLogger;
   /** @internal Auth switched off (`AUTH_PROVIDER=none`): the runner lets every guard through. */
   readonly disabled: boolean;
+  /** @internal Seconds of clock difference allowed (the validator's, else `AUTH_CLOCK_SKEW`). */
+  readonly clockToleranceSeconds: number;
+  /** @internal `AUTH_MAX_TOKEN_AGE` / `maxTokenAge`: the oldest token (since sign-in) accepted. */
+  readonly maxTokenAge: number | undefined;
   /** @internal The guards behind this instance's own methods (and the call-style bindings). */
   readonly guards: {
     readonly attach: BoundGuard;
@@ -150,7 +158,8 @@ export class Auth {
     this.settings = Object.freeze({ ...settings });
     const limits = runtime.limits ?? DEFAULT_LIMITS;
     this.pipeline = new ValidationPipeline(validator, settings, runtime.platform, Date.now, limits);
-    this.states = new RequestStateResolver(validator, this.settings, this.pipeline);
+    const dpop = new DpopGate(settings.dpop ?? "allowed", runtime.dpop?.(this));
+    this.states = new RequestStateResolver(validator, this.settings, this.pipeline, dpop);
     this.logoutFactory = runtime.backchannelLogout;
     this.protectedResource = runtime.protectedResource;
     this.metadataUrl =
@@ -158,6 +167,8 @@ export class Auth {
         ? undefined
         : resourceMetadataUrl(runtime.protectedResource.resource);
     this.disabled = validator.anonymous !== undefined;
+    this.clockToleranceSeconds = validator.clockToleranceSeconds ?? limits.clockToleranceSeconds;
+    this.maxTokenAge = checkMaxTokenAge(settings.maxTokenAge, "maxTokenAge (AUTH_MAX_TOKEN_AGE)");
     this.guards = {
       attach: bindGuard(this, attachGuard),
       required: bindGuard(this, requiredGuard),

@@ -28,6 +28,8 @@ export interface BoundGuard {
   readonly usesParams: boolean;
   /** The middleware: always lets the request through and always attaches user and error. */
   readonly attach: boolean;
+  /** The guard's own `maxTokenAge` (seconds), on top of the instance's; undefined: none. */
+  readonly maxTokenAge?: number | undefined;
 }
 
 /** Middleware semantics: never fails. */
@@ -44,6 +46,11 @@ export function permissionGuard(auth: AuthCore, name: string): Guard {
 }
 
 /** Binds a guard to an instance (at route declaration). */
-export function bindGuard(auth: AuthCore, guard: Guard, usesParams = false): BoundGuard {
-  return { auth, guard, usesParams, attach: guard === attachGuard };
+export function bindGuard(
+  auth: AuthCore,
+  guard: Guard,
+  usesParams = false,
+  maxTokenAge?: number,
+): BoundGuard {
+  return { auth, guard, usesParams, attach: guard === attachGuard, maxTokenAge };
 }

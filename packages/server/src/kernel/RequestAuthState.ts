@@ -50,6 +50,10 @@ export interface AuthCore {
   readonly logger: { warn(message: string): void; error?(message: string): void };
   /** Auth switched off (`AUTH_PROVIDER=none`): every guard lets the anonymous user through. */
   readonly disabled: boolean;
+  /** Seconds of clock difference the time checks allow (`AUTH_CLOCK_SKEW`). */
+  readonly clockToleranceSeconds: number;
+  /** `AUTH_MAX_TOKEN_AGE`: tokens older than this since sign-in are invalid; undefined: none. */
+  readonly maxTokenAge: number | undefined;
   /**
    * The request's state; synchronous on a cache hit. `token` undefined: read from `ctx`
    * (header, then cookie); null: none was sent. `memo` is the request object a pending upstream

@@ -10,12 +10,15 @@ export type AuthErrorCode =
   | "invalid_token"
   | "host_not_allowed"
   | "permission_denied"
+  | "insufficient_claims"
   | "csrf_rejected"
   | "upstream_error"
   | "overloaded"
   | "revocation_unavailable"
   | "invalid_request"
-  | "configuration_error";
+  | "configuration_error"
+  | "invalid_dpop_proof"
+  | "use_dpop_nonce";
 
 /**
  * Base class of every error the SDK throws; `code` is stable, `status` is the HTTP status to send.

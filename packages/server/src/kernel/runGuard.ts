@@ -1,5 +1,6 @@
 import { AuthError } from "./errors.js";
 import type { BoundGuard, RouteParams } from "./Guard.js";
+import { ageLimitedState } from "./guards/tokenAgeGuard.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
 import { reportServerError } from "./reportServerError.js";
 import type { RequestContext } from "./types.js";
@@ -68,6 +69,35 @@ function decide<Req, Res, Next, R>(
 ): R | Promise<R> {
   // Operators see why a request got a 5xx (the body is generic), even behind the middleware.
   if (state.error !== null) reportServerError(bound.auth.logger, state.error);
+  const maxAge = stricter(bound.maxTokenAge, bound.auth.maxTokenAge);
+  if (maxAge !== undefined && !bound.auth.disabled) {
+    return decideAged(bound, binding, state, maxAge, req, res, next);
+  }
+  return decideOn(bound, binding, state, req, res, next);
+}
+
+/** A token older than `maxTokenAge` is as invalid as an expired one, for guard and middleware. */
+function decideAged<Req, Res, Next, R>(
+  bound: BoundGuard,
+  binding: Binding<Req, Res, Next, R>,
+  state: RequestAuthState,
+  maxAge: number,
+  req: Req,
+  res: Res,
+  next: Next,
+): R | Promise<R> {
+  const aged = ageLimitedState(state, maxAge, bound.auth.clockToleranceSeconds, Date.now());
+  return decideOn(bound, binding, aged, req, res, next);
+}
+
+function decideOn<Req, Res, Next, R>(
+  bound: BoundGuard,
+  binding: Binding<Req, Res, Next, R>,
+  state: RequestAuthState,
+  req: Req,
+  res: Res,
+  next: Next,
+): R | Promise<R> {
   let result: User | null | Promise<User | null>;
   try {
     result = bound.auth.disabled
@@ -98,6 +128,11 @@ function allow<Req, Res, Next, R>(
     return binding.attach(req, res, next, user, state.error);
   }
   return binding.allow(req, res, next, user, state.error);
+}
+
+/** The smaller of two optional limits: a guard's own `maxTokenAge` only ever tightens. */
+function stricter(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
 function fail<Req, Res, Next, R>(

@@ -13,6 +13,15 @@ export interface AuthLogger {
 }
 
 /**
+ * `AUTH_DPOP`: `off` (no DPoP; key-bound tokens are refused), `allowed` (the default: bound
+ * tokens need their proof, unbound ones still work as Bearer), `required` (only bound tokens).
+ *
+ * @example
+ * const auth = createAuth({ dpop: "required" });
+ */
+export type DpopMode = "off" | "allowed" | "required";
+
+/**
  * Settings shared by every validation mode, resolved once at creation.
  *
  * @example
@@ -37,6 +46,10 @@ export interface AuthSettings {
    * unsafe requests may be authenticated by the access cookie (`https://admin.example.com`).
    */
   allowedOrigins: readonly string[];
+  /** `AUTH_MAX_TOKEN_AGE` (default none): seconds after sign-in (`auth_time`, else `iat`) a token is accepted. */
+  maxTokenAge?: number;
+  /** `AUTH_DPOP` (default `allowed`): how DPoP-bound tokens (RFC 9449) are treated, see DpopMode. */
+  dpop?: DpopMode;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DpopError } from "./DpopError.js";
 import {
   CsrfRejectedError,
   InvalidTokenError,
@@ -32,6 +33,13 @@ describe("withResourceMetadata", () => {
     // Twice over the same cached error: one parameter, never two.
     expect(withResourceMetadata(error, URL).headers["WWW-Authenticate"]).toBe(
       copy.headers["WWW-Authenticate"],
+    );
+  });
+
+  it("a DPoP challenge (RFC 9449) names the metadata too", () => {
+    const error = new DpopError("invalid_dpop_proof", "stale", ["ES256"]);
+    expect(withResourceMetadata(error, URL).headers["WWW-Authenticate"]).toBe(
+      `DPoP error="invalid_dpop_proof", error_description="stale", algs="ES256", resource_metadata="${URL}"`,
     );
   });
 

@@ -32,6 +32,8 @@ declare global {
  */
 export interface ExpressAuthOptions {
   auth?: Auth;
+  /** {@inheritDoc GuardOptions.maxTokenAge} */
+  maxTokenAge?: number;
 }
 
 /**
@@ -116,6 +118,12 @@ export const requireScope = helpers.requireScope;
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", requireBinding({ appId: true }), handler); */
 export const requireBinding = helpers.requireBinding;
+/** {@inheritDoc GuardHelpers.claimEquals} @example app.get("/v1/org", claimEquals("org_id", "acme"), handler); */
+export const claimEquals = helpers.claimEquals;
+/** {@inheritDoc GuardHelpers.claimIncludes} @example app.get("/v1/billing", claimIncludes("groups", "billing", "staff"), handler); */
+export const claimIncludes = helpers.claimIncludes;
+/** {@inheritDoc GuardHelpers.claimCheck} @example app.get("/v1/x", claimCheck((claims) => claims.email_verified === true, "a verified email"), handler); */
+export const claimCheck = helpers.claimCheck;
 /** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
 export const backchannelLogout = helpers.backchannelLogout;
 /** {@inheritDoc GuardHelpers.protectedResourceMetadata} @example app.get(resourceMetadataPath("https://api.example.com/mcp"), protectedResourceMetadata()); */

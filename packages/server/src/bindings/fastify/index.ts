@@ -29,6 +29,8 @@ declare module "fastify" {
  */
 export interface FastifyAuthOptions {
   auth?: Auth;
+  /** {@inheritDoc GuardOptions.maxTokenAge} */
+  maxTokenAge?: number;
 }
 
 /**
@@ -148,6 +150,12 @@ export const requireScope = helpers.requireScope;
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", { preHandler: requireBinding({ appId: true }) }, handler); */
 export const requireBinding = helpers.requireBinding;
+/** {@inheritDoc GuardHelpers.claimEquals} @example app.get("/v1/org", { preHandler: claimEquals("org_id", "acme") }, handler); */
+export const claimEquals = helpers.claimEquals;
+/** {@inheritDoc GuardHelpers.claimIncludes} @example app.get("/v1/billing", { preHandler: claimIncludes("groups", "billing") }, handler); */
+export const claimIncludes = helpers.claimIncludes;
+/** {@inheritDoc GuardHelpers.claimCheck} @example app.get("/v1/x", { preHandler: claimCheck((claims) => claims.email_verified === true, "a verified email") }, handler); */
+export const claimCheck = helpers.claimCheck;
 /**
  * The OpenID back-channel logout endpoint as a route handler (see
  * {@link GuardHelpers.backchannelLogout}). Fastify parses bodies itself: give the route's scope a

@@ -38,6 +38,8 @@ export type AuthEnv = { Variables: AuthVariables };
  */
 export interface HonoAuthOptions {
   auth?: Auth;
+  /** {@inheritDoc GuardOptions.maxTokenAge} */
+  maxTokenAge?: number;
 }
 
 type Answer = Promise<void> | Response;
@@ -118,6 +120,12 @@ export const requireScope = signedIn.requireScope;
 export const requireInternal = signedIn.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example app.get("/apps/:appId/data", requireBinding({ appId: true }), (c) => c.json({})); */
 export const requireBinding = signedIn.requireBinding;
+/** {@inheritDoc GuardHelpers.claimEquals} @example app.get("/v1/org", claimEquals("org_id", "acme"), (c) => c.json({})); */
+export const claimEquals = signedIn.claimEquals;
+/** {@inheritDoc GuardHelpers.claimIncludes} @example app.get("/v1/billing", claimIncludes("groups", "billing"), (c) => c.json({})); */
+export const claimIncludes = signedIn.claimIncludes;
+/** {@inheritDoc GuardHelpers.claimCheck} @example app.get("/v1/x", claimCheck((claims) => claims.email_verified === true, "a verified email"), (c) => c.json({})); */
+export const claimCheck = signedIn.claimCheck;
 /** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
 export const backchannelLogout = helpers.backchannelLogout;
 /** {@inheritDoc GuardHelpers.protectedResourceMetadata} @example app.get(resourceMetadataPath("https://api.example.com/mcp"), protectedResourceMetadata()); */

@@ -3,6 +3,7 @@ import { resolveAuth } from "../../config/defaultAuth.js";
 import type { Auth, AuthResult } from "../../kernel/Auth.js";
 import { errorAnswer } from "../../kernel/errorAnswer.js";
 import { AuthError } from "../../kernel/errors.js";
+import { checkMaxTokenAge } from "../../kernel/guards/tokenAgeGuard.js";
 import { NodeHeadersContext, WebRequestContext } from "../../kernel/requestContext.js";
 import { callBinding, resolveUser, runGuard } from "../../kernel/runGuard.js";
 import type { User } from "../../kernel/user.js";
@@ -32,6 +33,8 @@ export type AnyRequest = IncomingMessage | Request;
  */
 export interface NodeAuthOptions {
   auth?: Auth;
+  /** {@inheritDoc GuardOptions.maxTokenAge} */
+  maxTokenAge?: number;
 }
 
 /**
@@ -96,7 +99,14 @@ export async function authenticate(
   req: AnyRequest,
   options?: NodeAuthOptions,
 ): Promise<AuthResult> {
-  return runGuard(resolveAuth(options).guards.attach, results, req, undefined, undefined);
+  const bound =
+    options?.maxTokenAge === undefined
+      ? resolveAuth(options).guards.attach
+      : {
+          ...resolveAuth(options).guards.attach,
+          maxTokenAge: checkMaxTokenAge(options.maxTokenAge, "maxTokenAge"),
+        };
+  return runGuard(bound, results, req, undefined, undefined);
 }
 
 /**
@@ -109,6 +119,7 @@ export async function authenticate(
  * }
  */
 export function getCurrentUser(req: AnyRequest, options?: NodeAuthOptions): Promise<User> {
+  if (options?.maxTokenAge !== undefined) return helpers.getCurrentUser(options)(req);
   return resolveUser(resolveAuth(options).guards.required, requests, req) as Promise<User>;
 }
 
@@ -122,6 +133,7 @@ export function getCurrentUserOptional(
   req: AnyRequest,
   options?: NodeAuthOptions,
 ): Promise<User | null> {
+  if (options?.maxTokenAge !== undefined) return helpers.getCurrentUserOptional(options)(req);
   return resolveUser(resolveAuth(options).guards.optional, requests, req);
 }
 
@@ -164,6 +176,12 @@ export const requireScope = helpers.requireScope;
 export const requireInternal = helpers.requireInternal;
 /** {@inheritDoc GuardHelpers.requireBinding} @example const user = await requireBinding({ appId: true })(request, { appId: params.appId }); */
 export const requireBinding = helpers.requireBinding;
+/** {@inheritDoc GuardHelpers.claimEquals} @example const user = await claimEquals("org_id", "acme")(request); */
+export const claimEquals = helpers.claimEquals;
+/** {@inheritDoc GuardHelpers.claimIncludes} @example const user = await claimIncludes("groups", "billing")(request); */
+export const claimIncludes = helpers.claimIncludes;
+/** {@inheritDoc GuardHelpers.claimCheck} @example const user = await claimCheck((claims) => claims.email_verified === true, "a verified email")(request); */
+export const claimCheck = helpers.claimCheck;
 /**
  * {@inheritDoc GuardHelpers.backchannelLogout}
  *

@@ -59,6 +59,7 @@ export function jwtOptionsFromEnv(
   const maxBytes = read(SETTINGS.maxTokenBytes);
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
+  if (read(SETTINGS.requireAtJwt) === true) options.requireAccessTokenType = true;
   const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
   return { options, baseClaims };
 }

@@ -2,9 +2,14 @@ import { type Guard, optionalGuard, permissionGuard, requiredGuard } from "../Gu
 import { assertPermissionName, type PermissionName } from "../permissionName.js";
 import type { AuthCore } from "../RequestAuthState.js";
 import { type BindingSpec, bindingGuard } from "./bindingGuard.js";
+import { type ClaimCheck, claimCheckGuard } from "./claimCheckGuard.js";
+import { claimEqualsGuard } from "./claimEqualsGuard.js";
+import { claimIncludesGuard } from "./claimIncludesGuard.js";
+import type { ClaimValue } from "./claimName.js";
 import { type InternalOptions, internalGuard } from "./internalGuard.js";
 import { roleGuard } from "./roleGuard.js";
 import { scopeGuard } from "./scopeGuard.js";
+import { checkMaxTokenAge, tokenAgeGuard } from "./tokenAgeGuard.js";
 
 /**
  * What a route (or a WebSocket upgrade) requires of the request's auth state, declared once:
@@ -57,4 +62,16 @@ export const requirements = Object.freeze({
   internal: (options: InternalOptions) => fixed(internalGuard(options)),
   /** The request's app / workspace / user id bound to the token (route parameter, or header). */
   binding: (spec: BindingSpec) => fixed(bindingGuard(spec), true),
+  /** A claim (name or dotted path) equal to `value`: 403 insufficient_claims otherwise. */
+  claimEquals: (name: string, value: ClaimValue) => fixed(claimEqualsGuard(name, value)),
+  /** A claim (array or space-separated string) holding every value. */
+  claimIncludes: (name: string, ...values: ClaimValue[]) => fixed(claimIncludesGuard(name, values)),
+  /** A rule over the claims returning true; `description` is what a refused client reads. */
+  claimCheck: (check: ClaimCheck, description: string) =>
+    fixed(claimCheckGuard(check, description)),
+  /** A token at most `seconds` old since sign-in (`auth_time`, else `iat`): 401 otherwise. */
+  maxTokenAge: (seconds: number) => {
+    checkMaxTokenAge(seconds ?? Number.NaN, "maxTokenAge");
+    return requirement((auth) => tokenAgeGuard(seconds, auth.clockToleranceSeconds));
+  },
 });

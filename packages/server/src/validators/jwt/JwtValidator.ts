@@ -15,6 +15,7 @@ import type { HttpTransport } from "../../kernel/HttpTransport.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import type { AuthLogger } from "../../kernel/settings.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
+import { type AccessTokenRules, accessTokenRefusal } from "./accessTokenRefusal.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
 import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
 import {
@@ -27,8 +28,6 @@ import {
 import { type KeySetTiming, RemoteKeySet } from "./RemoteKeySet.js";
 
 const HMAC_ALGORITHMS: readonly string[] = ["HS256", "HS384", "HS512"];
-
-const NOT_ACCESS_TOKENS = new Set(["id", "refresh", "logout", "offline"]);
 
 /** Compact JWS: three base64url segments (the signature may not be empty either). */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -66,6 +65,17 @@ export interface JwtValidatorOptions {
    * subject or session is remembered for at least its whole life.
    */
   maxTokenLifetimeSeconds?: number;
+  /**
+   * RFC 9068: accept only tokens whose header says `typ: at+jwt` (default false). Without it,
+   * tokens that are plainly not access tokens are still refused (another `…+jwt` type, an ID
+   * token).
+   */
+  requireAccessTokenType?: boolean;
+  /**
+   * Client ids of browser apps (SPAs) signing in at the same provider: a token whose `aud`
+   * names one is that app's ID token and is refused. Must not overlap `audience`.
+   */
+  browserClientIds?: readonly string[];
   /** Scopes every token must carry (all of them). */
   requiredScopes?: readonly string[];
   /** Longer tokens are refused before any parsing (default 16384). */
@@ -140,6 +150,8 @@ export class JwtValidator implements TokenValidator {
   readonly #secret: Uint8Array | undefined;
   readonly #keySet: RemoteKeySet | undefined;
   readonly #issuer: string | undefined;
+  readonly #tokenRules: AccessTokenRules;
+  readonly #logger: AuthLogger;
   /** Fetches discovery and the JWKS; closed by `close()`. */
   #transport: HttpTransport | undefined;
 
@@ -153,6 +165,8 @@ export class JwtValidator implements TokenValidator {
     this.#audiences = checkAudience(options.audience);
     this.#acceptAzp = options.acceptAzpAsAudience === true;
     this.resource = checkResource(options.resource);
+    this.#tokenRules = checkTokenRules(options, this.#audiences);
+    this.#logger = options.logger ?? console;
     this.#requiredScopes = [...(options.requiredScopes ?? [])];
     this.#maxTokenBytes = checkPositiveInt(
       options.maxTokenBytes ?? DEFAULTS.maxTokenBytes,
@@ -185,6 +199,8 @@ export class JwtValidator implements TokenValidator {
       maxTokenBytes: this.#maxTokenBytes,
       maxTokenLifetime: this.maxTokenLifetimeSeconds,
       mapping: this.#mapping,
+      atJwt: this.#tokenRules.requireAtJwt,
+      browserClients: [...this.#tokenRules.browserClientIds].sort(),
     });
     // In the background: the first request does not wait for the import (a failure surfaces
     // there, as a 502 with its cause).
@@ -206,13 +222,15 @@ export class JwtValidator implements TokenValidator {
     if (hasProtoKey(protectedHeader) || hasProtoKey(payload)) {
       throw invalidToken("token contains a forbidden __proto__ key");
     }
+    // ID, logout and refresh tokens share the keys and issuer of access tokens: the log says
+    // which one a client sent (a common integration mistake), never the token.
+    const refusal = accessTokenRefusal(protectedHeader, payload, this.#tokenRules);
+    if (refusal !== undefined) {
+      this.#logger.warn(`[@org/auth-server] Refused a bearer token: ${refusal}.`);
+      throw invalidToken(refusal);
+    }
     this.#checkAudience(payload);
     this.#checkLifetime(payload);
-    // Keycloak marks its ID and refresh tokens in a `typ` claim; they share keys, iss and (azp)
-    // audience with access tokens, so refuse them explicitly.
-    if (typeof payload.typ === "string" && NOT_ACCESS_TOKENS.has(payload.typ.toLowerCase())) {
-      throw invalidToken(`a ${payload.typ} token is not an access token`);
-    }
     const user = mapClaimsToUser(payload as Record<string, unknown>, this.#mapping, this.name);
     // Every authenticated user has an id: revocation, binding and audit all key on it.
     if (user.id === null) throw invalidToken("the token names no user (no sub or mapped id claim)");
@@ -248,17 +266,20 @@ export class JwtValidator implements TokenValidator {
   }
 
   async #verifySignedToken(token: string) {
-    // On a cold start, fetch the keys while jose loads instead of after.
-    const [{ errors, jwtVerify }] = await Promise.all([
-      loadJose(),
-      loadedJose() === undefined ? this.#keySet?.warm() : undefined,
-    ]);
+    // On a cold start, fetch the keys while jose loads instead of after; once loaded, no await
+    // (every miss pays for each promise hop).
+    const { errors, jwtVerify } = loadedJose() ?? (await this.#loadJoseWarming());
     try {
       return await jwtVerify(token, this.#getKey, this.#verifyOptions);
     } catch (error) {
       if (error instanceof errors.JWKSMultipleMatchingKeys) return this.#tryEachKey(token, error);
       throw fromJoseError(error);
     }
+  }
+
+  async #loadJoseWarming() {
+    const [jose] = await Promise.all([loadJose(), this.#keySet?.warm()]);
+    return jose;
   }
 
   /** A token without `kid` while the set holds several candidate keys: try each. */
@@ -356,6 +377,22 @@ export class JwtValidator implements TokenValidator {
         ),
     });
   }
+}
+
+function checkTokenRules(
+  options: JwtValidatorOptions,
+  audiences: ReadonlySet<string> | undefined,
+): AccessTokenRules {
+  const browserClientIds = new Set(
+    (options.browserClientIds ?? []).filter((id) => typeof id === "string" && id !== ""),
+  );
+  const overlap = [...browserClientIds].find((id) => audiences?.has(id));
+  if (overlap !== undefined) {
+    throw new ConfigurationError(
+      `browserClientIds lists "${overlap}", which is also an accepted audience (AUTH_AUDIENCE): its access tokens would be refused. List only browser clients whose tokens this API must not accept.`,
+    );
+  }
+  return { requireAtJwt: options.requireAccessTokenType === true, browserClientIds };
 }
 
 function toHex(bytes: Uint8Array): string {

@@ -83,15 +83,23 @@ export class RemoteKeySet {
 
   /** jose key resolver: the key for this token's header, refetching the set when warranted. */
   getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyResult> => {
-    const keys = await this.#currentKeys();
-    const { errors } = await loadJose();
+    // Fresh keys (the common case) are used without awaiting the refresh logic.
+    const keys = this.#freshKeys() ?? (await this.#currentKeys());
     try {
       return await keys(header, token);
     } catch (error) {
+      const { errors } = await loadJose();
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
     }
     return this.#retryUnknownKid(header, token);
   };
+
+  /** The cached set while it is younger than `maxAgeMs`, else undefined. */
+  #freshKeys(): LocalKeySet | undefined {
+    return this.#keys !== undefined && this.#now() - this.#fetchedAt < this.#options.maxAgeMs
+      ? this.#keys
+      : undefined;
+  }
 
   async #currentKeys(): Promise<LocalKeySet> {
     const age = this.#now() - this.#fetchedAt;

@@ -1,4 +1,4 @@
-import { userFromWire } from "@org/auth-user";
+import { userFromWire, withClaims } from "@org/auth-user";
 import { createTransport } from "#platform";
 import { InvalidTokenError, UpstreamError } from "../../kernel/errors.js";
 import { type HttpTransport, TooLarge } from "../../kernel/HttpTransport.js";
@@ -115,7 +115,9 @@ export class ProxyAuthClient {
     if (user.id === null || user.id === "") {
       throw upstream(what, "the body has no user id (not an auth proxy's get-me answer?)");
     }
-    return user;
+    // A key-bound token's `cnf` (DPoP): the SDK then requires the proof, as for a JWT's.
+    const cnf = (parsed as { cnf?: unknown }).cnf;
+    return cnf === undefined ? user : withClaims(user, { ...user.claims, cnf });
   }
 
   /**

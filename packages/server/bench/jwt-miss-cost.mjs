@@ -1,0 +1,128 @@
+// `pnpm --filter @org/auth-server bench:jwt-miss` (against dist/): what a local-JWT cache miss
+// costs through the SDK's guard next to jose's own `jwtVerify` with the same key plus the same
+// check by hand (read the Bearer header, verify, require a scope). Distinct RS256 tokens, more
+// than the cache holds, 16 in flight; CPU µs per request from process.cpuUsage (all threads:
+// WebCrypto verifies on the libuv pool). First both variants in one process, interleaved round
+// by round (medians after two warm-up rounds), then each variant alone in its own process.
+// Ratio = jose / SDK: 1.00 means the SDK adds nothing; the target is ≥ 0.95.
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { createAuth, createJwtValidator } from "@org/auth-server";
+import { requireScope } from "@org/auth-server/node";
+import { importJWK, jwtVerify } from "jose";
+
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 4096);
+const IN_FLIGHT = 16;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const SOLO_ROUNDS = Number(process.env.BENCH_SOLO_ROUNDS ?? 3);
+const AUDIENCE = "https://api.bench.example";
+const quiet = { warn() {}, error() {} };
+const only = process.argv[2] === "--only" ? process.argv[3] : undefined;
+
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const jwk = { ...publicKey.export({ format: "jwk" }), kid: "k", alg: "RS256", use: "sig" };
+const provider = createServer((req, res) => {
+  const body =
+    req.url === "/.well-known/openid-configuration"
+      ? { issuer, jwks_uri: `${issuer}/jwks` }
+      : { keys: [jwk] };
+  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+}).listen(0, "127.0.0.1");
+await once(provider, "listening");
+const issuer = `http://127.0.0.1:${provider.address().port}`;
+
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const now = Math.floor(Date.now() / 1000);
+const header = b64({ alg: "RS256", kid: "k", typ: "JWT" });
+const requests = Array.from({ length: TOKENS }, (_, i) => {
+  const claims = {
+    iss: issuer,
+    aud: AUDIENCE,
+    sub: `u${i}`,
+    iat: now,
+    exp: now + 3600,
+    scope: "read",
+  };
+  const input = `${header}.${b64(claims)}`;
+  const token = `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
+  return { headers: { authorization: `Bearer ${token}` } };
+});
+
+// jose with the same key, and the guard written by hand.
+const key = await importJWK(jwk, "RS256");
+const joseOptions = { issuer, audience: AUDIENCE, algorithms: ["RS256"] };
+async function joseGuard(request) {
+  const { payload } = await jwtVerify(request.headers.authorization.slice(7), key, joseOptions);
+  if (typeof payload.scope !== "string" || !payload.scope.split(" ").includes("read")) {
+    throw new Error("scope read missing");
+  }
+  return payload;
+}
+
+// The SDK: its node entry's guard on the same plain request objects (default cache: 1,024
+// entries, so cycling 4,096 tokens never hits).
+const auth = createAuth({
+  env: {},
+  validator: createJwtValidator({ issuer, audience: AUDIENCE, logger: quiet }),
+  logger: quiet,
+});
+const sdkGuard = requireScope("read", { auth });
+
+const VARIANTS = { "jose jwtVerify + guard": joseGuard, "@org/auth-server requireScope": sdkGuard };
+
+async function cpuPerRequest(guard) {
+  const before = process.cpuUsage();
+  let next = 0;
+  const worker = async () => {
+    // A new request object each time, as a server gets: the SDK memoises a validation on it.
+    while (next < requests.length) await guard({ headers: requests[next++].headers });
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / requests.length;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
+/** Medians per variant over `rounds` after two warm-up rounds, variants alternating. */
+async function measure(names, rounds) {
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < rounds + 2; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const cpu = await cpuPerRequest(VARIANTS[name]);
+      if (round >= 2) samples[name].push(cpu);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, median(samples[name])]));
+}
+
+if (only !== undefined) {
+  process.stdout.write(`${JSON.stringify(await measure([only], ROUNDS))}\n`);
+} else {
+  const [jose, sdk] = Object.keys(VARIANTS);
+  const together = await measure([jose, sdk], ROUNDS);
+  const solo = { [jose]: [], [sdk]: [] };
+  for (let round = 0; round < SOLO_ROUNDS; round++) {
+    for (const name of round % 2 === 0 ? [jose, sdk] : [sdk, jose]) {
+      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--only", name], {
+        encoding: "utf8",
+        timeout: 600_000,
+      });
+      solo[name].push(JSON.parse(out.trim().split("\n").at(-1))[name]);
+    }
+  }
+  const row = (label, a, b) =>
+    `| ${label} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`;
+  console.log(`| JWT cache miss, CPU µs per request | ${jose} | ${sdk} | ratio |`);
+  console.log("| --- | --- | --- | --- |");
+  console.log(row(`one process, median of ${ROUNDS} rounds`, together[jose], together[sdk]));
+  console.log(
+    row(`own processes, median of ${SOLO_ROUNDS}`, median(solo[jose]), median(solo[sdk])),
+  );
+}
+provider.close();
+await auth.close();
