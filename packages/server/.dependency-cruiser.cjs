@@ -1,5 +1,5 @@
 // The server SDK's layers (docs/architecture.md): kernel ← jose ← validators · redis · logout ·
-// platform ← config ← bindings.
+// dpop · platform · telemetry ← config ← bindings.
 // Run in packages/server by the root `pnpm lint`; a wrong-way import fails CI.
 const { noCycles, options } = require("../../scripts/lint/dependencyCruiserBase.cjs");
 const SRC = "^src/";
@@ -33,9 +33,12 @@ module.exports = {
     {
       name: "adapters-import-only-kernel",
       comment:
-        "Each validator (validators/proxy, validators/jwt, validators/adapters), the Redis level, back-channel logout and the platform implement kernel seams: they import the kernel, jose/ and their own folder (and the runtime's pieces through #platform), never config, bindings, each other, or a sibling validator.",
+        "Each validator (validators/proxy, validators/jwt, validators/adapters), the Redis level, back-channel logout, the DPoP proof checker, the platform and telemetry (OpenTelemetry) implement kernel seams: they import the kernel, jose/ and their own folder (and the runtime's pieces through #platform), never config, bindings, each other, or a sibling validator.",
       severity: "error",
-      from: { path: `${SRC}(validators/[^/]+|redis|logout|platform)/`, pathNot: notTest },
+      from: {
+        path: `${SRC}(validators/[^/]+|redis|logout|dpop|platform|telemetry)/`,
+        pathNot: notTest,
+      },
       to: { path: SRC, pathNot: [`${SRC}kernel/`, `${SRC}jose/`, `${SRC}$1/`, PLATFORM_ENTRY] },
     },
     {
@@ -65,6 +68,14 @@ module.exports = {
         path: `${SRC}config/(env|snapshotEnv|settingsTable|resolve[A-Za-z]*|presets/(detectProvider|jwtOptionsFromEnv|presetUrl))\\.ts$`,
         dependencyTypesNot: ["type-only"],
       },
+    },
+    {
+      name: "opentelemetry-only-in-telemetry",
+      comment:
+        "@opentelemetry/api is an optional peer dependency, imported by name at run time in telemetry/loadOpenTelemetryApi.ts only (types restated in telemetry/OpenTelemetryApi.ts): no other module imports it, not even for types.",
+      severity: "error",
+      from: { path: SRC, pathNot: [`${SRC}telemetry/`, notTest] },
+      to: { path: "@opentelemetry/" },
     },
   ],
   options,

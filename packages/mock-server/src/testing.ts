@@ -4,6 +4,14 @@ export {
   type BadTokenKind,
   type MintTokenOptions,
 } from "./oidc/mintToken.js";
+export {
+  BAD_DPOP_PROOF_KINDS,
+  type BadDpopProofKind,
+  createDpopKey,
+  createDpopProof,
+  type DpopKey,
+  type DpopProofOptions,
+} from "./testing/createDpopProof.js";
 export { PERSONA_NAMES, type PersonaName } from "./testing/personas.js";
 export {
   type AuthServerMode,

@@ -28,8 +28,10 @@ export {
   type ProxySettings,
 } from "./config/resolveProxySettings.js";
 export type { Auth, AuthResult, BackchannelLogoutHandler } from "./kernel/Auth.js";
+export type { AuthHealth, HealthCheck, LimiterLoad } from "./kernel/AuthHealth.js";
 export { ASYMMETRIC_ALGORITHMS } from "./kernel/asymmetricAlgorithms.js";
 export type { ClaimPath } from "./kernel/claimPath.js";
+export type { DecisionLogFields } from "./kernel/decisionLog.js";
 export type { HttpAnswer } from "./kernel/errorAnswer.js";
 export {
   AuthError,
@@ -80,6 +82,8 @@ export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "./
 export { MAX_LOGOUT_BODY_BYTES } from "./logout/handleBackchannelLogout.js";
 export type { RedisOptions } from "./redis/FleetCache.js";
 export type { RedisClientLike } from "./redis/RedisLink.js";
+export type { OpenTelemetryApi } from "./telemetry/OpenTelemetryApi.js";
+export type { TelemetryOptions } from "./telemetry/openTelemetry.js";
 export type { AdapterClaims, AuthAdapter } from "./validators/adapters/AuthAdapter.js";
 export { createAdapterValidator } from "./validators/adapters/createAdapterValidator.js";
 export {

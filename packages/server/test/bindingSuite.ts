@@ -4,6 +4,7 @@ import { UPSTREAM_PUBLIC_MESSAGE } from "../src/kernel/errors.js";
 import { describeAttacks } from "./attackSuite.js";
 import { describeBackchannelLogout } from "./backchannelLogoutSuite.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
+import { describeTelemetry } from "./telemetrySuite.js";
 
 /** A running app exposing the standard routes (global auth middleware + guards), for GET and POST
  * alike (the attack suite sends unsafe methods): GET /public → { userId, authError } (middleware only), GET /me (getCurrentUser),
@@ -331,4 +332,5 @@ export function describeBinding(name: string, startApp: StartApp): void {
   });
   describeAttacks(name, startApp);
   describeBackchannelLogout(name, startApp);
+  describeTelemetry(name, startApp);
 }

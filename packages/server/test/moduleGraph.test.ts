@@ -36,7 +36,10 @@ async function loadedBy(
   conditions: string[] = [],
   missing: string[] = [],
 ) {
-  const file = join(tmp, `${mode}-${conditions.join("-") || "node"}-${missing.join("-")}.txt`);
+  const file = join(
+    tmp,
+    `${mode}-${conditions.join("-") || "node"}-${missing.join("-").replace(/\W/g, "_")}.txt`,
+  );
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -97,7 +100,7 @@ describe("module graph of the built package (child process)", () => {
   });
 
   it("JWT mode loads jose, never undici, and no installed package at all", async () => {
-    const { answer, packages, jose } = await loadedBy("jwt");
+    const { answer, packages, jose } = await loadedBy("jwt", [], ["@opentelemetry/api"]);
     expect(answer).toEqual({ status: 200, email: "u1@example.com", fetchCalls: 0 });
     expect(jose).toBe(true);
     // jose, lru-cache and @org/auth-user are bundled into dist/: nothing else to install.
@@ -113,8 +116,22 @@ describe("module graph of the built package (child process)", () => {
     expect(packages.has("undici")).toBe(false);
   });
 
+  it("@opentelemetry/api, an optional peer, is loaded when installed and is then the only package", async () => {
+    const installed = await loadedBy("jwt");
+    expect(installed.answer.status).toBe(200);
+    expect([...installed.packages]).toEqual(["@opentelemetry/api"]);
+    // Without it (the JWT case above too) nothing of OpenTelemetry loads.
+    const without = await loadedBy("proxy", [], ["@opentelemetry/api"]);
+    expect(without.answer.status).toBe(502);
+    expect([...without.packages].filter((name) => name.startsWith("@opentelemetry/"))).toEqual([]);
+  });
+
   it("proxy mode off Node (edge-light) uses fetch: neither undici nor jose", async () => {
-    const { answer, packages, jose } = await loadedBy("proxy", ["edge-light"]);
+    const { answer, packages, jose } = await loadedBy(
+      "proxy",
+      ["edge-light"],
+      ["@opentelemetry/api"],
+    );
     expect(answer.status).toBe(502);
     expect(answer.fetchCalls).toBeGreaterThan(0);
     expect(packages.has("undici")).toBe(false);

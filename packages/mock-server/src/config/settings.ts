@@ -51,6 +51,8 @@ export interface MockAuthSettings extends MockUser {
   forbiddenToken: string | null;
   audience: string;
   stateApi: boolean;
+  /** DPoP proofs must carry the mock's server nonce (`use_dpop_nonce` answers with it). */
+  dpopNonce: boolean;
   /** OpenID login personas besides the configured user and the built-in mock-admin/mock-viewer. */
   personas: Persona[];
   /** OAuth clients besides the zero-config `mock-client` and `mock-public-client`. */
@@ -287,6 +289,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     "STATE_API",
     true,
     "Serve GET/PUT/DELETE /_oxa_auth/mock/state and POST /_oxa_auth/mock/token (change the user, permissions, tokens at run time; mint test tokens)",
+    parseBoolean,
+  ),
+  spec(
+    "dpopNonce",
+    "DPOP_NONCE",
+    false,
+    "DPoP nonce mode: proofs must carry the server nonce (a use_dpop_nonce answer hands it out in DPoP-Nonce; it rotates every minute)",
     parseBoolean,
   ),
   spec(

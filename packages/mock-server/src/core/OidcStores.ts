@@ -27,6 +27,8 @@ export interface CodeRecord extends GrantSubject {
 /** A refresh token, keyed by sha256(token); rotated once exchanged (late reuse ends the grant). */
 export interface RefreshRecord extends GrantSubject, Rotation {
   expiresAt: number;
+  /** A public client's DPoP key (RFC 9449 §5): its refreshes need a proof by this key. */
+  jkt?: string;
 }
 
 /** A parked authorization request waiting for the interactive login page's answer. */

@@ -1,3 +1,4 @@
+import { boundKey } from "./checkDpopProof.js";
 import type { Ctx } from "./context.js";
 import { readCookie } from "./cookies.js";
 import { constantTimeEqual } from "./random.js";
@@ -10,6 +11,8 @@ export interface Identity {
   /** Unix seconds, or null for static tokens (they never expire). */
   expiresAt: number | null;
   sid: string | null;
+  /** The DPoP key a JWT is bound to (`cnf.jkt`), if any. */
+  jkt?: string;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface Identity {
 export function presentedToken(ctx: Ctx, request: RequestLike): string | null | "malformed" {
   const header = request.headers.get("authorization");
   if (header !== null) {
-    const match = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header);
+    const match = /^(?:Bearer|DPoP)[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header);
     return match?.[1] ?? "malformed";
   }
   return readCookie(request.headers.get("cookie"), ctx.settings.accessCookieName) || null;
@@ -40,5 +43,6 @@ export async function authenticate(ctx: Ctx, token: string): Promise<Identity | 
   if (isStatic) return { kind: "static", expiresAt: null, sid: null };
   const issued = await verifyIssuedToken(ctx, token);
   if (!issued || (issued.sid === null && issued.typ === "at+jwt")) return undefined;
-  return { kind: "jwt", expiresAt: issued.payload.exp, sid: issued.sid };
+  const jkt = boundKey(issued.payload);
+  return { kind: "jwt", expiresAt: issued.payload.exp, sid: issued.sid, ...(jkt ? { jkt } : {}) };
 }

@@ -33,6 +33,8 @@ export interface PendingCode {
 export interface RefreshRecord extends Rotation {
   sid: string;
   expiresAt: number;
+  /** The DPoP key the session's tokens are bound to: a refresh needs a proof by it. */
+  jkt?: string;
 }
 
 /**

@@ -33,7 +33,8 @@ export async function handleIntrospection(ctx: Ctx, request: RequestLike): Promi
   return json(200, {
     ...payload,
     active: true,
-    token_type: "Bearer",
+    // RFC 9449 §6.2: a bound token's answer names its scheme (cnf is in the payload).
+    token_type: payload.cnf === undefined ? "Bearer" : "DPoP",
     ...(clientId !== undefined ? { client_id: clientId } : {}),
     ...(typeof payload.preferred_username === "string"
       ? { username: payload.preferred_username }

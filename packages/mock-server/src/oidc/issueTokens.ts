@@ -11,7 +11,7 @@ import { shapeClaims } from "./claimShapes.js";
 /** The token response body (RFC 6749 §5.1, OIDC Core §3.1.3.3). */
 export interface TokenResponse {
   access_token: string;
-  token_type: "Bearer";
+  token_type: "Bearer" | "DPoP";
   expires_in: number;
   scope: string;
   id_token?: string;
@@ -24,6 +24,7 @@ export function issueAccessToken(
   client: OidcClient,
   scope: string[],
   grant: GrantSubject | null,
+  jkt?: string,
 ): Promise<string> {
   const claims = shapeClaims("oidc", {
     persona: grant?.persona ?? null,
@@ -33,7 +34,8 @@ export function issueAccessToken(
     ...(grant ? { sid: grant.sid, authTime: grant.authTime } : {}),
   });
   return mintAccessToken(ctx, {
-    claims: { ...claims, ...client.claims },
+    // A DPoP-bound token names its key's thumbprint (RFC 9449 §6.1).
+    claims: { ...claims, ...client.claims, ...(jkt === undefined ? {} : { cnf: { jkt } }) },
     expiresIn: ctx.state.expiresIn,
     sign: { typ: "at+jwt", audience: client.audience ?? ctx.settings.audience },
   });
@@ -74,16 +76,19 @@ export async function issueGrantTokens(
   grant: GrantSubject,
   nonce: string | null,
   successor: Successor = { refreshToken: randomToken(), isNew: true },
+  jkt?: string,
 ): Promise<TokenResponse> {
   const now = ctx.now();
   const { refreshToken } = successor;
   if (successor.isNew) {
     const record = { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotated: null };
-    keep(ctx.oidc.refresh, await sha256(refreshToken), record, now);
+    // A public client's refresh token is bound to its DPoP key (RFC 9449 §5).
+    const bound = jkt !== undefined && client.clientSecret === null ? { jkt } : {};
+    keep(ctx.oidc.refresh, await sha256(refreshToken), { ...record, ...bound }, now);
   }
   const body: TokenResponse = {
-    access_token: await issueAccessToken(ctx, client, grant.scope, grant),
-    token_type: "Bearer",
+    access_token: await issueAccessToken(ctx, client, grant.scope, grant, jkt),
+    token_type: jkt === undefined ? "Bearer" : "DPoP",
     expires_in: ctx.state.expiresIn,
     scope: grant.scope.join(" "),
     refresh_token: refreshToken,

@@ -83,6 +83,8 @@ export interface MintTokenOptions {
   claims?: Record<string, unknown>;
   /** Make a token that must be refused. */
   bad?: BadTokenKind;
+  /** Bind the token to a DPoP key: its thumbprint as `cnf.jkt` (see `createDpopKey`). */
+  jkt?: string;
 }
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]{1,128}$/;
@@ -98,6 +100,7 @@ const KNOWN = new Set([
   "preset",
   "claims",
   "bad",
+  "jkt",
 ]);
 
 function fail(message: string): never {
@@ -181,6 +184,11 @@ export function parseMintOptions(input: unknown): MintTokenOptions {
       fail(`bad: expected one of ${BAD_TOKEN_KINDS.join(", ")}`);
     out.bad = v.bad as BadTokenKind;
   }
+  if (v.jkt !== undefined) {
+    if (typeof v.jkt !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(v.jkt))
+      fail("jkt: expected a SHA-256 JWK thumbprint (43 base64url characters)");
+    out.jkt = v.jkt;
+  }
   return out;
 }
 
@@ -211,6 +219,7 @@ export async function mintToken(ctx: Ctx, input: MintTokenOptions = {}): Promise
     ...(sid ? { sid, authTime: now } : {}),
   });
   Object.assign(claims, client?.claims, options.claims);
+  if (options.jkt !== undefined) claims.cnf = { jkt: options.jkt };
   const expiresIn = options.expiresIn ?? ctx.state.expiresIn;
   let audience: string | string[] =
     options.audience ?? presetAudience(preset) ?? client?.audience ?? ctx.settings.audience;

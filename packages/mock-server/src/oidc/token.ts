@@ -1,5 +1,6 @@
 import { encode as base64url } from "jose/base64url";
 import type { OidcClient } from "../config/OidcClient.js";
+import { checkDpopProof } from "../core/checkDpopProof.js";
 import type { Ctx } from "../core/context.js";
 import { sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
@@ -27,6 +28,7 @@ async function authorizationCode(
   ctx: Ctx,
   client: OidcClient,
   p: Record<string, string>,
+  jkt?: string,
 ): Promise<MockResponse> {
   if (p.code === undefined) return oauthError(400, "invalid_request", "send the code");
   const record = ctx.oidc.codes.get(await sha256(p.code));
@@ -51,13 +53,14 @@ async function authorizationCode(
     return invalidGrant("this code was requested without PKCE: drop code_verifier");
   }
   startGrant(ctx, record);
-  return json(200, await issueGrantTokens(ctx, client, record, record.nonce));
+  return json(200, await issueGrantTokens(ctx, client, record, record.nonce, undefined, jkt));
 }
 
 async function refreshToken(
   ctx: Ctx,
   client: OidcClient,
   p: Record<string, string>,
+  jkt?: string,
 ): Promise<MockResponse> {
   if (p.refresh_token === undefined)
     return oauthError(400, "invalid_request", "send the refresh_token");
@@ -67,6 +70,8 @@ async function refreshToken(
     return invalidGrant("this refresh token belongs to another client");
   if (!grantLive(ctx, record))
     return invalidGrant("this grant was revoked or logged out: log in again");
+  if (record.jkt !== undefined && record.jkt !== jkt)
+    return invalidGrant("this refresh token is DPoP-bound: send a proof signed by its key");
   let scope = record.scope;
   if (p.scope !== undefined) {
     try {
@@ -84,13 +89,18 @@ async function refreshToken(
     revokeGrant(ctx, record.grantId);
     return invalidGrant("refresh token reuse detected: the grant is revoked, log in again");
   }
-  return json(200, await issueGrantTokens(ctx, client, { ...record, scope }, null, successor));
+  const { jkt: _bound, ...grant } = record;
+  return json(
+    200,
+    await issueGrantTokens(ctx, client, { ...grant, scope }, null, successor, record.jkt ?? jkt),
+  );
 }
 
 async function clientCredentials(
   ctx: Ctx,
   client: OidcClient,
   p: Record<string, string>,
+  jkt?: string,
 ): Promise<MockResponse> {
   if (client.clientSecret === null)
     return oauthError(400, "unauthorized_client", "client_credentials needs a confidential client");
@@ -105,8 +115,8 @@ async function clientCredentials(
   if (scope.includes("openid"))
     return oauthError(400, "invalid_scope", "client_credentials tokens have no user: drop openid");
   return json(200, {
-    access_token: await issueAccessToken(ctx, client, scope, null),
-    token_type: "Bearer",
+    access_token: await issueAccessToken(ctx, client, scope, null, jkt),
+    token_type: jkt === undefined ? "Bearer" : "DPoP",
     expires_in: ctx.state.expiresIn,
     scope: scope.join(" "),
   });
@@ -134,5 +144,8 @@ export async function handleToken(ctx: Ctx, request: RequestLike): Promise<MockR
     );
   const auth = await authenticateClient(ctx, request, p);
   if ("response" in auth) return auth.response;
-  return grant(ctx, auth.client, p);
+  // A DPoP proof (RFC 9449 §5) binds the tokens issued now to its key.
+  const proof = await checkDpopProof(ctx, request, { at: "token" });
+  if (proof !== undefined && "response" in proof) return proof.response;
+  return grant(ctx, auth.client, p, proof?.jkt);
 }

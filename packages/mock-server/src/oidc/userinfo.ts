@@ -1,14 +1,16 @@
+import { resourceDpop, schemeToken } from "../core/checkDpopProof.js";
 import type { Ctx } from "../core/context.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
 import { oauthError } from "./oauthRequest.js";
-import { bearerToken, verifyAccessToken } from "./verifyAccessToken.js";
+import { verifyAccessToken } from "./verifyAccessToken.js";
 
 const PROFILE = ["name", "preferred_username"];
 
 /** `GET|POST /oidc/userinfo` (OIDC Core §5.3): the user's claims allowed by the token's scope. */
 export async function handleUserinfo(ctx: Ctx, request: RequestLike): Promise<MockResponse> {
-  const token = bearerToken(request.headers.get("authorization"));
-  if (token === undefined) {
+  const sent = schemeToken(request.headers.get("authorization"));
+  const token = sent?.token;
+  if (sent === undefined || token === undefined) {
     return oauthError(401, "invalid_request", "send Authorization: Bearer <access token>", {
       "www-authenticate": 'Bearer realm="auth-mock-server"',
     });
@@ -19,6 +21,9 @@ export async function handleUserinfo(ctx: Ctx, request: RequestLike): Promise<Mo
       "www-authenticate": 'Bearer realm="auth-mock-server", error="invalid_token"',
     });
   }
+  // A DPoP-bound token needs its proof, never as Bearer (RFC 9449 §7).
+  const refused = await resourceDpop(ctx, request, sent, payload);
+  if (refused) return refused;
   const scope = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
   if (!scope.includes("openid") || payload.sub === payload.client_id) {
     return oauthError(

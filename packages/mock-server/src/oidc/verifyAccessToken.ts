@@ -9,9 +9,3 @@ export async function verifyAccessToken(ctx: Ctx, token: string): Promise<Issued
   const issued = await verifyIssuedToken(ctx, token, { audience: null });
   return issued?.typ === "at+jwt" ? issued : undefined;
 }
-
-/** The bearer token of `Authorization` (RFC 6750 §2.1), or undefined. */
-export function bearerToken(header: string | null): string | undefined {
-  if (header === null) return undefined;
-  return /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)[ ]*$/i.exec(header)?.[1];
-}

@@ -1,3 +1,4 @@
+import { DPOP_ALGORITHMS } from "../core/checkDpopProof.js";
 import type { Ctx } from "../core/context.js";
 import { json, type MockResponse } from "../core/responses.js";
 import { OIDC_PATHS } from "./paths.js";
@@ -26,6 +27,7 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
     introspection_endpoint_auth_methods_supported: AUTH_METHODS.slice(0, 2),
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
     code_challenge_methods_supported: ["S256"],
+    dpop_signing_alg_values_supported: DPOP_ALGORITHMS,
     scopes_supported: ["openid", "profile", "email", "offline_access"],
     prompt_values_supported: ["none", "login", "consent", "select_account"],
     claims_supported: [

@@ -1,5 +1,6 @@
 import { PERMISSION_NAME, PERMISSION_NAME_RULE } from "../config/parse.js";
 import { authenticate, type Identity, presentedToken } from "../core/authenticate.js";
+import { resourceDpop } from "../core/checkDpopProof.js";
 import { type Ctx, personaOfSession } from "../core/context.js";
 import { userBody } from "../core/MockState.js";
 import { json, jsonError, type MockResponse, type RequestLike } from "../core/responses.js";
@@ -32,6 +33,19 @@ async function requireIdentity(ctx: Ctx, request: RequestLike): Promise<Outcome>
         },
       ),
     };
+  }
+  // A DPoP-bound token needs its proof (never as Bearer nor from the cookie); unbound ones do not.
+  const dpop = /^DPoP /i.test(request.headers.get("authorization") ?? "");
+  if (identity.jkt !== undefined || dpop) {
+    const refused = await resourceDpop(
+      ctx,
+      request,
+      { token, dpop },
+      {
+        ...(identity.jkt === undefined ? {} : { cnf: { jkt: identity.jkt } }),
+      },
+    );
+    if (refused) return { response: refused };
   }
   return { identity };
 }

@@ -35,11 +35,14 @@ export function proxyAccessToken(
   expiresIn: number,
   authTime: number | null = null,
   persona: Persona | null = null,
+  jkt?: string,
 ): Promise<string> {
   const claims: Record<string, unknown> = {
     ...userClaims(ctx.state, persona),
     scope: "openid profile email",
   };
+  // A DPoP-bound token names its key's thumbprint (RFC 9449 §6.1).
+  if (jkt !== undefined) claims.cnf = { jkt };
   if (sid !== null) claims.sid = sid;
   if (authTime !== null) claims.auth_time = Math.floor(authTime / 1000);
   return mintAccessToken(ctx, { claims, expiresIn, sign: {} });
@@ -56,7 +59,8 @@ export async function issueTokens(
   authTime: number | null = null,
   persona: Persona | null = null,
   successor: Successor = { refreshToken: randomToken(), isNew: true },
-): Promise<{ accessToken: string; refreshToken: string; sid: string }> {
+  jkt?: string,
+): Promise<{ accessToken: string; refreshToken: string; sid: string; jkt?: string }> {
   const now = ctx.now();
   const existing = sid === null ? undefined : ctx.sessions.get(sid);
   const authenticatedAt = sid === null ? authTime : (existing?.authTime ?? null);
@@ -70,8 +74,9 @@ export async function issueTokens(
   const { refreshToken } = successor;
   if (successor.isNew) {
     const record = { sid: sessionId, expiresAt: now + refreshExpiresIn * 1000, rotated: null };
-    keep(ctx.refresh, await sha256(refreshToken), record, now);
+    // A browser is a public client: its refresh token is bound to its DPoP key too.
+    keep(ctx.refresh, await sha256(refreshToken), { ...record, ...(jkt ? { jkt } : {}) }, now);
   }
-  const accessToken = await proxyAccessToken(ctx, sessionId, expiresIn, authenticatedAt, who);
-  return { accessToken, refreshToken, sid: sessionId };
+  const accessToken = await proxyAccessToken(ctx, sessionId, expiresIn, authenticatedAt, who, jkt);
+  return { accessToken, refreshToken, sid: sessionId, ...(jkt ? { jkt } : {}) };
 }

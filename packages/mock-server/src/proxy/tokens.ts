@@ -1,4 +1,5 @@
 import { presentedToken } from "../core/authenticate.js";
+import { checkDpopProof } from "../core/checkDpopProof.js";
 import type { Ctx } from "../core/context.js";
 import { readCookie } from "../core/cookies.js";
 import { constantTimeEqual, sha256 } from "../core/random.js";
@@ -32,8 +33,9 @@ async function readCode(request: RequestLike): Promise<string | undefined> {
   }
 }
 
-function tokenBody(ctx: Ctx, accessToken: string) {
-  return { access_token: accessToken, token_type: "Bearer", expires_in: ctx.state.expiresIn };
+function tokenBody(ctx: Ctx, accessToken: string, bound: boolean) {
+  const token_type = bound ? "DPoP" : "Bearer";
+  return { access_token: accessToken, token_type, expires_in: ctx.state.expiresIn };
 }
 
 /** `POST /_oxa_auth/token-exchange`: a one-time app code (≤ 60 s old) → tokens + cookies. */
@@ -46,6 +48,9 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
       'send Content-Type: application/json with {"code":"<one-time code>"}',
     );
   }
+  // A DPoP proof (RFC 9449 §5) binds the session's tokens to its key.
+  const proof = await checkDpopProof(ctx, request, { at: "token" });
+  if (proof !== undefined && "response" in proof) return proof.response;
   const key = await sha256(code);
   const record = ctx.codes.get(key);
   const invalid = (why: string) => jsonError(400, "invalid_grant", why);
@@ -61,17 +66,20 @@ export async function handleTokenExchange(ctx: Ctx, request: RequestLike): Promi
     return invalid("this code was issued to another origin");
   }
   record.used = true;
-  return tokensAnswer(ctx, await issueTokens(ctx, null, record.authTime, record.persona));
+  return tokensAnswer(
+    ctx,
+    await issueTokens(ctx, null, record.authTime, record.persona, undefined, proof?.jkt),
+  );
 }
 
 /** 200 with the token body and both cookies: what every successful exchange and refresh answers. */
 function tokensAnswer(
   ctx: Ctx,
-  { accessToken, refreshToken }: { accessToken: string; refreshToken: string },
+  { accessToken, refreshToken, jkt }: { accessToken: string; refreshToken: string; jkt?: string },
 ): MockResponse {
   return json(
     200,
-    tokenBody(ctx, accessToken),
+    tokenBody(ctx, accessToken, jkt !== undefined),
     tokenCookies(ctx, { access: accessToken, refresh: refreshToken }),
   );
 }
@@ -85,19 +93,32 @@ export async function handleRefresh(ctx: Ctx, request: RequestLike): Promise<Moc
   const denied = (why: string) =>
     jsonError(401, "invalid_grant", why, {}, [tokenCookies(ctx)[1] as string]);
   if (!presented) return denied(`no ${ctx.settings.refreshCookieName} cookie: log in first`);
+  const proof = await checkDpopProof(ctx, request, { at: "token" });
+  if (proof !== undefined && "response" in proof) return proof.response;
   if (constantTimeEqual(presented, ctx.settings.refreshTokenValue)) {
-    return tokensAnswer(ctx, await issueTokens(ctx, null));
+    return tokensAnswer(ctx, await issueTokens(ctx, null, null, null, undefined, proof?.jkt));
   }
   const record = ctx.refresh.get(await sha256(presented));
   if (!record) return denied("unknown or expired refresh token: log in again");
   if (!ctx.sessions.get(record.sid)) return denied("this session was logged out: log in again");
+  // A bound session refreshes only with a proof by its key (a copied cookie is useless alone).
+  if (record.jkt !== undefined && record.jkt !== proof?.jkt) {
+    return jsonError(
+      400,
+      "invalid_dpop_proof",
+      "this session is DPoP-bound: send a proof by its key",
+    );
+  }
   const successor = rotateRefreshToken(record, ctx.now, ctx.state.refreshReuseInterval);
   if (successor === null) {
     // A rotated token came back late: someone holds a copy. Kill the whole session.
     revokeSession(ctx, record.sid);
     return denied("refresh token reuse detected: the session is revoked, log in again");
   }
-  return tokensAnswer(ctx, await issueTokens(ctx, record.sid, null, null, successor));
+  return tokensAnswer(
+    ctx,
+    await issueTokens(ctx, record.sid, null, null, successor, record.jkt ?? proof?.jkt),
+  );
 }
 
 /**

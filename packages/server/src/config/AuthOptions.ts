@@ -1,9 +1,11 @@
 import type { AuthLogger, SettingsOptions } from "../kernel/settings.js";
 import type { TokenValidator } from "../kernel/types.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
+import type { TelemetryOptions } from "../telemetry/openTelemetry.js";
 import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
 import type { BackchannelLogoutOptions } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
+import type { DpopOptions } from "./resolveDpopSettings.js";
 import type { ProxyOptions } from "./resolveProxySettings.js";
 
 /**
@@ -13,7 +15,7 @@ import type { ProxyOptions } from "./resolveProxySettings.js";
  * const options: AuthOptions = { allowedHosts: ["app.example.com"], logger: console };
  * const auth = createAuth(options);
  */
-export interface AuthOptions extends SettingsOptions, ProxyOptions {
+export interface AuthOptions extends SettingsOptions, ProxyOptions, DpopOptions {
   /** A custom validator; default: the one the env asks for (proxy mode). */
   validator?: TokenValidator;
   /** Where settings are read from, once. Default `process.env`. */
@@ -29,4 +31,9 @@ export interface AuthOptions extends SettingsOptions, ProxyOptions {
   redis?: RedisOptions | false;
   /** The OpenID back-channel logout endpoint (`backchannelLogout()` route helpers). */
   backchannelLogout?: BackchannelLogoutOptions;
+  /**
+   * OpenTelemetry metrics and spans (see the README's "Observability"). Default: on when
+   * `@opentelemetry/api` is installed (recording once an SDK is registered); `false` turns it off.
+   */
+  telemetry?: TelemetryOptions | false;
 }

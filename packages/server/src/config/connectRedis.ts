@@ -21,7 +21,14 @@ export function connectRedis(
   };
   auth.attachFleet(
     import("../redis/FleetCache.js").then(async ({ FleetCache }) => {
-      const fleet = await FleetCache.open(options, ttls, auth.logger, auth.revocations);
+      const fleet = await FleetCache.open(
+        options,
+        ttls,
+        auth.logger,
+        auth.revocations,
+        Date.now,
+        auth.telemetry,
+      );
       await fleet.connected(REDIS_CONNECT_WAIT_MS);
       return fleet;
     }),

@@ -4,8 +4,10 @@ import { ConfigurationError } from "../kernel/errors.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import { connectRedis } from "./connectRedis.js";
 import { createBackchannelLogout } from "./createBackchannelLogout.js";
+import { createDpop } from "./createDpop.js";
 import { createValidatorFromSettings } from "./createValidatorFromEnv.js";
 import { readSettings } from "./readSettings.js";
+import { telemetryFor } from "./telemetryFor.js";
 
 /**
  * Creates an {@link Auth} instance; reads the env once and fails fast (ConfigurationError naming
@@ -22,6 +24,11 @@ export function createAuth(options: AuthOptions = {}): Auth {
     platform,
     limits: settings.limits,
     backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
+    telemetry: telemetryFor(options.telemetry),
+    dpop: createDpop(
+      settings.dpop,
+      validator.clockToleranceSeconds ?? settings.limits.clockToleranceSeconds,
+    ),
   });
   if (settings.redis !== undefined) {
     connectRedis(auth, settings.redis, { ...settings.auth, ...settings.limits });

@@ -5,6 +5,7 @@ import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
 import { builtInProvider } from "./providers/providers.js";
+import { type DpopSettings, resolveDpopSettings } from "./resolveDpopSettings.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { readOptionalSetting, readSettingsSection, SETTINGS } from "./settingsTable.js";
 import { snapshotEnv } from "./snapshotEnv.js";
@@ -29,6 +30,8 @@ export interface Settings {
   readonly production: boolean;
   /** The validator the env asks for; undefined when the `validator` option is given. */
   readonly validator: ValidatorSettings | undefined;
+  /** DPoP: the mode (also in `auth.dpop`), server nonces, how `htu`'s origin is read. */
+  readonly dpop: Readonly<DpopSettings>;
 }
 
 /**
@@ -55,7 +58,8 @@ export interface ValidatorSettings {
 export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   const vars = snapshotEnv(env);
   // The order is the order errors were always reported in: shared settings, Redis, validator.
-  const auth = Object.freeze(readSettingsSection(vars, "shared", options));
+  const dpop = Object.freeze(resolveDpopSettings(vars, options));
+  const auth = Object.freeze({ ...readSettingsSection(vars, "shared", options), dpop: dpop.mode });
   const redis = resolveRedisOptions(vars, options.redis);
   const validator = options.validator === undefined ? readValidator(vars, options) : undefined;
   const limits = Object.freeze(readSettingsSection(vars, "limits", options));
@@ -70,6 +74,7 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
     backchannelLogout: Object.freeze({ audience }),
     production: readOptionalSetting(vars, SETTINGS.nodeEnv) === "production",
     validator,
+    dpop,
   });
 }
 

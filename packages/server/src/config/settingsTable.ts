@@ -1,6 +1,10 @@
 import { ConfigurationError } from "../kernel/errors.js";
 import { checkBaseUrl } from "../kernel/httpUrl.js";
-import { DEFAULT_ACCESS_TOKEN_COOKIE_NAME, DEFAULT_LIMITS } from "../kernel/settings.js";
+import {
+  DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
+  DEFAULT_LIMITS,
+  type DpopMode,
+} from "../kernel/settings.js";
 import type { PermissionSource, ScopesFormat } from "../validators/jwt/mapClaimsToUser.js";
 import {
   type Bounds,
@@ -24,6 +28,7 @@ export type SettingSection =
   | "limits"
   | "redis"
   | "logout"
+  | "dpop"
   | "runtime"
   | "jwt"
   | "keycloak"
@@ -251,6 +256,30 @@ const permissionSources: Kind<PermissionSource[]> = {
   },
 };
 
+const dpopMode: Kind<DpopMode> = {
+  type: "off | allowed | required",
+  parse(value, label) {
+    const mode = value.toLowerCase();
+    if (mode !== "off" && mode !== "allowed" && mode !== "required") {
+      throw new ConfigurationError(`${label} must be one of off, allowed, required.`);
+    }
+    return mode;
+  },
+};
+
+/** A secret every instance of a fleet shares: at least 32 characters. */
+const sharedSecret: Kind<string> = {
+  type: "string (≥ 32 characters)",
+  parse(value, label) {
+    if (value.length < 32) {
+      throw new ConfigurationError(
+        `${label} must be at least 32 characters (a random value shared by every instance).`,
+      );
+    }
+    return value;
+  },
+};
+
 /** Default `OXAIGEN_AUTH_DEV_PROXY_URL`: where the mock server listens. */
 export const DEFAULT_DEV_PROXY_URL = "http://127.0.0.1:8765";
 
@@ -437,6 +466,21 @@ export const SETTINGS = Object.freeze({
     list,
     "accepted `aud` of back-channel logout tokens: this app's client id(s) at the provider (comma-separated)",
     { option: "backchannelLogout.audience", defaultText: "`AUTH_AUDIENCE`" },
+  ),
+  // DPoP (RFC 9449).
+  dpop: setting(
+    "AUTH_DPOP",
+    "dpop",
+    dpopMode,
+    "key-bound tokens ([DPoP](#dpop-tokens-a-thief-cannot-use)): `allowed` accepts them only with a proof, `required` refuses unbound tokens, `off` refuses bound ones",
+    { option: "dpop", default: "allowed" as DpopMode },
+  ),
+  dpopNonceSecret: setting(
+    "AUTH_DPOP_NONCE_SECRET",
+    "dpop",
+    sharedSecret,
+    "set (the same on every instance): DPoP proofs must carry a server nonce (`use_dpop_nonce`)",
+    { option: "dpopNonceSecret", secret: true },
   ),
   nodeEnv: setting(
     "NODE_ENV",

@@ -1,3 +1,4 @@
+import { tagReason } from "../kernel/decisionReason.js";
 import { AuthError, invalidToken, upstreamError } from "../kernel/errors.js";
 import { loadedJose } from "./loadJose.js";
 
@@ -10,7 +11,9 @@ export function fromJoseError(error: unknown): unknown {
   if (error instanceof AuthError) return error;
   const errors = loadedJose()?.errors;
   if (errors === undefined) return error;
-  if (error instanceof errors.JWTExpired) return invalidToken("token expired");
+  if (error instanceof errors.JWTExpired) {
+    return tagReason(invalidToken("token expired"), "expired_token");
+  }
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "nbf") return invalidToken("token not yet valid (nbf)");
     if (error.claim === "exp") return invalidToken("token has no expiry (exp)");

@@ -1,3 +1,5 @@
+import { type AuthHealth, assessHealth } from "./AuthHealth.js";
+import { DpopGate, type DpopProofChecker } from "./DpopGate.js";
 import type { HttpAnswer } from "./errorAnswer.js";
 import { type AuthError, ConfigurationError } from "./errors.js";
 import type { FleetLevel } from "./FleetLevel.js";
@@ -32,6 +34,7 @@ import {
   DEFAULT_LIMITS,
   type LimitSettings,
 } from "./settings.js";
+import { NO_TELEMETRY, type Telemetry } from "./Telemetry.js";
 import type { RequestContext, TokenValidator } from "./types.js";
 import type { User } from "./user.js";
 import { ValidationPipeline } from "./ValidationPipeline.js";
@@ -67,6 +70,10 @@ export interface AuthRuntime {
    * what to set when this instance cannot check logout tokens.
    */
   backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
+  /** Where metrics and spans go (`createAuth`'s `telemetry` option); default: nowhere. */
+  telemetry?: Telemetry;
+  /** Builds the DPoP proof checker (`dpop/`); without one, `DPoP` tokens are refused. */
+  dpop?: (auth: Auth) => DpopProofChecker;
 }
 
 /**
@@ -112,6 +119,8 @@ export class Auth {
   readonly validator: TokenValidator;
   /** Receives the detail of the 5xx answers the bindings send (once per error). */
   readonly logger: AuthLogger;
+  /** @internal Metrics and spans (OpenTelemetry when configured, else nothing). */
+  readonly telemetry: Telemetry;
   /** @internal Auth switched off (`AUTH_PROVIDER=none`): the runner lets every guard through. */
   readonly disabled: boolean;
   /** @internal Seconds of clock difference allowed (the validator's, else `AUTH_CLOCK_SKEW`). */
@@ -129,6 +138,8 @@ export class Auth {
   private readonly sockets = new SocketWatchers();
   private readonly replays = new ReplayMemory();
   private fleetReady: Promise<void> = Promise.resolve();
+  private fleetConfigured = false;
+  private readonly redisFailOpen: boolean;
   private fleetClose: (() => Promise<void>) | undefined;
   private readonly logoutFactory: ((auth: Auth) => BackchannelLogoutHandler) | undefined;
   private logoutHandler: BackchannelLogoutHandler | undefined;
@@ -143,8 +154,23 @@ export class Auth {
     this.logger = logger;
     this.settings = Object.freeze({ ...settings });
     const limits = runtime.limits ?? DEFAULT_LIMITS;
-    this.pipeline = new ValidationPipeline(validator, settings, runtime.platform, Date.now, limits);
-    this.states = new RequestStateResolver(validator, this.settings, this.pipeline);
+    this.telemetry = runtime.telemetry ?? NO_TELEMETRY;
+    this.redisFailOpen = limits.redisFailOpen ?? DEFAULT_LIMITS.redisFailOpen;
+    this.pipeline = new ValidationPipeline(
+      validator,
+      settings,
+      runtime.platform,
+      Date.now,
+      limits,
+      this.telemetry,
+    );
+    validator.useTelemetry?.(this.telemetry);
+    this.telemetry.observe({
+      limiter: () => this.pipeline.limiterLoad,
+      redis: () => this.pipeline.fleetLevel?.linkState(),
+    });
+    const dpop = new DpopGate(settings.dpop ?? "allowed", runtime.dpop?.(this));
+    this.states = new RequestStateResolver(validator, this.settings, this.pipeline, dpop);
     this.logoutFactory = runtime.backchannelLogout;
     this.disabled = validator.anonymous !== undefined;
     this.clockToleranceSeconds = validator.clockToleranceSeconds ?? limits.clockToleranceSeconds;
@@ -309,8 +335,32 @@ export class Auth {
     return this.fleetReady;
   }
 
+  /**
+   * This instance's health for a readiness probe, from what it has seen (no upstream call): the
+   * validator's last upstream answer, the Redis link, the upstream limiter. `ready` is false
+   * when a check is `failing`.
+   *
+   * @example
+   * app.get("/readyz", async (_req, res) => {
+   *   const health = await auth.health();
+   *   res.status(health.ready ? 200 : 503).json(health);
+   * });
+   */
+  async health(): Promise<AuthHealth> {
+    const fleet = this.pipeline.fleetLevel;
+    return assessHealth({
+      disabled: this.disabled,
+      upstream: this.pipeline.upstreamHealth,
+      redis:
+        fleet !== undefined ? fleet.linkState() : this.fleetConfigured ? "connecting" : undefined,
+      redisFailOpen: this.redisFailOpen,
+      limiter: this.pipeline.limiterLoad,
+    });
+  }
+
   /** @internal Attaches the shared level when it has connected (see `createAuth`). */
   attachFleet(pending: Promise<FleetLevel>): void {
+    this.fleetConfigured = true;
     this.pipeline.expectFleet(pending);
     this.fleetReady = pending.then((fleet) => {
       this.pipeline.attachFleet(fleet);

@@ -80,5 +80,7 @@ export interface FleetLevel {
   firstSight(id: string, ttlMs: number): Promise<boolean>;
   /** Forgets `id` here and fleet-wide (best effort): what it guarded did not take effect. */
   forget(id: string): Promise<void>;
+  /** Whether the command and the subscriber connections are up (no round trip). */
+  linkState(): { ready: boolean; subscribed: boolean };
   close(): Promise<void>;
 }

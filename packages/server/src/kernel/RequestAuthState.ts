@@ -1,4 +1,6 @@
 import { type AuthError, UnauthenticatedError } from "./errors.js";
+import type { AuthLogger } from "./settings.js";
+import type { Telemetry } from "./Telemetry.js";
 import type { RequestContext, Verification } from "./types.js";
 import type { User } from "./user.js";
 
@@ -47,7 +49,9 @@ export function optionalUser(state: RequestAuthState): User | null {
 /** What the runner and the guards need of an `Auth` instance (declared here to avoid a cycle). */
 export interface AuthCore {
   /** Receives the detail of each 5xx answer, once. */
-  readonly logger: { warn(message: string): void; error?(message: string): void };
+  readonly logger: AuthLogger;
+  /** Where each guard run's outcome is counted. */
+  readonly telemetry: Telemetry;
   /** Auth switched off (`AUTH_PROVIDER=none`): every guard lets the anonymous user through. */
   readonly disabled: boolean;
   /** Seconds of clock difference the time checks allow (`AUTH_CLOCK_SKEW`). */

@@ -1,6 +1,8 @@
 import { CrossOriginPolicy } from "./CrossOriginPolicy.js";
+import type { DpopGate } from "./DpopGate.js";
 import { AuthError, CsrfRejectedError, PermissionDeniedError } from "./errors.js";
 import {
+  isDpopScheme,
   isWellFormedToken,
   MALFORMED,
   malformedAuthorization,
@@ -45,6 +47,7 @@ export class RequestStateResolver {
     private readonly validator: TokenValidator,
     private readonly settings: Readonly<AuthSettings>,
     private readonly pipeline: ValidationPipeline,
+    private readonly dpop: DpopGate,
   ) {
     this.crossOrigin = new CrossOriginPolicy(settings.allowedOrigins ?? []);
     const anonymous = validator.anonymous;
@@ -70,12 +73,27 @@ export class RequestStateResolver {
     sent?: string | null,
   ): RequestAuthState | Promise<RequestAuthState> {
     if (this.anonymousState !== null) return this.anonymousState;
-    if (sent !== undefined) return sent === null ? NO_TOKEN : this.stateForToken(sent, ctx, memo);
+    if (sent !== undefined) {
+      if (sent === null) return NO_TOKEN;
+      // A token handed over by a binding (WebSocket upgrades) is DPoP when a proof came with it.
+      const dpop = ctx.header("dpop") !== undefined;
+      return this.admit(this.stateForToken(sent, ctx, memo), dpop, memo);
+    }
     const authorization = ctx.header("authorization");
-    if (authorization === undefined) return this.cookieState(ctx, memo);
+    if (authorization === undefined) return this.admit(this.cookieState(ctx, memo), false, memo);
     const token = parseAuthorization(authorization);
     if (token === MALFORMED) return failed(malformedAuthorization(ctx));
-    return this.stateForToken(token, ctx, memo);
+    return this.admit(this.stateForToken(token, ctx, memo), isDpopScheme(authorization), memo);
+  }
+
+  /** The DPoP rules on the token's (possibly cached) answer: checked on every request. */
+  private admit(
+    state: RequestAuthState | Promise<RequestAuthState>,
+    dpop: boolean,
+    request: object | undefined,
+  ): RequestAuthState | Promise<RequestAuthState> {
+    if (state instanceof Promise) return state.then((s) => this.dpop.admit(s, dpop, request));
+    return this.dpop.admit(state, dpop, request);
   }
 
   /** Checks one permission for a resolved state; sync on a cache hit. Throws AuthError. */

@@ -36,7 +36,11 @@ export class UpstreamLimiter {
   private readonly reserved: number;
   private readonly queues: Record<UpstreamLane, Array<() => void>> = { known: [], new: [] };
 
-  constructor(private readonly limits: UpstreamLimits) {
+  constructor(
+    private readonly limits: UpstreamLimits,
+    /** Told about each validation turned away (metrics). */
+    private readonly onRefused: () => void = () => {},
+  ) {
     this.reserved = Math.floor(limits.maxConcurrent / 4);
   }
 
@@ -48,6 +52,7 @@ export class UpstreamLimiter {
     }
     const queue = this.queues[lane];
     if (queue.length >= this.limits.maxQueue) {
+      this.onRefused();
       return Promise.reject(new OverloadedError(this.limits.retryAfterSeconds));
     }
     // next() takes the slot for a woken call, so no newcomer can slip in before it starts.
@@ -61,6 +66,14 @@ export class UpstreamLimiter {
       queued: this.queues.new.length + this.queues.known.length,
       queuedKnown: this.queues.known.length,
     };
+  }
+
+  /** Whether a lane's queue is full: its next validation would get 503. */
+  get saturated(): boolean {
+    return (["new", "known"] as const).some(
+      (lane) =>
+        this.active >= this.capacity(lane) && this.queues[lane].length >= this.limits.maxQueue,
+    );
   }
 
   private capacity(lane: UpstreamLane): number {

@@ -1,4 +1,6 @@
 import { LRUCache } from "lru-cache";
+import type { HealthFacts, LimiterLoad } from "./AuthHealth.js";
+import { tagReason } from "./decisionReason.js";
 import {
   type AuthError,
   InvalidTokenError,
@@ -17,6 +19,7 @@ import {
   type TokenFacts,
 } from "./RevocationList.js";
 import { type AuthSettings, DEFAULT_LIMITS, type LimitSettings } from "./settings.js";
+import { NO_TELEMETRY, type Telemetry } from "./Telemetry.js";
 import { toAuthError } from "./toAuthError.js";
 import { signedPart } from "./tokenIdentity.js";
 import type { RequestContext, TokenValidator, Verification } from "./types.js";
@@ -73,6 +76,11 @@ export class ValidationPipeline {
   private fleet: FleetLevel | undefined;
   /** Set while a configured second level is still connecting: validations wait for it. */
   private fleetPending: Promise<unknown> | undefined;
+  /** When validations upstream last got an answer and last failed (for `auth.health()`). */
+  private readonly upstreamSeen: HealthFacts["upstream"] = {
+    answeredAt: undefined,
+    failedAt: undefined,
+  };
 
   constructor(
     private readonly validator: TokenValidator,
@@ -80,6 +88,7 @@ export class ValidationPipeline {
     private readonly platform: Platform,
     private readonly now: () => number = Date.now,
     limits: LimitSettings = DEFAULT_LIMITS,
+    private readonly telemetry: Telemetry = NO_TELEMETRY,
   ) {
     const max = settings.cacheMaxEntries;
     this.users = new LRUCache({ max });
@@ -96,11 +105,36 @@ export class ValidationPipeline {
       validator.identity === undefined
         ? ""
         : platform.sha256Hex(`${validator.name}\n${validator.identity}`);
-    this.limiter = new UpstreamLimiter({
+    this.limiter = new UpstreamLimiter(
+      {
+        maxConcurrent: this.limits.upstreamMaxConcurrency,
+        maxQueue: this.limits.upstreamMaxQueue,
+        retryAfterSeconds: 1,
+      },
+      () => telemetry.limiterRefused(),
+    );
+  }
+
+  /** The upstream limiter's load and bounds (metrics, `auth.health()`). */
+  get limiterLoad(): LimiterLoad {
+    const { active, queued } = this.limiter.load;
+    return {
+      active,
+      queued,
       maxConcurrent: this.limits.upstreamMaxConcurrency,
       maxQueue: this.limits.upstreamMaxQueue,
-      retryAfterSeconds: 1,
-    });
+      saturated: this.limiter.saturated,
+    };
+  }
+
+  /** When validations upstream last got an answer and last failed (`auth.health()`). */
+  get upstreamHealth(): Readonly<HealthFacts["upstream"]> {
+    return this.upstreamSeen;
+  }
+
+  /** Whether a configured second level is still connecting. */
+  get fleetConnecting(): boolean {
+    return this.fleetPending !== undefined && this.fleet === undefined;
   }
 
   /** A second level is connecting: validations wait for it (bounded by its own connect wait). */
@@ -207,15 +241,22 @@ export class ValidationPipeline {
   lookup(key: string): Verification | AuthError | undefined {
     const hit = this.users.get(key);
     if (hit !== undefined) {
-      if (hit.expiresAt > this.now()) return hit.verification;
+      if (hit.expiresAt > this.now()) {
+        this.telemetry.cacheLookup("memory", "hit");
+        return hit.verification;
+      }
       // Kept a while as the fallback of a revalidation the limiter turns away (see verify).
       if (this.staleEntry(key, hit) === undefined) this.users.delete(key);
     }
     const failure = this.failures.get(key);
     if (failure !== undefined) {
-      if (failure.expiresAt > this.now()) return failure.error;
+      if (failure.expiresAt > this.now()) {
+        this.telemetry.cacheLookup("memory", "negative_hit");
+        return failure.error;
+      }
       this.failures.delete(key);
     }
+    this.telemetry.cacheLookup("memory", "miss");
     return undefined;
   }
 
@@ -259,7 +300,7 @@ export class ValidationPipeline {
     const lane: UpstreamLane = stale !== undefined || this.checked?.has(key) ? "known" : "new";
     try {
       if (this.fleetPending !== undefined) await this.fleetPending;
-      const call = () => this.limiter.run(() => this.validator.verify(token, ctx), lane);
+      const call = () => this.limiter.run(() => this.watched(token, ctx), lane);
       const answer = await this.answer(key, token, call);
       if (this.revocations.isRevoked(answer.facts)) throw revokedToken();
       if (!answer.checked) return this.unchecked(key, answer);
@@ -270,6 +311,23 @@ export class ValidationPipeline {
         return stale.verification;
       }
       throw this.rememberFailure(key, toAuthError(error));
+    }
+  }
+
+  /** The validator's answer, its time noted for `auth.health()`: an answer (a user, a 401), a failure. */
+  private async watched(token: string, ctx: RequestContext): Promise<Verification> {
+    try {
+      const verification = await this.validator.verify(token, ctx);
+      this.upstreamSeen.answeredAt = this.now();
+      return verification;
+    } catch (error) {
+      const normalized = toAuthError(error);
+      if (normalized.status === 401) this.upstreamSeen.answeredAt = this.now();
+      else if (normalized.status >= 500) {
+        this.upstreamSeen.failedAt = this.now();
+        this.upstreamSeen.failure = normalized.code;
+      }
+      throw normalized;
     }
   }
 
@@ -395,5 +453,8 @@ export class ValidationPipeline {
 
 /** A revoked token gets an ordinary 401 invalid_token: the client signs in again. */
 export function revokedToken(): InvalidTokenError {
-  return new InvalidTokenError("The access token has been revoked; sign in again.");
+  return tagReason(
+    new InvalidTokenError("The access token has been revoked; sign in again."),
+    "revoked_token",
+  );
 }

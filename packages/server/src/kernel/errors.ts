@@ -16,7 +16,9 @@ export type AuthErrorCode =
   | "overloaded"
   | "revocation_unavailable"
   | "invalid_request"
-  | "configuration_error";
+  | "configuration_error"
+  | "invalid_dpop_proof"
+  | "use_dpop_nonce";
 
 /**
  * Base class of every error the SDK throws; `code` is stable, `status` is the HTTP status to send.

@@ -18,16 +18,45 @@ export function isWellFormedToken(token: string): boolean {
   return token.length <= MAX_TOKEN_LENGTH && TOKEN_CHARS.test(token);
 }
 
-/** The token of an `Authorization` value, or {@link MALFORMED} when it is not `Bearer <token>`. */
+/**
+ * The token of an `Authorization` value, or {@link MALFORMED} when it is neither
+ * `Bearer <token>` nor `DPoP <token>` (RFC 9449; {@link isDpopScheme} tells which).
+ */
 export function parseAuthorization(header: string): string | typeof MALFORMED {
   let rest: string;
   if (header.startsWith("Bearer ")) rest = header.slice(7);
   else if (header.length > 7 && header.slice(0, 7).toLowerCase() === "bearer ") {
     rest = header.slice(7);
-  } else return MALFORMED;
+  } else if (isDpopScheme(header)) rest = header.slice(5);
+  else return MALFORMED;
   if (rest.charCodeAt(0) === 32) rest = rest.trimStart();
   if (rest === "" || rest.includes(" ")) return MALFORMED;
   return rest;
+}
+
+/** Whether an `Authorization` value uses the `DPoP` scheme (any case), not `Bearer`. */
+export function isDpopScheme(header: string): boolean {
+  const first = header.charCodeAt(0);
+  // 'D' / 'd': the one test a Bearer header pays.
+  return (first === 68 || first === 100) && header.slice(0, 5).toLowerCase() === "dpop ";
+}
+
+/** Longest DPoP proof accepted (8 KiB; an RSA-4096 key's proof is about 1.5 KiB). */
+export const MAX_DPOP_PROOF_LENGTH = 8192;
+
+/** A compact JWS: three base64url segments, the signature non-empty. */
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * The request's `DPoP` header: the proof, undefined when none was sent, or {@link MALFORMED}
+ * when it is not exactly one compact JWS of at most {@link MAX_DPOP_PROOF_LENGTH} characters
+ * (several headers arrive joined by commas, which a JWS never contains).
+ */
+export function readDpopProof(ctx: RequestContext): string | undefined | typeof MALFORMED {
+  const proof = ctx.header("dpop");
+  if (proof === undefined) return undefined;
+  if (proof.length > MAX_DPOP_PROOF_LENGTH || !COMPACT_JWS.test(proof)) return MALFORMED;
+  return proof;
 }
 
 /** The value of cookie `name` in a `Cookie` header, or undefined. First occurrence wins. */
@@ -101,7 +130,8 @@ export function malformedToken(ctx: RequestContext): AuthError {
 }
 
 /**
- * Extracts the access token: `Authorization: Bearer <token>` first, else the access cookie.
+ * Extracts the access token: `Authorization: Bearer <token>` (or `DPoP <token>`) first, else the
+ * access cookie.
  * Returns null when none was sent; throws {@link InvalidTokenError} (401) for a malformed
  * Authorization header (a token was sent but is unusable) and {@link InvalidRequestError} (400)
  * for several of them. (node:http keeps only the first of repeated Authorization headers; a Web

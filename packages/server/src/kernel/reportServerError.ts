@@ -1,3 +1,5 @@
+import { decisionFields, isStructuredLogger } from "./decisionLog.js";
+import { decisionReason } from "./decisionReason.js";
 import { AuthError } from "./errors.js";
 import type { AuthLogger } from "./settings.js";
 
@@ -17,8 +19,9 @@ const TOKEN_LIKE = /eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*){0,2}|[A-Za-z0-9_+=-]{4
 
 /**
  * Logs the server-side detail of a 5xx AuthError (its message and causes: the client body is
- * generic) once per occurrence, through `logger.error` (else `warn`). Token-shaped text is
- * redacted, so a cause written by a custom adapter cannot leak a credential into the logs.
+ * generic) once per occurrence, through `logger.error` (else `warn`); a pino-compatible logger
+ * also gets the decision's fields (reason code, status) first. Token-shaped text is redacted, so
+ * a cause written by a custom adapter cannot leak a credential into the logs.
  */
 export function reportServerError(logger: AuthLogger, error: unknown): void {
   if (!(error instanceof AuthError) || error.status < 500 || reported.has(error)) return;
@@ -30,7 +33,16 @@ export function reportServerError(logger: AuthLogger, error: unknown): void {
     return;
   }
   const line = `@org/auth-server: answered ${error.status} ${error.code}: ${describe(error)}`;
-  write(logger, line.replace(TOKEN_LIKE, "[redacted]"));
+  const text = line.replace(TOKEN_LIKE, "[redacted]");
+  if (isStructuredLogger(logger) && typeof logger.error === "function") {
+    (logger.error as unknown as (fields: object, message: string) => void).call(
+      logger,
+      decisionFields(error, decisionReason(error)),
+      text,
+    );
+    return;
+  }
+  write(logger, text);
 }
 
 /** Whether this overload line falls in an open window (counted, not logged); opens one if not. */

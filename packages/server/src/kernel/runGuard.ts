@@ -1,3 +1,5 @@
+import { logRefusal } from "./decisionLog.js";
+import { decisionReason } from "./decisionReason.js";
 import { AuthError } from "./errors.js";
 import type { BoundGuard, RouteParams } from "./Guard.js";
 import { ageLimitedState } from "./guards/tokenAgeGuard.js";
@@ -124,6 +126,7 @@ function allow<Req, Res, Next, R>(
   res: Res,
   next: Next,
 ): R {
+  countAllowed(bound, user, state);
   if (bound.attach && binding.attach !== undefined) {
     return binding.attach(req, res, next, user, state.error);
   }
@@ -144,9 +147,25 @@ function fail<Req, Res, Next, R>(
   next: Next,
 ): R {
   reportServerError(bound.auth.logger, error);
-  return error instanceof AuthError
-    ? binding.refuse(req, res, next, error)
-    : binding.crash(req, res, next, error);
+  if (!(error instanceof AuthError)) return binding.crash(req, res, next, error);
+  const reason = decisionReason(error);
+  bound.auth.telemetry.decision("refused", reason, error.status);
+  if (error.status < 500) logRefusal(bound.auth.logger, error, reason);
+  return binding.refuse(req, res, next, error);
+}
+
+/** Counts a request let through: with its user, or without one (and why not). */
+function countAllowed(bound: BoundGuard, user: User | null, state: RequestAuthState): void {
+  if (user !== null && !bound.auth.disabled) {
+    bound.auth.telemetry.allowed(user.id);
+    return;
+  }
+  const reason = bound.auth.disabled
+    ? "auth_disabled"
+    : state.error === null
+      ? "no_token"
+      : decisionReason(state.error);
+  bound.auth.telemetry.decision("anonymous", reason, 0);
 }
 
 /**

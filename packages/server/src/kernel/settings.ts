@@ -10,7 +10,18 @@ export interface AuthLogger {
   warn(message: string): void;
   /** Receives why a request was answered 5xx (upstream down, misconfiguration); else `warn`. */
   error?(message: string): void;
+  /** Receives one line per refusal (4xx) with its reason code; never called on `console`. */
+  debug?(message: string): void;
 }
+
+/**
+ * `AUTH_DPOP`: `off` (no DPoP; key-bound tokens are refused), `allowed` (the default: bound
+ * tokens need their proof, unbound ones still work as Bearer), `required` (only bound tokens).
+ *
+ * @example
+ * const auth = createAuth({ dpop: "required" });
+ */
+export type DpopMode = "off" | "allowed" | "required";
 
 /**
  * Settings shared by every validation mode, resolved once at creation.
@@ -39,6 +50,8 @@ export interface AuthSettings {
   allowedOrigins: readonly string[];
   /** `AUTH_MAX_TOKEN_AGE` (default none): seconds after sign-in (`auth_time`, else `iat`) a token is accepted. */
   maxTokenAge?: number;
+  /** `AUTH_DPOP` (default `allowed`): how DPoP-bound tokens (RFC 9449) are treated, see DpopMode. */
+  dpop?: DpopMode;
 }
 
 /**

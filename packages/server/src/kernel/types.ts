@@ -1,3 +1,4 @@
+import type { Telemetry } from "./Telemetry.js";
 import type { User } from "./user.js";
 
 /**
@@ -69,6 +70,8 @@ export interface TokenValidator {
   ): Promise<boolean>;
   /** Releases connections / timers (called by `auth.close()`). */
   close?(): Promise<void>;
+  /** Receives the instance's telemetry (to report its outbound calls); `Auth` calls it once. */
+  useTelemetry?(telemetry: Telemetry): void;
   /**
    * Set only by `AUTH_PROVIDER=none`: every request resolves to this (anonymous) principal,
    * with or without a token.

@@ -13,6 +13,7 @@ import {
   revocationEvent,
 } from "../kernel/fleetEvents.js";
 import { factsOf, issuedAtOf, RevocationList, type TokenFacts } from "../kernel/RevocationList.js";
+import { NO_TELEMETRY, type Telemetry } from "../kernel/Telemetry.js";
 import { signedPart } from "../kernel/tokenIdentity.js";
 import type { Verification } from "../kernel/types.js";
 import { revokedToken } from "../kernel/ValidationPipeline.js";
@@ -83,6 +84,7 @@ export class FleetCache implements FleetLevel {
     private readonly ttls: Ttls,
     private readonly singleFlightWaitMs: number,
     private readonly now: () => number,
+    private readonly telemetry: Telemetry,
   ) {
     link.subscribe(
       store.channel,
@@ -98,6 +100,7 @@ export class FleetCache implements FleetLevel {
     logger: RedisLinkLogger,
     revocations: RevocationList = new RevocationList(),
     now: () => number = Date.now,
+    telemetry: Telemetry = NO_TELEMETRY,
   ): Promise<FleetCache> {
     const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
     if (!/^[\x21-\x7e]{0,64}$/.test(prefix)) {
@@ -107,7 +110,8 @@ export class FleetCache implements FleetLevel {
     }
     const link = await RedisLink.open({ ...options, logger });
     const store = new RedisFleetStore(link, prefix, now);
-    return new FleetCache(revocations, link, store, ttls, options.singleFlightWaitMs ?? 1000, now);
+    const waitMs = options.singleFlightWaitMs ?? 1000;
+    return new FleetCache(revocations, link, store, ttls, waitMs, now, telemetry);
   }
 
   /**
@@ -122,6 +126,11 @@ export class FleetCache implements FleetLevel {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return true;
+  }
+
+  /** Whether the command and the subscriber connections are up (no round trip). */
+  linkState(): { ready: boolean; subscribed: boolean } {
+    return { ready: this.link.isReady, subscribed: this.link.isSubscribed };
   }
 
   /** Listens for events (from any instance, this one included) that concern cached answers. */
@@ -203,6 +212,7 @@ export class FleetCache implements FleetLevel {
     if (event === undefined) throw new ConfigurationError(REVOKE_HELP);
     this.deliver(event);
     await this.store.publish(event, Math.max(ttlMs ?? 0, this.ttls.revocationTtlMs));
+    this.telemetry.eventPublished("revoke");
     return event;
   }
 
@@ -212,6 +222,7 @@ export class FleetCache implements FleetLevel {
     if (event === undefined) throw new ConfigurationError(INVALIDATE_HELP);
     this.deliver(event);
     await this.store.publish(event, Math.max(this.ttls.ttlMs, 1000));
+    this.telemetry.eventPublished("invalidate");
     return event;
   }
 
@@ -242,9 +253,27 @@ export class FleetCache implements FleetLevel {
   }
 
   private async fromShared(cacheKey: string, seen: Seen): Promise<FleetAnswer | undefined> {
-    const entry = await this.quiet(this.store.read(cacheKey));
-    if (entry === undefined) return undefined;
-    if (entry.kind === "invalid") throw new InvalidTokenError();
+    let entry: Awaited<ReturnType<RedisFleetStore["read"]>>;
+    try {
+      entry = await this.store.read(cacheKey);
+    } catch {
+      this.telemetry.cacheLookup("redis", "error");
+      return undefined;
+    }
+    if (entry?.kind === "invalid") {
+      this.telemetry.cacheLookup("redis", "negative_hit");
+      throw new InvalidTokenError();
+    }
+    const answer = entry === undefined ? undefined : await this.usableAnswer(entry, seen);
+    this.telemetry.cacheLookup("redis", answer === undefined ? "miss" : "hit");
+    return answer;
+  }
+
+  /** A shared user entry as an answer, unless revoked, stale, invalidated or unverifiable. */
+  private async usableAnswer(
+    entry: { verification: Verification; validatedAt: number },
+    seen: Seen,
+  ): Promise<FleetAnswer | undefined> {
     const checked = await this.check(entry.verification, entry.validatedAt, seen);
     // Markers unreadable: the entry cannot be trusted to be unrevoked; validate upstream.
     if (checked === undefined || !checked.checked) return undefined;
@@ -324,7 +353,9 @@ export class FleetCache implements FleetLevel {
 
   private receive(message: string): void {
     const event = parseFleetEvent(message);
-    if (event !== undefined) this.deliver(event);
+    if (event === undefined) return;
+    this.telemetry.eventReceived(event.type, this.now() - event.at);
+    this.deliver(event);
   }
 
   private deliver(event: FleetEvent): void {

@@ -13,7 +13,12 @@ import { type RequestLike, toRequestContext } from "../../kernel/requestContext.
 import { callBinding, resolveUser } from "../../kernel/runGuard.js";
 import type { RequestContext } from "../../kernel/types.js";
 import type { User } from "../../kernel/user.js";
-import { WS_AUTH_PROTOCOL, WS_BEARER_PROTOCOL_PREFIX, WS_CLOSE_REVOKED } from "./constants.js";
+import {
+  WS_AUTH_PROTOCOL,
+  WS_BEARER_PROTOCOL_PREFIX,
+  WS_CLOSE_REVOKED,
+  WS_DPOP_PROTOCOL_PREFIX,
+} from "./constants.js";
 
 /**
  * Options of {@link authenticateUpgrade}.
@@ -78,16 +83,23 @@ const TCHARS = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 interface Found {
   token: string | null;
+  /** The DPoP proof of the `oxa-auth.dpop.` entry, checked like a `DPoP` header. */
+  proof: string | null;
   offersAuthProtocol: boolean;
 }
 
 function fromSubprotocols(header: string | undefined): Found {
-  const found: Found = { token: null, offersAuthProtocol: false };
+  const found: Found = { token: null, proof: null, offersAuthProtocol: false };
   if (header === undefined) return found;
   for (const raw of header.split(",")) {
     const entry = raw.trim();
     if (entry === WS_AUTH_PROTOCOL) found.offersAuthProtocol = true;
-    else if (entry.startsWith(WS_BEARER_PROTOCOL_PREFIX)) {
+    else if (entry.startsWith(WS_DPOP_PROTOCOL_PREFIX)) {
+      if (found.proof !== null) {
+        throw new InvalidRequestError("Offer a single `oxa-auth.dpop.<proof>` subprotocol.");
+      }
+      found.proof = entry.slice(WS_DPOP_PROTOCOL_PREFIX.length);
+    } else if (entry.startsWith(WS_BEARER_PROTOCOL_PREFIX)) {
       if (found.token !== null) {
         throw new InvalidRequestError("Offer a single `oxa-auth.bearer.<token>` subprotocol.");
       }
@@ -119,9 +131,22 @@ function fromQuery(url: string | undefined): string | null {
   return value === null || value === "" ? null : value;
 }
 
+/**
+ * The upgrade's headers, with the subprotocol's DPoP proof read as the `DPoP` header (a real
+ * header wins): the kernel checks it like any proof.
+ */
+function withProof(ctx: RequestContext, proof: string | null): RequestContext {
+  if (proof === null) return ctx;
+  return { header: (name) => ctx.header(name) ?? (name === "dpop" ? proof : undefined) };
+}
+
 /** Token sources in order: subprotocol, Authorization header, `access_token` query (if allowed). */
-function upgradeToken(auth: Auth, ctx: RequestContext, url: string | undefined): Found {
-  const found = fromSubprotocols(ctx.header("sec-websocket-protocol"));
+function upgradeToken(
+  auth: Auth,
+  ctx: RequestContext,
+  url: string | undefined,
+  found: Found,
+): Found {
   if (found.token !== null) return found;
   // Cookies are deliberately ignored: browsers attach them to cross-site WebSocket handshakes.
   const header = readToken(ctx, null);
@@ -156,9 +181,15 @@ export async function authenticateUpgrade(
     ...(options.require === undefined ? [] : [options.require].flat()),
   ].map((requirement) => requirement.guard(auth));
   let offersAuthProtocol = false;
-  const binding = callBinding<RequestLike>(toRequestContext, {
+  let offered: Found = { token: null, proof: null, offersAuthProtocol: false };
+  const context = (req: RequestLike) => {
+    const ctx = toRequestContext(req);
+    offered = fromSubprotocols(ctx.header("sec-websocket-protocol"));
+    return withProof(ctx, offered.proof);
+  };
+  const binding = callBinding<RequestLike>(context, {
     token(req, ctx) {
-      const found = upgradeToken(auth, ctx, (req as { url?: string }).url);
+      const found = upgradeToken(auth, ctx, (req as { url?: string }).url, offered);
       offersAuthProtocol = found.offersAuthProtocol;
       return found.token;
     },

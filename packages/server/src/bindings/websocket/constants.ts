@@ -5,6 +5,15 @@ export const WS_AUTH_PROTOCOL = "oxa-auth";
 export const WS_BEARER_PROTOCOL_PREFIX = "oxa-auth.bearer.";
 
 /**
+ * Prefix of the subprotocol entry that carries the upgrade request's DPoP proof, beside the
+ * token's entry: `oxa-auth.dpop.<proof>` (browsers cannot send a `DPoP` header on a WebSocket).
+ *
+ * @example
+ * new WebSocket(url, ["oxa-auth", `oxa-auth.bearer.${token}`, `${WS_DPOP_PROTOCOL_PREFIX}${proof}`]);
+ */
+export const WS_DPOP_PROTOCOL_PREFIX = "oxa-auth.dpop.";
+
+/**
  * Close code of a socket whose token expired: reconnect with a fresh token.
  *
  * @example

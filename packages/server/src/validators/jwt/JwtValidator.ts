@@ -14,9 +14,11 @@ import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
 import type { HttpTransport } from "../../kernel/HttpTransport.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
 import type { AuthLogger } from "../../kernel/settings.js";
+import type { Telemetry } from "../../kernel/Telemetry.js";
 import type { RequestContext, TokenValidator, Verification } from "../../kernel/types.js";
 import { type AccessTokenRules, accessTokenRefusal } from "./accessTokenRefusal.js";
 import { discoverJwksUrl } from "./discoverJwksUrl.js";
+import type { FetchJsonOptions } from "./fetchJson.js";
 import { isKeyDowngrade, isPlainHttpRemote } from "./insecureUrl.js";
 import {
   type ClaimMapping,
@@ -147,6 +149,8 @@ export class JwtValidator implements TokenValidator {
   readonly #logger: AuthLogger;
   /** Fetches discovery and the JWKS; closed by `close()`. */
   #transport: HttpTransport | undefined;
+  /** How discovery and the JWKS are fetched (its telemetry is set by `useTelemetry`). */
+  #fetch: FetchJsonOptions | undefined;
 
   /** `baseClaims`: a preset's mapping that `options.claims` is overlaid on. */
   constructor(options: JwtValidatorOptions, baseClaims?: Readonly<ClaimMapping>) {
@@ -196,6 +200,11 @@ export class JwtValidator implements TokenValidator {
     // In the background: the first request does not wait for the import (a failure surfaces
     // there, as a 502 with its cause).
     loadJose().catch(() => undefined);
+  }
+
+  /** Reports the discovery and JWKS calls through `telemetry` (`Auth` calls it). */
+  useTelemetry(telemetry: Telemetry): void {
+    if (this.#fetch !== undefined) this.#fetch.telemetry = telemetry;
   }
 
   /** Closes the connections to the provider (called by `auth.close()`). */
@@ -336,11 +345,12 @@ export class JwtValidator implements TokenValidator {
       "jwks.timeoutMs",
     );
     this.#transport = createPlainTransport({ timeoutMs });
-    const fetch = {
+    const fetch: FetchJsonOptions = {
       transport: this.#transport,
       timeoutMs,
       maxBytes: checkPositiveInt(options.jwks?.maxBytes ?? DEFAULTS.maxBytes, "jwks.maxBytes"),
     };
+    this.#fetch = fetch;
     if (jwksUrl !== undefined && issuer !== undefined && isKeyDowngrade(issuer, jwksUrl)) {
       throw new ConfigurationError(
         `AUTH_JWKS_URL is plain http (${new URL(jwksUrl).origin}) although the issuer is https: the signing keys could be swapped in transit. Use the provider's https JWKS URL.`,

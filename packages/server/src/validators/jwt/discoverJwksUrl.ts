@@ -10,7 +10,7 @@ import { isKeyDowngrade } from "./insecureUrl.js";
  */
 export async function discoverJwksUrl(issuer: string, options: FetchJsonOptions): Promise<string> {
   const url = `${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`;
-  const doc = await fetchJson(url, "OpenID discovery document", options);
+  const doc = await fetchJson(url, "OpenID discovery document", options, "discovery");
   if (doc.issuer !== issuer) {
     const found = typeof doc.issuer === "string" ? JSON.stringify(doc.issuer) : "no issuer";
     throw upstreamError(

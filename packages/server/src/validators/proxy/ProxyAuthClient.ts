@@ -1,8 +1,9 @@
-import { userFromWire } from "@org/auth-user";
+import { userFromWire, withClaims } from "@org/auth-user";
 import { createTransport } from "#platform";
 import { InvalidTokenError, UpstreamError } from "../../kernel/errors.js";
 import { type HttpTransport, TooLarge } from "../../kernel/HttpTransport.js";
 import { assertPermissionName } from "../../kernel/permissionName.js";
+import { NO_TELEMETRY, type Telemetry, type UpstreamCall } from "../../kernel/Telemetry.js";
 import type { User } from "../../kernel/user.js";
 
 /**
@@ -78,6 +79,7 @@ export class ProxyAuthClient {
   private readonly transport: HttpTransport;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private telemetry: Telemetry = NO_TELEMETRY;
 
   constructor(options: ProxyAuthClientOptions = {}) {
     this.timeoutMs = Math.max(1, Math.round((options.timeoutSeconds ?? 5) * 1000));
@@ -92,10 +94,21 @@ export class ProxyAuthClient {
    * @example
    * const user = await client.getMe("http://127.0.0.1:8765", "mock-dev-token");
    */
-  async getMe(baseUrl: string, token: string): Promise<User> {
+  getMe(baseUrl: string, token: string): Promise<User> {
     const url = baseUrl + GET_ME_PATH;
+    return this.telemetry.upstream("get_me", { method: "GET", url }, (call) =>
+      this.readMe(url, token, call),
+    );
+  }
+
+  /** @internal Reports this client's calls (the validator passes the instance's telemetry). */
+  useTelemetry(telemetry: Telemetry): void {
+    this.telemetry = telemetry;
+  }
+
+  private async readMe(url: string, token: string, report: UpstreamCall): Promise<User> {
     const what = `GET ${url}`;
-    const { status, body, type } = await this.call("GET", url, token, what, true);
+    const { status, body, type } = await this.call("GET", url, token, what, true, report);
     if (status === 401) throw new InvalidTokenError();
     if (status !== 200) throw upstream(what, `HTTP ${status}`);
     if (!isJsonType(type)) {
@@ -115,7 +128,9 @@ export class ProxyAuthClient {
     if (user.id === null || user.id === "") {
       throw upstream(what, "the body has no user id (not an auth proxy's get-me answer?)");
     }
-    return user;
+    // A key-bound token's `cnf` (DPoP): the SDK then requires the proof, as for a JWT's.
+    const cnf = (parsed as { cnf?: unknown }).cnf;
+    return cnf === undefined ? user : withClaims(user, { ...user.claims, cnf });
   }
 
   /**
@@ -131,11 +146,13 @@ export class ProxyAuthClient {
     assertPermissionName(name);
     const url = baseUrl + TEST_PERMISSION_PATH + encodeURIComponent(name);
     const what = `POST ${url}`;
-    const { status } = await this.call("POST", url, token, what, false);
-    if (status === 200) return true;
-    if (status === 403) return false;
-    if (status === 401) throw new InvalidTokenError();
-    throw upstream(what, `HTTP ${status}`);
+    return this.telemetry.upstream("permission", { method: "POST", url }, async (report) => {
+      const { status } = await this.call("POST", url, token, what, false, report);
+      if (status === 200) return true;
+      if (status === 403) return false;
+      if (status === 401) throw new InvalidTokenError();
+      throw upstream(what, `HTTP ${status}`);
+    });
   }
 
   /**
@@ -154,6 +171,7 @@ export class ProxyAuthClient {
     token: string,
     what: string,
     readBody: boolean,
+    report: UpstreamCall,
   ): Promise<{ status: number; body: string; type?: string }> {
     await this.transport.ready().catch((error: unknown) => {
       throw upstream(what, "the HTTP client could not load", error);
@@ -167,6 +185,7 @@ export class ProxyAuthClient {
         { authorization: `Bearer ${token}`, accept: "application/json" },
         controller.signal,
       );
+      report.status(response.status);
       if (!readBody || response.status !== 200) {
         await response.discard();
         return { status: response.status, body: "" };
@@ -180,6 +199,7 @@ export class ProxyAuthClient {
       if (error instanceof TooLarge) {
         throw upstream(what, `the body exceeds ${this.maxResponseBytes} bytes`);
       }
+      if (controller.signal.aborted) report.timedOut();
       const detail = controller.signal.aborted
         ? `no answer within ${this.timeoutMs} ms`
         : (errorCode(error) ?? "request failed");

@@ -44,5 +44,6 @@ export function createProxyValidator(
       }
     },
     close: () => client.close(),
+    useTelemetry: (telemetry) => client.useTelemetry(telemetry),
   };
 }
