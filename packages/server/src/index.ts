@@ -19,6 +19,11 @@ export { AUTH_DISABLED_WARNING, createValidatorFromEnv } from "./config/createVa
 export { acloseClient, getDefaultAuth } from "./config/defaultAuth.js";
 export { deriveProxyBaseUrl } from "./config/deriveProxyBaseUrl.js";
 export type { Env } from "./config/env.js";
+export type {
+  IssuerOptions,
+  IssuerResolverOptions,
+  IssuersOptions,
+} from "./config/IssuersOptions.js";
 export { createPresetValidator } from "./config/presets/createPresetValidator.js";
 export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
 export { registerAdapter } from "./config/registerAdapter.js";
@@ -96,6 +101,13 @@ export {
   type JwtValidatorOptions,
   type ProviderKeyResolver,
 } from "./validators/jwt/JwtValidator.js";
+export {
+  createMultiIssuerValidator,
+  type IssuerResolver,
+  type JwtIssuer,
+  MultiIssuerValidator,
+  type MultiIssuerValidatorOptions,
+} from "./validators/jwt/MultiIssuerValidator.js";
 export type {
   ClaimMapping,
   ClaimMappingOptions,

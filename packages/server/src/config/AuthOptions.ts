@@ -5,6 +5,7 @@ import type { TelemetryOptions } from "../telemetry/openTelemetry.js";
 import type { ProxyAuthClient } from "../validators/proxy/ProxyAuthClient.js";
 import type { BackchannelLogoutOptions } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
+import type { IssuersOptions } from "./IssuersOptions.js";
 import type { DpopOptions } from "./resolveDpopSettings.js";
 import type { ProxyOptions } from "./resolveProxySettings.js";
 
@@ -15,7 +16,7 @@ import type { ProxyOptions } from "./resolveProxySettings.js";
  * const options: AuthOptions = { allowedHosts: ["app.example.com"], logger: console };
  * const auth = createAuth(options);
  */
-export interface AuthOptions extends SettingsOptions, ProxyOptions, DpopOptions {
+export interface AuthOptions extends SettingsOptions, ProxyOptions, IssuersOptions, DpopOptions {
   /** A custom validator; default: the one the env asks for (proxy mode). */
   validator?: TokenValidator;
   /** Where settings are read from, once. Default `process.env`. */

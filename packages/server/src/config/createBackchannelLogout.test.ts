@@ -175,6 +175,11 @@ describe("auth.handleBackchannelLogout", () => {
       },
       /AUTH_ISSUER/,
     ],
+    [
+      "many issuers",
+      { AUTH_ISSUERS: "https://a.example.com/,https://b.example.com/", AUTH_AUDIENCE: "api" },
+      /against one issuer, but many are configured/,
+    ],
   ])(
     "without what it needs (%s) it refuses with a ConfigurationError saying what to set",
     async (_name, env, hint) => {

@@ -8,6 +8,7 @@ import {
 } from "../logout/handleBackchannelLogout.js";
 import { replayWindowMs, verifyLogoutToken } from "../logout/verifyLogoutToken.js";
 import { JwtValidator } from "../validators/jwt/JwtValidator.js";
+import { MultiIssuerValidator } from "../validators/jwt/MultiIssuerValidator.js";
 
 /**
  * Settings of the OpenID back-channel logout endpoint.
@@ -42,6 +43,9 @@ function report(auth: Auth, detail: string): void {
 const NEEDS_JWT_MODE =
   "Back-channel logout checks logout tokens with the identity provider's issuer and signing keys, which only local JWT validation knows: set AUTH_PROVIDER=oidc (or jwt, keycloak, auth0, okta, azure, authentik) with AUTH_ISSUER, or pass createAuth({ validator: createJwtValidator({ issuer, audience }) }).";
 
+const ONE_ISSUER_ONLY =
+  "Back-channel logout checks logout tokens against one issuer, but many are configured (AUTH_ISSUERS, the issuers or issuerResolver options): serve the logout route from an instance configured with that one issuer (AUTH_ISSUER).";
+
 /**
  * The composition of the back-channel logout endpoint, built on first use: logout tokens are
  * checked with the JWT validator's issuer and keys, replays are caught fleet-wide with Redis
@@ -60,6 +64,7 @@ export function createBackchannelLogout(
   { audience }: BackchannelLogoutSettings,
 ): (auth: Auth) => BackchannelLogoutHandler {
   return (auth) => {
+    if (validator instanceof MultiIssuerValidator) throw new ConfigurationError(ONE_ISSUER_ONLY);
     if (!(validator instanceof JwtValidator)) throw new ConfigurationError(NEEDS_JWT_MODE);
     const keys = validator.providerKeys();
     if (keys === undefined) {

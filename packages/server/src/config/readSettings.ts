@@ -4,6 +4,8 @@ import type { AuthOptions } from "./AuthOptions.js";
 import type { BackchannelLogoutSettings } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
 import { detectProvider, type ProviderDetection } from "./presets/detectProvider.js";
+import { detectWithIssuers } from "./presets/detectWithIssuers.js";
+import { PRESETS } from "./presets/presets.js";
 import { builtInProvider } from "./providers/providers.js";
 import { type DpopSettings, resolveDpopSettings } from "./resolveDpopSettings.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
@@ -79,7 +81,9 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
 }
 
 function readValidator(vars: Env, options: AuthOptions): ValidatorSettings {
-  const detection = Object.freeze(detectProvider(vars));
+  const detection = Object.freeze(
+    detectWithIssuers(detectProvider(vars), options, (name) => PRESETS.has(name)),
+  );
   const section = builtInProvider(detection.provider)?.readSection(vars, options);
   if (section === undefined) return Object.freeze({ detection });
   return Object.freeze({ detection, section: Object.freeze(section) });

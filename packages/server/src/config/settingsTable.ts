@@ -635,6 +635,13 @@ export const SETTINGS = Object.freeze({
     "`true` accepts only RFC 9068 access tokens (header `typ: at+jwt`) ([token type](#token-age-and-type))",
     { defaultText: "`false`" },
   ),
+  issuers: setting(
+    "AUTH_ISSUERS",
+    "jwt",
+    list,
+    "trusted issuers (comma-separated), each with its own discovery and keys, sharing `AUTH_AUDIENCE`; see [Many issuers](#many-issuers)",
+    { option: "issuers", defaultText: "unset (one issuer)" },
+  ),
   // The presets' own variables (see the presets table).
   keycloakUrl: setting(
     "KEYCLOAK_URL",

@@ -31,4 +31,9 @@ export interface Preset {
   /** Detected only when no other provider is (the generic one). */
   readonly fallback?: boolean;
   defaults(env: Env): PresetDefaults;
+  /**
+   * Its defaults for one of many issuers (`AUTH_ISSUERS`, the `issuers` option, a resolver's
+   * answer), from the issuer and its audiences; presets without it take one issuer only.
+   */
+  forIssuer?(issuer: string, audiences: readonly string[]): PresetDefaults;
 }

@@ -21,4 +21,6 @@ export const auth0Preset: Preset = {
       claims: { permissions: [["permissions"]] },
     };
   },
+  // One custom domain per tenant: each its own issuer, discovery and keys.
+  forIssuer: () => ({ claims: { permissions: [["permissions"]] } }),
 };

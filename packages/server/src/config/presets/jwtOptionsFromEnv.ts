@@ -34,20 +34,49 @@ export function jwtOptionsFromEnv(
   provider: string,
   preset: PresetDefaults,
 ): EnvJwtSettings {
-  const read = <T>(row: SettingRow<T, never>) => readOptionalSetting(env, row);
-  const secret = read(SETTINGS.jwtSecret) ?? preset.secret;
+  const secret = readOptionalSetting(env, SETTINGS.jwtSecret) ?? preset.secret;
   const options: JwtValidatorOptions = {
     provider,
     issuer: readIssuer(env, preset),
     audience: readAudience(env, preset),
     acceptAzpAsAudience: preset.acceptAzpAsAudience ?? false,
-    claims: readClaims(env),
+    ...readSharedJwtOptions(env),
   };
-  const jwksUrl = read(SETTINGS.jwksUrl) ?? preset.jwksUrl;
+  const jwksUrl = readOptionalSetting(env, SETTINGS.jwksUrl) ?? preset.jwksUrl;
   if (jwksUrl !== undefined) options.jwksUrl = jwksUrl;
-  const algorithms = read(SETTINGS.algorithms) ?? preset.algorithms;
-  if (algorithms !== undefined) options.algorithms = algorithms;
+  if (options.algorithms === undefined && preset.algorithms !== undefined) {
+    options.algorithms = preset.algorithms;
+  }
   if (secret !== undefined) options.secret = secret;
+  const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
+  return { options, baseClaims };
+}
+
+/** The JWT settings that are no issuer's own: every issuer of `AUTH_ISSUERS` shares them. */
+export type SharedJwtOptions = Pick<
+  JwtValidatorOptions,
+  | "claims"
+  | "algorithms"
+  | "clockToleranceSeconds"
+  | "maxTokenLifetimeSeconds"
+  | "requiredScopes"
+  | "maxTokenBytes"
+  | "jwks"
+  | "requireAccessTokenType"
+>;
+
+/**
+ * Reads the `AUTH_*` JWT variables that are not about one issuer (claim mapping, algorithms,
+ * clock skew, token limits, JWKS timing).
+ *
+ * @example
+ * const shared = readSharedJwtOptions(snapshotEnv(process.env));
+ */
+export function readSharedJwtOptions(env: Env): SharedJwtOptions {
+  const read = <T>(row: SettingRow<T, never>) => readOptionalSetting(env, row);
+  const options: SharedJwtOptions = { claims: readClaims(env) };
+  const algorithms = read(SETTINGS.algorithms);
+  if (algorithms !== undefined) options.algorithms = algorithms;
   const skew = read(SETTINGS.clockToleranceSeconds);
   if (skew !== undefined) options.clockToleranceSeconds = skew;
   const lifetime = read(SETTINGS.maxTokenLifetimeSeconds);
@@ -58,8 +87,7 @@ export function jwtOptionsFromEnv(
   if (maxBytes !== undefined) options.maxTokenBytes = Math.floor(maxBytes);
   options.jwks = readJwksTiming(env);
   if (read(SETTINGS.requireAtJwt) === true) options.requireAccessTokenType = true;
-  const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
-  return { options, baseClaims };
+  return options;
 }
 
 function readIssuer(env: Env, preset: PresetDefaults): string | false {

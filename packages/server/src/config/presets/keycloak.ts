@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../../kernel/errors.js";
 import { isSet, readOptionalSetting, SETTINGS } from "../settingsTable.js";
-import type { Preset } from "./Preset.js";
+import type { Preset, PresetDefaults } from "./Preset.js";
 import { requiredBaseUrl } from "./presetUrl.js";
 
 /**
@@ -38,18 +38,26 @@ export const keycloakPreset: Preset = {
       );
     }
     const clientId = readOptionalSetting(env, SETTINGS.keycloakClientId);
-    const issuer = `${base}/realms/${encodeURIComponent(realm)}`;
     return {
-      issuer,
-      jwksUrl: `${issuer}/protocol/openid-connect/certs`,
+      ...realmDefaults(`${base}/realms/${encodeURIComponent(realm)}`, clientId),
       ...(clientId === undefined ? {} : { audience: [clientId] }),
-      acceptAzpAsAudience: true,
-      claims: {
-        roles: [
-          ["realm_access", "roles"],
-          ...(clientId === undefined ? [] : [["resource_access", clientId, "roles"]]),
-        ],
-      },
     };
   },
+  // One realm per tenant: each realm's issuer, its certs and the audience's client roles.
+  forIssuer: (issuer, audiences) => realmDefaults(issuer.replace(/\/+$/, ""), audiences[0]),
 };
+
+/** A realm's issuer, its certs URL, `azp` as audience, realm roles and the client's roles. */
+function realmDefaults(issuer: string, clientId: string | undefined): PresetDefaults {
+  return {
+    issuer,
+    jwksUrl: `${issuer}/protocol/openid-connect/certs`,
+    acceptAzpAsAudience: true,
+    claims: {
+      roles: [
+        ["realm_access", "roles"],
+        ...(clientId === undefined ? [] : [["resource_access", clientId, "roles"]]),
+      ],
+    },
+  };
+}

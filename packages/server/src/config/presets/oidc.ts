@@ -1,6 +1,6 @@
 import { ConfigurationError } from "../../kernel/errors.js";
 import { isSet, SETTINGS } from "../settingsTable.js";
-import type { Preset } from "./Preset.js";
+import type { Preset, PresetDefaults } from "./Preset.js";
 
 /**
  * Generic OIDC (`AUTH_PROVIDER=jwt`): standard claims, scopes from `scope` and `scp` (string or
@@ -19,9 +19,11 @@ export const oidcPreset: Preset = {
     SETTINGS.jwksUrl,
     SETTINGS.audience,
     SETTINGS.jwtSecret,
+    SETTINGS.issuers,
   ],
   fallback: true,
   detect(env) {
+    if (isSet(env, SETTINGS.issuers)) return SETTINGS.issuers.env;
     const issuer = isSet(env, SETTINGS.issuer) ? SETTINGS.issuer : SETTINGS.oidcIssuer;
     const jwks = isSet(env, SETTINGS.jwksUrl);
     if (isSet(env, issuer)) return `${jwks ? `${SETTINGS.jwksUrl.env} + ` : ""}${issuer.env}`;
@@ -34,6 +36,7 @@ export const oidcPreset: Preset = {
     return undefined;
   },
   defaults: () => ({}),
+  forIssuer: () => ({}),
 };
 
 /**
@@ -43,7 +46,7 @@ export const oidcPreset: Preset = {
  * // AUTH_PROVIDER=okta AUTH_ISSUER=https://dev-1.okta.com/oauth2/default AUTH_AUDIENCE=api://default
  * const validator = createValidatorFromEnv(process.env);
  */
-export const oktaPreset: Preset = { name: "okta", defaults: () => ({}) };
+export const oktaPreset: Preset = { name: "okta", defaults: () => ({}), forIssuer: () => ({}) };
 
 /**
  * Azure AD / Entra ID: the stable user id is `oid` (`sub` is per application), `scp` is a
@@ -55,10 +58,27 @@ export const oktaPreset: Preset = { name: "okta", defaults: () => ({}) };
  */
 export const azurePreset: Preset = {
   name: "azure",
-  defaults: () => ({
-    claims: {
-      userId: [["oid"], ["sub"]],
-      userName: [["preferred_username"], ["upn"], ["unique_name"]],
-    },
-  }),
+  defaults: () => ({ claims: AZURE_CLAIMS }),
+  // A multi-tenant app's `{tenantid}` issuer: every tenant's keys are Microsoft's common ones.
+  forIssuer: (issuer) => {
+    const jwksUrl = AZURE_COMMON_KEYS.find(([template]) => template === issuer)?.[1];
+    return { claims: AZURE_CLAIMS, ...(jwksUrl === undefined ? {} : { jwksUrl }) };
+  },
 };
+
+const AZURE_CLAIMS: PresetDefaults["claims"] = {
+  userId: [["oid"], ["sub"]],
+  userName: [["preferred_username"], ["upn"], ["unique_name"]],
+};
+
+/** Azure AD's multi-tenant issuers (v2.0 and v1 tokens) and the key sets all tenants share. */
+const AZURE_COMMON_KEYS: ReadonlyArray<readonly [string, string]> = [
+  [
+    "https://login.microsoftonline.com/{tenantid}/v2.0",
+    "https://login.microsoftonline.com/common/discovery/v2.0/keys",
+  ],
+  [
+    "https://sts.windows.net/{tenantid}/",
+    "https://login.microsoftonline.com/common/discovery/keys",
+  ],
+];

@@ -169,11 +169,10 @@ export class JwtValidator implements TokenValidator {
       "maxTokenBytes (AUTH_MAX_TOKEN_BYTES)",
     );
     this.#mapping = resolveClaimMapping(options.claims, baseClaims);
-    this.clockToleranceSeconds = checkTolerance(options.clockToleranceSeconds);
-    this.maxTokenLifetimeSeconds = checkPositiveInt(
-      options.maxTokenLifetimeSeconds ?? DEFAULTS.maxTokenLifetimeSeconds,
-      "maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS)",
-    );
+    ({
+      clockToleranceSeconds: this.clockToleranceSeconds,
+      maxTokenLifetimeSeconds: this.maxTokenLifetimeSeconds,
+    } = checkTimeLimits(options));
     this.#verifyOptions = {
       algorithms: [...algorithms],
       clockTolerance: this.clockToleranceSeconds,
@@ -375,6 +374,25 @@ export class JwtValidator implements TokenValidator {
         ),
     });
   }
+}
+
+/**
+ * The clock tolerance and longest token lifetime of these options, defaults applied and checked
+ * (they decide how long revocations are remembered, so validators of many issuers share them).
+ *
+ * @example
+ * checkTimeLimits({}); // { clockToleranceSeconds: 60, maxTokenLifetimeSeconds: 86400 }
+ */
+export function checkTimeLimits(
+  options: Pick<JwtValidatorOptions, "clockToleranceSeconds" | "maxTokenLifetimeSeconds">,
+): { clockToleranceSeconds: number; maxTokenLifetimeSeconds: number } {
+  return {
+    clockToleranceSeconds: checkTolerance(options.clockToleranceSeconds),
+    maxTokenLifetimeSeconds: checkPositiveInt(
+      options.maxTokenLifetimeSeconds ?? DEFAULTS.maxTokenLifetimeSeconds,
+      "maxTokenLifetimeSeconds (AUTH_MAX_TOKEN_LIFETIME_SECONDS)",
+    ),
+  };
 }
 
 function checkTokenRules(
