@@ -261,7 +261,7 @@ export class JwtValidator implements TokenValidator {
   providerKeys(): { issuer: string; getKey: ProviderKeyResolver } | undefined {
     const keySet = this.#keySet;
     if (keySet === undefined || this.#issuer === undefined) return undefined;
-    return { issuer: this.#issuer, getKey: (header, token) => keySet.getKey(header, token) };
+    return { issuer: this.#issuer, getKey: async (header, token) => keySet.getKey(header, token) };
   }
 
   /** Whether the permission sources (permissions and roles by default) grant `permission`. */
@@ -303,7 +303,8 @@ export class JwtValidator implements TokenValidator {
     throw invalidToken("signature verification failed");
   }
 
-  #getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+  // Not async: a key the set already resolved is handed to jose without a promise of its own.
+  #getKey = (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
     if (header.kid !== undefined && typeof header.kid !== "string") {
       throw invalidToken("the kid header must be a string");
     }
