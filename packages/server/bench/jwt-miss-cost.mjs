@@ -5,11 +5,13 @@
 // WebCrypto verifies on the libuv pool). First both variants in one process, interleaved round
 // by round (medians after two warm-up rounds), then each variant alone in its own process.
 // Ratio = jose / SDK: 1.00 means the SDK adds nothing; the target is ≥ 0.95.
+// BENCH_BASELINE=<another build's dist/> adds that build as a third variant, in the same process
+// and rounds (before/after figures from one run).
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:http";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createAuth, createJwtValidator } from "@org/auth-server";
 import { requireScope } from "@org/auth-server/node";
 import { importJWK, jwtVerify } from "jose";
@@ -72,6 +74,19 @@ const auth = createAuth({
 const sdkGuard = requireScope("read", { auth });
 
 const VARIANTS = { "jose jwtVerify + guard": joseGuard, "@org/auth-server requireScope": sdkGuard };
+const BASELINE = "baseline build requireScope";
+let baselineAuth;
+if (process.env.BENCH_BASELINE) {
+  const dist = pathToFileURL(`${process.env.BENCH_BASELINE.replace(/\/$/, "")}/`);
+  const core = await import(new URL("index.js", dist).href);
+  const node = await import(new URL("node.js", dist).href);
+  baselineAuth = core.createAuth({
+    env: {},
+    validator: core.createJwtValidator({ issuer, audience: AUDIENCE, logger: quiet }),
+    logger: quiet,
+  });
+  VARIANTS[BASELINE] = node.requireScope("read", { auth: baselineAuth });
+}
 
 async function cpuPerRequest(guard) {
   const before = process.cpuUsage();
@@ -104,7 +119,7 @@ if (only !== undefined) {
   process.stdout.write(`${JSON.stringify(await measure([only], ROUNDS))}\n`);
 } else {
   const [jose, sdk] = Object.keys(VARIANTS);
-  const together = await measure([jose, sdk], ROUNDS);
+  const together = await measure(Object.keys(VARIANTS), ROUNDS);
   const solo = { [jose]: [], [sdk]: [] };
   for (let round = 0; round < SOLO_ROUNDS; round++) {
     for (const name of round % 2 === 0 ? [jose, sdk] : [sdk, jose]) {
@@ -120,9 +135,13 @@ if (only !== undefined) {
   console.log(`| JWT cache miss, CPU µs per request | ${jose} | ${sdk} | ratio |`);
   console.log("| --- | --- | --- | --- |");
   console.log(row(`one process, median of ${ROUNDS} rounds`, together[jose], together[sdk]));
+  if (baselineAuth !== undefined) {
+    console.log(row(`one process, ${BASELINE}`, together[jose], together[BASELINE]));
+  }
   console.log(
     row(`own processes, median of ${SOLO_ROUNDS}`, median(solo[jose]), median(solo[sdk])),
   );
 }
 provider.close();
 await auth.close();
+await baselineAuth?.close();

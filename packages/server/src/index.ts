@@ -31,6 +31,7 @@ export type {
 export { createPresetValidator } from "./config/presets/createPresetValidator.js";
 export { detectProvider, type ProviderDetection } from "./config/presets/detectProvider.js";
 export { registerAdapter } from "./config/registerAdapter.js";
+export type { ProtectedResourceOptions } from "./config/resolveProtectedResource.js";
 export {
   DEFAULT_DEV_PROXY_URL,
   type ProxyOptions,
@@ -80,6 +81,11 @@ export {
   type PermissionName,
   type RefusedCharacter,
 } from "./kernel/permissionName.js";
+export {
+  type ProtectedResourceSettings,
+  resourceMetadataPath,
+  resourceMetadataUrl,
+} from "./kernel/protectedResourceMetadata.js";
 export type { HeaderRecord, RequestLike } from "./kernel/requestContext.js";
 export {
   type AuthLogger,

@@ -3,6 +3,7 @@ import { type Auth, createAuth } from "../src/index.js";
 import { UPSTREAM_PUBLIC_MESSAGE } from "../src/kernel/errors.js";
 import { describeAttacks } from "./attackSuite.js";
 import { describeBackchannelLogout } from "./backchannelLogoutSuite.js";
+import { describeProtectedResource } from "./protectedResourceSuite.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 import { describeTelemetry } from "./telemetrySuite.js";
 
@@ -14,8 +15,14 @@ export interface AppUnderTest {
   close(): Promise<void>;
 }
 
-/** `routes.logout`: also mount `backchannelLogout()` as `POST /backchannel-logout`. */
-export type StartApp = (auth: Auth, routes?: { logout?: boolean }) => Promise<AppUnderTest>;
+/**
+ * `routes.logout`: also mount `backchannelLogout()` as `POST /backchannel-logout`;
+ * `routes.metadata`: `protectedResourceMetadata()` as `GET /.well-known/oauth-protected-resource/mcp`.
+ */
+export type StartApp = (
+  auth: Auth,
+  routes?: { logout?: boolean; metadata?: boolean },
+) => Promise<AppUnderTest>;
 
 const ALICE = "alice-token.abc_DEF-123";
 const BOB = "bob-token.xyz";
@@ -333,4 +340,5 @@ export function describeBinding(name: string, startApp: StartApp): void {
   describeAttacks(name, startApp);
   describeBackchannelLogout(name, startApp);
   describeTelemetry(name, startApp);
+  describeProtectedResource(name, startApp);
 }

@@ -35,6 +35,11 @@ export interface OidcClient {
   appId?: string;
   /** Extra claims put in every access token it gets. */
   claims?: Record<string, unknown>;
+  /**
+   * The grants it registered (RFC 7591 `grant_types`): a registered or metadata-document client
+   * without `refresh_token` gets no refresh token. Unset: every grant (the configured clients).
+   */
+  grantTypes?: readonly string[];
 }
 
 /**
@@ -209,7 +214,8 @@ export function findClient(
   );
 }
 
-function isLoopbackHttp(url: URL): boolean {
+/** Plain http to 127.0.0.1, localhost or [::1]: allowed for redirects and, in the mock, client ids. */
+export function isLoopbackHttp(url: URL): boolean {
   return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname);
 }
 

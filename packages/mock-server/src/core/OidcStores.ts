@@ -1,3 +1,4 @@
+import type { OidcClient } from "../config/OidcClient.js";
 import type { Persona } from "../config/Persona.js";
 import type { Rotation } from "./rotateRefreshToken.js";
 import { type Store, store } from "./Store.js";
@@ -12,6 +13,8 @@ export interface GrantSubject {
   /** The authentication level the login reached (`acr`); absent for tokens minted directly. */
   acr?: string;
   grantId: string;
+  /** The resource (RFC 8707) its access tokens are for: their `aud`; null: the client's audience. */
+  resource?: string | null;
 }
 
 /**
@@ -46,6 +49,12 @@ export interface GrantRecord {
   expiresAt: number;
 }
 
+/** A client registered at run time (RFC 7591) or read from its metadata document, until it expires. */
+export interface DynamicClient {
+  client: OidcClient;
+  expiresAt: number;
+}
+
 /** Everything the OpenID provider remembers between requests (bounded, expiring). */
 export interface OidcStores {
   codes: Store<CodeRecord>;
@@ -54,6 +63,8 @@ export interface OidcStores {
   interactions: Store<Interaction>;
   /** `jti`s of client assertions seen (private_key_jwt), until their `exp`: single use. */
   assertions: Store<{ expiresAt: number }>;
+  /** Dynamically registered clients (by client id) and fetched metadata documents (by URL). */
+  clients: Store<DynamicClient>;
   clear(): void;
 }
 
@@ -65,6 +76,7 @@ export function createOidcStores(now: () => number): OidcStores {
     grants: store<GrantRecord>(10_000, now),
     interactions: store<Interaction>(1000, now),
     assertions: store<{ expiresAt: number }>(10_000, now),
+    clients: store<DynamicClient>(1000, now),
   };
   return {
     ...stores,

@@ -17,7 +17,11 @@ import { jsonError, type MockResponse, type RequestLike } from "../core/response
 import { createSigner } from "../core/signer.js";
 import type { MintTokenOptions } from "../oidc/mintToken.js";
 import { MINT_PATH, OIDC_METHODS } from "../oidc/paths.js";
-import { handleDiscovery, handleJwks } from "../oidc/wellKnown.js";
+import {
+  handleAuthorizationServerMetadata,
+  handleDiscovery,
+  handleJwks,
+} from "../oidc/wellKnown.js";
 import { handleGetMe, handlePermission, handleTestAppToken } from "../proxy/identity.js";
 import { proxyAccessToken } from "../proxy/issueTokens.js";
 import {
@@ -293,6 +297,9 @@ type Route = (
 
 const ROUTES: Record<string, Record<string, Route>> = {
   "/.well-known/openid-configuration": { GET: (ctx) => handleDiscovery(ctx) },
+  "/.well-known/oauth-authorization-server": {
+    GET: (ctx) => handleAuthorizationServerMetadata(ctx),
+  },
   "/.well-known/jwks.json": { GET: (ctx) => handleJwks(ctx) },
   "/_oxa_auth/login": { GET: (ctx, _r, url) => handleLogin(ctx, url) },
   "/_oxa_auth/callback": { GET: (ctx, _r, url) => handleCallback(ctx, url) },

@@ -1,9 +1,4 @@
-import {
-  findClient,
-  isPublicClient,
-  type OidcClient,
-  redirectAllowed,
-} from "../config/OidcClient.js";
+import { isPublicClient, type OidcClient, redirectAllowed } from "../config/OidcClient.js";
 import { allPersonas, findPersona, type Persona } from "../config/Persona.js";
 import { escapeHtml } from "../core/callbackPage.js";
 import { chooseAcr, UNMET_ACR } from "../core/chooseAcr.js";
@@ -11,9 +6,11 @@ import type { Ctx } from "../core/context.js";
 import { randomToken, sha256 } from "../core/random.js";
 import { html, type MockResponse, type RequestLike, redirect } from "../core/responses.js";
 import { keep } from "../core/Store.js";
+import { lookupClient } from "./lookupClient.js";
 import { parseScope } from "./mintToken.js";
 import { oauthError, parseParams, readForm } from "./oauthRequest.js";
 import { OIDC_PATHS } from "./paths.js";
+import { parseResource } from "./resourceIndicator.js";
 
 const CODE_TTL_MS = 60_000;
 const INTERACTION_TTL_MS = 10 * 60_000;
@@ -28,6 +25,8 @@ interface AuthorizeRequest {
   redirectUri: string;
   params: Record<string, string>;
   scope: string[];
+  /** The resource (RFC 8707) its tokens are for, or null. */
+  resource: string | null;
 }
 
 /** 302 back to the client with `params` + `state` + `iss` (RFC 9207) in the query. */
@@ -47,15 +46,11 @@ function errorBack(ctx: Ctx, req: AuthorizeRequest, error: string, description: 
  * Client and redirect URI first: until both are known good, errors are shown here and never
  * sent to the redirect URI (RFC 6749 §4.1.2.1, no open redirect).
  */
-function checkClient(ctx: Ctx, params: Record<string, string>) {
-  const client =
-    params.client_id === undefined ? undefined : findClient(ctx.state.clients, params.client_id);
-  if (!client)
-    return oauthError(
-      400,
-      "invalid_client",
-      "unknown client_id: use mock-client, mock-public-client or a configured client",
-    );
+async function checkClient(ctx: Ctx, params: Record<string, string>) {
+  if (params.client_id === undefined) return oauthError(400, "invalid_request", "send client_id");
+  const found = await lookupClient(ctx, params.client_id);
+  if ("problem" in found) return oauthError(400, "invalid_client", found.problem);
+  const { client } = found;
   const redirectUri = params.redirect_uri;
   if (redirectUri === undefined || !redirectAllowed(client, redirectUri)) {
     return oauthError(
@@ -120,6 +115,7 @@ async function issueCode(ctx: Ctx, req: AuthorizeRequest, persona: Persona): Pro
       clientId: req.client.clientId,
       persona,
       scope: req.scope,
+      resource: req.resource,
       sid: randomToken(16),
       authTime: Math.floor(now / 1000),
       acr,
@@ -145,11 +141,20 @@ export async function handleAuthorize(
     request.method === "POST" ? await readForm(request) : parseParams(url.searchParams);
   if ("response" in parsed) return parsed.response;
   const params = parsed.params;
-  const checked = checkClient(ctx, params);
+  const checked = await checkClient(ctx, params);
   if ("status" in checked) return checked;
-  const req: AuthorizeRequest = { ...checked, params, scope: [] };
+  const req: AuthorizeRequest = { ...checked, params, scope: [], resource: null };
   const problem = requestProblem(req);
   if (problem) return errorBack(ctx, req, ...problem);
+  const resource = parseResource(params.resource);
+  if (resource === undefined)
+    return errorBack(
+      ctx,
+      req,
+      "invalid_target",
+      "resource must be an absolute URI without a fragment (RFC 8707)",
+    );
+  req.resource = resource;
   try {
     req.scope = parseScope(params.scope ?? "openid");
   } catch {
@@ -226,12 +231,13 @@ export async function handleDecision(ctx: Ctx, request: RequestLike): Promise<Mo
       "this login page expired or was used: start the login again",
     );
   ctx.oidc.interactions.delete(interaction);
-  const checked = checkClient(ctx, record.params);
+  const checked = await checkClient(ctx, record.params);
   if ("status" in checked) return checked;
   const req: AuthorizeRequest = {
     ...checked,
     params: record.params,
     scope: parseScope(record.params.scope ?? "openid"),
+    resource: parseResource(record.params.resource) ?? null,
   };
   if (cancel !== undefined)
     return errorBack(ctx, req, "access_denied", "the user cancelled the login");

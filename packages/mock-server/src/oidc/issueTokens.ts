@@ -38,7 +38,11 @@ export function issueAccessToken(
     // A DPoP-bound token names its key's thumbprint (RFC 9449 §6.1).
     claims: { ...claims, ...client.claims, ...(jkt === undefined ? {} : { cnf: { jkt } }) },
     expiresIn: ctx.state.expiresIn,
-    sign: { typ: "at+jwt", audience: client.audience ?? ctx.settings.audience },
+    // A resource indicator (RFC 8707) makes the token that resource's, and only its.
+    sign: {
+      typ: "at+jwt",
+      audience: grant?.resource ?? client.audience ?? ctx.settings.audience,
+    },
   });
 }
 
@@ -82,7 +86,7 @@ export async function issueGrantTokens(
 ): Promise<TokenResponse> {
   const now = ctx.now();
   const { refreshToken } = successor;
-  if (successor.isNew) {
+  if (successor.isNew && refreshes(client)) {
     const record = { ...grant, expiresAt: now + ctx.state.refreshExpiresIn * 1000, rotated: null };
     // A public client's refresh token is bound to its DPoP key (RFC 9449 §5).
     const bound = jkt !== undefined && client.clientSecret === null ? { jkt } : {};
@@ -93,10 +97,15 @@ export async function issueGrantTokens(
     token_type: jkt === undefined ? "Bearer" : "DPoP",
     expires_in: ctx.state.expiresIn,
     scope: grant.scope.join(" "),
-    refresh_token: refreshToken,
   };
+  if (refreshes(client)) body.refresh_token = refreshToken;
   if (grant.scope.includes("openid")) body.id_token = await issueIdToken(ctx, grant, nonce);
   return body;
+}
+
+/** Whether the client may hold refresh tokens: every configured one, registered ones that asked. */
+export function refreshes(client: OidcClient): boolean {
+  return client.grantTypes === undefined || client.grantTypes.includes("refresh_token");
 }
 
 /**

@@ -2,6 +2,7 @@ import { findClient, type OidcClient } from "../config/OidcClient.js";
 import type { Ctx } from "../core/context.js";
 import { constantTimeEqual, sha256 } from "../core/random.js";
 import { json, type MockResponse, type RequestLike } from "../core/responses.js";
+import { lookupClient } from "./lookupClient.js";
 import {
   assertionSubject,
   JWT_BEARER_ASSERTION,
@@ -112,7 +113,8 @@ export async function authenticateClient(
   if (basic && params.client_id !== undefined && params.client_id !== basic.id)
     return invalid("client_id differs from the Basic credentials");
   if (id === undefined) return invalid("send client credentials (Basic, or client_id)");
-  const client = findClient(ctx.state.clients, id);
+  const found = await lookupClient(ctx, id);
+  const client = "client" in found ? found.client : undefined;
   const secret = basic?.secret ?? params.client_secret;
   // Compare even for unknown clients, so timing does not tell which client ids exist.
   const expected = client?.clientSecret ?? "mock-no-secret-configured";

@@ -11,6 +11,8 @@ export const OIDC_PATHS = {
   introspect: "/oidc/introspect",
   revoke: "/oidc/revoke",
   endSession: "/oidc/logout",
+  /** Dynamic Client Registration (RFC 7591). */
+  register: "/oidc/register",
 } as const;
 
 /** The test-only token minting endpoint (beside the run-time state endpoint). */
@@ -25,4 +27,5 @@ export const OIDC_METHODS: Record<string, readonly string[]> = {
   [OIDC_PATHS.introspect]: ["POST"],
   [OIDC_PATHS.revoke]: ["POST"],
   [OIDC_PATHS.endSession]: ["GET", "POST"],
+  [OIDC_PATHS.register]: ["POST"],
 };

@@ -7,6 +7,7 @@ import { handleIntrospection } from "./introspection.js";
 import { mintToken } from "./mintToken.js";
 import { oauthError } from "./oauthRequest.js";
 import { MINT_PATH, OIDC_PATHS } from "./paths.js";
+import { handleRegistration } from "./registerClient.js";
 import { handleRevocation } from "./revocation.js";
 import { handleToken } from "./token.js";
 import { handleUserinfo } from "./userinfo.js";
@@ -21,6 +22,7 @@ const HANDLERS: Record<string, Handler> = {
   [OIDC_PATHS.introspect]: handleIntrospection,
   [OIDC_PATHS.revoke]: handleRevocation,
   [OIDC_PATHS.endSession]: handleEndSession,
+  [OIDC_PATHS.register]: handleRegistration,
   [MINT_PATH]: handleMint,
 };
 

@@ -14,10 +14,17 @@ import {
 } from "./issueTokens.js";
 import { parseScope } from "./mintToken.js";
 import { authenticateClient, oauthError, readForm } from "./oauthRequest.js";
+import { grantResource } from "./resourceIndicator.js";
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 const invalidGrant = (why: string) => oauthError(400, "invalid_grant", why);
+const invalidTarget = () =>
+  oauthError(
+    400,
+    "invalid_target",
+    "resource must be the one sent to the authorization endpoint (RFC 8707), or left out",
+  );
 
 async function s256(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
@@ -52,8 +59,13 @@ async function authorizationCode(
   } else if (verifier !== undefined) {
     return invalidGrant("this code was requested without PKCE: drop code_verifier");
   }
+  const resource = grantResource(p.resource, record.resource);
+  if (resource === undefined) return invalidTarget();
   startGrant(ctx, record);
-  return json(200, await issueGrantTokens(ctx, client, record, record.nonce, undefined, jkt));
+  return json(
+    200,
+    await issueGrantTokens(ctx, client, { ...record, resource }, record.nonce, undefined, jkt),
+  );
 }
 
 async function refreshToken(
@@ -68,6 +80,7 @@ async function refreshToken(
   if (!record) return invalidGrant("unknown or expired refresh token: log in again");
   if (record.clientId !== client.clientId)
     return invalidGrant("this refresh token belongs to another client");
+  if (grantResource(p.resource, record.resource) === undefined) return invalidTarget();
   if (!grantLive(ctx, record))
     return invalidGrant("this grant was revoked or logged out: log in again");
   if (record.jkt !== undefined && record.jkt !== jkt)
@@ -144,6 +157,9 @@ export async function handleToken(ctx: Ctx, request: RequestLike): Promise<MockR
     );
   const auth = await authenticateClient(ctx, request, p);
   if ("response" in auth) return auth.response;
+  const registered = auth.client.grantTypes;
+  if (registered !== undefined && !registered.includes(grantType))
+    return oauthError(400, "unauthorized_client", `this client did not register ${grantType}`);
   // A DPoP proof (RFC 9449 §5) binds the tokens issued now to its key.
   const proof = await checkDpopProof(ctx, request, { at: "token" });
   if (proof !== undefined && "response" in proof) return proof.response;

@@ -6,6 +6,14 @@ import { ASSERTION_ALGORITHMS } from "./verifyClientAssertion.js";
 
 const AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"];
 
+/**
+ * `GET /.well-known/oauth-authorization-server` (RFC 8414): the same document as OpenID
+ * discovery, which already holds every OAuth field (registration, PKCE S256, metadata documents).
+ */
+export function handleAuthorizationServerMetadata(ctx: Ctx): MockResponse {
+  return handleDiscovery(ctx);
+}
+
 /** `GET /.well-known/openid-configuration`: exactly what the OpenID provider serves. */
 export function handleDiscovery(ctx: Ctx): MockResponse {
   const base = ctx.settings.baseUrl;
@@ -19,6 +27,8 @@ export function handleDiscovery(ctx: Ctx): MockResponse {
     introspection_endpoint: at(OIDC_PATHS.introspect),
     revocation_endpoint: at(OIDC_PATHS.revoke),
     end_session_endpoint: at(OIDC_PATHS.endSession),
+    registration_endpoint: at(OIDC_PATHS.register),
+    client_id_metadata_document_supported: true,
     response_types_supported: ["code"],
     response_modes_supported: ["query"],
     grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],

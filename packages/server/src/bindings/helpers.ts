@@ -98,11 +98,18 @@ export interface GuardHelpers<H, O extends GuardOptions = GuardOptions, L = H> {
    * (`AUTH_BACKCHANNEL_LOGOUT_AUDIENCE`); throws a ConfigurationError now when they are missing.
    */
   backchannelLogout(options?: O): L;
+  /**
+   * The protected resource metadata document (RFC 9728) as a GET route handler: mount it at
+   * `resourceMetadataPath(resource)` (`/.well-known/oauth-protected-resource`, plus the
+   * resource's path when it has one). Throws a ConfigurationError now when `AUTH_RESOURCE` is unset.
+   */
+  protectedResourceMetadata(options?: O): L;
 }
 
 /**
- * How a binding serves a POST route: it hands `answer` the request's content type and a reader
- * of its raw body, then sends what `answer` resolves to. `L` is the framework's route handler.
+ * How a binding serves a route of the SDK's own (the POST logout endpoint, the GET metadata): it
+ * hands `answer` the request's content type and a reader of its raw body (read only when asked),
+ * then sends what `answer` resolves to. `L` is the framework's route handler.
  *
  * @example
  * const route: RouteFactory<ExpressHandler> = (answer) => (req, res, next) => {
@@ -174,6 +181,11 @@ export function defineHelpers<H, O extends GuardOptions = GuardOptions, L = H>(
         }
         return handle(contentType, text);
       });
+    },
+    protectedResourceMetadata: (options) => {
+      // Built now, so a missing resource stops start-up; the document never changes.
+      const { status, headers, body } = resolveAuth(options).protectedResourceMetadata();
+      return route(async () => ({ status, headers: { ...headers }, body }));
     },
   };
 }

@@ -7,6 +7,7 @@ import type { BackchannelLogoutOptions } from "./createBackchannelLogout.js";
 import type { Env } from "./env.js";
 import type { IssuersOptions } from "./IssuersOptions.js";
 import type { DpopOptions } from "./resolveDpopSettings.js";
+import type { ProtectedResourceOptions } from "./resolveProtectedResource.js";
 import type { ProxyOptions } from "./resolveProxySettings.js";
 
 /**
@@ -16,7 +17,12 @@ import type { ProxyOptions } from "./resolveProxySettings.js";
  * const options: AuthOptions = { allowedHosts: ["app.example.com"], logger: console };
  * const auth = createAuth(options);
  */
-export interface AuthOptions extends SettingsOptions, ProxyOptions, IssuersOptions, DpopOptions {
+export interface AuthOptions
+  extends SettingsOptions,
+    ProxyOptions,
+    IssuersOptions,
+    DpopOptions,
+    ProtectedResourceOptions {
   /** A custom validator; default: the one the env asks for (proxy mode). */
   validator?: TokenValidator;
   /** Where settings are read from, once. Default `process.env`. */

@@ -1,6 +1,7 @@
 import { platform } from "#platform";
 import { Auth } from "../kernel/Auth.js";
 import { ConfigurationError } from "../kernel/errors.js";
+import type { TokenValidator } from "../kernel/types.js";
 import type { AuthOptions } from "./AuthOptions.js";
 import { connectRedis } from "./connectRedis.js";
 import { createBackchannelLogout } from "./createBackchannelLogout.js";
@@ -20,11 +21,14 @@ import { telemetryFor } from "./telemetryFor.js";
 export function createAuth(options: AuthOptions = {}): Auth {
   const settings = readSettings(options.env ?? processEnv(), options);
   const validator = options.validator ?? createValidatorFromSettings(settings, options);
+  const { protectedResource } = settings;
+  if (protectedResource !== undefined) checkResourceAudience(validator, protectedResource.resource);
   const auth = new Auth(validator, settings.auth, options.logger ?? console, {
     platform,
     limits: settings.limits,
     backchannelLogout: createBackchannelLogout(validator, settings.backchannelLogout),
     telemetry: telemetryFor(options.telemetry),
+    ...(protectedResource === undefined ? {} : { protectedResource }),
     dpop: createDpop(
       settings.dpop,
       validator.clockToleranceSeconds ?? settings.limits.clockToleranceSeconds,
@@ -35,6 +39,15 @@ export function createAuth(options: AuthOptions = {}): Auth {
   }
   return auth;
 }
+
+/** Fails closed: a protected resource whose validator would accept tokens minted for others. */
+function checkResourceAudience(validator: TokenValidator, resource: string): void {
+  if (validator.anonymous !== undefined || validator.resource === resource) return;
+  throw new ConfigurationError(
+    "AUTH_RESOURCE needs a validator that checks the resource in each token's aud: local JWT validation (AUTH_PROVIDER=oidc, jwt, keycloak…), or createJwtValidator({ issuer, audience, resource }) with the same resource.",
+  );
+}
+
 /** `process.env` where there is one; elsewhere (Workers) the settings must be passed in. */
 export function processEnv(): Record<string, string | undefined> {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process

@@ -1,3 +1,4 @@
+import type { ProtectedResourceSettings } from "../kernel/protectedResourceMetadata.js";
 import type { AuthSettings, LimitSettings } from "../kernel/settings.js";
 import type { RedisOptions } from "../redis/FleetCache.js";
 import type { AuthOptions } from "./AuthOptions.js";
@@ -8,6 +9,7 @@ import { detectWithIssuers } from "./presets/detectWithIssuers.js";
 import { PRESETS } from "./presets/presets.js";
 import { builtInProvider } from "./providers/providers.js";
 import { type DpopSettings, resolveDpopSettings } from "./resolveDpopSettings.js";
+import { resolveProtectedResource } from "./resolveProtectedResource.js";
 import { resolveRedisOptions } from "./resolveRedisOptions.js";
 import { readOptionalSetting, readSettingsSection, SETTINGS } from "./settingsTable.js";
 import { snapshotEnv } from "./snapshotEnv.js";
@@ -30,6 +32,8 @@ export interface Settings {
   readonly backchannelLogout: BackchannelLogoutSettings;
   /** `NODE_ENV=production`. */
   readonly production: boolean;
+  /** This API as an OAuth protected resource; undefined without `AUTH_RESOURCE`. */
+  readonly protectedResource: ProtectedResourceSettings | undefined;
   /** The validator the env asks for; undefined when the `validator` option is given. */
   readonly validator: ValidatorSettings | undefined;
   /** DPoP: the mode (also in `auth.dpop`), server nonces, how `htu`'s origin is read. */
@@ -63,7 +67,11 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
   const dpop = Object.freeze(resolveDpopSettings(vars, options));
   const auth = Object.freeze({ ...readSettingsSection(vars, "shared", options), dpop: dpop.mode });
   const redis = resolveRedisOptions(vars, options.redis);
-  const validator = options.validator === undefined ? readValidator(vars, options) : undefined;
+  const protectedResource = resolveProtectedResource(vars, options, dpop.mode);
+  // The JWT section adds the resource to its audience check.
+  const resource = protectedResource?.resource;
+  const validator =
+    options.validator === undefined ? readValidator(vars, { ...options, resource }) : undefined;
   const limits = Object.freeze(readSettingsSection(vars, "limits", options));
   const audience =
     options.backchannelLogout?.audience ??
@@ -75,6 +83,7 @@ export function readSettings(env: Env, options: AuthOptions = {}): Settings {
     redis: redis === undefined ? undefined : Object.freeze(redis),
     backchannelLogout: Object.freeze({ audience }),
     production: readOptionalSetting(vars, SETTINGS.nodeEnv) === "production",
+    protectedResource,
     validator,
     dpop,
   });

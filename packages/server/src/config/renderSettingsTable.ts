@@ -2,7 +2,17 @@ import { type AnyRow, SETTINGS, type SettingSection } from "./settingsTable.js";
 
 /** The README's generated tables: their marker name and the sections they list. */
 const TABLES: Readonly<Record<string, readonly SettingSection[]>> = {
-  settings: ["provider", "proxy", "shared", "limits", "redis", "logout", "dpop", "runtime"],
+  settings: [
+    "provider",
+    "proxy",
+    "shared",
+    "limits",
+    "redis",
+    "logout",
+    "dpop",
+    "resource",
+    "runtime",
+  ],
   jwt: ["jwt", "keycloak", "supabase", "auth0", "authentik"],
   introspection: ["introspection"],
 };

@@ -32,6 +32,7 @@ export type SettingSection =
   | "limits"
   | "redis"
   | "logout"
+  | "resource"
   | "dpop"
   | "runtime"
   | "jwt"
@@ -484,6 +485,28 @@ export const SETTINGS = Object.freeze({
     list,
     "accepted `aud` of back-channel logout tokens: this app's client id(s) at the provider (comma-separated)",
     { option: "backchannelLogout.audience", defaultText: "`AUTH_AUDIENCE`" },
+  ),
+  // This API as an OAuth protected resource (RFC 9728, RFC 8707).
+  resource: setting(
+    "AUTH_RESOURCE",
+    "resource",
+    text,
+    "this API's resource identifier (https; e.g. an MCP endpoint URL): every token must name it in `aud`, and every challenge names its metadata ([MCP](#protect-an-mcp-server))",
+    { option: "resource" },
+  ),
+  authorizationServers: setting(
+    "AUTH_AUTHORIZATION_SERVERS",
+    "resource",
+    list,
+    "issuer URL(s) of the authorization server(s) that issue its tokens, listed in its metadata; required with `AUTH_RESOURCE`",
+    { option: "authorizationServers" },
+  ),
+  scopesSupported: setting(
+    "AUTH_SCOPES_SUPPORTED",
+    "resource",
+    list,
+    "`scopes_supported` of its metadata: what MCP clients ask for when no challenge names a scope",
+    { option: "scopesSupported" },
   ),
   // DPoP (RFC 9449).
   dpop: setting(

@@ -21,6 +21,11 @@ import {
 } from "./Guard.js";
 import { checkMaxTokenAge } from "./guards/tokenAgeGuard.js";
 import type { Platform } from "./platform.js";
+import {
+  type ProtectedResourceSettings,
+  protectedResourceMetadata,
+  resourceMetadataUrl,
+} from "./protectedResourceMetadata.js";
 import { ReplayMemory } from "./ReplayMemory.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
 import { RequestStateResolver } from "./RequestStateResolver.js";
@@ -38,6 +43,7 @@ import { NO_TELEMETRY, type Telemetry } from "./Telemetry.js";
 import type { RequestContext, TokenValidator } from "./types.js";
 import type { User } from "./user.js";
 import { ValidationPipeline } from "./ValidationPipeline.js";
+import { withResourceMetadata } from "./withResourceMetadata.js";
 
 /**
  * What the middleware attaches to a request: never throws, never blocks.
@@ -72,6 +78,8 @@ export interface AuthRuntime {
   backchannelLogout?: (auth: Auth) => BackchannelLogoutHandler;
   /** Where metrics and spans go (`createAuth`'s `telemetry` option); default: nowhere. */
   telemetry?: Telemetry;
+  /** This API as an OAuth protected resource (RFC 9728), when `AUTH_RESOURCE` is set. */
+  protectedResource?: ProtectedResourceSettings;
   /** Builds the DPoP proof checker (`dpop/`); without one, `DPoP` tokens are refused. */
   dpop?: (auth: Auth) => DpopProofChecker;
 }
@@ -143,6 +151,9 @@ export class Auth {
   private fleetClose: (() => Promise<void>) | undefined;
   private readonly logoutFactory: ((auth: Auth) => BackchannelLogoutHandler) | undefined;
   private logoutHandler: BackchannelLogoutHandler | undefined;
+  /** @internal This API as a protected resource, and where its metadata is (challenges name it). */
+  readonly protectedResource: ProtectedResourceSettings | undefined;
+  private readonly metadataUrl: string | undefined;
 
   constructor(
     validator: TokenValidator,
@@ -172,6 +183,11 @@ export class Auth {
     const dpop = new DpopGate(settings.dpop ?? "allowed", runtime.dpop?.(this));
     this.states = new RequestStateResolver(validator, this.settings, this.pipeline, dpop);
     this.logoutFactory = runtime.backchannelLogout;
+    this.protectedResource = runtime.protectedResource;
+    this.metadataUrl =
+      runtime.protectedResource === undefined
+        ? undefined
+        : resourceMetadataUrl(runtime.protectedResource.resource);
     this.disabled = validator.anonymous !== undefined;
     this.clockToleranceSeconds = validator.clockToleranceSeconds ?? limits.clockToleranceSeconds;
     this.maxTokenAge = checkMaxTokenAge(settings.maxTokenAge, "maxTokenAge (AUTH_MAX_TOKEN_AGE)");
@@ -305,6 +321,25 @@ export class Auth {
       this.logoutHandler = this.logoutFactory(this);
     }
     return this.logoutHandler;
+  }
+
+  /**
+   * @internal The protected resource metadata document (RFC 9728) as an answer; throws a
+   * ConfigurationError when no resource is configured (the route helpers call this when the
+   * route is declared).
+   */
+  protectedResourceMetadata(): HttpAnswer {
+    if (this.protectedResource === undefined) {
+      throw new ConfigurationError(
+        "protectedResourceMetadata() needs this API's resource identifier: set AUTH_RESOURCE (e.g. https://mcp.example.com/mcp) and AUTH_AUTHORIZATION_SERVERS, or createAuth({ resource, authorizationServers }).",
+      );
+    }
+    return protectedResourceMetadata(this.protectedResource);
+  }
+
+  /** @internal The refusal as answered: with `resource_metadata` when a resource is configured. */
+  challenge(error: AuthError): AuthError {
+    return this.metadataUrl === undefined ? error : withResourceMetadata(error, this.metadataUrl);
   }
 
   /**

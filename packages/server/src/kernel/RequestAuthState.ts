@@ -70,4 +70,6 @@ export interface AuthCore {
   ): RequestAuthState | Promise<RequestAuthState>;
   /** The user if it holds `name`; throws 401 / 403 / 502; synchronous on a cache hit. */
   checkPermission(state: RequestAuthState, name: string): User | Promise<User>;
+  /** The refusal as answered: with `resource_metadata` when this API is a protected resource. */
+  challenge?(error: AuthError): AuthError;
 }

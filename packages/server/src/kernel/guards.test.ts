@@ -127,6 +127,18 @@ describe("guards (core logic, through the node checkers)", () => {
     await expect(check(req({ sub: "u", scopes: ["a"] }))).rejects.toMatchObject({ status: 403 });
   });
 
+  it("requireScope's challenge names every scope the route needs, not only the missing one", async () => {
+    // A client that re-authorizes with `scope` (an MCP scope challenge) must get a token that passes.
+    const error = await requireScope(
+      ["a", "b"],
+      o,
+    )(req({ sub: "u", scopes: ["a"] })).catch((e) => e);
+    expect(error.headers["WWW-Authenticate"]).toBe(
+      'Bearer error="insufficient_scope", scope="a b"',
+    );
+    expect(error.message).toMatch(/Missing scope b:/);
+  });
+
   it("requireBinding: a missing value is a 400 that names where to send it", async () => {
     const check = requireBinding({ appId: true }, o);
     const error = await check(req({ sub: "u", app_id: "a" }), { appId: "" }).catch((e) => e);

@@ -151,7 +151,7 @@ function fail<Req, Res, Next, R>(
   const reason = decisionReason(error);
   bound.auth.telemetry.decision("refused", reason, error.status);
   if (error.status < 500) logRefusal(bound.auth.logger, error, reason);
-  return binding.refuse(req, res, next, error);
+  return binding.refuse(req, res, next, bound.auth.challenge?.(error) ?? error);
 }
 
 /** Counts a request let through: with its user, or without one (and why not). */

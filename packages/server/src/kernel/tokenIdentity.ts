@@ -23,18 +23,26 @@ const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** Headers are small: a longer first segment is not read (and the token is its own identity). */
 const MAX_HEADER_CHARS = 4096;
 
+/**
+ * The last segment found to be a JOSE header: an issuer's tokens share one header, so most
+ * calls compare a string instead of decoding it again.
+ */
+let lastHeader = "";
+
 /** Whether a segment decodes to a JOSE header: a JSON object with a string `alg`. */
 function isJwsHeader(segment: string): boolean {
+  if (segment === lastHeader) return true;
   if (segment.length > MAX_HEADER_CHARS || !BASE64URL.test(segment)) return false;
   try {
     const binary = atob(segment.replace(/-/g, "+").replace(/_/g, "/"));
     const header: unknown = JSON.parse(binary);
-    return (
+    const isHeader =
       typeof header === "object" &&
       header !== null &&
       !Array.isArray(header) &&
-      typeof (header as { alg?: unknown }).alg === "string"
-    );
+      typeof (header as { alg?: unknown }).alg === "string";
+    if (isHeader) lastHeader = segment;
+    return isHeader;
   } catch {
     return false;
   }

@@ -53,6 +53,8 @@ export interface TokenValidator {
   readonly clockToleranceSeconds?: number;
   /** The longest token lifetime (seconds) it accepts; revocations are remembered that long. */
   readonly maxTokenLifetimeSeconds?: number;
+  /** The resource identifier (RFC 8707) its tokens must name in `aud`, when it checks one. */
+  readonly resource?: string | undefined;
   /**
    * Partition for cache keys, derived from the request (proxy mode: the proxy base URL), so a
    * token vouched for by one upstream is never served for another. May throw an AuthError

@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { jwtModeEnv, makeKey, signLogoutToken, startFakeIdp } from "../../../test/jwtFixtures.js";
+import {
+  expectMetadataNeedsResource,
+  METADATA_PATH,
+} from "../../../test/protectedResourceSuite.js";
 import { type StandInProxy, startStandInProxy, userBody } from "../../../test/standInProxy.js";
 import { createAuth } from "../../config/createAuth.js";
 import type { Auth } from "../../kernel/Auth.js";
@@ -17,6 +21,7 @@ import {
   backchannelLogout,
   getCurrentUser,
   getCurrentUserOptional,
+  protectedResourceMetadata,
   requirePermission,
 } from "./index.js";
 
@@ -26,10 +31,14 @@ const silentLogger = () => ({ warn: () => {}, error: () => {} });
 type ExpressFactory = typeof express5;
 
 function startExpress(factory: ExpressFactory) {
-  return async (auth: Auth, routes: { logout?: boolean } = {}): Promise<AppUnderTest> => {
+  return async (
+    auth: Auth,
+    routes: { logout?: boolean; metadata?: boolean } = {},
+  ): Promise<AppUnderTest> => {
     const app = factory();
     const options = { auth };
     if (routes.logout) app.post(LOGOUT_PATH, backchannelLogout(options));
+    if (routes.metadata) app.get(METADATA_PATH, protectedResourceMetadata(options));
     app.use(authMiddleware(options));
     app.all("/public", (req, res) => {
       res.json({ userId: req.user?.id ?? null, authError: req.authError });
@@ -57,6 +66,10 @@ function startExpress(factory: ExpressFactory) {
 
 describeBinding("Express 5", startExpress(express5));
 describeBinding("Express 4", startExpress(express4 as unknown as ExpressFactory));
+
+it("protectedResourceMetadata throws at declaration without a resource", () => {
+  expectMetadataNeedsResource((auth) => protectedResourceMetadata({ auth }));
+});
 
 it("requirePermission throws at declaration for an invalid name", () => {
   // @ts-expect-error a space: a literal invalid name does not compile either

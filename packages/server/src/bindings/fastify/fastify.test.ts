@@ -3,6 +3,10 @@ import { expect, it } from "vitest";
 import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { fakeValidator, makeUser } from "../../../test/fakeValidator.js";
+import {
+  expectMetadataNeedsResource,
+  METADATA_PATH,
+} from "../../../test/protectedResourceSuite.js";
 import { createAuth } from "../../config/createAuth.js";
 import type { Auth } from "../../kernel/Auth.js";
 import { ConfigurationError } from "../../kernel/errors.js";
@@ -12,12 +16,17 @@ import {
   backchannelLogout,
   getCurrentUser,
   getCurrentUserOptional,
+  protectedResourceMetadata,
   requirePermission,
 } from "./index.js";
 
-async function startFastify(auth: Auth, routes: { logout?: boolean } = {}): Promise<AppUnderTest> {
+async function startFastify(
+  auth: Auth,
+  routes: { logout?: boolean; metadata?: boolean } = {},
+): Promise<AppUnderTest> {
   const app = Fastify();
   const options = { auth };
+  if (routes.metadata) app.get(METADATA_PATH, protectedResourceMetadata(options));
   if (routes.logout) {
     const logout = backchannelLogout(options);
     await app.register(async (scope) => {
@@ -90,4 +99,8 @@ it("validateEveryRequest: false only decorates; public routes make no upstream c
   expect((await app.inject({ url: "/me", headers })).json()).toEqual({ userId: "u2" });
   expect(validator.verifyCalls).toBe(1);
   await app.close();
+});
+
+it("protectedResourceMetadata throws at declaration without a resource", () => {
+  expectMetadataNeedsResource((auth) => protectedResourceMetadata({ auth }));
 });

@@ -63,7 +63,7 @@ export type FastifyAuthHook = (
 ) => void;
 
 /**
- * A Fastify route handler (the back-channel logout endpoint).
+ * A Fastify route handler (the back-channel logout and protected resource metadata routes).
  *
  * @example
  * const handler: FastifyRouteHandler = backchannelLogout();
@@ -174,3 +174,5 @@ export const claimCheck = helpers.claimCheck;
  * });
  */
 export const backchannelLogout = helpers.backchannelLogout;
+/** {@inheritDoc GuardHelpers.protectedResourceMetadata} @example app.get(resourceMetadataPath("https://api.example.com/mcp"), protectedResourceMetadata()); */
+export const protectedResourceMetadata = helpers.protectedResourceMetadata;

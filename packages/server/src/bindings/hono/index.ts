@@ -64,7 +64,7 @@ const hono: Binding<Context<AuthEnv>, undefined, Next, Answer> = {
 };
 
 /**
- * A Hono route handler (the back-channel logout endpoint).
+ * A Hono route handler (the back-channel logout and protected resource metadata routes).
  *
  * @example
  * const handler: HonoRouteHandler = backchannelLogout();
@@ -130,3 +130,5 @@ export const claimIncludes = signedIn.claimIncludes;
 export const claimCheck = signedIn.claimCheck;
 /** {@inheritDoc GuardHelpers.backchannelLogout} @example app.post("/auth/backchannel-logout", backchannelLogout()); */
 export const backchannelLogout = helpers.backchannelLogout;
+/** {@inheritDoc GuardHelpers.protectedResourceMetadata} @example app.get(resourceMetadataPath("https://api.example.com/mcp"), protectedResourceMetadata()); */
+export const protectedResourceMetadata = helpers.protectedResourceMetadata;

@@ -59,7 +59,7 @@ function contextOf(req: AnyRequest) {
 
 /**
  * A route handler for node:http (writes the answer to `res`) and for Web `Request`s (resolves
- * the `Response`): the back-channel logout endpoint.
+ * the `Response`): the back-channel logout and protected resource metadata routes.
  *
  * @example
  * const logout: RouteHandler = backchannelLogout();
@@ -194,3 +194,11 @@ export const claimCheck = helpers.claimCheck;
  * });
  */
 export const backchannelLogout = helpers.backchannelLogout;
+/**
+ * {@inheritDoc GuardHelpers.protectedResourceMetadata}
+ *
+ * @example
+ * // app/.well-known/oauth-protected-resource/mcp/route.ts (Next.js), or a node:http route
+ * export const GET = protectedResourceMetadata();
+ */
+export const protectedResourceMetadata = helpers.protectedResourceMetadata;

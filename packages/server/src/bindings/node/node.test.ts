@@ -3,6 +3,10 @@ import { expect, it } from "vitest";
 import { LOGOUT_PATH } from "../../../test/backchannelLogoutSuite.js";
 import { type AppUnderTest, describeBinding } from "../../../test/bindingSuite.js";
 import { listen } from "../../../test/listen.js";
+import {
+  expectMetadataNeedsResource,
+  METADATA_PATH,
+} from "../../../test/protectedResourceSuite.js";
 import type { Auth } from "../../kernel/Auth.js";
 import { ConfigurationError, InvalidTokenError } from "../../kernel/errors.js";
 import {
@@ -11,6 +15,7 @@ import {
   backchannelLogout,
   getCurrentUser,
   getCurrentUserOptional,
+  protectedResourceMetadata,
   requirePermission,
   sendError,
   toResponse,
@@ -37,12 +42,14 @@ function routes(auth: Auth): Record<string, Route> {
 
 async function startNodeHttp(
   auth: Auth,
-  options: { logout?: boolean } = {},
+  options: { logout?: boolean; metadata?: boolean } = {},
 ): Promise<AppUnderTest> {
   const table = routes(auth);
   const logout = options.logout ? backchannelLogout({ auth }) : undefined;
+  const metadata = options.metadata ? protectedResourceMetadata({ auth }) : undefined;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (logout !== undefined && req.url === LOGOUT_PATH) return void logout(req, res);
+    if (metadata !== undefined && req.url === METADATA_PATH) return void metadata(req, res);
     const route = table[req.url ?? ""];
     if (route === undefined) return void res.writeHead(404).end();
     route(req, auth).then(
@@ -57,14 +64,16 @@ async function startNodeHttp(
 /** Web `Request` handlers (as in Next.js route handlers), served through a tiny node adapter. */
 async function startWebRequest(
   auth: Auth,
-  options: { logout?: boolean } = {},
+  options: { logout?: boolean; metadata?: boolean } = {},
 ): Promise<AppUnderTest> {
   const table = routes(auth);
   const logout = options.logout ? backchannelLogout({ auth }) : undefined;
+  const metadata = options.metadata ? protectedResourceMetadata({ auth }) : undefined;
   const handle = async (request: Request): Promise<Response> => {
     const path = new URL(request.url).pathname;
     // As Next.js calls a route handler: the request and a context object.
     if (logout !== undefined && path === LOGOUT_PATH) return logout(request, { params: {} });
+    if (metadata !== undefined && path === METADATA_PATH) return metadata(request, { params: {} });
     const route = table[path];
     if (route === undefined) return new Response(null, { status: 404 });
     try {
@@ -106,4 +115,8 @@ it("requirePermission throws at declaration for an invalid name", () => {
   // @ts-expect-error a space: a literal invalid name does not compile either
   expect(() => requirePermission("a b")).toThrow(ConfigurationError);
   expect(() => requirePermission("a/b")).not.toThrow(); // encoded as one segment in proxy mode
+});
+
+it("protectedResourceMetadata throws at declaration without a resource", () => {
+  expectMetadataNeedsResource((auth) => protectedResourceMetadata({ auth }));
 });

@@ -33,12 +33,13 @@ export function jwtOptionsFromEnv(
   env: Env,
   provider: string,
   preset: PresetDefaults,
+  resource?: string,
 ): EnvJwtSettings {
   const secret = readOptionalSetting(env, SETTINGS.jwtSecret) ?? preset.secret;
   const options: JwtValidatorOptions = {
     provider,
     issuer: readIssuer(env, preset),
-    audience: readAudience(env, preset),
+    audience: readAudience(env, preset, resource),
     acceptAzpAsAudience: preset.acceptAzpAsAudience ?? false,
     ...readSharedJwtOptions(env),
   };
@@ -48,6 +49,7 @@ export function jwtOptionsFromEnv(
     options.algorithms = preset.algorithms;
   }
   if (secret !== undefined) options.secret = secret;
+  if (resource !== undefined) options.resource = resource;
   const baseClaims: ClaimMapping = { ...DEFAULT_CLAIM_MAPPING, ...preset.claims };
   return { options, baseClaims };
 }
@@ -108,9 +110,13 @@ function readIssuer(env: Env, preset: PresetDefaults): string | false {
   return issuer;
 }
 
-function readAudience(env: Env, preset: PresetDefaults): string[] | false {
+function readAudience(env: Env, preset: PresetDefaults, resource?: string): string[] | false {
   if (readOptionalSetting(env, SETTINGS.verifyAudience) === false) return false;
-  const audience = readOptionalSetting(env, SETTINGS.audience) ?? preset.audience;
+  // A protected resource (AUTH_RESOURCE) is an audience of its own when none is named.
+  const audience =
+    readOptionalSetting(env, SETTINGS.audience) ??
+    preset.audience ??
+    (resource === undefined ? undefined : [resource]);
   if (audience === undefined || audience.length === 0) {
     throw new ConfigurationError(
       "Set AUTH_AUDIENCE to the audience your access tokens are issued for (API identifier or client id; KEYCLOAK_CLIENT_ID for Keycloak, OIDC_CLIENT_ID for Authentik). AUTH_VERIFY_AUDIENCE=false skips the aud check (not recommended).",

@@ -46,7 +46,7 @@ export function presetProvider(preset: Preset): Provider<PresetSection> {
         }
         return many;
       }
-      const jwt = jwtOptionsFromEnv(env, preset.name, preset.defaults(env));
+      const jwt = jwtOptionsFromEnv(env, preset.name, preset.defaults(env), options.resource);
       return mixed ? { ...jwt, introspection: readIntrospectionSettings(env, jwt) } : jwt;
     },
     create(section, { logger }) {

@@ -10,8 +10,10 @@ export function scopeGuard(scopes: readonly string[]): Guard {
     const user = requireUser(state);
     const missing = wanted.filter((scope) => !user.scopes.includes(scope));
     if (missing.length === 0) return user;
+    // `scope="…"` names every scope the route needs (RFC 6750 §3): a client re-authorizing with
+    // it (an MCP scope challenge) gets a token that passes, not one that only has the missing part.
     throw new PermissionDeniedError(
-      missing.join(" "),
+      wanted.join(" "),
       `Missing scope ${missing.join(", ")}: request it when obtaining the access token.`,
     );
   };

@@ -50,6 +50,11 @@ export interface JwtValidatorOptions {
   jwksUrl?: string;
   /** Also accept a token whose `azp` is one of the audiences (Keycloak puts the client there). */
   acceptAzpAsAudience?: boolean;
+  /**
+   * This API's resource identifier (RFC 8707, `AUTH_RESOURCE`): every token must name it in
+   * `aud` (its `azp` does not count), besides the audience check; also with `audience: false`.
+   */
+  resource?: string;
   /** Allowed algorithms; default: asymmetric ones, plus HS256 when `secret` is set. */
   algorithms?: readonly string[];
   /** Shared secret for HS* tokens (Supabase legacy, Authentik without a signing key); ≥ 32 bytes. */
@@ -136,6 +141,8 @@ export class JwtValidator implements TokenValidator {
   readonly identity: string;
   readonly clockToleranceSeconds: number;
   readonly maxTokenLifetimeSeconds: number;
+  /** The resource every token must name in `aud` (see {@link JwtValidatorOptions.resource}). */
+  readonly resource: string | undefined;
   readonly #verifyOptions: JWTVerifyOptions;
   readonly #audiences: ReadonlySet<string> | undefined;
   readonly #acceptAzp: boolean;
@@ -161,6 +168,7 @@ export class JwtValidator implements TokenValidator {
     const algorithms = checkAlgorithms(options.algorithms, this.#secret !== undefined);
     this.#audiences = checkAudience(options.audience);
     this.#acceptAzp = options.acceptAzpAsAudience === true;
+    this.resource = checkResource(options.resource);
     this.#tokenRules = checkTokenRules(options, this.#audiences);
     this.#logger = options.logger ?? console;
     this.#requiredScopes = [...(options.requiredScopes ?? [])];
@@ -185,6 +193,7 @@ export class JwtValidator implements TokenValidator {
       issuer: issuer ?? null,
       audiences: this.#audiences === undefined ? null : [...this.#audiences].sort(),
       azp: this.#acceptAzp,
+      resource: this.resource ?? null,
       algorithms: [...algorithms].sort(),
       jwksUrl: options.jwksUrl ?? null,
       // Two APIs with different shared secrets must not share answers; the secret never leaves.
@@ -252,7 +261,7 @@ export class JwtValidator implements TokenValidator {
   providerKeys(): { issuer: string; getKey: ProviderKeyResolver } | undefined {
     const keySet = this.#keySet;
     if (keySet === undefined || this.#issuer === undefined) return undefined;
-    return { issuer: this.#issuer, getKey: (header, token) => keySet.getKey(header, token) };
+    return { issuer: this.#issuer, getKey: async (header, token) => keySet.getKey(header, token) };
   }
 
   /** Whether the permission sources (permissions and roles by default) grant `permission`. */
@@ -294,7 +303,8 @@ export class JwtValidator implements TokenValidator {
     throw invalidToken("signature verification failed");
   }
 
-  #getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
+  // Not async: a key the set already resolved is handed to jose without a promise of its own.
+  #getKey = (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
     if (header.kid !== undefined && typeof header.kid !== "string") {
       throw invalidToken("the kid header must be a string");
     }
@@ -308,10 +318,14 @@ export class JwtValidator implements TokenValidator {
   };
 
   #checkAudience(payload: JWTPayload): void {
-    const audiences = this.#audiences;
-    if (!audiences) return;
     const { aud, azp } = payload;
     const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
+    // A token minted for another resource must not be replayed here (RFC 8707, RFC 9068 §4).
+    if (this.resource !== undefined && !list.includes(this.resource)) {
+      throw invalidToken("the token's audience (aud) does not name this resource (AUTH_RESOURCE)");
+    }
+    const audiences = this.#audiences;
+    if (!audiences) return;
     if (list.some((value) => typeof value === "string" && audiences.has(value))) return;
     if (this.#acceptAzp && typeof azp === "string" && audiences.has(azp)) return;
     throw invalidToken("the token's audience (aud) is not accepted by this API");
@@ -428,6 +442,16 @@ function checkIssuer(issuer: string | false): string | undefined {
 function checkUrl(value: string, name: string): string {
   checkHttpUrl(value, name);
   return value;
+}
+
+function checkResource(resource: string | undefined): string | undefined {
+  if (resource === undefined) return undefined;
+  if (typeof resource !== "string" || resource === "" || resource.trim() !== resource) {
+    throw new ConfigurationError(
+      "resource (AUTH_RESOURCE) must be this API's resource identifier, e.g. https://mcp.example.com/mcp.",
+    );
+  }
+  return resource;
 }
 
 function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {

@@ -126,6 +126,26 @@ describe("RemoteKeySet", () => {
     expect(idp.hits.jwks).toBe(2);
   });
 
+  it("a key resolved for a kid never outlives its set: a replaced key under that kid takes over", async () => {
+    const v = validatorFor();
+    // The second verification resolves k1 from a fresh set, and remembers the key.
+    expect(await status(v, await token())).toBe(200);
+    expect(await status(v, await token())).toBe(200);
+    const replacement = await makeKey("RS256", "k1");
+    idp.jwks = { keys: [replacement.publicJwk] };
+    // Past maxAgeMs: this request is served from the cached set and refreshes it in the background.
+    clock += 600_001;
+    expect(await status(v, await token())).toBe(200);
+    const fresh = await token(replacement);
+    const deadline = Date.now() + 5_000;
+    while ((await status(v, fresh)) !== 200) {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(idp.hits.jwks).toBe(2);
+    expect(await status(v, await token())).toBe(401);
+  });
+
   it("ignores keys with use=enc and keys carrying private members", async () => {
     const enc = await makeKey("RS256", "enc-key");
     const priv = await makeKey("RS256", "priv-key");

@@ -61,6 +61,12 @@ export class RemoteKeySet {
   /** A failure of {@link warm} that no request has been told yet. */
   #untold: unknown;
   #url: string | undefined;
+  /**
+   * The keys the current set resolved, by the header fields that decided the choice (`alg`,
+   * `kid`): a miss then skips jose's selection and its promise hops. Emptied with each new set;
+   * only successful resolutions are kept, so it holds at most keys × algorithms entries.
+   */
+  #resolved = new Map<string, KeyResult>();
 
   constructor(options: RemoteKeySetOptions) {
     this.#options = options;
@@ -82,17 +88,34 @@ export class RemoteKeySet {
   }
 
   /** jose key resolver: the key for this token's header, refetching the set when warranted. */
-  getKey = async (header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyResult> => {
+  getKey = (
+    header: JWSHeaderParameters,
+    token: FlattenedJWSInput,
+  ): KeyResult | Promise<KeyResult> => {
+    const keys = this.#freshKeys();
+    const id = keys === undefined ? undefined : resolvedKeyId(header, token);
+    const known = id === undefined ? undefined : this.#resolved.get(id);
+    return known ?? this.#resolveKey(header, token, keys, id);
+  };
+
+  async #resolveKey(
+    header: JWSHeaderParameters,
+    token: FlattenedJWSInput,
+    fresh: LocalKeySet | undefined,
+    id: string | undefined,
+  ): Promise<KeyResult> {
     // Fresh keys (the common case) are used without awaiting the refresh logic.
-    const keys = this.#freshKeys() ?? (await this.#currentKeys());
+    const keys = fresh ?? (await this.#currentKeys());
     try {
-      return await keys(header, token);
+      const key = await keys(header, token);
+      if (id !== undefined && keys === this.#keys) this.#resolved.set(id, key);
+      return key;
     } catch (error) {
       const { errors } = await loadJose();
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
     }
     return this.#retryUnknownKid(header, token);
-  };
+  }
 
   /** The cached set while it is younger than `maxAgeMs`, else undefined. */
   #freshKeys(): LocalKeySet | undefined {
@@ -162,6 +185,7 @@ export class RemoteKeySet {
       const body = await fetchJson(this.#url, "JSON Web Key Set", this.#options.fetch);
       const { createLocalJWKSet } = await loadJose();
       this.#keys = createLocalJWKSet(toSigningKeySet(body, this.#url));
+      this.#resolved = new Map();
       this.#fetchedAt = this.#now();
       this.#lastAttemptFailed = false;
       this.#lastError = undefined;
@@ -178,6 +202,17 @@ export class RemoteKeySet {
       this.#lastError instanceof Error ? ` Last failure: ${this.#lastError.message}` : "";
     return upstreamError(`The identity provider's signing keys ${what}.${last}`, this.#lastError);
   }
+}
+
+/**
+ * What jose's selection in a compact JWS depends on (`alg`, and `kid` when present), or undefined
+ * when the choice is not cacheable (no string `alg`, a non-string `kid`, an unprotected header).
+ */
+function resolvedKeyId(header: JWSHeaderParameters, token: FlattenedJWSInput): string | undefined {
+  const { alg, kid } = header;
+  if (typeof alg !== "string" || token?.header !== undefined) return undefined;
+  if (kid === undefined) return alg;
+  return typeof kid === "string" ? `${alg}\n${kid}` : undefined;
 }
 
 function toSigningKeySet(body: Record<string, unknown>, url: string): JSONWebKeySet {
