@@ -5,10 +5,11 @@ import type { AuthClientOptions } from "./AuthClientOptions";
 import { readAccessCookie } from "./accessCookie";
 import { authApiUrl, confirmToken, post, readTokens, type Tokens } from "./authApi";
 import { createAuthFetch } from "./createAuthFetch";
-import { isBrowser, isRecord, popupUnfit, REDIRECT_KEY } from "./internal";
+import { badArgument, isBrowser, isRecord, popupUnfit, REDIRECT_KEY } from "./internal";
 import type { LoginOptions } from "./loginOptions";
 import { originAllowList } from "./originAllowList";
 import { readSessionMessage, SESSION_CHANNEL } from "./sessionChannel";
+import type { Exchange } from "./signIn";
 import { withLock } from "./withLock";
 
 /**
@@ -79,14 +80,14 @@ const error = (code: AuthClientErrorCode, message: string) => new AuthClientErro
 const signInCode = () =>
   import("./signIn").then(
     (code) => {
-      code.setSignInParts({
+      code.setSignInParts([
         AuthClientError,
         isRecord,
         REDIRECT_KEY,
         post,
         readTokens,
         StepUpRequiredError,
-      });
+      ]);
       return code;
     },
     () => {
@@ -249,7 +250,8 @@ export class AuthClient {
     return this.renewToken(token).catch((e: unknown) => {
       // A failed early refresh must not break calls while the token is still valid.
       const s = this.#state;
-      if (s.token && s.expiresAt && s.expiresAt > Date.now()) return s.token;
+      // (`null > now` is false: no expiry, no token.)
+      if (s.token && s.expiresAt! > Date.now()) return s.token;
       throw e;
     });
   };
@@ -276,7 +278,7 @@ export class AuthClient {
   /** `POST /_oxa_auth/test-app-permission/{name}`: true only on 200. */
   readonly hasPermission = async (name: string): Promise<boolean> => {
     if (!PERMISSION.test(name)) {
-      throw error("invalid_argument", "Permission names look like read:messages.");
+      throw badArgument("Permission names look like read:messages.");
     }
     const res = await this.fetch(this.#url(`test-app-permission/${encodeURIComponent(name)}`), {
       method: "POST",
@@ -288,7 +290,7 @@ export class AuthClient {
   get #base(): string {
     const base = this.#options.authApiBaseUrl ?? location.origin;
     if (!/^https?:\/\//.test(base)) {
-      throw error("invalid_argument", `authApiBaseUrl must be an http(s) URL; got "${base}".`);
+      throw badArgument(`authApiBaseUrl must be an http(s) URL; got "${base}".`);
     }
     return base.replace(/\/+$/, "");
   }
@@ -405,25 +407,19 @@ export class AuthClient {
       mode === "redirect" || (mode !== "popup" && popupUnfit())
         ? undefined
         : open("", "oxa-auth-login", "popup,width=500,height=640");
-    try {
-      await (await signInCode()).signIn(
-        options,
-        popup,
-        this.#url("login"),
-        this.#options,
-        this.#exchange,
-      );
-    } catch (e) {
-      popup?.close();
-      if (e instanceof AuthClientError) this.#set({ error: e });
-      throw e;
-    }
+    return signInCode()
+      .then((m) => m.signIn(options, popup, this.#url("login"), this.#options, this.#exchange))
+      .catch((e: unknown) => {
+        popup?.close();
+        if (e instanceof AuthClientError) this.#set({ error: e });
+        throw e;
+      });
   }
 
-  // Called by the sign-in code only, so its exchange lives there (loaded by then).
-  readonly #exchange = async (code: string): Promise<void> => {
-    const { exchangeCode } = await signInCode();
-    this.#signIn(await exchangeCode(this.#url("token-exchange"), code, this.#send), true, true);
+  // Called by the sign-in code only, with its exchange of the one-time code: the client adds
+  // where (its token-exchange URL) and how (its `send`), then takes the tokens as a new session.
+  readonly #exchange: Exchange = async (exchange) => {
+    this.#signIn(await exchange(this.#url("token-exchange"), this.#send), true, true);
   };
 
   #runRefresh(rejected: string | null): Promise<string | null> {
@@ -451,7 +447,7 @@ export class AuthClient {
         "refresh_failed",
         `Token refresh failed (${res?.status ?? "network error"}); it is retried automatically.`,
       );
-      const expired = !this.#state.expiresAt || this.#state.expiresAt <= Date.now();
+      const expired = !(this.#state.expiresAt! > Date.now());
       this.#set({ error: err, ...(expired && { status: "error", token: null }) });
       this.#schedule(RETRY_MS);
       throw err;
