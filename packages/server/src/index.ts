@@ -91,6 +91,7 @@ export {
   type AuthLogger,
   type AuthSettings,
   DEFAULT_ACCESS_TOKEN_COOKIE_NAME,
+  type DpopMode,
   type LimitSettings,
   type SettingsOptions,
 } from "./kernel/settings.js";
@@ -99,7 +100,17 @@ export type { User, UserWorkspace, WorkspacePermission, WorkspaceRole } from "./
 export { MAX_LOGOUT_BODY_BYTES } from "./logout/handleBackchannelLogout.js";
 export type { RedisOptions } from "./redis/FleetCache.js";
 export type { RedisClientLike } from "./redis/RedisLink.js";
-export type { OpenTelemetryApi } from "./telemetry/OpenTelemetryApi.js";
+export type {
+  OpenTelemetryApi,
+  OtelAttributes,
+  OtelMeter,
+  OtelMeterProvider,
+  OtelObservable,
+  OtelRecorder,
+  OtelSpan,
+  OtelTracer,
+  OtelTracerProvider,
+} from "./telemetry/OpenTelemetryApi.js";
 export type { TelemetryOptions } from "./telemetry/openTelemetry.js";
 export type { AdapterClaims, AuthAdapter } from "./validators/adapters/AuthAdapter.js";
 export { createAdapterValidator } from "./validators/adapters/createAdapterValidator.js";

@@ -37,7 +37,13 @@ export async function createDpopKey(alg = "ES256"): Promise<DpopKey> {
   return { alg, privateKey, publicJwk, jkt: await calculateJwkThumbprint(publicJwk) };
 }
 
-/** A proof an API must refuse, each for one reason of RFC 9449 §4.3. */
+/**
+ * A proof an API must refuse, each for one reason of RFC 9449 §4.3.
+ *
+ * @example
+ * const bad: BadDpopProofKind = "wrong-htu";
+ * const proof = await createDpopProof(key, { htm: "GET", htu, accessToken, bad });
+ */
 export type BadDpopProofKind =
   | "wrong-htu"
   | "wrong-htm"

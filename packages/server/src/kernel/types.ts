@@ -72,7 +72,11 @@ export interface TokenValidator {
   ): Promise<boolean>;
   /** Releases connections / timers (called by `auth.close()`). */
   close?(): Promise<void>;
-  /** Receives the instance's telemetry (to report its outbound calls); `Auth` calls it once. */
+  /**
+   * Receives the instance's telemetry (to report its outbound calls); `Auth` calls it once.
+   *
+   * @internal
+   */
   useTelemetry?(telemetry: Telemetry): void;
   /**
    * Set only by `AUTH_PROVIDER=none`: every request resolves to this (anonymous) principal,

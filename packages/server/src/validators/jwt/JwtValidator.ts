@@ -210,7 +210,11 @@ export class JwtValidator implements TokenValidator {
     loadJose().catch(() => undefined);
   }
 
-  /** Reports the discovery and JWKS calls through `telemetry` (`Auth` calls it). */
+  /**
+   * Reports the discovery and JWKS calls through `telemetry` (`Auth` calls it).
+   *
+   * @internal
+   */
   useTelemetry(telemetry: Telemetry): void {
     if (this.#fetch !== undefined) this.#fetch.telemetry = telemetry;
   }
