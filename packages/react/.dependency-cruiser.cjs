@@ -8,6 +8,8 @@ const notTest = "\\.test\\.tsx?$";
 const USER = ["^@org/auth-user$", "(^|/)user/src/"];
 // Loaded on demand by AuthClient's import("./signIn"): popup and redirect sign-in.
 const SIGN_IN = `${SRC}core/(signIn|signInParts|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState|answerStepUp)\\.ts$`;
+// Loaded on demand by AuthClient's dpop() when the `dpop` option is set: keys, proofs, nonces.
+const DPOP = `${SRC}dpop/`;
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
@@ -19,7 +21,7 @@ module.exports = {
         "core/ (AuthClient, the auth API calls, sign-in, fetch and WebSocket helpers) imports only core/ and the one User shape: no React, no react-query, never the React layer or the socket entry, so it runs in any framework and on the server.",
       severity: "error",
       from: { path: `${SRC}core/`, pathNot: notTest },
-      to: { pathNot: [`${SRC}core/`, ...USER] },
+      to: { pathNot: [`${SRC}core/`, DPOP, ...USER] },
     },
     {
       name: "react-layer-below-entries",
@@ -52,6 +54,22 @@ module.exports = {
       severity: "error",
       from: { path: SIGN_IN, pathNot: notTest },
       to: { pathNot: SIGN_IN, dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "dpop-code-stays-lazy",
+      comment:
+        "The DPoP code is a chunk only a client with the `dpop` option loads: outside it, only a dynamic import (AuthClient's dpop()) or a type-only import may reach it, or every app pays for it at page load.",
+      severity: "error",
+      from: { pathNot: [DPOP, notTest] },
+      to: { path: DPOP, dependencyTypesNot: ["dynamic-import", "type-only"] },
+    },
+    {
+      name: "dpop-code-imports-only-its-own",
+      comment:
+        "The DPoP code imports nothing of the page-load code: a value import would move that module into a shared chunk every page loads as one more file.",
+      severity: "error",
+      from: { path: DPOP, pathNot: notTest },
+      to: { pathNot: DPOP, dependencyTypesNot: ["type-only"] },
     },
   ],
   options,

@@ -17,6 +17,11 @@ const mainEntryAsPackage: NonNullable<Options["esbuildPlugins"]>[number] = {
 export default defineConfig({
   entry: { index: "src/index.ts", socket: "src/socket.ts" },
   esbuildPlugins: [mainEntryAsPackage],
+  // The lazy chunks (sign-in, DPoP) keep their plain names: a hash in the name an app's import()
+  // names costs page-load bytes, and two chunks of one name (a shared one) fail the build.
+  esbuildOptions(options) {
+    options.chunkNames = "[name]";
+  },
   format: ["esm", "cjs"],
   // The private @org/auth-user package (the one User shape) is bundled, code and types: it is
   // never published, so it must not become a runtime dependency.

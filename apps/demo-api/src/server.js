@@ -22,9 +22,9 @@ export function createDemoApi(options) {
     cors({
       origin: options.webOrigins,
       credentials: true,
-      allowedHeaders: ["Authorization", "Content-Type"],
-      // The step-up challenge (acr_values, max_age) is readable by the web app.
-      exposedHeaders: ["WWW-Authenticate"],
+      allowedHeaders: ["Authorization", "Content-Type", "DPoP"],
+      // The step-up challenge (acr_values, max_age) and a DPoP server's nonce are readable by the web app.
+      exposedHeaders: ["WWW-Authenticate", "DPoP-Nonce"],
       methods: ["GET", "POST", "OPTIONS"],
       maxAge: 600,
     }),

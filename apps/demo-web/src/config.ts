@@ -8,6 +8,8 @@ export interface DemoConfig {
   refreshLeewaySeconds: number | undefined;
   /** How long the demo API caches a token's user, when known (shown, not enforced). */
   apiCacheSeconds: number | undefined;
+  /** DPoP-bound tokens (`VITE_AUTH_DPOP=true`): the demo API must accept them (`AUTH_DPOP`). */
+  dpop: boolean;
 }
 
 /**
@@ -31,6 +33,7 @@ export function readConfig(env: ImportMetaEnv): DemoConfig {
     apiOrigin: new URL(apiUrl).origin,
     refreshLeewaySeconds,
     apiCacheSeconds,
+    dpop: env.VITE_AUTH_DPOP === "true",
   };
 }
 

@@ -14,6 +14,7 @@ createRoot(root).render(
     <AuthProvider
       authApiBaseUrl={config.authApiUrl}
       apiOrigins={[config.apiOrigin]}
+      dpop={config.dpop}
       stepUp="popup"
       refreshLeewayMs={
         config.refreshLeewaySeconds === undefined ? undefined : config.refreshLeewaySeconds * 1000

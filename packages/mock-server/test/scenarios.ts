@@ -588,6 +588,10 @@ export const scenarios: Scenario[] = [
       expect(ok.headers.get("access-control-allow-credentials")).toBe("true");
       expect(ok.headers.get("access-control-allow-headers")).toMatch(/Authorization/);
       expect(ok.headers.get("access-control-allow-headers")).toMatch(/Content-Type/);
+      // A browser's DPoP client sends its proof and reads the server's nonce.
+      expect(ok.headers.get("access-control-allow-headers")).toMatch(/\bDPoP\b/);
+      const answer = await h.fetch("/_oxa_auth/get-me", { headers: { ...DEV, origin: APP } });
+      expect(answer.headers.get("access-control-expose-headers")).toMatch(/\bDPoP-Nonce\b/);
       const bad = await preflight("https://evil.example");
       expect(bad.status).toBe(403);
       expect(bad.headers.get("access-control-allow-origin")).toBeNull();

@@ -15,6 +15,7 @@ export type { AuthTokenSource } from "./core/createAuthFetch";
 export { createAuthFetch } from "./core/createAuthFetch";
 export type { LoginOptions } from "./core/loginOptions";
 export { withAccessToken } from "./core/withAccessToken";
+export type { Dpop } from "./dpop/createDpop";
 export type { AuthProviderProps } from "./react/AuthProvider";
 export { AuthProvider } from "./react/AuthProvider";
 export type { PermissionGateProps } from "./react/PermissionGate";

@@ -3,7 +3,9 @@ import { isLoopbackHost } from "./cookies.js";
 
 /** Methods and request headers a browser may use cross-origin. */
 const ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
-const ALLOW_HEADERS = "Authorization, Content-Type";
+const ALLOW_HEADERS = "Authorization, Content-Type, DPoP";
+/** Answer headers a browser page may read cross-origin: a DPoP client needs the server's nonce. */
+const EXPOSE_HEADERS = "DPoP-Nonce, WWW-Authenticate";
 
 /** The configured origins, as the checks read them. */
 export type AllowedOrigins = CorsOrigins | readonly string[];
@@ -43,6 +45,7 @@ export function corsResponseHeaders(
   return {
     "access-control-allow-origin": origin,
     "access-control-allow-credentials": "true",
+    "access-control-expose-headers": EXPOSE_HEADERS,
     vary: "Origin",
   };
 }

@@ -1,13 +1,15 @@
 import type { WireUser } from "@org/auth-user";
+import type { Dpop } from "../dpop/createDpop";
 import { AuthClientError, type AuthClientErrorCode, StepUpRequiredError } from "./AuthClientError";
 import type { AuthClientOptions } from "./AuthClientOptions";
 import { readAccessCookie } from "./accessCookie";
 import { authApiUrl, confirmToken, post, readTokens, type Tokens } from "./authApi";
 import { createAuthFetch } from "./createAuthFetch";
-import { isBrowser, isRecord, popupUnfit, REDIRECT_KEY } from "./internal";
+import { badArgument, isBrowser, isRecord, popupUnfit, REDIRECT_KEY } from "./internal";
 import type { LoginOptions } from "./loginOptions";
 import { originAllowList } from "./originAllowList";
 import { readSessionMessage, SESSION_CHANNEL } from "./sessionChannel";
+import type { Exchange } from "./signIn";
 import { withLock } from "./withLock";
 
 /**
@@ -78,14 +80,14 @@ const error = (code: AuthClientErrorCode, message: string) => new AuthClientErro
 const signInCode = () =>
   import("./signIn").then(
     (code) => {
-      code.setSignInParts({
+      code.setSignInParts([
         AuthClientError,
         isRecord,
         REDIRECT_KEY,
         post,
         readTokens,
         StepUpRequiredError,
-      });
+      ]);
       return code;
     },
     () => {
@@ -129,8 +131,22 @@ export class AuthClient {
   #pendingRefresh: Promise<string | null> | undefined;
   readonly #checkUrl = originAllowList(() => [this.#base, ...(this.#options.apiOrigins ?? [])]);
 
-  /** `fetch` with the Bearer token for allowed origins and one refresh-and-retry on 401. */
-  readonly fetch: typeof fetch = createAuthFetch(this);
+  /**
+   * The client's DPoP side (proofs, the key) when the `dpop` option is set, else null. Its code is
+   * a chunk of its own, loaded on the first call: apps without DPoP never load it.
+   *
+   * @example
+   * const proof = await (await client.dpop())?.proof("GET", socketUrl, token);
+   */
+  readonly dpop = async (): Promise<Dpop | null> =>
+    this.#options.dpop ? (await import("../dpop/createDpop")).createDpop(this.allowedUrl) : null;
+
+  /** `fetch` of every request the client makes: through the DPoP side when `dpop` is set. */
+  readonly #send: typeof fetch = (input, init) =>
+    this.dpop().then((dpop) => (dpop ? dpop.fetch(input, init) : fetch(input, init)));
+
+  /** `fetch` with the token for allowed origins and one refresh-and-retry on 401. */
+  readonly fetch: typeof fetch = createAuthFetch(this, this.#send);
 
   readonly #options: AuthClientOptions;
 
@@ -206,8 +222,9 @@ export class AuthClient {
   readonly logout = async (): Promise<void> => {
     const { token } = this.#state;
     this.#signOut(null, false);
-    // The Bearer token lets the auth API revoke the session even when its cookie is blocked.
-    await withLock(LOCK, () => post(this.#url("logout"), undefined, token));
+    // The Bearer token lets the auth API revoke the session even when its cookie is blocked. With
+    // DPoP the request carries a proof, and the key is deleted once it was sent (createDpop).
+    await withLock(LOCK, () => post(this.#send, this.#url("logout"), undefined, token));
   };
 
   /** Forces a refresh; resolves with the new token, or null when the session is over. */
@@ -233,7 +250,8 @@ export class AuthClient {
     return this.renewToken(token).catch((e: unknown) => {
       // A failed early refresh must not break calls while the token is still valid.
       const s = this.#state;
-      if (s.token && s.expiresAt && s.expiresAt > Date.now()) return s.token;
+      // (`null > now` is false: no expiry, no token.)
+      if (s.token && s.expiresAt! > Date.now()) return s.token;
       throw e;
     });
   };
@@ -260,7 +278,7 @@ export class AuthClient {
   /** `POST /_oxa_auth/test-app-permission/{name}`: true only on 200. */
   readonly hasPermission = async (name: string): Promise<boolean> => {
     if (!PERMISSION.test(name)) {
-      throw error("invalid_argument", "Permission names look like read:messages.");
+      throw badArgument("Permission names look like read:messages.");
     }
     const res = await this.fetch(this.#url(`test-app-permission/${encodeURIComponent(name)}`), {
       method: "POST",
@@ -272,7 +290,7 @@ export class AuthClient {
   get #base(): string {
     const base = this.#options.authApiBaseUrl ?? location.origin;
     if (!/^https?:\/\//.test(base)) {
-      throw error("invalid_argument", `authApiBaseUrl must be an http(s) URL; got "${base}".`);
+      throw badArgument(`authApiBaseUrl must be an http(s) URL; got "${base}".`);
     }
     return base.replace(/\/+$/, "");
   }
@@ -335,7 +353,11 @@ export class AuthClient {
   async #onBroadcast(data: unknown): Promise<void> {
     const m = readSessionMessage(data, this.#since);
     if (m?.t === "out" && this.#state.token) this.#signOut(null, true, m.at);
-    if (m?.t === "in" && (await confirmToken(this.#base, m.token)) && m.at >= this.#since) {
+    if (
+      m?.t === "in" &&
+      (await confirmToken(this.#send, this.#base, m.token)) &&
+      m.at >= this.#since
+    ) {
       this.#signIn(m, m.newSession === true, false, m.at);
     }
   }
@@ -367,7 +389,10 @@ export class AuthClient {
     );
     if (!tokens || tokens.token === this.#state.token) return false;
     const { session } = this.#state;
-    if (!(await confirmToken(this.#base, tokens.token)) || this.#state.session !== session) {
+    if (
+      !(await confirmToken(this.#send, this.#base, tokens.token)) ||
+      this.#state.session !== session
+    ) {
       return false;
     }
     this.#signIn(tokens, false, false);
@@ -382,25 +407,19 @@ export class AuthClient {
       mode === "redirect" || (mode !== "popup" && popupUnfit())
         ? undefined
         : open("", "oxa-auth-login", "popup,width=500,height=640");
-    try {
-      await (await signInCode()).signIn(
-        options,
-        popup,
-        this.#url("login"),
-        this.#options,
-        this.#exchange,
-      );
-    } catch (e) {
-      popup?.close();
-      if (e instanceof AuthClientError) this.#set({ error: e });
-      throw e;
-    }
+    return signInCode()
+      .then((m) => m.signIn(options, popup, this.#url("login"), this.#options, this.#exchange))
+      .catch((e: unknown) => {
+        popup?.close();
+        if (e instanceof AuthClientError) this.#set({ error: e });
+        throw e;
+      });
   }
 
-  // Called by the sign-in code only, so its exchange lives there (loaded by then).
-  readonly #exchange = async (code: string): Promise<void> => {
-    const { exchangeCode } = await signInCode();
-    this.#signIn(await exchangeCode(this.#url("token-exchange"), code), true, true);
+  // Called by the sign-in code only, with its exchange of the one-time code: the client adds
+  // where (its token-exchange URL) and how (its `send`), then takes the tokens as a new session.
+  readonly #exchange: Exchange = async (exchange) => {
+    this.#signIn(await exchange(this.#url("token-exchange"), this.#send), true, true);
   };
 
   #runRefresh(rejected: string | null): Promise<string | null> {
@@ -412,7 +431,7 @@ export class AuthClient {
       if (current.token && current.token !== rejected && Date.now() < this.#refreshAt) {
         return current.token;
       }
-      const res = await post(this.#url("refresh"));
+      const res = await post(this.#send, this.#url("refresh"));
       // Signed out while the request ran: never resurrect the session.
       if (this.#state.session !== session && !this.#state.token) return null;
       if (res?.status === 401) {
@@ -428,7 +447,7 @@ export class AuthClient {
         "refresh_failed",
         `Token refresh failed (${res?.status ?? "network error"}); it is retried automatically.`,
       );
-      const expired = !this.#state.expiresAt || this.#state.expiresAt <= Date.now();
+      const expired = !(this.#state.expiresAt! > Date.now());
       this.#set({ error: err, ...(expired && { status: "error", token: null }) });
       this.#schedule(RETRY_MS);
       throw err;

@@ -33,4 +33,9 @@ export interface AuthClientOptions {
    * `false` (the default) rejects with a {@link StepUpRequiredError} for the app to handle.
    */
   stepUp?: "popup" | "redirect" | false;
+  /**
+   * DPoP (RFC 9449): tokens bound to a non-extractable key of this browser, each request to an
+   * allowed origin carrying a fresh proof. Needs an auth API and APIs that accept DPoP.
+   */
+  dpop?: boolean;
 }

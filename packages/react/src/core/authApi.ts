@@ -18,20 +18,24 @@ export async function readTokens(res: Response | null): Promise<Tokens | null> {
     !TOKEN_CHARS.test(b.access_token) ||
     typeof b.expires_in !== "number" ||
     !(b.expires_in > 0) ||
-    (b.token_type !== undefined && String(b.token_type).toLowerCase() !== "bearer")
+    (b.token_type !== undefined && !/^(bearer|dpop)$/i.test(b.token_type as string))
   ) {
     return null;
   }
   return { token: b.access_token, expiresAt: Date.now() + b.expires_in * 1000 };
 }
 
-/** `POST` with the auth API's cookies (and a Bearer token when given); null on a network error. */
+/**
+ * `POST` with the auth API's cookies (and a Bearer token when given) through `send` (the client's
+ * fetch, which adds a DPoP proof when the client uses DPoP); null on a network error.
+ */
 export const post = (
+  send: typeof fetch,
   url: string,
   body?: unknown,
   token?: string | null,
 ): Promise<Response | null> =>
-  fetch(url, {
+  send(url, {
     method: "POST",
     credentials: "include",
     headers: {
@@ -45,8 +49,8 @@ export const post = (
  * Whether the auth API accepts `token` (`get-me` answers 200 to it alone, no cookies): what a
  * token from another tab or from the JS-readable cookie must pass before the session uses it.
  */
-export const confirmToken = (base: string, token: string): Promise<boolean> =>
-  fetch(authApiUrl(base, "get-me"), {
+export const confirmToken = (send: typeof fetch, base: string, token: string): Promise<boolean> =>
+  send(authApiUrl(base, "get-me"), {
     credentials: "omit",
     headers: { authorization: `Bearer ${token}` },
   }).then(

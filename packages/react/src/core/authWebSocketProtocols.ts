@@ -1,5 +1,4 @@
-import { AuthClientError } from "./AuthClientError";
-import { TCHARS } from "./internal";
+import { badArgument, TCHARS } from "./internal";
 
 /**
  * The WebSocket subprotocol list carrying the token, as the server SDK reads it
@@ -10,10 +9,7 @@ import { TCHARS } from "./internal";
  */
 export function authWebSocketProtocols(token: string): string[] {
   if (!TCHARS.test(token)) {
-    throw new AuthClientError(
-      "invalid_argument",
-      "This token cannot be a WebSocket subprotocol; use withAccessToken().",
-    );
+    throw badArgument("This token cannot be a WebSocket subprotocol; use withAccessToken().");
   }
   return ["oxa-auth", `oxa-auth.bearer.${token}`];
 }

@@ -31,8 +31,8 @@ export interface AuthTokenSource {
 
 // The browser says only "Failed to fetch": a CORS refusal and an unreachable API look the same.
 // The message names the origin, never the URL (a URL may carry a token) nor the token.
-const send = (request: Request) =>
-  fetch(request).catch((cause: unknown) => {
+const send = (request: Request, transport: typeof fetch = fetch) =>
+  transport(request).catch((cause: unknown) => {
     throw cause instanceof TypeError
       ? new AuthClientError(
           "network_error",
@@ -59,17 +59,17 @@ function withBearer(request: Request, token: string): Request {
  * const authFetch = createAuthFetch(client);
  * const res = await authFetch("https://api.example.com/v1/me");
  */
-export function createAuthFetch(client: AuthTokenSource): typeof fetch {
+export function createAuthFetch(client: AuthTokenSource, transport?: typeof fetch): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
     const token = client.isAllowedUrl(request.url) ? await client.getAccessToken() : null;
-    if (!token) return send(request);
+    if (!token) return send(request, transport);
     const retry = request.clone();
-    const res = await send(withBearer(request, token));
+    const res = await send(withBearer(request, token), transport);
     if (res.status !== 401) return res;
     // A step-up challenge is not expiry: a refreshed token would carry the same sign-in.
     const resend = (fresh: string | null) =>
-      fresh && fresh !== token ? send(withBearer(retry, fresh)) : res;
+      fresh && fresh !== token ? send(withBearer(retry, fresh), transport) : res;
     return (
       (await client.onStepUp?.(res, resend)) ??
       resend(await client.renewToken(token).catch(() => null))

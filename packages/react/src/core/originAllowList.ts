@@ -1,4 +1,4 @@
-import { AuthClientError } from "./AuthClientError";
+import { badArgument } from "./internal";
 
 /**
  * The origin allow-list: `check(url)` answers the absolute URL that was checked (resolved against
@@ -17,8 +17,7 @@ export function originAllowList(
           origin = new URL(o).origin;
         } catch {}
         if (!/^https?:\/\//.test(origin)) {
-          throw new AuthClientError(
-            "invalid_argument",
+          throw badArgument(
             `apiOrigins: use http(s) origins like "https://api.example.com"; got "${o}".`,
           );
         }

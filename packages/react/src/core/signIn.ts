@@ -5,18 +5,35 @@ import type { AuthClientOptions } from "./AuthClientOptions";
 import type { Tokens } from "./authApi";
 import { type LoginOptions, loginParams } from "./loginOptions";
 import { openLoginPopup } from "./openLoginPopup";
-import { sameOrigin, startRedirect } from "./redirectLogin";
+import { finishRedirect as finishRedirectWith, sameOrigin, startRedirect } from "./redirectLogin";
 import { AuthClientError, post, readTokens } from "./signInParts";
 
 export { answerStepUp } from "./answerStepUp";
-export { finishRedirect } from "./redirectLogin";
 export { setSignInParts } from "./signInParts";
 
 const MODES = /^(popup|redirect|auto)$/;
 
-/** `POST token-exchange` of a one-time code (at `url`): the tokens, else `exchange_failed`. */
-export async function exchangeCode(url: string, code: string): Promise<Tokens> {
-  const res = await post(url, { code });
+/**
+ * The client's side of a code exchange: it calls `exchange` with its token-exchange URL and its
+ * `send`, then takes the tokens as a new session.
+ */
+export type Exchange = (
+  exchange: (url: string, send: typeof fetch) => Promise<Tokens>,
+) => Promise<void>;
+
+const byCode = (exchange: Exchange) => (code: string) =>
+  exchange((url, send) => exchangeCode(url, code, send));
+
+/** {@link finishRedirectWith}, the client's `exchange` given the one-time code. */
+export const finishRedirect = (hash: string, saved: string | null, exchange: Exchange) =>
+  finishRedirectWith(hash, saved, byCode(exchange));
+
+/**
+ * `POST token-exchange` of a one-time code (at `url`, through the client's `send`): the tokens,
+ * else `exchange_failed`.
+ */
+export async function exchangeCode(url: string, code: string, send: typeof fetch): Promise<Tokens> {
+  const res = await post(send, url, { code });
   const tokens = await readTokens(res);
   if (tokens) return tokens;
   throw new AuthClientError(
@@ -35,7 +52,7 @@ export async function signIn(
   popup: Window | null | undefined,
   loginUrl: string,
   client: AuthClientOptions,
-  exchange: (code: string) => Promise<void>,
+  exchange: Exchange,
 ): Promise<void> {
   if (!MODES.test(mode)) {
     throw new AuthClientError("invalid_argument", `login(): mode must be popup, redirect or auto.`);
@@ -52,7 +69,7 @@ export async function signIn(
       new URL(loginUrl).origin,
       client.popupTimeoutMs ?? 60_000,
     );
-    return exchange(code);
+    return byCode(exchange)(code);
   }
   if (popup === null && mode === "popup") {
     throw new AuthClientError(

@@ -10,15 +10,18 @@ import type {
 import type { post as postFn, readTokens as readTokensFn } from "./authApi";
 import type { isRecord as isRecordFn } from "./internal";
 
-/** What the sign-in chunk takes from the page-load code (the one copy of each). */
-export interface SignInParts {
-  AuthClientError: typeof ErrorClass;
-  isRecord: typeof isRecordFn;
-  REDIRECT_KEY: string;
-  post: typeof postFn;
-  readTokens: typeof readTokensFn;
-  StepUpRequiredError: typeof StepUpClass;
-}
+/**
+ * What the sign-in chunk takes from the page-load code (the one copy of each). A tuple, not an
+ * object: the minifier shortens its names, which property names it cannot.
+ */
+export type SignInParts = [
+  AuthClientError: typeof ErrorClass,
+  isRecord: typeof isRecordFn,
+  REDIRECT_KEY: string,
+  post: typeof postFn,
+  readTokens: typeof readTokensFn,
+  StepUpRequiredError: typeof StepUpClass,
+];
 
 export type AuthClientError = ErrorClass;
 // Set by setSignInParts when the chunk loads, before any sign-in code runs.
@@ -32,5 +35,5 @@ export let StepUpRequiredError: typeof StepUpClass;
 
 /** Called by AuthClient as it loads the sign-in chunk, before it runs any of its code. */
 export function setSignInParts(parts: SignInParts): void {
-  ({ AuthClientError, isRecord, REDIRECT_KEY, post, readTokens, StepUpRequiredError } = parts);
+  [AuthClientError, isRecord, REDIRECT_KEY, post, readTokens, StepUpRequiredError] = parts;
 }

@@ -7,7 +7,7 @@
  */
 export function withAccessToken(url: string | URL, token: string): string {
   // The document's base URL, as `new WebSocket` resolves a relative URL.
-  const u = new URL(url, typeof document === "object" ? document.baseURI : undefined);
+  const u = new URL(url, globalThis.document?.baseURI);
   u.searchParams.set("access_token", token);
   return u.href;
 }

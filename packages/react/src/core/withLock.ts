@@ -4,6 +4,6 @@
  * single flight still holds, and the refresh endpoint's reuse detection is the last line.
  */
 export function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const locks = typeof navigator === "object" ? navigator.locks : undefined;
+  const locks = globalThis.navigator?.locks;
   return locks?.request ? (locks.request(name, fn) as Promise<T>) : fn();
 }

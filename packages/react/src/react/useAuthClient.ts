@@ -1,5 +1,5 @@
 import { type AuthClient, type AuthState, LOADING } from "../core/AuthClient";
-import { AuthClientError } from "../core/AuthClientError";
+import { badArgument } from "../core/internal";
 import { createContext, useContext, useSyncExternalStore } from "./peers";
 
 export const AuthContext = createContext<AuthClient | null>(null);
@@ -19,10 +19,7 @@ const serverSnapshot = () => LOADING;
 export function useAuthClient(): AuthClient {
   const client = useContext(AuthContext);
   if (!client) {
-    throw new AuthClientError(
-      "invalid_argument",
-      "No AuthClient here: wrap your app in <AuthProvider>.",
-    );
+    throw badArgument("No AuthClient here: wrap your app in <AuthProvider>.");
   }
   return client;
 }

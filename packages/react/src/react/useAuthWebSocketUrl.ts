@@ -1,4 +1,4 @@
-import { AuthClientError } from "../core/AuthClientError";
+import { badArgument } from "../core/internal";
 import { withAccessToken } from "../core/withAccessToken";
 import { useAuthClient, useAuthState } from "./useAuthClient";
 
@@ -13,10 +13,7 @@ export function useAllowedToken(url: string | URL): { token: string; url: string
   if (!token) return null;
   const checked = client.allowedUrl(url);
   if (!checked) {
-    throw new AuthClientError(
-      "invalid_argument",
-      `${url} is not an allowed API origin: add its origin to apiOrigins.`,
-    );
+    throw badArgument(`${url} is not an allowed API origin: add its origin to apiOrigins.`);
   }
   // A relative URL resolves against the page's http(s) base; a socket needs ws(s).
   return { token, url: checked.replace(/^http/, "ws") };

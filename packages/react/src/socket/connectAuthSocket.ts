@@ -1,4 +1,4 @@
-import { AuthClientError, authWebSocketProtocols } from "../index";
+import { AuthClientError, authWebSocketProtocols, type Dpop } from "../index";
 
 /**
  * The close code of `@org/auth-server`'s socket watch when the token expired: the socket
@@ -39,6 +39,8 @@ export interface AuthSocketSession {
   subscribe(listener: () => void): () => void;
   /** The current session: a null `token` means signed out. */
   getSnapshot(): { token: string | null };
+  /** The session's DPoP side, null without DPoP: the upgrade then carries a proof. */
+  dpop?(): Promise<Pick<Dpop, "proof"> | null>;
 }
 
 /**
@@ -106,7 +108,7 @@ export interface AuthSocket {
 
 /**
  * Opens a WebSocket that carries the session's token in the `oxa-auth.bearer.<token>` subprotocol
- * (never in the URL) and keeps it connected: after the server's close 4001 (token expired) it
+ * (never in the URL; a DPoP session adds its proof in `oxa-auth.dpop.<proof>`) and keeps it connected: after the server's close 4001 (token expired) it
  * reconnects with a renewed token; after a failure (network, server restart, any other close) it
  * reconnects with exponential backoff and jitter (from `minDelayMs`, doubled per failure, capped
  * at `maxDelayMs`; a connection that stayed open 5 s starts it over); it stops for good on 4003
@@ -140,6 +142,8 @@ export function connectAuthSocket(url: string | URL, options: AuthSocketOptions)
   /** The token the server said expired: the next attempt needs a newer one. */
   let expired: string | null = null;
 
+  // A function, so TypeScript does not narrow `state` across the awaits that may change it.
+  const closed = () => state === "closed";
   const setState = (next: AuthSocketState) => {
     if (next === state) return;
     state = next;
@@ -167,7 +171,18 @@ export function connectAuthSocket(url: string | URL, options: AuthSocketOptions)
     // Signed out: nothing to reconnect with. A failed refresh: try again later.
     if (token === null) return stop();
     if (token === undefined) return retry();
-    const ws = new Socket(target, [...authWebSocketProtocols(token), ...(options.protocols ?? [])]);
+    // A DPoP session's proof rides in one more entry (the upgrade cannot carry a header).
+    const proof = await client
+      .dpop?.()
+      .then((dpop) => dpop?.proof("GET", target, token))
+      .catch(() => false as const);
+    if (closed()) return;
+    if (proof === false) return retry();
+    const ws = new Socket(target, [
+      ...authWebSocketProtocols(token),
+      ...(proof ? [`oxa-auth.dpop.${proof}`] : []),
+      ...(options.protocols ?? []),
+    ]);
     socket = ws;
     ws.onopen = () => {
       openedAt = Date.now();
