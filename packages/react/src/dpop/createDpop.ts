@@ -5,7 +5,13 @@
 import { deleteDpopKey, loadDpopKey } from "./loadDpopKey";
 import { signDpopProof } from "./signDpopProof";
 
-/** What the client gets from the DPoP chunk. */
+/**
+ * What the client gets from the DPoP chunk.
+ *
+ * @example
+ * const dpop: Dpop | undefined = await client.dpop();
+ * const protocols = ["oxa-auth", `oxa-auth.bearer.${token}`, `oxa-auth.dpop.${await dpop?.proof("GET", wsUrl, token)}`];
+ */
 export interface Dpop {
   /**
    * `fetch` for the client's requests: to an allowed origin it turns `Authorization: Bearer` into
