@@ -30,6 +30,9 @@ async function startApi(auth: Auth): Promise<AppUnderTest & { arrived: () => num
   );
   app.get("/orders", ex.requireScope("orders:read", o), (_req, res) => res.json({ ok: true }));
   app.get("/audit", ex.requirePermission("audit", o), (_req, res) => res.json({ ok: true }));
+  app.get("/dangerous", ex.requireAuthLevel({ acr: ["mfa"], maxAge: 300 }, o), (_req, res) =>
+    res.json({ ok: true }),
+  );
   const api = await listen(createServer(app));
   return { ...api, arrived: () => arrived };
 }
@@ -175,6 +178,37 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
     const res = await get(api, "/me", `opaque-${crypto.randomUUID()}`);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toMatch(/DPoP/);
+  });
+
+  it("step-up reads acr and auth_time from the introspection answer (RFC 9470 challenge)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const answer = (acr: string, authTime: number) => {
+      front.mode = {
+        kind: "answer",
+        status: 200,
+        type: "application/json",
+        body: JSON.stringify({
+          active: true,
+          sub: ADMIN,
+          aud: "oxaigen-mock",
+          exp: now + 300,
+          acr,
+          auth_time: authTime,
+        }),
+      };
+    };
+    answer("pwd", now - 10);
+    const weak = await get(api, "/dangerous", `opaque-${crypto.randomUUID()}`);
+    expect(weak.status).toBe(401);
+    expect(weak.headers.get("www-authenticate")).toMatch(
+      /^Bearer error="insufficient_user_authentication", .*acr_values="mfa"/,
+    );
+    answer("mfa", now - 3600);
+    const stale = await get(api, "/dangerous", `opaque-${crypto.randomUUID()}`);
+    expect(stale.status).toBe(401);
+    expect(stale.headers.get("www-authenticate")).toMatch(/max_age="300"/);
+    answer("mfa", now - 10);
+    expect((await get(api, "/dangerous", `opaque-${crypto.randomUUID()}`)).status).toBe(200);
   });
 
   it("expired token: inactive at the server, 401", async () => {
