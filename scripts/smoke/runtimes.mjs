@@ -191,7 +191,7 @@ async function runGroup(env, group, appsFor, extra) {
   await mock.start();
   const jwt = await mintMockJwt(mock.url);
   await mock.stop();
-  // Introspection mode asks the mock about the same JWT (an access token it issued).
+  // Introspection mode asks the mock about an access token it issued (minted again below).
   const tokens = { proxy: "mock-dev-token", jwt, introspection: jwt };
   const started = [];
   const rows = [];
@@ -226,6 +226,9 @@ async function runGroup(env, group, appsFor, extra) {
       await Promise.all(live.map((row) => cell(row, DOWN_CHECK, tokens[row.mode])));
     });
     await mock.start();
+    // The restarted mock knows none of the earlier process's sessions: introspection asks it about
+    // a token of its own (JWT mode only needs the keys, which outlive the restart).
+    tokens.introspection = await mintMockJwt(mock.url);
     await step(
       `${group}: no token, dev token, invalid token, permission granted/denied`,
       120_000,
