@@ -71,24 +71,14 @@ function decide<Req, Res, Next, R>(
 ): R | Promise<R> {
   // Operators see why a request got a 5xx (the body is generic), even behind the middleware.
   if (state.error !== null) reportServerError(bound.auth.logger, state.error);
-  const maxAge = stricter(bound.maxTokenAge, bound.auth.maxTokenAge);
-  if (maxAge !== undefined && !bound.auth.disabled) {
-    return decideAged(bound, binding, state, maxAge, req, res, next);
-  }
-  return decideOn(bound, binding, state, req, res, next);
-}
-
-/** A token older than `maxTokenAge` is as invalid as an expired one, for guard and middleware. */
-function decideAged<Req, Res, Next, R>(
-  bound: BoundGuard,
-  binding: Binding<Req, Res, Next, R>,
-  state: RequestAuthState,
-  maxAge: number,
-  req: Req,
-  res: Res,
-  next: Next,
-): R | Promise<R> {
-  const aged = ageLimitedState(state, maxAge, bound.auth.clockToleranceSeconds, Date.now());
+  // A token older than `maxTokenAge` is as invalid as an expired one, for guard and middleware.
+  const maxAge = bound.auth.disabled
+    ? undefined
+    : stricter(bound.maxTokenAge, bound.auth.maxTokenAge);
+  const aged =
+    maxAge === undefined
+      ? state
+      : ageLimitedState(state, maxAge, bound.auth.clockToleranceSeconds, Date.now());
   return decideOn(bound, binding, aged, req, res, next);
 }
 
