@@ -3,11 +3,9 @@
 // (all threads: WebCrypto verifies on the libuv pool) per verification for bare jose, for the
 // validator alone, and for the whole Auth (cache, single flight, claim mapping). Medians of rounds
 // after two warm-up rounds, variants alternating so that drift hits all of them.
-import { generateKeyPairSync, sign } from "node:crypto";
-import { once } from "node:events";
-import { createServer } from "node:http";
 import { createAuth, createJwtValidator } from "@org/auth-server";
 import { createRemoteJWKSet, jwtVerify } from "jose";
+import { startRsaIssuer } from "./rsaIssuer.mjs";
 
 const TOKENS = 3000;
 const IN_FLIGHT = 16;
@@ -15,25 +13,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 const AUDIENCE = "https://api.bench.example";
 const quiet = { warn() {}, error() {} };
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const jwk = { ...publicKey.export({ format: "jwk" }), kid: "k", alg: "RS256", use: "sig" };
-const provider = createServer((req, res) => {
-  const body =
-    req.url === "/.well-known/openid-configuration"
-      ? { issuer, jwks_uri: `${issuer}/jwks` }
-      : { keys: [jwk] };
-  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
-}).listen(0, "127.0.0.1");
-await once(provider, "listening");
-const issuer = `http://127.0.0.1:${provider.address().port}`;
-
-const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const { issuer, server: provider, token: signToken } = await startRsaIssuer();
 const now = Math.floor(Date.now() / 1000);
-const header = b64({ alg: "RS256", kid: "k", typ: "JWT" });
 const tokens = Array.from({ length: TOKENS }, (_, i) => {
   const claims = { iss: issuer, aud: AUDIENCE, sub: `u${i}`, iat: now, exp: now + 3600 };
-  const input = `${header}.${b64(claims)}`;
-  return `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
+  return signToken(claims);
 });
 
 const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));

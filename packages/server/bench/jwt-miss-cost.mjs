@@ -8,13 +8,11 @@
 // BENCH_BASELINE=<another build's dist/> adds that build as a third variant, in the same process
 // and rounds (before/after figures from one run).
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync, sign } from "node:crypto";
-import { once } from "node:events";
-import { createServer } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createAuth, createJwtValidator } from "@org/auth-server";
 import { requireScope } from "@org/auth-server/node";
 import { importJWK, jwtVerify } from "jose";
+import { startRsaIssuer } from "./rsaIssuer.mjs";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 4096);
 const IN_FLIGHT = 16;
@@ -24,21 +22,8 @@ const AUDIENCE = "https://api.bench.example";
 const quiet = { warn() {}, error() {} };
 const only = process.argv[2] === "--only" ? process.argv[3] : undefined;
 
-const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const jwk = { ...publicKey.export({ format: "jwk" }), kid: "k", alg: "RS256", use: "sig" };
-const provider = createServer((req, res) => {
-  const body =
-    req.url === "/.well-known/openid-configuration"
-      ? { issuer, jwks_uri: `${issuer}/jwks` }
-      : { keys: [jwk] };
-  res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
-}).listen(0, "127.0.0.1");
-await once(provider, "listening");
-const issuer = `http://127.0.0.1:${provider.address().port}`;
-
-const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+const { issuer, jwk, server: provider, token: signToken } = await startRsaIssuer();
 const now = Math.floor(Date.now() / 1000);
-const header = b64({ alg: "RS256", kid: "k", typ: "JWT" });
 const requests = Array.from({ length: TOKENS }, (_, i) => {
   const claims = {
     iss: issuer,
@@ -48,8 +33,7 @@ const requests = Array.from({ length: TOKENS }, (_, i) => {
     exp: now + 3600,
     scope: "read",
   };
-  const input = `${header}.${b64(claims)}`;
-  const token = `${input}.${sign("sha256", Buffer.from(input), privateKey).toString("base64url")}`;
+  const token = signToken(claims);
   return { headers: { authorization: `Bearer ${token}` } };
 });
 
