@@ -1,16 +1,23 @@
 import { LRUCache } from "lru-cache";
 import type { FleetEvent } from "./fleetEvents.js";
+import { eventMarkers, factMarkers } from "./revocationMarkers.js";
 import type { Verification } from "./types.js";
 
 /**
  * What revocations and invalidations are matched against, for one validated token: its identity
- * hash, subject, mapped user id, session and id, when it was issued and when it was validated.
+ * hash, issuer, subject, mapped user id, session and id, when it was issued and when it was
+ * validated.
  */
 export interface TokenFacts {
   /** sha256 of what identifies the token (a JWS: its signed part; see `signedPart`). */
   tokenHash: string;
   /** sha256 of the token as spelled, when it differs (revocations published by its spelling). */
   spellingHash?: string;
+  /**
+   * The token's `iss` claim: revocations scoped to an issuer match only its tokens (and tokens
+   * that name none).
+   */
+  iss?: string;
   /** The token's `sub` claim (an opaque token: the user id its upstream named). */
   sub?: string;
   /** The mapped `User.id` (may come from another claim than `sub`). */
@@ -85,6 +92,8 @@ export function factsOf(verification: Verification, seen: Sighting): TokenFacts 
   if (seen.spellingHash !== undefined && seen.spellingHash !== seen.tokenHash) {
     facts.spellingHash = seen.spellingHash;
   }
+  const iss = claim(claims, "iss");
+  if (iss !== undefined) facts.iss = iss;
   const sub = claim(claims, "sub") ?? user.id ?? undefined;
   if (sub !== undefined && sub !== "") facts.sub = sub;
   if (typeof user.id === "string" && user.id !== "") facts.userId = user.id;
@@ -126,72 +135,50 @@ export class RevocationList {
 
   /** Records an event for `ttlMs` (never shortening what an earlier record of it kept). */
   apply(event: FleetEvent, ttlMs: number): void {
-    const key = keyOf(event);
-    if (key === undefined || ttlMs <= 0) return;
-    this.entries ??= new LRUCache({ max: this.max });
-    const previous = this.entries.get(key);
-    const remaining = previous === undefined ? 0 : this.entries.getRemainingTTL(key);
-    this.entries.set(key, Math.max(previous ?? 0, event.at), { ttl: Math.max(ttlMs, remaining) });
+    if (ttlMs <= 0) return;
+    for (const name of eventMarkers(event)) {
+      this.entries ??= new LRUCache({ max: this.max });
+      const previous = this.entries.get(name);
+      const remaining = previous === undefined ? 0 : this.entries.getRemainingTTL(name);
+      this.entries.set(name, Math.max(previous ?? 0, event.at), {
+        ttl: Math.max(ttlMs, remaining),
+      });
+    }
   }
 
   /** Whether a revocation this process saw refuses the token. */
   isRevoked(facts: TokenFacts): boolean {
     const entries = this.entries;
     if (entries === undefined) return false;
-    if (entries.has(`rt:${facts.tokenHash}`)) return true;
-    if (facts.spellingHash !== undefined && entries.has(`rt:${facts.spellingHash}`)) return true;
-    if (facts.jti !== undefined && entries.has(`rj:${facts.jti}`)) return true;
-    const covered = (key: string) => {
-      const at = entries.get(key);
-      return at !== undefined && coversIssue(at, facts.issuedAt, this.toleranceMs);
-    };
-    if (facts.sub !== undefined && covered(`rs:${facts.sub}`)) return true;
-    if (facts.sub !== undefined && facts.sid === undefined && covered(`rn:${facts.sub}`)) {
-      return true;
+    for (const { name, effect } of factMarkers(facts)) {
+      if (effect === "invalidation") continue;
+      const at = entries.get(name);
+      if (at === undefined) continue;
+      if (effect === "token" || coversIssue(at, facts.issuedAt, this.toleranceMs)) return true;
     }
-    if (facts.userId !== undefined && covered(`ru:${facts.userId}`)) return true;
-    return facts.sid !== undefined && covered(`rd:${facts.sid}`);
+    return false;
   }
 
   /** Whether an invalidation came after the answer was validated (so it must be asked again). */
   isStale(facts: TokenFacts): boolean {
     const entries = this.entries;
     if (entries === undefined) return false;
-    const all = entries.get("ia");
-    if (all !== undefined && all >= facts.validatedAt) return true;
-    const bySub = facts.sub === undefined ? undefined : entries.get(`is:${facts.sub}`);
-    return bySub !== undefined && bySub >= facts.validatedAt;
+    for (const { name, effect } of factMarkers(facts)) {
+      if (effect !== "invalidation") continue;
+      const at = entries.get(name);
+      if (at !== undefined && at >= facts.validatedAt) return true;
+    }
+    return false;
   }
 }
 
 /** Whether an event concerns a cached answer with these facts (revoked or stale). */
 export function eventMatches(event: FleetEvent, facts: TokenFacts, toleranceMs = 0): boolean {
-  if (event.type === "invalidate") {
-    if (event.at < facts.validatedAt) return false;
-    return event.all === true || (event.sub !== undefined && event.sub === facts.sub);
-  }
-  if (event.tokenHash !== undefined) {
-    return event.tokenHash === facts.tokenHash || event.tokenHash === facts.spellingHash;
-  }
-  if (event.jti !== undefined) return event.jti === facts.jti;
-  if (!coversIssue(event.at, facts.issuedAt, toleranceMs)) return false;
-  if (event.userId !== undefined) return event.userId === facts.userId;
-  if (event.sub !== undefined) {
-    return event.sub === facts.sub && (event.withoutSid !== true || facts.sid === undefined);
-  }
-  return event.sid !== undefined && event.sid === facts.sid;
-}
-
-/** The in-process key of an event (the markers in Redis use the same kinds, see RedisFleetStore). */
-function keyOf(event: FleetEvent): string | undefined {
-  if (event.type === "invalidate") {
-    if (event.all === true) return "ia";
-    return event.sub === undefined ? undefined : `is:${event.sub}`;
-  }
-  if (event.tokenHash !== undefined) return `rt:${event.tokenHash}`;
-  if (event.jti !== undefined) return `rj:${event.jti}`;
-  if (event.userId !== undefined) return `ru:${event.userId}`;
-  if (event.sub !== undefined)
-    return event.withoutSid === true ? `rn:${event.sub}` : `rs:${event.sub}`;
-  return event.sid === undefined ? undefined : `rd:${event.sid}`;
+  const names = eventMarkers(event);
+  return factMarkers(facts).some(({ name, effect }) => {
+    if (!names.includes(name)) return false;
+    if (effect === "token") return true;
+    if (effect === "invalidation") return event.at >= facts.validatedAt;
+    return coversIssue(event.at, facts.issuedAt, toleranceMs);
+  });
 }

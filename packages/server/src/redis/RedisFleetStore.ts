@@ -1,14 +1,12 @@
 import type { FleetEvent } from "../kernel/fleetEvents.js";
 import { coversIssue, type TokenFacts } from "../kernel/RevocationList.js";
+import { eventMarkers, factMarkers } from "../kernel/revocationMarkers.js";
 import type { Verification } from "../kernel/types.js";
 import { type User, withClaims } from "../kernel/user.js";
 import type { RedisLink } from "./RedisLink.js";
 
 /** Default prefix of every key and of the channel; apps sharing one Redis pick their own. */
 export const DEFAULT_REDIS_PREFIX = "oxaigen-auth:";
-
-/** Marker kinds that refuse only the tokens issued up to their time. */
-const ISSUE_BOUND = ["rev:sub:", "rev:subnosid:", "rev:uid:", "rev:sid:"];
 
 /**
  * A revocation check that does not complete refuses the token (503), unlike a shared-entry read
@@ -178,26 +176,19 @@ export class RedisFleetStore {
 
   /** Reads every marker that could concern a token in one round trip. */
   async verdict(facts: TokenFacts, toleranceMs = 0): Promise<MarkerVerdict> {
-    const keys = [`rev:tok:${facts.tokenHash}`, "inv:all"];
-    if (facts.spellingHash !== undefined) keys.push(`rev:tok:${facts.spellingHash}`);
-    if (facts.jti !== undefined) keys.push(`rev:jti:${facts.jti}`);
-    if (facts.sub !== undefined) keys.push(`rev:sub:${facts.sub}`, `inv:sub:${facts.sub}`);
-    if (facts.sub !== undefined && facts.sid === undefined) keys.push(`rev:subnosid:${facts.sub}`);
-    if (facts.userId !== undefined) keys.push(`rev:uid:${facts.userId}`);
-    if (facts.sid !== undefined) keys.push(`rev:sid:${facts.sid}`);
+    const markers = factMarkers(facts);
     const values = (await this.link.command(
-      ["MGET", ...keys.map((k) => this.prefix + k)],
+      ["MGET", ...markers.map(({ name }) => this.prefix + name)],
       this.markerTimeoutMs,
     )) as unknown[];
     let revoked = false;
     let invalidatedAt = 0;
-    keys.forEach((key, i) => {
+    markers.forEach(({ effect }, i) => {
       const at = markerTime(values[i]);
       if (at === undefined) return;
-      if (key.startsWith("inv:")) invalidatedAt = Math.max(invalidatedAt, at);
-      else if (ISSUE_BOUND.some((kind) => key.startsWith(kind))) {
-        revoked ||= coversIssue(at, facts.issuedAt, toleranceMs);
-      } else revoked = true;
+      if (effect === "invalidation") invalidatedAt = Math.max(invalidatedAt, at);
+      else if (effect === "issue") revoked ||= coversIssue(at, facts.issuedAt, toleranceMs);
+      else revoked = true;
     });
     return { revoked, invalidatedAt };
   }
@@ -224,15 +215,16 @@ export class RedisFleetStore {
     return at === undefined || !Number.isFinite(at) ? 0 : Math.min(at, now);
   }
 
-  /** Writes the event's marker (for `ttlMs`), then publishes it to every instance. */
+  /** Writes the event's markers (for `ttlMs`), then publishes it to every instance. */
   async publish(event: FleetEvent, ttlMs: number): Promise<void> {
-    const marker = markerKey(event);
     const ms = String(Math.max(1, Math.ceil(ttlMs)));
-    if (marker !== undefined && ttlMs > 0) {
-      await this.link.command(
-        ["SET", this.prefix + marker, String(event.at), "PX", ms],
-        PUBLISH_TIMEOUT_MS,
-      );
+    if (ttlMs > 0) {
+      for (const marker of eventMarkers(event)) {
+        await this.link.command(
+          ["SET", this.prefix + marker, String(event.at), "PX", ms],
+          PUBLISH_TIMEOUT_MS,
+        );
+      }
     }
     await this.link.command(["PUBLISH", this.channel, JSON.stringify(event)], PUBLISH_TIMEOUT_MS);
   }
@@ -283,15 +275,4 @@ export class RedisFleetStore {
     const ms = Math.max(1, Math.ceil(ttlMs));
     await this.link.command(["SET", this.prefix + key, value, "PX", String(ms)]);
   }
-}
-
-function markerKey(event: FleetEvent): string | undefined {
-  if (event.type === "invalidate") return event.all === true ? "inv:all" : `inv:sub:${event.sub}`;
-  if (event.tokenHash !== undefined) return `rev:tok:${event.tokenHash}`;
-  if (event.jti !== undefined) return `rev:jti:${event.jti}`;
-  if (event.userId !== undefined) return `rev:uid:${event.userId}`;
-  if (event.sub !== undefined) {
-    return event.withoutSid === true ? `rev:subnosid:${event.sub}` : `rev:sub:${event.sub}`;
-  }
-  return event.sid === undefined ? undefined : `rev:sid:${event.sid}`;
 }
