@@ -1,6 +1,6 @@
 import type { JWTVerifyGetKey } from "jose";
 import type { Auth, BackchannelLogoutHandler } from "../kernel/Auth.js";
-import { ConfigurationError } from "../kernel/errors.js";
+import { ConfigurationError, InvalidRequestError } from "../kernel/errors.js";
 import type { TokenValidator } from "../kernel/types.js";
 import {
   type BackchannelLogoutDeps,
@@ -9,6 +9,7 @@ import {
 import { replayWindowMs, verifyLogoutToken } from "../logout/verifyLogoutToken.js";
 import { JwtValidator } from "../validators/jwt/JwtValidator.js";
 import { MultiIssuerValidator } from "../validators/jwt/MultiIssuerValidator.js";
+import { unverifiedIssuer } from "../validators/jwt/unverifiedIssuer.js";
 
 /**
  * Settings of the OpenID back-channel logout endpoint.
@@ -43,8 +44,8 @@ function report(auth: Auth, detail: string): void {
 const NEEDS_JWT_MODE =
   "Back-channel logout checks logout tokens with the identity provider's issuer and signing keys, which only local JWT validation knows: set AUTH_PROVIDER=oidc (or jwt, keycloak, auth0, okta, azure, authentik) with AUTH_ISSUER, or pass createAuth({ validator: createJwtValidator({ issuer, audience }) }).";
 
-const ONE_ISSUER_ONLY =
-  "Back-channel logout checks logout tokens against one issuer, but many are configured (AUTH_ISSUERS, the issuers or issuerResolver options): serve the logout route from an instance configured with that one issuer (AUTH_ISSUER).";
+const EXACT_ISSUERS_ONLY =
+  "Back-channel logout checks a logout token with the keys of the issuer it names, which must be configured by its exact iss (AUTH_ISSUERS or the issuers option): issuers known only to the issuerResolver or by an Azure {tenantid} template cannot send logout tokens.";
 
 /**
  * The composition of the back-channel logout endpoint, built on first use: logout tokens are
@@ -64,14 +65,7 @@ export function createBackchannelLogout(
   { audience }: BackchannelLogoutSettings,
 ): (auth: Auth) => BackchannelLogoutHandler {
   return (auth) => {
-    if (validator instanceof MultiIssuerValidator) throw new ConfigurationError(ONE_ISSUER_ONLY);
-    if (!(validator instanceof JwtValidator)) throw new ConfigurationError(NEEDS_JWT_MODE);
-    const keys = validator.providerKeys();
-    if (keys === undefined) {
-      throw new ConfigurationError(
-        `Back-channel logout needs the provider's issuer and its signing keys (JWKS): set AUTH_ISSUER and leave AUTH_VERIFY_ISSUER on, and AUTH_JWKS_URL when the provider has no discovery document. ${NEEDS_JWT_MODE}`,
-      );
-    }
+    const keysOf = logoutKeys(validator);
     const audiences = typeof audience === "string" ? [audience] : [...(audience ?? [])];
     if (audiences.length === 0 || audiences.some((entry) => entry === "")) {
       throw new ConfigurationError(
@@ -80,13 +74,15 @@ export function createBackchannelLogout(
     }
     const sightId = (iss: string, jti: string) => `logout\n${iss}\n${jti}`;
     const deps: BackchannelLogoutDeps = {
-      verify: (token) =>
-        verifyLogoutToken(token, {
+      verify: (token) => {
+        const keys = keysOf(token);
+        return verifyLogoutToken(token, {
           issuer: keys.issuer,
           audience: audiences,
           // jose's JWTVerifyGetKey: providerKeys() restates its type for the published types.
           getKey: keys.getKey as JWTVerifyGetKey,
-        }),
+        });
+      },
       firstSight: (iss, jti, exp) =>
         auth.firstSight(sightId(iss, jti), replayWindowMs(exp, Date.now())),
       revoke: (target) =>
@@ -99,4 +95,34 @@ export function createBackchannelLogout(
     };
     return (contentType, body) => handleBackchannelLogout(contentType, body, deps);
   };
+}
+
+type ProviderKeys = NonNullable<ReturnType<JwtValidator["providerKeys"]>>;
+
+/**
+ * The issuer and keys that check a logout token: the one issuer's, or with many issuers those of
+ * the configured issuer the token names (read unverified only to pick the keys: the signature
+ * and `iss` are checked with them). Throws a ConfigurationError when no issuer can be used.
+ */
+function logoutKeys(validator: TokenValidator): (token: string) => ProviderKeys {
+  if (validator instanceof MultiIssuerValidator) {
+    if (!validator.hasExactIssuers) throw new ConfigurationError(EXACT_ISSUERS_ONLY);
+    return (token) => {
+      const keys = validator.providerKeysOf(unverifiedIssuer(token));
+      if (keys === undefined) {
+        throw new InvalidRequestError(
+          "The logout_token is not valid: its issuer (iss) is not one this API trusts for back-channel logout.",
+        );
+      }
+      return keys;
+    };
+  }
+  if (!(validator instanceof JwtValidator)) throw new ConfigurationError(NEEDS_JWT_MODE);
+  const keys = validator.providerKeys();
+  if (keys === undefined) {
+    throw new ConfigurationError(
+      `Back-channel logout needs the provider's issuer and its signing keys (JWKS): set AUTH_ISSUER and leave AUTH_VERIFY_ISSUER on, and AUTH_JWKS_URL when the provider has no discovery document. ${NEEDS_JWT_MODE}`,
+    );
+  }
+  return () => keys;
 }

@@ -10,15 +10,20 @@ export interface BackchannelLogoutDeps {
   firstSight(iss: string, jti: string, exp: number): Promise<boolean>;
   /**
    * Ends the session (`sid`), every session of the subject (`sub`), or the subject's tokens that
-   * carry no `sid` claim (`withoutSid`), fleet-wide.
+   * carry no `sid` claim (`withoutSid`), of the logout token's issuer (`iss`), fleet-wide.
    */
-  revoke(target: { sid: string } | { sub: string; withoutSid?: true }): Promise<unknown>;
+  revoke(target: LogoutRevocation): Promise<unknown>;
   /**
    * Forgets `iss`+`jti` after the revocation failed, so the provider's retry of the same token
    * is not refused as a replay.
    */
   forget?(iss: string, jti: string): Promise<void>;
 }
+
+/** What one logout token revokes: a session or a subject, always of its own issuer. */
+type LogoutRevocation =
+  | { sid: string; iss: string }
+  | { sub: string; withoutSid?: true; iss: string };
 
 /** The answer of the endpoint, for any framework to send. */
 export type LogoutAnswer = HttpAnswer;
@@ -86,14 +91,17 @@ export async function handleBackchannelLogout(
 /**
  * What a logout token ends: its session, and with both `sid` and `sub` also the subject's tokens
  * that carry no `sid` claim (hosted providers often leave it out of access tokens, and those
- * tokens belong to the ended session as much as any); with only `sub`, every session.
+ * tokens belong to the ended session as much as any); with only `sub`, every session. Each is
+ * scoped to the token's issuer: with many issuers, one tenant's `sub` never ends another's.
  */
-function revocationsOf(
-  request: LogoutRequest,
-): Array<{ sid: string } | { sub: string; withoutSid?: true }> {
-  if (request.sid === undefined) return [{ sub: request.sub as string }];
-  if (request.sub === undefined) return [{ sid: request.sid }];
-  return [{ sid: request.sid }, { sub: request.sub, withoutSid: true }];
+function revocationsOf(request: LogoutRequest): LogoutRevocation[] {
+  const { iss, sid, sub } = request;
+  if (sid === undefined) return [{ sub: sub as string, iss }];
+  if (sub === undefined) return [{ sid, iss }];
+  return [
+    { sid, iss },
+    { sub, withoutSid: true, iss },
+  ];
 }
 
 function readLogoutToken(contentType: string | undefined, body: string): string {

@@ -186,6 +186,22 @@ export class MultiIssuerValidator implements TokenValidator {
     return validator.hasPermission(token, verification, permission);
   }
 
+  /**
+   * The signing keys of one configured issuer (exact `iss`, not a template or the resolver's),
+   * for checking its other tokens such as back-channel logout tokens; undefined otherwise.
+   *
+   * @example
+   * const keys = validator.providerKeysOf(unverifiedIssuer(logoutToken));
+   */
+  providerKeysOf(iss: string | undefined): ReturnType<JwtValidator["providerKeys"]> {
+    return iss === undefined ? undefined : this.#exact.get(iss)?.providerKeys();
+  }
+
+  /** Whether any issuer is configured by its exact `iss` (back-channel logout needs one). */
+  get hasExactIssuers(): boolean {
+    return this.#exact.size > 0;
+  }
+
   /** Closes every issuer's connections. */
   async close(): Promise<void> {
     const all = [
