@@ -104,13 +104,15 @@ describe("revocations scoped to an issuer (many issuers)", () => {
   beforeAll(async () => {
     redis = await startRedis();
     // Every tenant signs under the same kid: scoping must not lean on keys differing.
-    [keyA, keyB, keyC] = await Promise.all(
-      ["ES256", "ES256", "ES256"].map((alg) => makeKey(alg, "k")),
-    );
+    [keyA, keyB, keyC] = await Promise.all([
+      makeKey("ES256", "k"),
+      makeKey("ES256", "k"),
+      makeKey("ES256", "k"),
+    ]);
     [idpA, idpB, idpC] = await Promise.all([
-      startFakeIdp([keyA as FixtureKey], "/realms/tenant-a"),
-      startFakeIdp([keyB as FixtureKey], "/realms/tenant-b"),
-      startFakeIdp([keyC as FixtureKey], "/realms/tenant-c"),
+      startFakeIdp([keyA], "/realms/tenant-a"),
+      startFakeIdp([keyB], "/realms/tenant-b"),
+      startFakeIdp([keyC], "/realms/tenant-c"),
     ]);
   });
 

@@ -127,6 +127,8 @@ export class RevocationList {
    * that every cold start would pay although most processes never see a revocation.
    */
   private entries: LRUCache<string, number> | undefined;
+  /** Whether any event named an issuer: until one does, a lookup skips the scoped markers. */
+  private scoped = false;
 
   constructor(max = 100_000, toleranceMs = 0) {
     this.max = max;
@@ -136,6 +138,7 @@ export class RevocationList {
   /** Records an event for `ttlMs` (never shortening what an earlier record of it kept). */
   apply(event: FleetEvent, ttlMs: number): void {
     if (ttlMs <= 0) return;
+    if (event.iss !== undefined) this.scoped = true;
     for (const name of eventMarkers(event)) {
       this.entries ??= new LRUCache({ max: this.max });
       const previous = this.entries.get(name);
@@ -150,8 +153,8 @@ export class RevocationList {
   isRevoked(facts: TokenFacts): boolean {
     const entries = this.entries;
     if (entries === undefined) return false;
-    for (const { name, effect } of factMarkers(facts)) {
-      if (effect === "invalidation") continue;
+    for (const { name, effect, scoped } of factMarkers(facts)) {
+      if (effect === "invalidation" || (scoped && !this.scoped)) continue;
       const at = entries.get(name);
       if (at === undefined) continue;
       if (effect === "token" || coversIssue(at, facts.issuedAt, this.toleranceMs)) return true;
@@ -163,8 +166,8 @@ export class RevocationList {
   isStale(facts: TokenFacts): boolean {
     const entries = this.entries;
     if (entries === undefined) return false;
-    for (const { name, effect } of factMarkers(facts)) {
-      if (effect !== "invalidation") continue;
+    for (const { name, effect, scoped } of factMarkers(facts)) {
+      if (effect !== "invalidation" || (scoped && !this.scoped)) continue;
       const at = entries.get(name);
       if (at !== undefined && at >= facts.validatedAt) return true;
     }

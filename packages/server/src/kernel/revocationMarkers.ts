@@ -12,11 +12,13 @@ export type MarkerEffect = "token" | "issue" | "invalidation";
  * One marker name (without the Redis prefix) that could concern a token, and what it does.
  *
  * @example
- * const marker: FactMarker = { name: "rev:sid:s-1", effect: "issue" };
+ * const marker: FactMarker = { name: "rev:sid:s-1", effect: "issue", scoped: false };
  */
 export interface FactMarker {
   name: string;
   effect: MarkerEffect;
+  /** Whether only an event naming an issuer sets it (a list that saw none skips it). */
+  scoped: boolean;
 }
 
 /**
@@ -90,15 +92,17 @@ export function factMarkers(facts: TokenFacts): readonly FactMarker[] {
 }
 
 function listMarkers(facts: TokenFacts): FactMarker[] {
-  const markers: FactMarker[] = [{ name: `rev:tok:${facts.tokenHash}`, effect: "token" }];
+  const markers: FactMarker[] = [
+    { name: `rev:tok:${facts.tokenHash}`, effect: "token", scoped: false },
+  ];
   if (facts.spellingHash !== undefined) {
-    markers.push({ name: `rev:tok:${facts.spellingHash}`, effect: "token" });
+    markers.push({ name: `rev:tok:${facts.spellingHash}`, effect: "token", scoped: false });
   }
   const own = facts.iss === undefined ? ISSUERLESS : (scopeOf(facts.iss) ?? ISSUERLESS);
   const add = (kind: string, id: string | undefined, effect: MarkerEffect) => {
     if (id === undefined) return;
-    markers.push({ name: `${kind}${UNSCOPED}:${id}`, effect });
-    markers.push({ name: `${kind}${own}:${id}`, effect });
+    markers.push({ name: `${kind}${UNSCOPED}:${id}`, effect, scoped: false });
+    markers.push({ name: `${kind}${own}:${id}`, effect, scoped: true });
   };
   add("rev:jti", facts.jti, "token");
   add("rev:sub", facts.sub, "issue");
@@ -106,6 +110,6 @@ function listMarkers(facts: TokenFacts): FactMarker[] {
   add("rev:uid", facts.userId, "issue");
   add("rev:sid", facts.sid, "issue");
   add("inv:sub", facts.sub, "invalidation");
-  markers.push({ name: "inv:all", effect: "invalidation" });
+  markers.push({ name: "inv:all", effect: "invalidation", scoped: false });
   return markers;
 }
