@@ -176,9 +176,13 @@ describe("auth.handleBackchannelLogout", () => {
       /AUTH_ISSUER/,
     ],
     [
-      "many issuers",
-      { AUTH_ISSUERS: "https://a.example.com/,https://b.example.com/", AUTH_AUDIENCE: "api" },
-      /against one issuer, but many are configured/,
+      "many issuers, none listed by its exact iss",
+      {
+        AUTH_PROVIDER: "azure",
+        AUTH_ISSUERS: "https://login.microsoftonline.com/{tenantid}/v2.0",
+        AUTH_AUDIENCE: "api",
+      },
+      /must be configured by its exact iss/,
     ],
   ])(
     "without what it needs (%s) it refuses with a ConfigurationError saying what to set",

@@ -55,7 +55,10 @@ describe("back-channel logout (OIDC Back-Channel Logout 1.0)", () => {
     expect(first.status).toBe(200);
     expect(first.headers["cache-control"]).toBe("no-store");
     // The session, and the subject's tokens that carry no sid (they belong to it as much).
-    expect(deps.revoked.slice(-2)).toEqual([{ sid: "s-1" }, { sub: "alice", withoutSid: true }]);
+    expect(deps.revoked.slice(-2)).toEqual([
+      { sid: "s-1", iss: ISSUER },
+      { sub: "alice", withoutSid: true, iss: ISSUER },
+    ]);
     const count = deps.revoked.length;
     const replay = await post(token);
     expect(replay.status).toBe(400);
@@ -64,7 +67,7 @@ describe("back-channel logout (OIDC Back-Channel Logout 1.0)", () => {
 
   it("revokes every session of sub when there is no sid", async () => {
     expect((await post(await sign({ sub: "bob" }))).status).toBe(200);
-    expect(deps.revoked.at(-1)).toEqual({ sub: "bob" });
+    expect(deps.revoked.at(-1)).toEqual({ sub: "bob", iss: ISSUER });
   });
 
   it.each([
@@ -109,7 +112,7 @@ describe("back-channel logout (OIDC Back-Channel Logout 1.0)", () => {
     expect(first.status).toBe(503);
     expect(first.headers["retry-after"]).toBe("1");
     expect((await handleBackchannelLogout(FORM, body, flaky)).status).toBe(200);
-    expect(revoked).toEqual([{ sid: "s-9" }]);
+    expect(revoked).toEqual([{ sid: "s-9", iss: ISSUER }]);
     expect((await handleBackchannelLogout(FORM, body, flaky)).status).toBe(400);
   });
 
