@@ -6,10 +6,49 @@ const SRC = "^src/";
 const notTest = "\\.test\\.tsx?$";
 // The one User shape: the bundled private package, by name or (type-only) by its source path.
 const USER = ["^@org/auth-user$", "(^|/)user/src/"];
-// Loaded on demand by AuthClient's import("./signIn"): popup and redirect sign-in.
-const SIGN_IN = `${SRC}core/(signIn|signInParts|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState|answerStepUp)\\.ts$`;
 // Loaded on demand by AuthClient's dpop() when the `dpop` option is set: keys, proofs, nonces.
 const DPOP = `${SRC}dpop/`;
+// The lazy chunks: code loaded on demand, which the page-load code reaches only by a dynamic or
+// type-only import, and which imports (types aside) only its own.
+const LAZY_CHUNKS = [
+  {
+    // Loaded by AuthClient's import("./signIn"): popup and redirect sign-in.
+    name: "sign-in-code",
+    path: `${SRC}core/(signIn|signInParts|openLoginPopup|redirectLogin|loginOptions|loginFailed|randomState|answerStepUp)\\.ts$`,
+    staysLazy:
+      "The sign-in code is a chunk loaded when the user signs in, a redirect returns or an API answers 401: outside it, only a dynamic import (AuthClient's signInCode) or a type-only import may reach it, or it lands in every page's bundle.",
+    importsOnlyItsOwn:
+      "The sign-in code takes the session's parts it needs (AuthClientError, the auth API calls…) from core/signInParts.ts, which AuthClient fills as it loads the chunk; types aside, it imports only sign-in code. A value import of a page-load module would move that module into a chunk of its own, shared, that every page loads as one more file (about 300 B of the size budget).",
+  },
+  {
+    name: "dpop-code",
+    path: DPOP,
+    staysLazy:
+      "The DPoP code is a chunk only a client with the `dpop` option loads: outside it, only a dynamic import (AuthClient's dpop()) or a type-only import may reach it, or every app pays for it at page load.",
+    importsOnlyItsOwn:
+      "The DPoP code imports nothing of the page-load code: a value import would move that module into a shared chunk every page loads as one more file.",
+  },
+];
+
+/** The two rules that keep a lazy chunk lazy. */
+function lazyChunkRules({ name, path, staysLazy, importsOnlyItsOwn }) {
+  return [
+    {
+      name: `${name}-stays-lazy`,
+      comment: staysLazy,
+      severity: "error",
+      from: { pathNot: [path, notTest] },
+      to: { path, dependencyTypesNot: ["dynamic-import", "type-only"] },
+    },
+    {
+      name: `${name}-imports-only-its-own`,
+      comment: importsOnlyItsOwn,
+      severity: "error",
+      from: { path, pathNot: notTest },
+      to: { pathNot: path, dependencyTypesNot: ["type-only"] },
+    },
+  ];
+}
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
@@ -39,38 +78,7 @@ module.exports = {
       from: { path: `${SRC}socket/`, pathNot: notTest },
       to: { path: `${SRC}(core|react)/` },
     },
-    {
-      name: "sign-in-code-stays-lazy",
-      comment:
-        "The sign-in code is a chunk loaded when the user signs in, a redirect returns or an API answers 401: outside it, only a dynamic import (AuthClient's signInCode) or a type-only import may reach it, or it lands in every page's bundle.",
-      severity: "error",
-      from: { pathNot: [SIGN_IN, notTest] },
-      to: { path: SIGN_IN, dependencyTypesNot: ["dynamic-import", "type-only"] },
-    },
-    {
-      name: "sign-in-code-imports-only-its-own",
-      comment:
-        "The sign-in code takes the session's parts it needs (AuthClientError, the auth API calls…) from core/signInParts.ts, which AuthClient fills as it loads the chunk; types aside, it imports only sign-in code. A value import of a page-load module would move that module into a chunk of its own, shared, that every page loads as one more file (about 300 B of the size budget).",
-      severity: "error",
-      from: { path: SIGN_IN, pathNot: notTest },
-      to: { pathNot: SIGN_IN, dependencyTypesNot: ["type-only"] },
-    },
-    {
-      name: "dpop-code-stays-lazy",
-      comment:
-        "The DPoP code is a chunk only a client with the `dpop` option loads: outside it, only a dynamic import (AuthClient's dpop()) or a type-only import may reach it, or every app pays for it at page load.",
-      severity: "error",
-      from: { pathNot: [DPOP, notTest] },
-      to: { path: DPOP, dependencyTypesNot: ["dynamic-import", "type-only"] },
-    },
-    {
-      name: "dpop-code-imports-only-its-own",
-      comment:
-        "The DPoP code imports nothing of the page-load code: a value import would move that module into a shared chunk every page loads as one more file.",
-      severity: "error",
-      from: { path: DPOP, pathNot: notTest },
-      to: { pathNot: DPOP, dependencyTypesNot: ["type-only"] },
-    },
+    ...LAZY_CHUNKS.flatMap(lazyChunkRules),
   ],
   options,
 };

@@ -1,18 +1,12 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { getRequestListener } from "@hono/node-server";
-import express from "express";
-import Fastify from "fastify";
-import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ex from "../src/bindings/express/index.js";
 import * as fa from "../src/bindings/fastify/index.js";
 import * as ho from "../src/bindings/hono/index.js";
 import * as no from "../src/bindings/node/index.js";
 import { type Auth, type AuthLevelOptions, createAuth, requirements } from "../src/index.js";
-import { JwtValidator } from "../src/validators/jwt/JwtValidator.js";
 import type { AppUnderTest } from "./bindingSuite.js";
+import { guardApps, localJwtAuth, serveGuardApp } from "./guardApps.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
-import { listen } from "./listen.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 import { startUpgradeServer } from "./upgradeServer.js";
 
@@ -24,48 +18,16 @@ const CHALLENGE_ACR =
 const CHALLENGE_AGE =
   'Bearer error="insufficient_user_authentication", error_description="More recent authentication is required", acr_values="mfa", max_age="300"';
 
-type Start = (auth: Auth) => Promise<AppUnderTest>;
-
-const startExpress: Start = (auth) => {
-  const app = express();
-  app.post("/delete", ex.requireAuthLevel(LEVEL, { auth }), (req, res) =>
-    res.json({ userId: req.user?.id }),
-  );
-  return listen(createServer(app));
-};
-
-const startFastify: Start = async (auth) => {
-  const app = Fastify();
-  await app.register(fa.authPlugin, { auth });
-  app.post("/delete", { preHandler: fa.requireAuthLevel(LEVEL, { auth }) }, async (request) => ({
-    userId: request.user?.id,
-  }));
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
-};
-
-const startHono: Start = (auth) => {
-  const app = new Hono<ho.AuthEnv>();
-  app.post("/delete", ho.requireAuthLevel(LEVEL, { auth }), (c) =>
-    c.json({ userId: c.get("user")?.id }),
-  );
-  return listen(createServer(getRequestListener(app.fetch)));
-};
-
-const startNode: Start = (auth) => {
-  const check = no.requireAuthLevel(LEVEL, { auth });
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    try {
-      const user = await check(req);
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ userId: user.id }));
-    } catch (error) {
-      no.sendError(res, error);
-    }
-  };
-  return listen(createServer((req, res) => void handle(req, res)));
-};
+const APPS = guardApps({
+  express: (app, o, reply) => app.post("/delete", ex.requireAuthLevel(LEVEL, o), reply),
+  fastify: (app, o, reply) =>
+    app.post("/delete", { preHandler: fa.requireAuthLevel(LEVEL, o) }, reply),
+  hono: (app, o, reply) => app.post("/delete", ho.requireAuthLevel(LEVEL, o), reply),
+  node: (o) => {
+    const check = no.requireAuthLevel(LEVEL, o);
+    return () => check;
+  },
+});
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -92,27 +54,9 @@ afterAll(() => idp.close());
 const token = (claims: Record<string, unknown>) =>
   signToken(key, { iss: idp.issuer, aud: AUD, sub: "u1", ...claims });
 
-for (const [name, start] of [
-  ["Express", startExpress],
-  ["Fastify", startFastify],
-  ["Hono", startHono],
-  ["node:http", startNode],
-] as const) {
+for (const [name, start] of Object.entries(APPS)) {
   describe(`${name} binding: requireAuthLevel in local JWT mode`, () => {
-    let app: AppUnderTest;
-    let auth: Auth;
-    beforeAll(async () => {
-      auth = createAuth({
-        env: {},
-        validator: new JwtValidator({ issuer: idp.issuer, audience: AUD }),
-        logger: { warn() {} },
-      });
-      app = await start(auth);
-    });
-    afterAll(async () => {
-      await app.close();
-      await auth.close();
-    });
+    const app = serveGuardApp(start, () => localJwtAuth(idp.issuer, AUD));
 
     it("a recent multi-factor sign-in passes: acr and auth_time reach the guard", async () => {
       const res = await post(app.url, await token({ acr: "mfa", auth_time: now() - 10 }));
@@ -160,7 +104,7 @@ describe("requireAuthLevel in proxy mode: get-me's acr and auth_time", () => {
       stale: { ...userBody("u3"), acr: "mfa", auth_time: now() - 3600 },
     });
     auth = createAuth({ env: {}, proxyUrlOverride: proxy.url, logger: { warn() {} } });
-    app = await startExpress(auth);
+    app = await APPS.Express(auth);
   });
   afterAll(async () => {
     await app.close();

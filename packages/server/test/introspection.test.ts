@@ -8,7 +8,11 @@ import * as ex from "../src/bindings/express/index.js";
 import { createIntrospectionValidator } from "../src/config/createIntrospectionValidator.js";
 import { type Auth, createAuth } from "../src/index.js";
 import type { AppUnderTest } from "./bindingSuite.js";
-import { type IntrospectionFront, startIntrospectionFront } from "./introspectionFront.js";
+import {
+  type FrontMode,
+  type IntrospectionFront,
+  startIntrospectionFront,
+} from "./introspectionFront.js";
 import { listen } from "./listen.js";
 
 const silent = { warn: () => {}, error: () => {} };
@@ -52,6 +56,11 @@ function introspectionEnv(mock: MockServer, url: string, method = "client_secret
     AUTH_AUDIENCE: "oxaigen-mock",
     AUTH_HTTP_TIMEOUT_SECONDS: "2",
   };
+}
+
+/** The front answers every introspection with `claims` (200, JSON), whatever the token. */
+function answering(claims: Record<string, unknown>): FrontMode {
+  return { kind: "answer", status: 200, type: "application/json", body: JSON.stringify(claims) };
 }
 
 /** Revokes an access token at the mock (RFC 7009) with the client it was issued to. */
@@ -145,36 +154,26 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
   });
 
   it("active:false is 401 even when the answer also names a user, audience and exp", async () => {
-    front.mode = {
-      kind: "answer",
-      status: 200,
-      type: "application/json",
-      body: JSON.stringify({
-        active: false,
-        sub: ADMIN,
-        aud: "oxaigen-mock",
-        scope: "orders:read",
-        exp: Math.floor(Date.now() / 1000) + 300,
-      }),
-    };
+    front.mode = answering({
+      active: false,
+      sub: ADMIN,
+      aud: "oxaigen-mock",
+      scope: "orders:read",
+      exp: Math.floor(Date.now() / 1000) + 300,
+    });
     const res = await get(api, "/orders", `opaque-${crypto.randomUUID()}`);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toMatch(/not active/);
   });
 
   it("a key-bound answer (cnf.jkt) is refused as Bearer: the DPoP gate sees the answer's claims", async () => {
-    front.mode = {
-      kind: "answer",
-      status: 200,
-      type: "application/json",
-      body: JSON.stringify({
-        active: true,
-        sub: ADMIN,
-        aud: "oxaigen-mock",
-        exp: Math.floor(Date.now() / 1000) + 300,
-        cnf: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" },
-      }),
-    };
+    front.mode = answering({
+      active: true,
+      sub: ADMIN,
+      aud: "oxaigen-mock",
+      exp: Math.floor(Date.now() / 1000) + 300,
+      cnf: { jkt: "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I" },
+    });
     const res = await get(api, "/me", `opaque-${crypto.randomUUID()}`);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toMatch(/DPoP/);
@@ -183,19 +182,14 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
   it("step-up reads acr and auth_time from the introspection answer (RFC 9470 challenge)", async () => {
     const now = Math.floor(Date.now() / 1000);
     const answer = (acr: string, authTime: number) => {
-      front.mode = {
-        kind: "answer",
-        status: 200,
-        type: "application/json",
-        body: JSON.stringify({
-          active: true,
-          sub: ADMIN,
-          aud: "oxaigen-mock",
-          exp: now + 300,
-          acr,
-          auth_time: authTime,
-        }),
-      };
+      front.mode = answering({
+        active: true,
+        sub: ADMIN,
+        aud: "oxaigen-mock",
+        exp: now + 300,
+        acr,
+        auth_time: authTime,
+      });
     };
     answer("pwd", now - 10);
     const weak = await get(api, "/dangerous", `opaque-${crypto.randomUUID()}`);
@@ -227,18 +221,13 @@ describe("AUTH_PROVIDER=introspection against the mock's RFC 7662 endpoint (no R
   });
 
   it("a refresh token (opaque, active at the server) is not an access token: 401", async () => {
-    front.mode = {
-      kind: "answer",
-      status: 200,
-      type: "application/json",
-      body: JSON.stringify({
-        active: true,
-        token_type: "refresh_token",
-        sub: "mock-admin",
-        aud: "oxaigen-mock",
-        exp: Math.floor(Date.now() / 1000) + 600,
-      }),
-    };
+    front.mode = answering({
+      active: true,
+      token_type: "refresh_token",
+      sub: "mock-admin",
+      aud: "oxaigen-mock",
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
     expect((await get(api, "/me", `refresh-${crypto.randomUUID()}`)).status).toBe(401);
   });
 
@@ -557,19 +546,14 @@ describe("mixed mode: AUTH_PROVIDER=jwt with AUTH_INTROSPECTION_URL", () => {
 
   it("an opaque token is introspected: active → the same User, inactive → 401", async () => {
     const opaque = `opaque-${crypto.randomUUID()}`;
-    front.mode = {
-      kind: "answer",
-      status: 200,
-      type: "application/json",
-      body: JSON.stringify({
-        active: true,
-        sub: ADMIN,
-        scope: "orders:read",
-        aud: "oxaigen-mock",
-        iss: mock.url,
-        exp: Math.floor(Date.now() / 1000) + 300,
-      }),
-    };
+    front.mode = answering({
+      active: true,
+      sub: ADMIN,
+      scope: "orders:read",
+      aud: "oxaigen-mock",
+      iss: mock.url,
+      exp: Math.floor(Date.now() / 1000) + 300,
+    });
     const before = front.calls;
     const res = await get(api, "/orders", opaque);
     expect(res.status).toBe(200);
@@ -580,17 +564,12 @@ describe("mixed mode: AUTH_PROVIDER=jwt with AUTH_INTROSPECTION_URL", () => {
   });
 
   it("an introspection answer from another issuer is refused (iss)", async () => {
-    front.mode = {
-      kind: "answer",
-      status: 200,
-      type: "application/json",
-      body: JSON.stringify({
-        active: true,
-        sub: ADMIN,
-        aud: "oxaigen-mock",
-        iss: "https://evil.example",
-      }),
-    };
+    front.mode = answering({
+      active: true,
+      sub: ADMIN,
+      aud: "oxaigen-mock",
+      iss: "https://evil.example",
+    });
     expect((await get(api, "/me", `opaque-${crypto.randomUUID()}`)).status).toBe(401);
     front.mode = { kind: "forward" };
   });

@@ -1,112 +1,75 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { getRequestListener } from "@hono/node-server";
-import express from "express";
-import Fastify from "fastify";
-import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as ex from "../src/bindings/express/index.js";
 import * as fa from "../src/bindings/fastify/index.js";
 import * as ho from "../src/bindings/hono/index.js";
 import * as no from "../src/bindings/node/index.js";
-import { type Auth, createAuth } from "../src/index.js";
-import { JwtValidator } from "../src/validators/jwt/JwtValidator.js";
-import type { AppUnderTest } from "./bindingSuite.js";
+import { guardApps, localJwtAuth, type NodeCheck, serveGuardApp } from "./guardApps.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
-import { listen } from "./listen.js";
 
 const AUD = "orders-api";
 const BINDING = { appId: true, userId: true } as const;
 const INTERNAL = { allowedClients: ["svc"] };
 
-type Start = (auth: Auth) => Promise<AppUnderTest>;
-
-const startExpress: Start = (auth) => {
-  const app = express();
-  const o = { auth };
-  const reply = (req: express.Request, res: express.Response) => res.json({ userId: req.user?.id });
-  app.get("/me", ex.getCurrentUser(o), reply);
-  app.get("/audit", ex.requirePermission("audit", o), reply);
-  app.get("/admin", ex.requireRole("admin", o), reply);
-  app.get("/staff", ex.requireAnyRole(["admin", "staff"], o), reply);
-  app.get("/orders", ex.requireScope("orders:write", o), reply);
-  app.get("/internal", ex.requireInternal({ ...INTERNAL, ...o }), reply);
-  app.get("/apps/:appId/users/:userId", ex.requireBinding(BINDING, o), reply);
-  // Mounted with app.use: Express hides the route's :appId from the guard.
-  app.use("/mounted", ex.requireBinding({ appId: true }, o));
-  app.get("/mounted/apps/:appId", reply);
-  return listen(createServer(app));
-};
-
-const startFastify: Start = async (auth) => {
-  const app = Fastify();
-  const o = { auth };
-  const reply = async (request: { user: { id: string | null } | null }) => ({
-    userId: request.user?.id,
-  });
-  await app.register(fa.authPlugin, o);
-  app.get("/me", { preHandler: fa.getCurrentUser(o) }, reply);
-  app.get("/audit", { preHandler: fa.requirePermission("audit", o) }, reply);
-  app.get("/admin", { preHandler: fa.requireRole("admin", o) }, reply);
-  app.get("/staff", { preHandler: fa.requireAnyRole(["admin", "staff"], o) }, reply);
-  app.get("/orders", { preHandler: fa.requireScope("orders:write", o) }, reply);
-  app.get("/internal", { preHandler: fa.requireInternal({ ...INTERNAL, ...o }) }, reply);
-  app.get("/apps/:appId/users/:userId", { preHandler: fa.requireBinding(BINDING, o) }, reply);
-  // A route that names its parameter differently.
-  app.get("/mounted/apps/:id", { preHandler: fa.requireBinding({ appId: true }, o) }, reply);
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
-};
-
-const startHono: Start = (auth) => {
-  const app = new Hono<ho.AuthEnv>();
-  const o = { auth };
-  // Mounted with app.use: Hono hides the route's :appId from the guard.
-  app.use("/mounted/*", ho.requireBinding({ appId: true }, o));
-  const reply = (c: { get(k: "user"): { id: string | null } | null; json(v: unknown): Response }) =>
-    c.json({ userId: c.get("user")?.id });
-  app.get("/me", ho.getCurrentUser(o), reply);
-  app.get("/audit", ho.requirePermission("audit", o), reply);
-  app.get("/admin", ho.requireRole("admin", o), reply);
-  app.get("/staff", ho.requireAnyRole(["admin", "staff"], o), reply);
-  app.get("/orders", ho.requireScope("orders:write", o), reply);
-  app.get("/internal", ho.requireInternal({ ...INTERNAL, ...o }), reply);
-  app.get("/apps/:appId/users/:userId", ho.requireBinding(BINDING, o), reply);
-  app.get("/mounted/apps/:appId", reply);
-  return listen(createServer(getRequestListener(app.fetch)));
-};
-
-const startNode: Start = (auth) => {
-  const o = { auth };
-  const checks: Record<string, (req: IncomingMessage) => Promise<{ id: string | null }>> = {
-    "/me": (req) => no.getCurrentUser(req, o),
-    "/audit": no.requirePermission("audit", o),
-    "/admin": no.requireRole("admin", o),
-    "/staff": no.requireAnyRole(["admin", "staff"], o),
-    "/orders": no.requireScope("orders:write", o),
-    "/internal": no.requireInternal({ ...INTERNAL, ...o }),
-    // The caller forgot to pass the path parameters.
-    "/mounted/apps/victim": no.requireBinding({ appId: true }, o),
-  };
-  const bound = no.requireBinding(BINDING, o);
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const match = /^\/apps\/([^/]+)\/users\/([^/]+)$/.exec(path);
-    const check = match
-      ? (r: IncomingMessage) =>
-          bound(r, { appId: decodeURIComponent(match[1]!), userId: decodeURIComponent(match[2]!) })
-      : checks[path];
-    if (!check) return void res.writeHead(404).end();
-    try {
-      const user = await check(req);
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ userId: user.id }));
-    } catch (error) {
-      no.sendError(res, error);
-    }
-  };
-  return listen(createServer((req, res) => void handle(req, res)));
-};
+const APPS = guardApps({
+  express: (app, o, reply) => {
+    app.get("/me", ex.getCurrentUser(o), reply);
+    app.get("/audit", ex.requirePermission("audit", o), reply);
+    app.get("/admin", ex.requireRole("admin", o), reply);
+    app.get("/staff", ex.requireAnyRole(["admin", "staff"], o), reply);
+    app.get("/orders", ex.requireScope("orders:write", o), reply);
+    app.get("/internal", ex.requireInternal({ ...INTERNAL, ...o }), reply);
+    app.get("/apps/:appId/users/:userId", ex.requireBinding(BINDING, o), reply);
+    // Mounted with app.use: Express hides the route's :appId from the guard.
+    app.use("/mounted", ex.requireBinding({ appId: true }, o));
+    app.get("/mounted/apps/:appId", reply);
+  },
+  fastify: (app, o, reply) => {
+    app.get("/me", { preHandler: fa.getCurrentUser(o) }, reply);
+    app.get("/audit", { preHandler: fa.requirePermission("audit", o) }, reply);
+    app.get("/admin", { preHandler: fa.requireRole("admin", o) }, reply);
+    app.get("/staff", { preHandler: fa.requireAnyRole(["admin", "staff"], o) }, reply);
+    app.get("/orders", { preHandler: fa.requireScope("orders:write", o) }, reply);
+    app.get("/internal", { preHandler: fa.requireInternal({ ...INTERNAL, ...o }) }, reply);
+    app.get("/apps/:appId/users/:userId", { preHandler: fa.requireBinding(BINDING, o) }, reply);
+    // A route that names its parameter differently.
+    app.get("/mounted/apps/:id", { preHandler: fa.requireBinding({ appId: true }, o) }, reply);
+  },
+  hono: (app, o, reply) => {
+    // Mounted with app.use: Hono hides the route's :appId from the guard.
+    app.use("/mounted/*", ho.requireBinding({ appId: true }, o));
+    app.get("/me", ho.getCurrentUser(o), reply);
+    app.get("/audit", ho.requirePermission("audit", o), reply);
+    app.get("/admin", ho.requireRole("admin", o), reply);
+    app.get("/staff", ho.requireAnyRole(["admin", "staff"], o), reply);
+    app.get("/orders", ho.requireScope("orders:write", o), reply);
+    app.get("/internal", ho.requireInternal({ ...INTERNAL, ...o }), reply);
+    app.get("/apps/:appId/users/:userId", ho.requireBinding(BINDING, o), reply);
+    app.get("/mounted/apps/:appId", reply);
+  },
+  node: (o) => {
+    const checks: Record<string, NodeCheck> = {
+      "/me": (req) => no.getCurrentUser(req, o),
+      "/audit": no.requirePermission("audit", o),
+      "/admin": no.requireRole("admin", o),
+      "/staff": no.requireAnyRole(["admin", "staff"], o),
+      "/orders": no.requireScope("orders:write", o),
+      "/internal": no.requireInternal({ ...INTERNAL, ...o }),
+      // The caller forgot to pass the path parameters.
+      "/mounted/apps/victim": no.requireBinding({ appId: true }, o),
+    };
+    const bound = no.requireBinding(BINDING, o);
+    return (path) => {
+      const match = /^\/apps\/([^/]+)\/users\/([^/]+)$/.exec(path);
+      return match
+        ? (req) =>
+            bound(req, {
+              appId: decodeURIComponent(match[1]!),
+              userId: decodeURIComponent(match[2]!),
+            })
+        : checks[path];
+    };
+  },
+});
 
 let key: FixtureKey;
 let idp: FakeIdp;
@@ -116,27 +79,9 @@ beforeAll(async () => {
 });
 afterAll(() => idp.close());
 
-for (const [name, start] of [
-  ["Express", startExpress],
-  ["Fastify", startFastify],
-  ["Hono", startHono],
-  ["node:http", startNode],
-] as const) {
+for (const [name, start] of Object.entries(APPS)) {
   describe(`${name} binding: guards in local JWT mode`, () => {
-    let app: AppUnderTest;
-    let auth: Auth;
-    beforeAll(async () => {
-      auth = createAuth({
-        env: {},
-        validator: new JwtValidator({ issuer: idp.issuer, audience: AUD }),
-        logger: { warn() {} },
-      });
-      app = await start(auth);
-    });
-    afterAll(async () => {
-      await app.close();
-      await auth.close();
-    });
+    const app = serveGuardApp(start, () => localJwtAuth(idp.issuer, AUD));
 
     const token = (claims: Record<string, unknown>) =>
       signToken(key, { iss: idp.issuer, aud: AUD, ...claims });

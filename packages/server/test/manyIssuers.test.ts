@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, request, type Server } from "node:http";
+import { createServer, request, type Server } from "node:http";
 import express from "express";
-import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
-import Provider, { type ResourceServer } from "oidc-provider";
+import { importJWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as ex from "../src/bindings/express/index.js";
 import * as node from "../src/bindings/node/index.js";
@@ -14,84 +13,19 @@ import {
 import type { AppUnderTest } from "./bindingSuite.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
 import { listen } from "./listen.js";
+import { CLIENT, type OidcProvider, startOidcProvider as startOp } from "./startOidcProvider.js";
 
 // Every issuer below publishes its key under the same kid: a key must never cross issuers.
 const KID = "shared-kid";
 const API = "https://api.example/orders";
 const OTHER_API = "https://api.example/billing";
-const CLIENT = { id: "svc", secret: "svc-secret-0123456789-0123456789" };
+type Op = OidcProvider;
 
-/** A real OpenID provider (oidc-provider) issuing JWT access tokens, counting what it serves. */
-interface Op {
-  issuer: string;
-  /** The private JWK it signs with (to forge tokens of other issuers with its key). */
-  privateJwk: JWK;
-  /** Requests other than the test's own token requests: discovery and JWKS fetches. */
-  served(): number;
-  close(): void;
-}
+/** Two providers alike but for their issuer URL and key (published under the same kid). */
+const startOidcProvider = () =>
+  startOp({ keys: [{ alg: "RS256", kid: KID }], scopes: ["read"], defaultResource: API });
 
-async function startOidcProvider(): Promise<Op> {
-  const { privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const privateJwk = { ...(await exportJWK(privateKey)), kid: KID, alg: "RS256", use: "sig" };
-  const server = createServer();
-  const app = await listen(server);
-  const provider = new Provider(app.url, {
-    jwks: { keys: [privateJwk] },
-    scopes: ["read"],
-    clients: [
-      {
-        client_id: CLIENT.id,
-        client_secret: CLIENT.secret,
-        grant_types: ["client_credentials"],
-        redirect_uris: [],
-        response_types: [],
-        scope: "read",
-      },
-    ],
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => API,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, indicator: string): ResourceServer => ({
-          scope: "read",
-          audience: indicator,
-          accessTokenFormat: "jwt",
-          accessTokenTTL: 300,
-          jwt: { sign: { alg: "RS256" } },
-        }),
-      },
-    },
-  });
-  const paths: string[] = [];
-  const callback = provider.callback();
-  server.on("request", (req: IncomingMessage, res) => {
-    paths.push(req.url ?? "");
-    callback(req, res);
-  });
-  return {
-    issuer: app.url,
-    privateJwk,
-    served: () => paths.filter((path) => !path.startsWith("/token")).length,
-    close: () => void app.close(),
-  };
-}
-
-async function issue(op: Op, resource = API): Promise<string> {
-  const res = await fetch(`${op.issuer}/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString("base64")}`,
-    },
-    body: new URLSearchParams({ grant_type: "client_credentials", resource, scope: "read" }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
+const issue = (op: Op, resource = API): Promise<string> => op.token(resource);
 
 /** A GET over real HTTP with the Host header a tenant's clients send. */
 function get(

@@ -1,76 +1,16 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import { startMockServer } from "@org/auth-mock-server";
 import express from "express";
-import { exportJWK, generateKeyPair } from "jose";
-import Provider, { type ResourceServer } from "oidc-provider";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import * as ex from "../src/bindings/express/index.js";
 import { type Auth, createAuth } from "../src/index.js";
 import type { AppUnderTest } from "./bindingSuite.js";
 import { listen } from "./listen.js";
+import { CLIENT, type OidcProvider, startOidcProvider } from "./startOidcProvider.js";
 
 const RS = "https://api.example/rs";
 const ES = "https://api.example/es";
 const OTHER = "https://other.example/api";
-const CLIENT = { id: "svc", secret: "svc-secret-0123456789-0123456789" };
-
-/** A real, certified OpenID provider (oidc-provider) on 127.0.0.1, issuing JWT access tokens. */
-async function startOidcProvider(): Promise<{ issuer: string; server: Server }> {
-  const keys = [];
-  for (const alg of ["RS256", "ES256"] as const) {
-    const { privateKey } = await generateKeyPair(alg, { extractable: true });
-    keys.push({ ...(await exportJWK(privateKey)), kid: `${alg}-key`, alg, use: "sig" });
-  }
-  const server = createServer();
-  const app = await listen(server);
-  const provider = new Provider(app.url, {
-    jwks: { keys },
-    scopes: ["read", "write"],
-    clients: [
-      {
-        client_id: CLIENT.id,
-        client_secret: CLIENT.secret,
-        grant_types: ["client_credentials"],
-        redirect_uris: [],
-        response_types: [],
-        scope: "read write",
-      },
-    ],
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => RS,
-        useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx: unknown, indicator: string): ResourceServer => ({
-          scope: "read write",
-          audience: indicator,
-          accessTokenFormat: "jwt",
-          accessTokenTTL: 300,
-          jwt: { sign: { alg: indicator === ES ? "ES256" : "RS256" } },
-        }),
-      },
-    },
-    ttl: { ClientCredentials: 300 },
-  });
-  server.on("request", provider.callback());
-  return { issuer: app.url, server };
-}
-
-async function clientCredentials(issuer: string, resource: string, scope = "read") {
-  const res = await fetch(`${issuer}/token`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `Basic ${Buffer.from(`${CLIENT.id}:${CLIENT.secret}`).toString("base64")}`,
-    },
-    body: new URLSearchParams({ grant_type: "client_credentials", resource, scope }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 function startApi(auth: Auth): Promise<AppUnderTest> {
   const app = express();
   const o = { auth };
@@ -86,7 +26,7 @@ function startApi(auth: Auth): Promise<AppUnderTest> {
 }
 
 describe("interop: oidc-provider → Express binding (local JWT, discovery from env)", () => {
-  let op: { issuer: string; server: Server };
+  let op: OidcProvider;
   let api: AppUnderTest;
   let auth: Auth;
 
@@ -94,7 +34,15 @@ describe("interop: oidc-provider → Express binding (local JWT, discovery from 
     // oidc-provider prints development notices; keep the test output clean.
     vi.spyOn(console, "warn").mockImplementation(() => {});
     vi.spyOn(console, "info").mockImplementation(() => {});
-    op = await startOidcProvider();
+    op = await startOidcProvider({
+      keys: [
+        { alg: "RS256", kid: "RS256-key" },
+        { alg: "ES256", kid: "ES256-key" },
+      ],
+      scopes: ["read", "write"],
+      defaultResource: RS,
+      signingAlg: (resource) => (resource === ES ? "ES256" : "RS256"),
+    });
     auth = createAuth({
       env: { AUTH_ISSUER: op.issuer, AUTH_AUDIENCE: `${RS},${ES}` },
       logger: { warn() {} },
@@ -105,8 +53,7 @@ describe("interop: oidc-provider → Express binding (local JWT, discovery from 
   afterAll(async () => {
     await api.close();
     await auth.close();
-    op.server.closeAllConnections();
-    op.server.close();
+    await op.close();
     vi.restoreAllMocks();
   });
 
@@ -119,7 +66,7 @@ describe("interop: oidc-provider → Express binding (local JWT, discovery from 
   ])(
     "accepts %s JWT access tokens (client credentials + resource indicator)",
     async (alg, resource) => {
-      const token = await clientCredentials(op.issuer, resource);
+      const token = await op.token(resource);
       expect(JSON.parse(Buffer.from(token.split(".")[0]!, "base64url").toString()).alg).toBe(alg);
       const res = await get("/me", token);
       expect(res.status).toBe(200);
@@ -131,19 +78,19 @@ describe("interop: oidc-provider → Express binding (local JWT, discovery from 
   );
 
   it("enforces scopes and accepts the app-only token on internal routes", async () => {
-    const readOnly = await clientCredentials(op.issuer, RS, "read");
+    const readOnly = await op.token(RS, { scope: "read" });
     expect((await get("/write", readOnly)).status).toBe(403);
-    const readWrite = await clientCredentials(op.issuer, ES, "read write");
+    const readWrite = await op.token(ES, { scope: "read write" });
     expect((await get("/write", readWrite)).status).toBe(200);
     expect((await get("/internal", readWrite)).status).toBe(200);
   });
 
   it("refuses a token minted for another resource (audience), and a tampered one", async () => {
-    const foreign = await clientCredentials(op.issuer, OTHER);
+    const foreign = await op.token(OTHER);
     const res = await get("/me", foreign);
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe('Bearer error="invalid_token"');
-    const token = await clientCredentials(op.issuer, RS);
+    const token = await op.token(RS);
     const [h, p, s] = token.split(".") as [string, string, string];
     const claims = JSON.parse(Buffer.from(p, "base64url").toString());
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: "read write" })).toString("base64url")}.${s}`;

@@ -50,19 +50,98 @@ const SPAN_KIND_CLIENT = 2;
 const STATUS_ERROR = 2;
 const SECONDS = 1 / 1000;
 
-/** What exists once a real meter was found. */
-interface Instruments {
-  decisions: OtelObservable;
-  lookups: OtelObservable;
-  upstream: OtelRecorder;
-  refusals: OtelRecorder;
-  published: OtelRecorder;
-  received: OtelRecorder;
-  delay: OtelRecorder;
-  limiterActive: OtelObservable;
-  limiterQueued: OtelObservable;
-  redisLink: OtelObservable;
+/** The `OtelMeter` method that makes each kind of instrument. */
+const MAKERS = {
+  counter: "createCounter",
+  histogram: "createHistogram",
+  observableCounter: "createObservableCounter",
+  observableGauge: "createObservableGauge",
+} as const;
+
+/** One instrument: what `createAuth` reports under `name` (the README's "Observability"). */
+interface InstrumentSpec {
+  kind: keyof typeof MAKERS;
+  name: string;
+  unit: string;
+  description: string;
+  /** A histogram's bucket boundaries, in its unit. */
+  buckets?: readonly number[];
 }
+
+/** Every metric of the SDK; names, units and descriptions are its public contract. */
+const INSTRUMENTS = {
+  decisions: {
+    kind: "observableCounter",
+    name: "auth.decisions",
+    unit: "{decision}",
+    description: "Guard runs by outcome (allowed, anonymous, refused) and stable reason.",
+  },
+  lookups: {
+    kind: "observableCounter",
+    name: "auth.cache.lookups",
+    unit: "{lookup}",
+    description: "Cache lookups by level (memory, redis) and result.",
+  },
+  upstream: {
+    kind: "histogram",
+    name: "auth.upstream.duration",
+    unit: "s",
+    description: "Outbound calls (get-me, permission, JWKS, discovery, introspection).",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  },
+  refusals: {
+    kind: "counter",
+    name: "auth.limiter.refusals",
+    unit: "{validation}",
+    description: "Validations the upstream limiter turned away (503 overloaded).",
+  },
+  published: {
+    kind: "counter",
+    name: "auth.revocations.published",
+    unit: "{event}",
+    description: "Revocations and invalidations this instance published to the fleet.",
+  },
+  received: {
+    kind: "counter",
+    name: "auth.revocations.received",
+    unit: "{event}",
+    description: "Revocations and invalidations received from the fleet (own ones included).",
+  },
+  delay: {
+    kind: "histogram",
+    name: "auth.revocations.delay",
+    unit: "s",
+    description: "From an event's making to its arrival here (across hosts: clock skew).",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+  },
+  limiterActive: {
+    kind: "observableGauge",
+    name: "auth.limiter.active",
+    unit: "{validation}",
+    description: "Upstream validations in flight.",
+  },
+  limiterQueued: {
+    kind: "observableGauge",
+    name: "auth.limiter.queued",
+    unit: "{validation}",
+    description: "Upstream validations waiting for a slot.",
+  },
+  redisLink: {
+    kind: "observableGauge",
+    name: "auth.redis.link",
+    unit: "1",
+    description: "1 when the Redis connection (command, subscriber) is up, else 0.",
+  },
+} as const satisfies Record<string, InstrumentSpec>;
+
+/** What exists once a real meter was found: one instrument per entry of `INSTRUMENTS`. */
+type Instruments = {
+  readonly [K in keyof typeof INSTRUMENTS]: (typeof INSTRUMENTS)[K]["kind"] extends
+    | "observableCounter"
+    | "observableGauge"
+    ? OtelObservable
+    : OtelRecorder;
+};
 
 /** A count the hot path increments; the SDK reads it at collection (an asynchronous counter). */
 interface Tally {
@@ -263,52 +342,17 @@ class OpenTelemetry implements Telemetry {
 }
 
 function createInstruments(meter: OtelMeter): Instruments {
-  return {
-    decisions: meter.createObservableCounter("auth.decisions", {
-      description: "Guard runs by outcome (allowed, anonymous, refused) and stable reason.",
-      unit: "{decision}",
-    }),
-    lookups: meter.createObservableCounter("auth.cache.lookups", {
-      description: "Cache lookups by level (memory, redis) and result.",
-      unit: "{lookup}",
-    }),
-    upstream: meter.createHistogram("auth.upstream.duration", {
-      description: "Outbound calls (get-me, permission, JWKS, discovery, introspection).",
-      unit: "s",
-      advice: {
-        explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      },
-    }),
-    refusals: meter.createCounter("auth.limiter.refusals", {
-      description: "Validations the upstream limiter turned away (503 overloaded).",
-      unit: "{validation}",
-    }),
-    published: meter.createCounter("auth.revocations.published", {
-      description: "Revocations and invalidations this instance published to the fleet.",
-      unit: "{event}",
-    }),
-    received: meter.createCounter("auth.revocations.received", {
-      description: "Revocations and invalidations received from the fleet (own ones included).",
-      unit: "{event}",
-    }),
-    delay: meter.createHistogram("auth.revocations.delay", {
-      description: "From an event's making to its arrival here (across hosts: clock skew).",
-      unit: "s",
-      advice: { explicitBucketBoundaries: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] },
-    }),
-    limiterActive: meter.createObservableGauge("auth.limiter.active", {
-      description: "Upstream validations in flight.",
-      unit: "{validation}",
-    }),
-    limiterQueued: meter.createObservableGauge("auth.limiter.queued", {
-      description: "Upstream validations waiting for a slot.",
-      unit: "{validation}",
-    }),
-    redisLink: meter.createObservableGauge("auth.redis.link", {
-      description: "1 when the Redis connection (command, subscriber) is up, else 0.",
-      unit: "1",
-    }),
-  };
+  const made: Record<string, OtelRecorder | OtelObservable> = {};
+  for (const [key, spec] of Object.entries(INSTRUMENTS) as [string, InstrumentSpec][]) {
+    const options = { description: spec.description, unit: spec.unit };
+    made[key] = meter[MAKERS[spec.kind]](
+      spec.name,
+      spec.buckets === undefined
+        ? options
+        : { ...options, advice: { explicitBucketBoundaries: [...spec.buckets] } },
+    );
+  }
+  return made as Instruments;
 }
 
 /** A decision's attributes (made once per outcome, reason and status: a small, fixed set). */
