@@ -44,9 +44,16 @@ export function createAuth(options: AuthOptions = {}): Auth {
 function checkResourceAudience(validator: TokenValidator, resource: string): void {
   if (validator.anonymous !== undefined || validator.resource === resource) return;
   throw new ConfigurationError(
-    "AUTH_RESOURCE needs a validator that checks the resource in each token's aud: local JWT validation (AUTH_PROVIDER=oidc, jwt, keycloak…), or createJwtValidator({ issuer, audience, resource }) with the same resource.",
+    validator.name === "proxy" ? PROXY_CANNOT_CHECK_RESOURCE : NO_RESOURCE_CHECK,
   );
 }
+
+/** Why proxy mode refuses AUTH_RESOURCE, and the ways out. */
+const PROXY_CANNOT_CHECK_RESOURCE =
+  "AUTH_RESOURCE cannot be enforced in proxy mode: the auth proxy's get-me answer describes the user, not the token, so nothing in it shows that the token's aud names this resource. Check tokens in this API instead: local JWT validation (AUTH_PROVIDER=oidc with AUTH_ISSUER, or AUTH_ISSUERS), or introspection (AUTH_INTROSPECTION_URL with AUTH_CLIENT_ID and AUTH_CLIENT_SECRET); or remove AUTH_RESOURCE, AUTH_AUTHORIZATION_SERVERS and AUTH_SCOPES_SUPPORTED to stay in proxy mode without a protected resource.";
+
+const NO_RESOURCE_CHECK =
+  "AUTH_RESOURCE needs a validator that checks the resource in each token's aud: local JWT validation (AUTH_PROVIDER=oidc, jwt, keycloak…, one issuer or AUTH_ISSUERS), introspection (AUTH_INTROSPECTION_URL), mixed mode, or createJwtValidator / createMultiIssuerValidator / createIntrospectionValidator given the same resource. A custom validator declares `resource` once it checks it.";
 
 /** `process.env` where there is one; elsewhere (Workers) the settings must be passed in. */
 export function processEnv(): Record<string, string | undefined> {

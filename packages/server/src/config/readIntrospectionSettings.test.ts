@@ -33,16 +33,48 @@ describe("introspection settings", () => {
     await validator.close?.();
   });
 
-  it("mixed mode takes one issuer: AUTH_ISSUERS next to AUTH_INTROSPECTION_URL stops start-up", () => {
+  it("mixed mode with many issuers: AUTH_ISSUERS next to AUTH_INTROSPECTION_URL", async () => {
     const env = {
       ...BASE,
       AUTH_PROVIDER: "jwt",
       AUTH_ISSUERS: "https://a.example/,https://b.example/",
     };
-    expect(() => createValidatorFromEnv(env, quiet)).toThrow(ConfigurationError);
-    expect(() => createValidatorFromEnv(env, quiet)).toThrow(
-      /set AUTH_ISSUER instead of AUTH_ISSUERS/,
+    const validator = createValidatorFromEnv(env, quiet);
+    const identity = JSON.parse(validator.identity!);
+    expect(JSON.parse(identity.jwt).issuers).toHaveLength(2);
+    expect(JSON.parse(identity.introspection)).toMatchObject({
+      url: BASE.AUTH_INTROSPECTION_URL,
+      issuer: null,
+      audiences: ["orders-api"],
+    });
+    await validator.close?.();
+  });
+
+  it("mixed mode with many issuers checks introspected tokens against AUTH_AUDIENCE", () => {
+    const { AUTH_AUDIENCE: _, ...env } = BASE;
+    const options = {
+      ...quiet,
+      issuers: [{ issuer: "https://a.example/", audience: "a-api" }],
+    };
+    expect(() => createValidatorFromEnv({ ...env, AUTH_PROVIDER: "jwt" }, options)).toThrow(
+      /Mixed mode with many issuers checks introspected tokens' aud against AUTH_AUDIENCE/,
     );
+  });
+
+  it("mixed mode with a resolver: the resolver's headers scope every answer, shared on Redis only with its cacheScope", async () => {
+    const resolve = async () => null;
+    const env = { ...BASE, AUTH_PROVIDER: "jwt" };
+    const own = createValidatorFromEnv(env, { ...quiet, issuerResolver: { resolve } });
+    expect(own.identity).toBeUndefined();
+    expect(own.scope?.({ header: (name) => (name === "host" ? "a.example" : undefined) })).toBe(
+      "a.example",
+    );
+    const shared = createValidatorFromEnv(env, {
+      ...quiet,
+      issuerResolver: { resolve, cacheScope: "tenants-v1" },
+    });
+    expect(shared.identity).toContain("tenants-v1");
+    await Promise.all([own.close?.(), shared.close?.()]);
   });
 
   it("AUTH_ENABLED=false next to AUTH_INTROSPECTION_URL is refused", () => {

@@ -14,22 +14,42 @@ export interface IntrospectionSettings {
 }
 
 /**
+ * What the introspection settings are read with: the resource (`AUTH_RESOURCE`), and in mixed
+ * mode the JWT side's settings (one issuer: its issuer, audience and rules) or, with many
+ * issuers, the preset's claim mapping for the shared audience.
+ *
+ * @example
+ * const base: IntrospectionBase = { resource: "https://mcp.example.com/mcp" };
+ */
+export interface IntrospectionBase {
+  resource?: string | undefined;
+  jwt?: EnvJwtSettings;
+  baseClaims?: ClaimMapping;
+}
+
+/**
  * Reads `AUTH_PROVIDER=introspection`'s rows: the endpoint (`AUTH_INTROSPECTION_URL`, else
  * discovery from `AUTH_ISSUER`), this API's client (`AUTH_CLIENT_ID`, `AUTH_CLIENT_SECRET` or
  * `AUTH_CLIENT_PRIVATE_KEY`, `AUTH_INTROSPECTION_AUTH_METHOD`), and the token rules JWT mode
  * reads too (audience, issuer, clock skew, lifetime, required scopes, claim mapping). With `jwt`
- * (mixed mode) the issuer, audience and rules are the JWT preset's.
+ * (mixed mode) the issuer, audience and rules are the JWT preset's. The resource, when set, is
+ * checked in every answer's `aud` and is the audience when none is named.
  *
  * @example
  * const { options } = readIntrospectionSettings(snapshotEnv(process.env));
  */
-export function readIntrospectionSettings(env: Env, jwt?: EnvJwtSettings): IntrospectionSettings {
+export function readIntrospectionSettings(
+  env: Env,
+  base: IntrospectionBase = {},
+): IntrospectionSettings {
   const client = readClient(env);
   const url = readOptionalSetting(env, SETTINGS.introspectionUrl);
-  const rules = jwt === undefined ? readRules(env) : fromJwt(jwt);
+  const { jwt, resource } = base;
+  const rules = jwt === undefined ? readRules(env, resource) : fromJwt(jwt);
   const options: IntrospectionOptions = { ...rules, client, provider: "introspection" };
   if (url !== undefined) options.url = url;
-  return { options, baseClaims: jwt?.baseClaims ?? { ...DEFAULT_CLAIM_MAPPING } };
+  const baseClaims = base.baseClaims ?? jwt?.baseClaims ?? { ...DEFAULT_CLAIM_MAPPING };
+  return { options, baseClaims };
 }
 
 function readClient(env: Env): IntrospectionClientCredentials {
@@ -51,12 +71,15 @@ function readClient(env: Env): IntrospectionClientCredentials {
 
 type Rules = Omit<IntrospectionOptions, "client">;
 
-function readRules(env: Env): Rules {
+function readRules(env: Env, resource: string | undefined): Rules {
   const read = <T>(row: SettingRow<T, never>) => readOptionalSetting(env, row);
+  // A protected resource (AUTH_RESOURCE) is the audience when none is named, as in JWT mode.
+  const audience = read(SETTINGS.audience) ?? (resource === undefined ? [] : [resource]);
   const rules: Rules = {
-    audience: read(SETTINGS.verifyAudience) === false ? false : (read(SETTINGS.audience) ?? []),
+    audience: read(SETTINGS.verifyAudience) === false ? false : audience,
     claims: readClaims(env),
   };
+  if (resource !== undefined) rules.resource = resource;
   const issuer = readIssuer(env);
   if (issuer !== undefined) rules.issuer = issuer;
   const skew = read(SETTINGS.clockToleranceSeconds);
@@ -87,6 +110,7 @@ function readIssuer(env: Env): string | false | undefined {
 
 function fromJwt({ options }: EnvJwtSettings): Rules {
   const rules: Rules = { issuer: options.issuer, audience: options.audience };
+  if (options.resource !== undefined) rules.resource = options.resource;
   if (options.claims !== undefined) rules.claims = options.claims;
   if (options.clockToleranceSeconds !== undefined) {
     rules.clockToleranceSeconds = options.clockToleranceSeconds;

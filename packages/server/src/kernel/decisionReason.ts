@@ -4,15 +4,16 @@ import type { AuthError, InvalidTokenError } from "./errors.js";
 const refined = new WeakMap<AuthError, string>();
 
 /**
- * Marks a 401 as being about an expired (or revoked) token: its decision reason becomes
- * `expired_token` (`revoked_token`) instead of `invalid_token`. Returns the error.
+ * Marks a 401 as being about an expired (or revoked) token, or one issued for another audience
+ * or resource: its decision reason becomes `expired_token` (`revoked_token`, `wrong_audience`)
+ * instead of `invalid_token`. Returns the error.
  *
  * @example
  * throw tagReason(invalidToken("token expired"), "expired_token");
  */
 export function tagReason(
   error: InvalidTokenError,
-  reason: "expired_token" | "revoked_token",
+  reason: "expired_token" | "revoked_token" | "wrong_audience",
 ): InvalidTokenError {
   refined.set(error, reason);
   return error;
@@ -21,7 +22,7 @@ export function tagReason(
 /**
  * The stable reason code of a refusal, for metrics and decision logs: the error's `code`
  * (`permission_denied`, `upstream_error`, `overloaded`…), `no_token` for a missing token, and
- * `expired_token` / `revoked_token` where the validator knows. Never anything from the token.
+ * `expired_token` / `revoked_token` / `wrong_audience` where the validator knows. Never anything from the token.
  *
  * @example
  * decisionReason(new UnauthenticatedError()); // "no_token"

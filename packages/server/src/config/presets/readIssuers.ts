@@ -29,7 +29,7 @@ const ONE_ISSUER_ROWS = [
 export function readIssuers(
   env: Env,
   preset: Preset,
-  options: IssuersOptions,
+  options: IssuersOptions & { resource?: string | undefined },
 ): MultiIssuerValidatorOptions | undefined {
   const listed = readOptionalSetting(env, SETTINGS.issuers);
   if (listed === undefined && options.issuers === undefined && !options.issuerResolver) {
@@ -37,7 +37,9 @@ export function readIssuers(
   }
   const forIssuer = checkPreset(env, preset);
   const shared = readSharedJwtOptions(env);
-  const audience = readSharedAudience(env);
+  const { resource } = options;
+  // A protected resource (AUTH_RESOURCE) is the audience when none is named, as with one issuer.
+  const audience = readSharedAudience(env) ?? (resource === undefined ? undefined : [resource]);
   const toIssuer = (entry: string | IssuerOptions): JwtIssuer =>
     issuerSettings(typeof entry === "string" ? { issuer: entry } : entry, {
       forIssuer,
@@ -48,6 +50,7 @@ export function readIssuers(
     provider: preset.name,
     issuers: (options.issuers ?? listed ?? []).map(toIssuer),
     ...pickShared(shared),
+    ...(resource === undefined ? {} : { resource }),
   };
   const resolver = options.issuerResolver;
   if (resolver !== undefined) {

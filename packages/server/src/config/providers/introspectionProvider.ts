@@ -19,7 +19,7 @@ export const introspectionProvider: Provider<IntrospectionSettings> = {
   variables: [SETTINGS.introspectionUrl],
   detect: (env) =>
     isSet(env, SETTINGS.introspectionUrl) ? SETTINGS.introspectionUrl.env : undefined,
-  readSection: (env) => readIntrospectionSettings(env),
+  readSection: (env, options) => readIntrospectionSettings(env, { resource: options.resource }),
   create: ({ options, baseClaims }, { logger }) =>
     createIntrospectionValidator({ ...options, logger }, baseClaims),
 };

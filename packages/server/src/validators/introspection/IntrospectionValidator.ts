@@ -1,4 +1,5 @@
 import { createPlainTransport, createTransport } from "#platform";
+import { tagReason } from "../../kernel/decisionReason.js";
 import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
 import type { HttpTransport } from "../../kernel/HttpTransport.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
@@ -51,6 +52,11 @@ export interface IntrospectionValidatorOptions {
   issuer?: string | false;
   /** Accepted `aud` values (any one suffices). */
   audience: string | readonly string[] | false;
+  /**
+   * This API's resource identifier (RFC 8707, `AUTH_RESOURCE`): every answer's `aud` must name
+   * it, whatever `audience` says; an answer without `aud` is refused.
+   */
+  resource?: string;
   /** This API's client registration (the endpoint requires client authentication). */
   client: IntrospectionClientCredentials;
   claims: ClaimMapper;
@@ -107,6 +113,8 @@ export class IntrospectionValidator implements TokenValidator {
   readonly identity: string;
   readonly clockToleranceSeconds: number;
   readonly maxTokenLifetimeSeconds: number;
+  /** The resource every answer must name in `aud` (see {@link IntrospectionValidatorOptions.resource}). */
+  readonly resource: string | undefined;
   readonly #options: IntrospectionValidatorOptions;
   readonly #issuer: string | undefined;
   readonly #audiences: ReadonlySet<string> | undefined;
@@ -132,6 +140,7 @@ export class IntrospectionValidator implements TokenValidator {
     }
     warnPlainHttp(options.url ?? this.#issuer!, options.logger ?? console);
     this.#audiences = checkAudience(options.audience);
+    this.resource = checkResource(options.resource);
     const limits = checkLimits(options);
     this.clockToleranceSeconds = limits.clockToleranceSeconds;
     this.maxTokenLifetimeSeconds = limits.maxTokenLifetimeSeconds;
@@ -149,6 +158,8 @@ export class IntrospectionValidator implements TokenValidator {
       issuer: this.#issuer ?? null,
       clientId: options.client.clientId,
       audiences: this.#audiences === undefined ? null : [...this.#audiences].sort(),
+      // An answer accepted for one resource must never serve another (cache and Redis keys).
+      resource: this.resource ?? null,
       requiredScopes: [...(options.requiredScopes ?? [])].sort(),
       maxTokenBytes: this.#maxTokenBytes,
       maxTokenLifetime: this.maxTokenLifetimeSeconds,
@@ -221,12 +232,21 @@ export class IntrospectionValidator implements TokenValidator {
   }
 
   #checkAudience(claims: Readonly<Record<string, unknown>>): void {
-    const audiences = this.#audiences;
-    if (audiences === undefined) return;
     const { aud } = claims;
     const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
+    // A token minted for another resource must not be replayed here (RFC 8707); no aud proves
+    // nothing, so it fails closed even with AUTH_VERIFY_AUDIENCE=false.
+    if (this.resource !== undefined && !list.includes(this.resource)) {
+      throw wrongAudience(
+        aud === undefined
+          ? "the introspection answer names no audience (aud), so it cannot show the token was issued for this resource (AUTH_RESOURCE): have the authorization server answer aud for introspected tokens"
+          : "the token's audience (aud) does not name this resource (AUTH_RESOURCE)",
+      );
+    }
+    const audiences = this.#audiences;
+    if (audiences === undefined) return;
     if (list.some((value) => audiences.has(value as string))) return;
-    throw invalidToken(
+    throw wrongAudience(
       aud === undefined
         ? "the introspection answer names no audience (aud); if the authorization server never sends one, set AUTH_VERIFY_AUDIENCE=false"
         : "the token's audience (aud) is not accepted by this API",
@@ -274,6 +294,21 @@ function appOnlySubject(
 ): Readonly<Record<string, unknown>> {
   if (claims.sub !== undefined || typeof claims.client_id !== "string") return claims;
   return Object.freeze({ ...claims, sub: claims.client_id });
+}
+
+/** A 401 whose decision reason says why: the token was issued for someone else. */
+function wrongAudience(message: string) {
+  return tagReason(invalidToken(message), "wrong_audience");
+}
+
+function checkResource(resource: string | undefined): string | undefined {
+  if (resource === undefined) return undefined;
+  if (typeof resource !== "string" || resource === "" || resource.trim() !== resource) {
+    throw new ConfigurationError(
+      "resource (AUTH_RESOURCE) must be this API's resource identifier, e.g. https://mcp.example.com/mcp.",
+    );
+  }
+  return resource;
 }
 
 function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {

@@ -10,6 +10,7 @@ import { fromJoseError } from "../../jose/fromJoseError.js";
 import { loadedJose, loadJose } from "../../jose/loadJose.js";
 import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
+import { tagReason } from "../../kernel/decisionReason.js";
 import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
 import type { HttpTransport } from "../../kernel/HttpTransport.js";
 import { checkHttpUrl } from "../../kernel/httpUrl.js";
@@ -326,13 +327,19 @@ export class JwtValidator implements TokenValidator {
     const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
     // A token minted for another resource must not be replayed here (RFC 8707, RFC 9068 §4).
     if (this.resource !== undefined && !list.includes(this.resource)) {
-      throw invalidToken("the token's audience (aud) does not name this resource (AUTH_RESOURCE)");
+      throw tagReason(
+        invalidToken("the token's audience (aud) does not name this resource (AUTH_RESOURCE)"),
+        "wrong_audience",
+      );
     }
     const audiences = this.#audiences;
     if (!audiences) return;
     if (list.some((value) => typeof value === "string" && audiences.has(value))) return;
     if (this.#acceptAzp && typeof azp === "string" && audiences.has(azp)) return;
-    throw invalidToken("the token's audience (aud) is not accepted by this API");
+    throw tagReason(
+      invalidToken("the token's audience (aud) is not accepted by this API"),
+      "wrong_audience",
+    );
   }
 
   /** A token living longer than a revocation is remembered could outlive its revocation. */

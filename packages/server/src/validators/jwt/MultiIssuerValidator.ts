@@ -8,8 +8,15 @@ import { checkTimeLimits, JwtValidator, type JwtValidatorOptions } from "./JwtVa
 import type { ClaimMapping } from "./mapClaimsToUser.js";
 import { unverifiedIssuer } from "./unverifiedIssuer.js";
 
-/** Settings every issuer shares: they decide how long revocations are remembered. */
-type SharedOption = "clockToleranceSeconds" | "maxTokenLifetimeSeconds" | "maxTokenBytes";
+/**
+ * Settings every issuer shares: they decide how long revocations are remembered, and which
+ * resource (one API, one `AUTH_RESOURCE`) every token must name.
+ */
+type SharedOption =
+  | "clockToleranceSeconds"
+  | "maxTokenLifetimeSeconds"
+  | "maxTokenBytes"
+  | "resource";
 
 /**
  * One trusted issuer: its exact `iss` (or an Azure AD `{tenantid}` template, whose `tid` must
@@ -77,6 +84,8 @@ export interface MultiIssuerValidatorOptions extends Pick<JwtValidatorOptions, S
 /** The issuers a resolver may name, each with its own keys, by default. */
 const DEFAULT_MAX_ISSUERS = 100;
 const DEFAULT_MAX_TOKEN_BYTES = 16_384;
+/** As `unverifiedIssuer`: a longer `iss` is nobody's, and is not worth a resolver call. */
+const MAX_ISSUER_CHARS = 2048;
 /** An evicted issuer's connections close after its last fetch could have ended. */
 const CLOSE_DELAY_MS = 65_000;
 
@@ -116,6 +125,8 @@ export class MultiIssuerValidator implements TokenValidator {
   readonly identity?: string;
   readonly clockToleranceSeconds: number;
   readonly maxTokenLifetimeSeconds: number;
+  /** The resource every issuer's tokens must name in `aud` (`AUTH_RESOURCE`), if any. */
+  readonly resource: string | undefined;
   /** With a resolver: the values of the headers it reads, a part of every cache key. */
   readonly scope?: (ctx: RequestContext) => string;
   readonly #exact = new Map<string, JwtValidator>();
@@ -130,6 +141,7 @@ export class MultiIssuerValidator implements TokenValidator {
     this.name = options.provider ?? "jwt";
     this.#maxTokenBytes = options.maxTokenBytes ?? DEFAULT_MAX_TOKEN_BYTES;
     this.#shared = sharedOptions(options, this.name);
+    this.resource = options.resource;
     const issuers = options.issuers ?? [];
     if (issuers.length === 0 && options.resolver === undefined) {
       throw new ConfigurationError(
@@ -173,6 +185,15 @@ export class MultiIssuerValidator implements TokenValidator {
       throw invalidToken("the token's tid does not name the tenant of its issuer");
     }
     return verification;
+  }
+
+  /**
+   * Whether `iss` names a trusted issuer: listed, a template's tenant, or accepted by the
+   * resolver for this request. Mixed mode asks it of the `iss` an introspection answer names.
+   */
+  async trusts(iss: string, ctx: RequestContext): Promise<boolean> {
+    if (iss === "" || iss.length > MAX_ISSUER_CHARS) return false;
+    return (this.#known(iss) ?? (await this.#resolve(iss, ctx))) !== undefined;
   }
 
   /** Asks the token's own issuer's validator (its permission sources). */
@@ -330,6 +351,7 @@ function sharedOptions(
     shared.maxTokenLifetimeSeconds = options.maxTokenLifetimeSeconds;
   }
   if (options.maxTokenBytes !== undefined) shared.maxTokenBytes = options.maxTokenBytes;
+  if (options.resource !== undefined) shared.resource = options.resource;
   if (options.logger !== undefined) shared.logger = options.logger;
   return shared;
 }
