@@ -105,7 +105,9 @@ describe("AUTH_RESOURCE and token audiences", () => {
       AUTH_AUTHORIZATION_SERVERS: "https://id.example.com",
       OXAIGEN_AUTH_PROXY_URL_OVERRIDE: "http://127.0.0.1:9",
     };
-    expect(() => createAuth({ env, logger: silent })).toThrow(/AUTH_RESOURCE cannot be enforced in proxy mode/);
+    expect(() => createAuth({ env, logger: silent })).toThrow(
+      /AUTH_RESOURCE cannot be enforced in proxy mode/,
+    );
   });
 
   describe("JWT mode from the env", () => {
