@@ -122,3 +122,41 @@ describe("MultiIssuerValidator", () => {
     await expect(validator.verify("x".repeat(20_000), ctx)).rejects.toMatchObject({ status: 401 });
   });
 });
+
+describe("MultiIssuerValidator and a protected resource (AUTH_RESOURCE)", () => {
+  const RESOURCE = "https://mcp.example/mcp";
+  const resolver = { resolve: async () => null, cacheScope: "tenants-v1" };
+
+  it("declares the resource, and its identity (the cache key) names it, resolver included", async () => {
+    const listed = new MultiIssuerValidator({ issuers: [A], resource: RESOURCE, logger: quiet });
+    const other = new MultiIssuerValidator({ issuers: [A], logger: quiet });
+    expect(listed.resource).toBe(RESOURCE);
+    expect(listed.identity).not.toBe(other.identity);
+    const resolved = new MultiIssuerValidator({ resolver, resource: RESOURCE, logger: quiet });
+    const unscoped = new MultiIssuerValidator({ resolver, logger: quiet });
+    expect(resolved.identity).toContain(RESOURCE);
+    expect(resolved.identity).not.toBe(unscoped.identity);
+    await Promise.all([listed, other, resolved, unscoped].map((v) => v.close()));
+  });
+
+  it("trusts(iss): listed issuers only, the resolver asked for the others", async () => {
+    const asked: string[] = [];
+    const validator = new MultiIssuerValidator({
+      issuers: [A],
+      resolver: {
+        resolve: async (_request, iss) => {
+          asked.push(iss);
+          return iss === B.issuer ? B : null;
+        },
+      },
+      logger: quiet,
+    });
+    const ctx = { header: () => "tenant.example" };
+    expect(await validator.trusts(A.issuer, ctx)).toBe(true);
+    expect(await validator.trusts(B.issuer, ctx)).toBe(true);
+    expect(await validator.trusts("https://evil.example/", ctx)).toBe(false);
+    expect(await validator.trusts("", ctx)).toBe(false);
+    expect(asked).toEqual([B.issuer, "https://evil.example/"]);
+    await validator.close();
+  });
+});

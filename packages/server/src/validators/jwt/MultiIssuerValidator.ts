@@ -168,6 +168,8 @@ export class MultiIssuerValidator implements TokenValidator {
       this.identity = JSON.stringify({
         issuers: identities.sort(),
         resolver: cacheScope === undefined ? null : { cacheScope, headers: this.#headers },
+        // The resolver's issuers are not listed: their resource must key the answers here.
+        ...(this.resource === undefined ? {} : { resource: this.resource }),
       });
     }
   }
