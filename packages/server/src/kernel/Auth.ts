@@ -29,7 +29,7 @@ import {
 import { ReplayMemory } from "./ReplayMemory.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
 import { RequestStateResolver } from "./RequestStateResolver.js";
-import type { RevocationList, TokenFacts } from "./RevocationList.js";
+import type { RevocationList } from "./RevocationList.js";
 import { type RequestLike, toRequestContext } from "./requestContext.js";
 import { callBinding, runGuard } from "./runGuard.js";
 import { SocketWatchers } from "./SocketWatchers.js";
@@ -40,6 +40,7 @@ import {
   type LimitSettings,
 } from "./settings.js";
 import { NO_TELEMETRY, type Telemetry } from "./Telemetry.js";
+import type { TokenFacts } from "./TokenFacts.js";
 import type { RequestContext, TokenValidator } from "./types.js";
 import type { User } from "./user.js";
 import { ValidationPipeline } from "./ValidationPipeline.js";

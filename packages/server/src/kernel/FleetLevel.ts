@@ -1,5 +1,5 @@
 import type { FleetEvent, InvalidationTarget, RevocationTarget } from "./fleetEvents.js";
-import type { TokenFacts } from "./RevocationList.js";
+import type { TokenFacts } from "./TokenFacts.js";
 import type { Verification } from "./types.js";
 
 /**

@@ -1,6 +1,7 @@
 import type { FleetEvent } from "./fleetEvents.js";
 import type { RequestAuthState } from "./RequestAuthState.js";
-import { eventMatches, peekClaims, type TokenFacts } from "./RevocationList.js";
+import { eventMatches, peekClaims } from "./RevocationList.js";
+import type { TokenFacts } from "./TokenFacts.js";
 
 /** A watched WebSocket session: its token's facts and how to end it. */
 interface Watcher {

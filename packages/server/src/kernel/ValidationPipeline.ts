@@ -10,16 +10,10 @@ import {
 import type { FleetAnswer, FleetLevel } from "./FleetLevel.js";
 import type { FleetEvent, RevocationTarget } from "./fleetEvents.js";
 import type { Platform } from "./platform.js";
-import {
-  eventMatches,
-  factsOf,
-  issuedAtOf,
-  peekClaims,
-  RevocationList,
-  type TokenFacts,
-} from "./RevocationList.js";
+import { eventMatches, factsOf, issuedAtOf, peekClaims, RevocationList } from "./RevocationList.js";
 import { type AuthSettings, DEFAULT_LIMITS, type LimitSettings } from "./settings.js";
 import { NO_TELEMETRY, type Telemetry } from "./Telemetry.js";
+import type { TokenFacts } from "./TokenFacts.js";
 import { toAuthError } from "./toAuthError.js";
 import { signedPart } from "./tokenIdentity.js";
 import type { RequestContext, TokenValidator, Verification } from "./types.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { type FleetEvent, parseFleetEvent, revocationEvent } from "./fleetEvents.js";
-import { eventMatches, RevocationList, type TokenFacts } from "./RevocationList.js";
+import { eventMatches, RevocationList } from "./RevocationList.js";
 import { eventMarkers, factMarkers } from "./revocationMarkers.js";
+import type { TokenFacts } from "./TokenFacts.js";
 
 const A = "https://sso.example.com/realms/tenant-a";
 const B = "https://sso.example.com/realms/tenant-b";

@@ -1,5 +1,5 @@
 import type { FleetEvent } from "./fleetEvents.js";
-import type { TokenFacts } from "./RevocationList.js";
+import type { TokenFacts } from "./TokenFacts.js";
 
 /**
  * How a marker refuses: `token` refuses outright (one token, one token id); `issue` refuses the

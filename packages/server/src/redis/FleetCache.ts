@@ -12,8 +12,9 @@ import {
   type RevocationTarget,
   revocationEvent,
 } from "../kernel/fleetEvents.js";
-import { factsOf, issuedAtOf, RevocationList, type TokenFacts } from "../kernel/RevocationList.js";
+import { factsOf, issuedAtOf, RevocationList } from "../kernel/RevocationList.js";
 import { NO_TELEMETRY, type Telemetry } from "../kernel/Telemetry.js";
+import type { TokenFacts } from "../kernel/TokenFacts.js";
 import { signedPart } from "../kernel/tokenIdentity.js";
 import type { Verification } from "../kernel/types.js";
 import { revokedToken } from "../kernel/ValidationPipeline.js";

@@ -1,6 +1,7 @@
 import type { FleetEvent } from "../kernel/fleetEvents.js";
-import { coversIssue, type TokenFacts } from "../kernel/RevocationList.js";
+import { coversIssue } from "../kernel/RevocationList.js";
 import { eventMarkers, factMarkers } from "../kernel/revocationMarkers.js";
+import type { TokenFacts } from "../kernel/TokenFacts.js";
 import type { Verification } from "../kernel/types.js";
 import { type User, withClaims } from "../kernel/user.js";
 import type { RedisLink } from "./RedisLink.js";
