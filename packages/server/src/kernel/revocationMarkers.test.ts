@@ -116,3 +116,14 @@ describe("revocations scoped to an issuer", () => {
     ).toEqual({ v: 1, type: "revoke", sid: "s", iss: A, at: 1 });
   });
 });
+
+describe("factMarkers", () => {
+  it("lists the markers again when the facts' token hash is filled in later", () => {
+    const later = facts({ tokenHash: "" });
+    expect(factMarkers(later)[0]?.name).toBe("rev:tok:");
+    later.tokenHash = "b".repeat(64);
+    expect(factMarkers(later)[0]?.name).toBe(`rev:tok:${"b".repeat(64)}`);
+    const list = listOf(revoke({ tokenHash: "b".repeat(64) }));
+    expect(list.isRevoked(later)).toBe(true);
+  });
+});

@@ -73,21 +73,28 @@ function namedTarget(event: FleetEvent): [string, string] | undefined {
   return event.sid === undefined ? undefined : ["rev:sid", event.sid];
 }
 
-const memo = new WeakMap<TokenFacts, readonly FactMarker[]>();
+/** Marker lists by facts object, with the token hashes they were listed for. */
+const memo = new WeakMap<
+  TokenFacts,
+  { hash: string; spelling: string | undefined; markers: readonly FactMarker[] }
+>();
 
 /**
  * Every marker name that could concern a token with these facts (memoised per facts object: a
- * cache hit checks them on every request once any revocation was seen).
+ * cache hit checks them on every request once any revocation was seen; listed again when the
+ * facts' token hashes were filled in later).
  *
  * @example
  * for (const { name, effect } of factMarkers(facts)) entries.get(name);
  */
 export function factMarkers(facts: TokenFacts): readonly FactMarker[] {
-  let markers = memo.get(facts);
-  if (markers === undefined) {
-    markers = listMarkers(facts);
-    memo.set(facts, markers);
+  const { tokenHash: hash, spellingHash: spelling } = facts;
+  const known = memo.get(facts);
+  if (known !== undefined && known.hash === hash && known.spelling === spelling) {
+    return known.markers;
   }
+  const markers = listMarkers(facts);
+  memo.set(facts, { hash, spelling, markers });
   return markers;
 }
 
