@@ -3,7 +3,8 @@
 // check by hand (read the Bearer header, verify, require a scope). Distinct RS256 tokens, more
 // than the cache holds, 16 in flight; CPU µs per request from process.cpuUsage (all threads:
 // WebCrypto verifies on the libuv pool). First both variants in one process, interleaved round
-// by round (medians after two warm-up rounds), then each variant alone in its own process.
+// by round (medians after two warm-up rounds), then each variant alone in its own process
+// (BENCH_SOLO_ROUNDS times each; 0 skips that row).
 // Ratio = jose / SDK: 1.00 means the SDK adds nothing; the target is ≥ 0.95.
 // BENCH_BASELINE=<another build's dist/> adds that build as a third variant, in the same process
 // and rounds (before/after figures from one run).
@@ -84,7 +85,9 @@ async function cpuPerRequest(guard) {
   return (used.user + used.system) / requests.length;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+/** The median; NaN for no values (BENCH_ROUNDS=0 prints NaN instead of crashing). */
+const median = (values) =>
+  values.length === 0 ? Number.NaN : [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** Medians per variant over `rounds` after two warm-up rounds, variants alternating. */
 async function measure(names, rounds) {
@@ -122,9 +125,12 @@ if (only !== undefined) {
   if (baselineAuth !== undefined) {
     console.log(row(`one process, ${BASELINE}`, together[jose], together[BASELINE]));
   }
-  console.log(
-    row(`own processes, median of ${SOLO_ROUNDS}`, median(solo[jose]), median(solo[sdk])),
-  );
+  // BENCH_SOLO_ROUNDS=0 skips the own-process row (there is no median of no runs).
+  if (SOLO_ROUNDS > 0) {
+    console.log(
+      row(`own processes, median of ${SOLO_ROUNDS}`, median(solo[jose]), median(solo[sdk])),
+    );
+  }
 }
 provider.close();
 await auth.close();
