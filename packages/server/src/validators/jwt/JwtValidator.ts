@@ -230,7 +230,21 @@ export class JwtValidator implements TokenValidator {
       throw invalidToken(`token is longer than ${this.#maxTokenBytes} bytes`);
     }
     if (!COMPACT_JWS.test(token)) throw invalidToken("not a JWT (three base64url segments)");
-    const { payload, protectedHeader } = await this.#verifySignedToken(token);
+    // On a cold start, fetch the keys while jose loads instead of after; once loaded, jose's own
+    // promise is awaited here, with no promise of ours in between (every miss pays each hop).
+    const jose = loadedJose() ?? (await this.#loadJoseWarming());
+    let verified: Awaited<ReturnType<typeof jose.jwtVerify>>;
+    try {
+      verified = await jose.jwtVerify(token, this.#getKey, this.#verifyOptions);
+    } catch (error) {
+      if (!(error instanceof jose.errors.JWKSMultipleMatchingKeys)) throw fromJoseError(error);
+      verified = await this.#tryEachKey(token, error);
+    }
+    return this.#accept(verified.protectedHeader, verified.payload);
+  }
+
+  /** The checks jose does not make, on a verified token, and its `User`; throws 401. */
+  #accept(protectedHeader: JWSHeaderParameters, payload: JWTPayload): Verification {
     if (hasProtoKey(protectedHeader) || hasProtoKey(payload)) {
       throw invalidToken("token contains a forbidden __proto__ key");
     }
@@ -275,18 +289,6 @@ export class JwtValidator implements TokenValidator {
     permission: string,
   ): Promise<boolean> {
     return grantsPermission(verification.user, permission, this.#mapping.permissionSources);
-  }
-
-  async #verifySignedToken(token: string) {
-    // On a cold start, fetch the keys while jose loads instead of after; once loaded, no await
-    // (every miss pays for each promise hop).
-    const { errors, jwtVerify } = loadedJose() ?? (await this.#loadJoseWarming());
-    try {
-      return await jwtVerify(token, this.#getKey, this.#verifyOptions);
-    } catch (error) {
-      if (error instanceof errors.JWKSMultipleMatchingKeys) return this.#tryEachKey(token, error);
-      throw fromJoseError(error);
-    }
   }
 
   async #loadJoseWarming() {
