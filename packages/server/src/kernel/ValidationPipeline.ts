@@ -55,6 +55,8 @@ export class ValidationPipeline {
   private readonly failures: LRUCache<string, CachedFailure>;
   private readonly grants: LRUCache<string, CachedGrant>;
   private readonly inflight = new Map<string, Promise<Verification>>();
+  /** How many `callVerify` runs have ended (see `verify`). */
+  private flightsEnded = 0;
   private readonly grantsInflight = new Map<string, Promise<boolean>>();
   private readonly ttlMs: number;
   private readonly staleMs: number;
@@ -69,7 +71,7 @@ export class ValidationPipeline {
   /** When this process first saw each token without `iat` (by identity hash). */
   private firstSeen: LRUCache<string, number> | undefined;
   /** Cache keys whose revocation markers this process read successfully, until their expiry. */
-  private checked: LRUCache<string, true> | undefined;
+  private checked: LRUCache<string, number> | undefined;
   /** The longest lifetime (exp − issued) of a token accepted here, for revocation memory. */
   private longestLifetimeMs = 0;
   /** The second level (Redis), once attached; undefined: this process alone. */
@@ -264,10 +266,11 @@ export class ValidationPipeline {
   verify(key: string, token: string, ctx: RequestContext): Promise<Verification> {
     const pending = this.inflight.get(key);
     if (pending !== undefined) return pending;
+    const finished = this.flightsEnded;
     const call = this.callVerify(key, token, ctx);
-    this.inflight.set(key, call);
-    const settle = () => this.inflight.delete(key);
-    call.then(settle, settle);
+    // callVerify takes its key out of `inflight` when it ends (no reaction of its own on every
+    // miss); one that ended before returning (it threw before its first await) is not put in.
+    if (this.flightsEnded === finished) this.inflight.set(key, call);
     return call;
   }
 
@@ -297,11 +300,28 @@ export class ValidationPipeline {
   private async callVerify(key: string, token: string, ctx: RequestContext): Promise<Verification> {
     const stale = this.staleEntry(key);
     // A token validated recently waits in the lane kept for signed-in users.
-    const lane: UpstreamLane = stale !== undefined || this.checked?.has(key) ? "known" : "new";
+    const lane: UpstreamLane = stale !== undefined || this.wasChecked(key) ? "known" : "new";
+    let started = false;
     try {
       if (this.fleetPending !== undefined) await this.fleetPending;
-      const call = () => this.limiter.run(() => this.watched(token, ctx), lane);
-      const answer = await this.answer(key, token, call);
+      let answer: FleetAnswer;
+      if (this.fleet === undefined) {
+        // Alone: the slot is taken and freed here, around one await of the validator's promise.
+        const slot = this.limiter.acquire(lane);
+        if (slot !== true) await slot;
+        started = true;
+        let verification: Verification;
+        try {
+          verification = await this.validator.verify(token, ctx);
+        } finally {
+          this.limiter.release();
+        }
+        this.upstreamSeen.answeredAt = this.now();
+        answer = this.localAnswer(token, verification);
+      } else {
+        const call = () => this.watched(token, ctx);
+        answer = await this.fleetAnswer(key, token, () => this.limiter.run(call, lane));
+      }
       if (this.revocations.isRevoked(answer.facts)) throw revokedToken();
       if (!answer.checked) return this.unchecked(key, answer);
       this.remember(key, token, answer);
@@ -310,7 +330,37 @@ export class ValidationPipeline {
       if (error instanceof OverloadedError && stale !== undefined && this.usable(stale)) {
         return stale.verification;
       }
-      throw this.rememberFailure(key, toAuthError(error));
+      const normalized = toAuthError(error);
+      // Through a second level, `watched` noted it already (inside the fleet's own call).
+      if (started) this.noteFailure(normalized);
+      throw this.rememberFailure(key, normalized);
+    } finally {
+      this.flightsEnded++;
+      this.inflight.delete(key);
+    }
+  }
+
+  /** The validator's answer and its facts, without a second level (this process alone). */
+  private localAnswer(token: string, verification: Verification): FleetAnswer {
+    const signed = signedPart(token);
+    const tokenHash = this.platform.sha256Hex(signed);
+    const validatedAt = this.now();
+    const facts = factsOf(verification, {
+      tokenHash,
+      spellingHash: signed === token ? undefined : this.platform.sha256Hex(token),
+      validatedAt,
+      token,
+      firstSeenAt: this.firstSeen?.get(tokenHash) ?? validatedAt,
+    });
+    return { verification, facts, checked: true };
+  }
+
+  /** A validator's refusal or failure, its time noted for `auth.health()`. */
+  private noteFailure(error: AuthError): void {
+    if (error.status === 401) this.upstreamSeen.answeredAt = this.now();
+    else if (error.status >= 500) {
+      this.upstreamSeen.failedAt = this.now();
+      this.upstreamSeen.failure = error.code;
     }
   }
 
@@ -322,39 +372,31 @@ export class ValidationPipeline {
       return verification;
     } catch (error) {
       const normalized = toAuthError(error);
-      if (normalized.status === 401) this.upstreamSeen.answeredAt = this.now();
-      else if (normalized.status >= 500) {
-        this.upstreamSeen.failedAt = this.now();
-        this.upstreamSeen.failure = normalized.code;
-      }
+      this.noteFailure(normalized);
       throw normalized;
     }
   }
 
-  /** The upstream's answer with its facts: through the second level when there is one. */
-  private async answer(
+  /** The upstream's answer with its facts, through the second level. */
+  private fleetAnswer(
     key: string,
     token: string,
     call: () => Promise<Verification>,
   ): Promise<FleetAnswer> {
     const { tokenHash, spellingHash } = this.hashes(token);
     const firstSeenAt = this.firstSeen?.get(tokenHash);
-    if (this.fleet !== undefined) {
-      return this.fleet.verify(key, tokenHash, call, token, {
-        ...(spellingHash === undefined ? {} : { spellingHash }),
-        share: this.identity !== "",
-        ...(firstSeenAt === undefined ? {} : { firstSeenAt }),
-        firstSeenTtlMs: this.revocationTtlMs(),
-      });
-    }
-    const verification = await call();
-    const validatedAt = this.now();
-    const seen = { tokenHash, validatedAt, token, firstSeenAt: firstSeenAt ?? validatedAt };
-    const facts = factsOf(
-      verification,
-      spellingHash === undefined ? seen : { ...seen, spellingHash },
-    );
-    return { verification, facts, checked: true };
+    return (this.fleet as FleetLevel).verify(key, tokenHash, call, token, {
+      ...(spellingHash === undefined ? {} : { spellingHash }),
+      share: this.identity !== "",
+      ...(firstSeenAt === undefined ? {} : { firstSeenAt }),
+      firstSeenTtlMs: this.revocationTtlMs(),
+    });
+  }
+
+  /** Whether this process read the token's revocation markers before, and that still holds. */
+  private wasChecked(key: string): boolean {
+    const until = this.checked?.peek(key);
+    return until !== undefined && until > this.now();
   }
 
   /**
@@ -362,7 +404,7 @@ export class ValidationPipeline {
    * checked it before or the app opted into failing open, else 503.
    */
   private unchecked(key: string, answer: FleetAnswer): Verification {
-    if (this.limits.redisFailOpen || this.checked?.has(key) === true) return answer.verification;
+    if (this.limits.redisFailOpen || this.wasChecked(key)) return answer.verification;
     throw new RevocationUnavailableError();
   }
 
@@ -371,8 +413,10 @@ export class ValidationPipeline {
     const now = this.now();
     const tokenExpiry = verification.expiresAt ?? Number.POSITIVE_INFINITY;
     const memoryTtl = Math.max(1, Math.min(tokenExpiry - now, this.revocationTtlMs()));
+    // The expiry is the value, checked by hand: an LRU with TTLs reads the clock and arms a
+    // timer on every write (its TTL resolution), which every cache miss would pay.
     this.checked ??= new LRUCache({ max: MEMORY_MAX });
-    this.checked.set(key, true, { ttl: memoryTtl });
+    this.checked.set(key, now + memoryTtl);
     if (issuedAtOf(verification, token) === undefined) {
       this.firstSeen ??= new LRUCache({ max: MEMORY_MAX });
       if (!this.firstSeen.has(facts.tokenHash)) {
