@@ -43,6 +43,11 @@ interface CachedGrant extends Expiring {
 const MEMORY_MAX = 100_000;
 /** An expired answer stays usable as a fallback under overload for at most this long. */
 const MAX_STALE_MS = 5 * 60_000;
+/**
+ * The `tokenHash` of facts whose token hashes are not computed yet (no revocation by token hash
+ * seen so far; see `localAnswer`). Never a real hash: those are 64 hex characters.
+ */
+const UNHASHED = "";
 
 /**
  * The one cache / negative cache / single-flight layer every validator runs behind.
@@ -72,6 +77,12 @@ export class ValidationPipeline {
   private firstSeen: LRUCache<string, number> | undefined;
   /** Cache keys whose revocation markers this process read successfully, until their expiry. */
   private checked: LRUCache<string, number> | undefined;
+  /**
+   * Whether a revocation by token hash has reached this process: from then on every answer's
+   * facts carry the token's hashes. Before it, a miss skips the two sha256 of the token (only
+   * such a revocation reads them; `apply` drops the answers cached without them).
+   */
+  private tokenRevocationsSeen = false;
   /** The longest lifetime (exp − issued) of a token accepted here, for revocation memory. */
   private longestLifetimeMs = 0;
   /** The second level (Redis), once attached; undefined: this process alone. */
@@ -192,6 +203,8 @@ export class ValidationPipeline {
     const ttl =
       event.type === "revoke" ? (ttlMs ?? this.revocationTtlMs()) : Math.max(this.ttlMs, 1000);
     this.revocations.apply(event, ttl);
+    const byToken = event.type === "revoke" && event.tokenHash !== undefined;
+    if (byToken) this.tokenRevocationsSeen = true;
     if (event.type === "invalidate" && event.all === true) {
       this.users.clear();
       this.grants.clear();
@@ -199,7 +212,9 @@ export class ValidationPipeline {
     }
     const dropped: string[] = [];
     for (const [key, entry] of this.users.entries()) {
-      if (eventMatches(event, entry.facts, this.toleranceMs)) dropped.push(key);
+      // An answer cached without its token's hashes may be the revoked token: dropped too.
+      const unknown = byToken && entry.facts.tokenHash === UNHASHED;
+      if (unknown || eventMatches(event, entry.facts, this.toleranceMs)) dropped.push(key);
     }
     for (const key of dropped) this.users.delete(key);
     if (dropped.length === 0) return;
@@ -216,9 +231,10 @@ export class ValidationPipeline {
     this.failures.clear();
   }
 
-  /** The facts of a cached user (for WebSocket watches), or undefined. */
-  factsFor(key: string): TokenFacts | undefined {
-    return this.users.get(key)?.facts;
+  /** The facts of a cached user (for WebSocket watches), or undefined; `token`: the key's token. */
+  factsFor(key: string, token: string): TokenFacts | undefined {
+    const facts = this.users.get(key)?.facts;
+    return facts === undefined ? undefined : this.hashed(facts, token);
   }
 
   /** The facts of a verification this pipeline did not cache (for WebSocket watches). */
@@ -327,8 +343,10 @@ export class ValidationPipeline {
       this.remember(key, token, answer);
       return answer.verification;
     } catch (error) {
-      if (error instanceof OverloadedError && stale !== undefined && this.usable(stale)) {
-        return stale.verification;
+      if (error instanceof OverloadedError && stale !== undefined) {
+        // A revocation by token hash may have landed meanwhile (and dropped the entry).
+        this.hashed(stale.facts, token);
+        if (this.usable(stale)) return stale.verification;
       }
       const normalized = toAuthError(error);
       // Through a second level, `watched` noted it already (inside the fleet's own call).
@@ -340,11 +358,19 @@ export class ValidationPipeline {
     }
   }
 
-  /** The validator's answer and its facts, without a second level (this process alone). */
+  /**
+   * The validator's answer and its facts, without a second level (this process alone). The
+   * token's hashes are left out while nothing can read them: no revocation by token hash seen,
+   * and an `iat` to date the token (else its first sighting is remembered by hash).
+   */
   private localAnswer(token: string, verification: Verification): FleetAnswer {
+    const validatedAt = this.now();
+    if (!this.tokenRevocationsSeen && issuedAtOf(verification) !== undefined) {
+      const seen = { tokenHash: UNHASHED, validatedAt };
+      return { verification, facts: factsOf(verification, seen), checked: true };
+    }
     const signed = signedPart(token);
     const tokenHash = this.platform.sha256Hex(signed);
-    const validatedAt = this.now();
     const facts = factsOf(verification, {
       tokenHash,
       spellingHash: signed === token ? undefined : this.platform.sha256Hex(token),
@@ -353,6 +379,15 @@ export class ValidationPipeline {
       firstSeenAt: this.firstSeen?.get(tokenHash) ?? validatedAt,
     });
     return { verification, facts, checked: true };
+  }
+
+  /** `facts` with its token's hashes, computed now if it was cached without them. */
+  private hashed(facts: TokenFacts, token: string): TokenFacts {
+    if (facts.tokenHash !== UNHASHED) return facts;
+    const { tokenHash, spellingHash } = this.hashes(token);
+    facts.tokenHash = tokenHash;
+    if (spellingHash !== undefined) facts.spellingHash = spellingHash;
+    return facts;
   }
 
   /** A validator's refusal or failure, its time noted for `auth.health()`. */
