@@ -56,10 +56,7 @@ export class UpstreamLimiter {
    * {@link release} it exactly once; `run` does both around a call.
    */
   acquire(lane: UpstreamLane = "new"): true | Promise<void> {
-    if (this.active < this.capacity(lane)) {
-      this.active++;
-      return true;
-    }
+    if (this.tryAcquire(lane)) return true;
     const queue = this.queues[lane];
     if (queue.length >= this.limits.maxQueue) {
       this.onRefused();
@@ -67,6 +64,13 @@ export class UpstreamLimiter {
     }
     // next() takes the slot for a woken call, so no newcomer can slip in before it starts.
     return new Promise<void>((resolve) => queue.push(resolve));
+  }
+
+  /** Takes a free slot of `lane` if there is one (then {@link release} it); never waits. */
+  tryAcquire(lane: UpstreamLane): boolean {
+    if (this.active >= this.capacity(lane)) return false;
+    this.active++;
+    return true;
   }
 
   /** Frees a slot taken by {@link acquire} and hands it on (a bound field: no closure per call). */

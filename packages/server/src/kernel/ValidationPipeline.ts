@@ -320,17 +320,25 @@ export class ValidationPipeline {
   }
 
   private async callVerify(key: string, token: string, ctx: RequestContext): Promise<Verification> {
-    const stale = this.staleEntry(key);
+    // Alone with room for new tokens (the common case), a slot is taken at once: which lane the
+    // token would wait in does not matter then, nor does the overload fallback (looked up only
+    // when the limiter is full). Nothing below can throw before the slot is released.
+    const room =
+      this.fleet === undefined && this.fleetPending === undefined && this.limiter.tryAcquire("new");
+    const stale = room ? undefined : this.staleEntry(key);
     // A token validated recently waits in the lane kept for signed-in users.
-    const lane: UpstreamLane = stale !== undefined || this.wasChecked(key) ? "known" : "new";
+    const lane: UpstreamLane =
+      room || (stale === undefined && !this.wasChecked(key)) ? "new" : "known";
     let started = false;
     try {
       if (this.fleetPending !== undefined) await this.fleetPending;
       let answer: FleetAnswer;
       if (this.fleet === undefined) {
-        // Alone: the slot is taken and freed here, around one await of the validator's promise.
-        const slot = this.limiter.acquire(lane);
-        if (slot !== true) await slot;
+        // Alone: the slot is held around one await of the validator's own promise.
+        if (!room) {
+          const slot = this.limiter.acquire(lane);
+          if (slot !== true) await slot;
+        }
         started = true;
         let verification: Verification;
         try {
