@@ -7,12 +7,18 @@
 // (BENCH_SOLO_ROUNDS times each; 0 skips that row).
 // Ratio = jose / SDK: 1.00 means the SDK adds nothing; the target is ≥ 0.95.
 // BENCH_BASELINE=<another build's dist/> adds that build as a third variant, in the same process
-// and rounds (before/after figures from one run).
+// and rounds (before/after figures from one run); that dist/ needs a package.json beside it with
+// this package's "imports" (#platform), e.g. copy dist/ into a directory holding a copy of it.
+// BENCH_CONTROLS=1 adds two controls to the one-process run, each behind the same hand-written
+// guard: the SDK's validator alone (jose, its own checks and the User, no cache, no guard), and a
+// floor (jose plus the least a cache adds on a miss: sha256 of the token, one LRU insert).
 import { execFileSync } from "node:child_process";
+import { hash } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createAuth, createJwtValidator } from "@org/auth-server";
 import { requireScope } from "@org/auth-server/node";
 import { importJWK, jwtVerify } from "jose";
+import { LRUCache } from "lru-cache";
 import { startRsaIssuer } from "./rsaIssuer.mjs";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 4096);
@@ -59,6 +65,27 @@ const auth = createAuth({
 const sdkGuard = requireScope("read", { auth });
 
 const VARIANTS = { "jose jwtVerify + guard": joseGuard, "@org/auth-server requireScope": sdkGuard };
+const CONTROLS = [];
+if (process.env.BENCH_CONTROLS === "1") {
+  const validator = createJwtValidator({ issuer, audience: AUDIENCE, logger: quiet });
+  const answers = new LRUCache({ max: 1024 });
+  const control = {
+    "control: SDK validator alone + guard": async (request) => {
+      const { user } = await validator.verify(request.headers.authorization.slice(7));
+      if (!user.scopes.includes("read")) throw new Error("scope read missing");
+      return user;
+    },
+    "control: jose + guard + sha256 + LRU insert": async (request) => {
+      const token = request.headers.authorization.slice(7);
+      const key = hash("sha256", token, "binary");
+      const payload = await joseGuard(request);
+      answers.set(key, { payload, expiresAt: payload.exp * 1000 });
+      return payload;
+    },
+  };
+  Object.assign(VARIANTS, control);
+  CONTROLS.push(...Object.keys(control));
+}
 const BASELINE = "baseline build requireScope";
 let baselineAuth;
 if (process.env.BENCH_BASELINE) {
@@ -125,6 +152,8 @@ if (only !== undefined) {
   if (baselineAuth !== undefined) {
     console.log(row(`one process, ${BASELINE}`, together[jose], together[BASELINE]));
   }
+  for (const name of CONTROLS)
+    console.log(row(`one process, ${name}`, together[jose], together[name]));
   // BENCH_SOLO_ROUNDS=0 skips the own-process row (there is no median of no runs).
   if (SOLO_ROUNDS > 0) {
     console.log(
