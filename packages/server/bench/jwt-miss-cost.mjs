@@ -9,9 +9,10 @@
 // BENCH_BASELINE=<another build's dist/> adds that build as a third variant, in the same process
 // and rounds (before/after figures from one run); that dist/ needs a package.json beside it with
 // this package's "imports" (#platform), e.g. copy dist/ into a directory holding a copy of it.
-// BENCH_CONTROLS=1 adds two controls to the one-process run, each behind the same hand-written
-// guard: the SDK's validator alone (jose, its own checks and the User, no cache, no guard), and a
-// floor (jose plus the least a cache adds on a miss: sha256 of the token, one LRU insert).
+// BENCH_CONTROLS=1 adds three controls to the one-process run, each behind the same hand-written
+// guard: the SDK's validator alone (jose, its own checks and the User, no cache, no guard); a
+// floor (jose plus the least a cache adds on a miss: sha256 of the token, one LRU insert of the
+// payload); and that floor caching a User-shaped answer (what the SDK must keep to serve a hit).
 import { execFileSync } from "node:child_process";
 import { hash } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -69,6 +70,33 @@ const CONTROLS = [];
 if (process.env.BENCH_CONTROLS === "1") {
   const validator = createJwtValidator({ issuer, audience: AUDIENCE, logger: quiet });
   const answers = new LRUCache({ max: 1024 });
+  const users = new LRUCache({ max: 1024 });
+  // What the SDK keeps per answer, built by hand: a User's 18 fields, its own lists, the claims.
+  const userShaped = (claims) =>
+    Object.defineProperty(
+      {
+        id: claims.sub,
+        userName: null,
+        email: null,
+        name: null,
+        accountType: null,
+        enabled: null,
+        firstName: null,
+        lastName: null,
+        workspace: null,
+        workspaceRoles: [],
+        workspacePermissions: [],
+        roles: [],
+        permissions: [],
+        scopes: claims.scope.split(" "),
+        isAuthenticated: true,
+        isAnonymous: false,
+        provider: "jwt",
+        extra: {},
+      },
+      "claims",
+      { value: Object.freeze(claims), enumerable: false },
+    );
   const control = {
     "control: SDK validator alone + guard": async (request) => {
       const { user } = await validator.verify(request.headers.authorization.slice(7));
@@ -80,6 +108,15 @@ if (process.env.BENCH_CONTROLS === "1") {
       const key = hash("sha256", token, "binary");
       const payload = await joseGuard(request);
       answers.set(key, { payload, expiresAt: payload.exp * 1000 });
+      return payload;
+    },
+    "control: same, caching a User-shaped answer": async (request) => {
+      const token = request.headers.authorization.slice(7);
+      const key = hash("sha256", token, "binary");
+      const payload = await joseGuard(request);
+      users.set(key, {
+        verification: { user: userShaped(payload), expiresAt: payload.exp * 1000 },
+      });
       return payload;
     },
   };
