@@ -152,7 +152,21 @@ export class RequestStateResolver {
     }
     // Only well-formed tokens are ever sent upstream (and so can ever be cached).
     if (!isWellFormedToken(token)) return this.dpop.admit(failed(malformedToken(ctx)), dpop, memo);
-    // One reaction turns the answer into the request's state and applies the DPoP rules.
+    return this.verifyAndAdmit(key, token, ctx, memo, dpop);
+  }
+
+  /**
+   * A miss: one reaction turns the pipeline's answer into the request's state and applies the
+   * DPoP rules. Its own method, so that the closures' context is allocated on a miss only, never
+   * on the cache hit that `stateForToken` answers first.
+   */
+  private verifyAndAdmit(
+    key: string,
+    token: string,
+    ctx: RequestContext,
+    memo: object | undefined,
+    dpop: boolean,
+  ): Promise<RequestAuthState> {
     const admit = (verification: Verification) =>
       this.dpop.admit(
         new RequestAuthState(verification.user, null, token, key, verification, ctx),
