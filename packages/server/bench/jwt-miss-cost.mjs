@@ -3,15 +3,23 @@
 // check by hand (read the Bearer header, verify, require a scope). Distinct RS256 tokens, more
 // than the cache holds, 16 in flight; CPU µs per request from process.cpuUsage (all threads:
 // WebCrypto verifies on the libuv pool). First both variants in one process, interleaved round
-// by round (medians after two warm-up rounds), then each variant alone in its own process.
+// by round (medians after two warm-up rounds), then each variant alone in its own process
+// (BENCH_SOLO_ROUNDS times each; 0 skips that row).
 // Ratio = jose / SDK: 1.00 means the SDK adds nothing; the target is ≥ 0.95.
 // BENCH_BASELINE=<another build's dist/> adds that build as a third variant, in the same process
-// and rounds (before/after figures from one run).
+// and rounds (before/after figures from one run); that dist/ needs a package.json beside it with
+// this package's "imports" (#platform), e.g. copy dist/ into a directory holding a copy of it.
+// BENCH_CONTROLS=1 adds three controls to the one-process run, each behind the same hand-written
+// guard: the SDK's validator alone (jose, its own checks and the User, no cache, no guard); a
+// floor (jose plus the least a cache adds on a miss: sha256 of the token, one LRU insert of the
+// payload); and that floor caching a User-shaped answer (what the SDK must keep to serve a hit).
 import { execFileSync } from "node:child_process";
+import { hash } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createAuth, createJwtValidator } from "@org/auth-server";
 import { requireScope } from "@org/auth-server/node";
 import { importJWK, jwtVerify } from "jose";
+import { LRUCache } from "lru-cache";
 import { startRsaIssuer } from "./rsaIssuer.mjs";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 4096);
@@ -58,6 +66,63 @@ const auth = createAuth({
 const sdkGuard = requireScope("read", { auth });
 
 const VARIANTS = { "jose jwtVerify + guard": joseGuard, "@org/auth-server requireScope": sdkGuard };
+const CONTROLS = [];
+if (process.env.BENCH_CONTROLS === "1") {
+  const validator = createJwtValidator({ issuer, audience: AUDIENCE, logger: quiet });
+  const answers = new LRUCache({ max: 1024 });
+  const users = new LRUCache({ max: 1024 });
+  // What the SDK keeps per answer, built by hand: a User's 18 fields, its own lists, the claims.
+  const userShaped = (claims) =>
+    Object.defineProperty(
+      {
+        id: claims.sub,
+        userName: null,
+        email: null,
+        name: null,
+        accountType: null,
+        enabled: null,
+        firstName: null,
+        lastName: null,
+        workspace: null,
+        workspaceRoles: [],
+        workspacePermissions: [],
+        roles: [],
+        permissions: [],
+        scopes: claims.scope.split(" "),
+        isAuthenticated: true,
+        isAnonymous: false,
+        provider: "jwt",
+        extra: {},
+      },
+      "claims",
+      { value: Object.freeze(claims), enumerable: false },
+    );
+  const control = {
+    "control: SDK validator alone + guard": async (request) => {
+      const { user } = await validator.verify(request.headers.authorization.slice(7));
+      if (!user.scopes.includes("read")) throw new Error("scope read missing");
+      return user;
+    },
+    "control: jose + guard + sha256 + LRU insert": async (request) => {
+      const token = request.headers.authorization.slice(7);
+      const key = hash("sha256", token, "binary");
+      const payload = await joseGuard(request);
+      answers.set(key, { payload, expiresAt: payload.exp * 1000 });
+      return payload;
+    },
+    "control: same, caching a User-shaped answer": async (request) => {
+      const token = request.headers.authorization.slice(7);
+      const key = hash("sha256", token, "binary");
+      const payload = await joseGuard(request);
+      users.set(key, {
+        verification: { user: userShaped(payload), expiresAt: payload.exp * 1000 },
+      });
+      return payload;
+    },
+  };
+  Object.assign(VARIANTS, control);
+  CONTROLS.push(...Object.keys(control));
+}
 const BASELINE = "baseline build requireScope";
 let baselineAuth;
 if (process.env.BENCH_BASELINE) {
@@ -84,7 +149,9 @@ async function cpuPerRequest(guard) {
   return (used.user + used.system) / requests.length;
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+/** The median; NaN for no values (BENCH_ROUNDS=0 prints NaN instead of crashing). */
+const median = (values) =>
+  values.length === 0 ? Number.NaN : [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** Medians per variant over `rounds` after two warm-up rounds, variants alternating. */
 async function measure(names, rounds) {
@@ -122,9 +189,14 @@ if (only !== undefined) {
   if (baselineAuth !== undefined) {
     console.log(row(`one process, ${BASELINE}`, together[jose], together[BASELINE]));
   }
-  console.log(
-    row(`own processes, median of ${SOLO_ROUNDS}`, median(solo[jose]), median(solo[sdk])),
-  );
+  for (const name of CONTROLS)
+    console.log(row(`one process, ${name}`, together[jose], together[name]));
+  // BENCH_SOLO_ROUNDS=0 skips the own-process row (there is no median of no runs).
+  if (SOLO_ROUNDS > 0) {
+    console.log(
+      row(`own processes, median of ${SOLO_ROUNDS}`, median(solo[jose]), median(solo[sdk])),
+    );
+  }
 }
 provider.close();
 await auth.close();

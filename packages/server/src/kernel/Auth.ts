@@ -453,9 +453,10 @@ export class Auth {
   }
 
   private factsOf(state: RequestAuthState): TokenFacts {
-    const cached = this.pipeline.factsFor(state.key);
+    const token = state.token ?? "";
+    const cached = this.pipeline.factsFor(state.key, token);
     if (cached !== undefined) return cached;
     const verification = state.verification ?? { user: state.user as User };
-    return this.pipeline.factsOfVerification(state.token ?? "", verification);
+    return this.pipeline.factsOfVerification(token, verification);
   }
 }

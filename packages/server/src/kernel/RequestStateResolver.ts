@@ -20,7 +20,7 @@ import type { ValidationPipeline } from "./ValidationPipeline.js";
 /** A pending validation remembered on its request, with the cache key it was made for. */
 interface Memo {
   readonly key: string;
-  readonly pending: Promise<RequestAuthState>;
+  readonly pending: Promise<Verification>;
 }
 
 const NO_TOKEN = failed(null);
@@ -77,23 +77,13 @@ export class RequestStateResolver {
       if (sent === null) return NO_TOKEN;
       // A token handed over by a binding (WebSocket upgrades) is DPoP when a proof came with it.
       const dpop = ctx.header("dpop") !== undefined;
-      return this.admit(this.stateForToken(sent, ctx, memo), dpop, memo);
+      return this.stateForToken(sent, ctx, memo, dpop);
     }
     const authorization = ctx.header("authorization");
-    if (authorization === undefined) return this.admit(this.cookieState(ctx, memo), false, memo);
+    if (authorization === undefined) return this.cookieState(ctx, memo);
     const token = parseAuthorization(authorization);
     if (token === MALFORMED) return failed(malformedAuthorization(ctx));
-    return this.admit(this.stateForToken(token, ctx, memo), isDpopScheme(authorization), memo);
-  }
-
-  /** The DPoP rules on the token's (possibly cached) answer: checked on every request. */
-  private admit(
-    state: RequestAuthState | Promise<RequestAuthState>,
-    dpop: boolean,
-    request: object | undefined,
-  ): RequestAuthState | Promise<RequestAuthState> {
-    if (state instanceof Promise) return state.then((s) => this.dpop.admit(s, dpop, request));
-    return this.dpop.admit(state, dpop, request);
+    return this.stateForToken(token, ctx, memo, isDpopScheme(authorization));
   }
 
   /** Checks one permission for a resolved state; sync on a cache hit. Throws AuthError. */
@@ -119,6 +109,7 @@ export class RequestStateResolver {
    * to cross-site requests, so an unsafe method must prove it comes from an allowed origin before
    * anything else happens (no cache lookup, no upstream call). The method is read off the
    * request object the memo lives on (every binding passes its framework's request there).
+   * A cookie never carries a DPoP token.
    */
   private cookieState(
     ctx: RequestContext,
@@ -130,53 +121,81 @@ export class RequestStateResolver {
     if (!this.crossOrigin.allows(typeof method === "string" ? method : undefined, ctx)) {
       return failed(new CsrfRejectedError());
     }
-    return this.stateForToken(token, ctx, request);
+    return this.stateForToken(token, ctx, request, false);
   }
 
-  /** The cached outcome, else the request's memo made for this key, else a new upstream call. */
+  /**
+   * The cached outcome, else the request's memo made for this key, else a new upstream call;
+   * then the DPoP rules (`dpop`: the token came as DPoP), checked on every request.
+   */
   private stateForToken(
     token: string,
     ctx: RequestContext,
     memo: object | undefined,
+    dpop: boolean,
   ): RequestAuthState | Promise<RequestAuthState> {
     let scope: string;
     try {
       scope = this.validator.scope === undefined ? "" : this.validator.scope(ctx);
     } catch (error) {
-      return failed(toAuthError(error));
+      return this.dpop.admit(failed(toAuthError(error)), dpop, memo);
     }
     const key = this.pipeline.keyFor(scope, token);
     const cached = this.pipeline.lookup(key);
     if (cached !== undefined) {
-      if (cached instanceof AuthError) return failed(cached);
-      return new RequestAuthState(cached.user, null, token, key, cached, ctx);
+      if (cached instanceof AuthError) return this.dpop.admit(failed(cached), dpop, memo);
+      return this.dpop.admit(
+        new RequestAuthState(cached.user, null, token, key, cached, ctx),
+        dpop,
+        memo,
+      );
     }
     // Only well-formed tokens are ever sent upstream (and so can ever be cached).
-    if (!isWellFormedToken(token)) return failed(malformedToken(ctx));
-    if (memo === undefined) return this.verifyUpstream(key, token, ctx);
-    const extensible = Object.isExtensible(memo);
-    // The memo answers only for the token it validated: a header swapped after a first check (a
-    // gateway rewriting it, a reused Headers object) must not inherit the first token's user.
-    const known = this.memoOf(memo, extensible);
-    if (known !== undefined && known.key === key) return known.pending;
-    const pending = this.verifyUpstream(key, token, ctx);
-    this.memoise(memo, extensible, { key, pending });
-    return pending;
+    if (!isWellFormedToken(token)) return this.dpop.admit(failed(malformedToken(ctx)), dpop, memo);
+    return this.verifyAndAdmit(key, token, ctx, memo, dpop);
   }
 
-  /** The validator's answer as a state (single flight, caching, revocations: the pipeline). */
-  private verifyUpstream(
+  /**
+   * A miss: one reaction turns the pipeline's answer into the request's state and applies the
+   * DPoP rules. Its own method, so that the closures' context is allocated on a miss only, never
+   * on the cache hit that `stateForToken` answers first.
+   */
+  private verifyAndAdmit(
     key: string,
     token: string,
     ctx: RequestContext,
+    memo: object | undefined,
+    dpop: boolean,
   ): Promise<RequestAuthState> {
-    return this.pipeline
-      .verify(key, token, ctx)
-      .then(
-        (verification) =>
-          new RequestAuthState(verification.user, null, token, key, verification, ctx),
-        failed,
+    const admit = (verification: Verification) =>
+      this.dpop.admit(
+        new RequestAuthState(verification.user, null, token, key, verification, ctx),
+        dpop,
+        memo,
       );
+    const refuse = (error: AuthError) => this.dpop.admit(failed(error), dpop, memo);
+    return this.pendingFor(key, token, ctx, memo).then(admit, refuse);
+  }
+
+  /**
+   * The pipeline's answer for this key (single flight, caching, revocations), shared by the
+   * middleware and guards of one request through its memo. The memo answers only for the token
+   * it validated: a header swapped after a first check (a gateway rewriting it, a reused Headers
+   * object) must not inherit the first token's user.
+   */
+  private pendingFor(
+    key: string,
+    token: string,
+    ctx: RequestContext,
+    memo: object | undefined,
+  ): Promise<Verification> {
+    if (memo === undefined) return this.pipeline.verify(key, token, ctx);
+    const extensible = Object.isExtensible(memo);
+    const known = this.memoOf(memo, extensible);
+    if (known !== undefined && known.key === key) return known.pending;
+    const pending = this.pipeline.verify(key, token, ctx);
+    this.memoise(memo, extensible, { key, pending });
+    return pending;
   }
 
   private memoOf(request: object, extensible: boolean): Memo | undefined {

@@ -46,18 +46,38 @@ export class UpstreamLimiter {
 
   /** Runs `call` when a slot of its lane is free; throws OverloadedError when its queue is full. */
   run<T>(call: () => Promise<T>, lane: UpstreamLane = "new"): Promise<T> {
-    if (this.active < this.capacity(lane)) {
-      this.active++;
-      return this.start(call);
-    }
+    const slot = this.acquire(lane);
+    return slot === true ? this.start(call) : slot.then(() => this.start(call));
+  }
+
+  /**
+   * Takes a slot of `lane`: `true` when one was free (taken now), else a promise of one (it
+   * rejects with OverloadedError when the lane's queue is full). Whoever holds a slot must
+   * {@link release} it exactly once; `run` does both around a call.
+   */
+  acquire(lane: UpstreamLane = "new"): true | Promise<void> {
+    if (this.tryAcquire(lane)) return true;
     const queue = this.queues[lane];
     if (queue.length >= this.limits.maxQueue) {
       this.onRefused();
       return Promise.reject(new OverloadedError(this.limits.retryAfterSeconds));
     }
     // next() takes the slot for a woken call, so no newcomer can slip in before it starts.
-    return new Promise<void>((resolve) => queue.push(resolve)).then(() => this.start(call));
+    return new Promise<void>((resolve) => queue.push(resolve));
   }
+
+  /** Takes a free slot of `lane` if there is one (then {@link release} it); never waits. */
+  tryAcquire(lane: UpstreamLane): boolean {
+    if (this.active >= this.capacity(lane)) return false;
+    this.active++;
+    return true;
+  }
+
+  /** Frees a slot taken by {@link acquire} and hands it on (a bound field: no closure per call). */
+  readonly release = (): void => {
+    this.active--;
+    this.next();
+  };
 
   /** Validations in flight and waiting, for metrics and tests. */
   get load(): { active: number; queued: number; queuedKnown: number } {
@@ -80,14 +100,21 @@ export class UpstreamLimiter {
     return lane === "known" ? this.limits.maxConcurrent : this.limits.maxConcurrent - this.reserved;
   }
 
-  /** Runs `call` in a slot already counted in `active`. */
-  private async start<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `call` in a slot already counted in `active`, and hands back its own promise: the slot
+   * is freed by a reaction registered before the caller's, so it is free again when the caller
+   * goes on, without a wrapping promise (and its microtask) on every validation.
+   */
+  private start<T>(call: () => Promise<T>): Promise<T> {
+    let result: Promise<T>;
     try {
-      return await call();
-    } finally {
-      this.active--;
-      this.next();
+      result = Promise.resolve(call());
+    } catch (error) {
+      this.release();
+      return Promise.reject(error);
     }
+    result.then(this.release, this.release);
+    return result;
   }
 
   /** Hands the freed slot to the known lane first, then to a new token if its share allows. */

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeValidator, makeUser } from "../../test/fakeValidator.js";
 import { createAuth } from "../config/createAuth.js";
 import { UpstreamError } from "./errors.js";
+import { withClaims } from "./user.js";
 
 const ALICE = "alice-token";
 const BOB = "bob-token";
@@ -187,6 +188,33 @@ describe("cache pipeline", () => {
     });
     await expect(auth.getCurrentUser(req(ALICE))).rejects.toMatchObject({ status: 401 });
     expect(validator.verifyCalls).toBe(1);
+  });
+
+  it("answers cached before any revocation by token hash are dropped by the first one; later ones carry the token's hashes", async () => {
+    // JWT-like answers (claims with iat): until a revocation by token hash arrives, a miss skips
+    // the sha256 of the token's signed part and spelling, which only such a revocation reads.
+    const iat = Math.floor(Date.now() / 1000);
+    const dave = "dave.token";
+    const erin = "erin.token";
+    const jwtUsers = {
+      [dave]: withClaims(makeUser("dave"), { sub: "dave", iat }),
+      [erin]: withClaims(makeUser("erin"), { sub: "erin", iat }),
+    };
+    const validator = fakeValidator(jwtUsers);
+    const auth = createAuth({ env: {}, validator, cacheTtlSeconds: 60 });
+    await auth.getCurrentUser(req(dave));
+    await auth.getCurrentUser(req(erin));
+    await auth.getCurrentUser(req(dave));
+    expect(validator.verifyCalls).toBe(2);
+    await auth.revoke({ token: dave });
+    await expect(auth.getCurrentUser(req(dave))).rejects.toMatchObject({ status: 401 });
+    // Erin's answer could not be told apart from Dave's: dropped too, validated again once.
+    expect((await auth.getCurrentUser(req(erin))).id).toBe("erin");
+    expect(validator.verifyCalls).toBe(4);
+    await auth.revoke({ token: "someone.else" });
+    expect((await auth.getCurrentUser(req(erin))).id).toBe("erin");
+    await expect(auth.getCurrentUser(req(dave))).rejects.toMatchObject({ status: 401 });
+    expect(validator.verifyCalls).toBe(4);
   });
 
   it("cache keys are sha256 hashes, never the token", async () => {

@@ -143,6 +143,34 @@ describe("JwtValidator: attacks, each → 401", () => {
     await expectStatus(await signToken(rsa, { ...claims(), aud: [7] }), 401);
   });
 
+  it("a key rotated under the same kid: once the set is refetched, the old key no longer verifies", async () => {
+    const before = await makeKey("RS256", "rotating");
+    const after = await makeKey("RS256", "rotating");
+    const other = await makeKey("RS256", "other");
+    const rotating = await startFakeIdp([before]);
+    try {
+      const v = new JwtValidator({
+        issuer: rotating.issuer,
+        audience: AUD,
+        jwks: { cooldownMs: 0 },
+        logger: { warn() {} },
+      });
+      const old = await signToken(before, { iss: rotating.issuer, aud: AUD });
+      // Twice: the second one reuses the key the header resolved to.
+      await v.verify(old, ctx);
+      await v.verify(await signToken(before, { iss: rotating.issuer, aud: AUD, sub: "b" }), ctx);
+      rotating.jwks = { keys: [after.publicJwk, other.publicJwk] };
+      // An unknown kid makes the validator fetch the new set.
+      await v.verify(await signToken(other, { iss: rotating.issuer, aud: AUD }), ctx);
+      await expectStatus(old, 401, v);
+      expect(
+        (await v.verify(await signToken(after, { iss: rotating.issuer, aud: AUD }), ctx)).user.id,
+      ).toBe("user-1");
+    } finally {
+      await rotating.close();
+    }
+  });
+
   it("a token signed by a key the provider never published", async () => {
     const rogue = await makeKey("RS256", rsa.kid);
     await expectStatus(await signToken(rogue, claims()), 401);

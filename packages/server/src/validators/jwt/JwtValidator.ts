@@ -4,6 +4,7 @@ import type {
   JWSHeaderParameters,
   JWTPayload,
   JWTVerifyOptions,
+  KeyInput,
 } from "jose";
 import { createPlainTransport, platform } from "#platform";
 import { fromJoseError } from "../../jose/fromJoseError.js";
@@ -155,6 +156,16 @@ export class JwtValidator implements TokenValidator {
   readonly #issuer: string | undefined;
   readonly #tokenRules: AccessTokenRules;
   readonly #logger: AuthLogger;
+  /**
+   * The last protected header (its base64url segment) a token verified under, with the key the
+   * set resolved for it and options narrowed to its `alg`: an issuer's tokens share one header,
+   * so jose then gets the key itself (no resolver call, no await of it, no result copies, no
+   * allow-list Set per token). Kept only after a successful verification, and only while the set
+   * it came from is the current fresh one.
+   */
+  #lastHeader:
+    | { segment: string; set: object; key: unknown; options: JWTVerifyOptions }
+    | undefined;
   /** Fetches discovery and the JWKS; closed by `close()`. */
   #transport: HttpTransport | undefined;
   /** How discovery and the JWKS are fetched (its telemetry is set by `useTelemetry`). */
@@ -231,7 +242,41 @@ export class JwtValidator implements TokenValidator {
       throw invalidToken(`token is longer than ${this.#maxTokenBytes} bytes`);
     }
     if (!COMPACT_JWS.test(token)) throw invalidToken("not a JWT (three base64url segments)");
-    const { payload, protectedHeader } = await this.#verifySignedToken(token);
+    // On a cold start, fetch the keys while jose loads instead of after; once loaded, jose's own
+    // promise is awaited here, with no promise of ours in between (every miss pays each hop).
+    const jose = loadedJose() ?? (await this.#loadJoseWarming());
+    const segment = token.slice(0, token.indexOf("."));
+    const set = this.#keySet?.freshSet();
+    const last = this.#lastHeader;
+    const known = last !== undefined && last.segment === segment && last.set === set;
+    let verified: Awaited<ReturnType<typeof jose.jwtVerify>>;
+    try {
+      verified = known
+        ? await jose.jwtVerify(token, last.key as KeyInput, last.options)
+        : await jose.jwtVerify(token, this.#getKey, this.#verifyOptions);
+    } catch (error) {
+      if (!(error instanceof jose.errors.JWKSMultipleMatchingKeys)) throw fromJoseError(error);
+      verified = await this.#tryEachKey(token, error);
+    }
+    if (!known) this.#rememberHeader(segment, set, verified);
+    return this.#accept(verified.protectedHeader, verified.payload);
+  }
+
+  /** Remembers the key a verified token's header resolved to (see `#lastHeader`). */
+  #rememberHeader(
+    segment: string,
+    set: object | undefined,
+    { key, protectedHeader }: { key?: unknown; protectedHeader: JWSHeaderParameters },
+  ): void {
+    // Only a key of the set still current (a refresh may have landed meanwhile), never a secret.
+    if (key === undefined || set === undefined || set !== this.#keySet?.freshSet()) return;
+    const alg = protectedHeader.alg as string;
+    const options = { ...this.#verifyOptions, algorithms: [alg] };
+    this.#lastHeader = { segment, set, key, options };
+  }
+
+  /** The checks jose does not make, on a verified token, and its `User`; throws 401. */
+  #accept(protectedHeader: JWSHeaderParameters, payload: JWTPayload): Verification {
     if (hasProtoKey(protectedHeader) || hasProtoKey(payload)) {
       throw invalidToken("token contains a forbidden __proto__ key");
     }
@@ -276,18 +321,6 @@ export class JwtValidator implements TokenValidator {
     permission: string,
   ): Promise<boolean> {
     return grantsPermission(verification.user, permission, this.#mapping.permissionSources);
-  }
-
-  async #verifySignedToken(token: string) {
-    // On a cold start, fetch the keys while jose loads instead of after; once loaded, no await
-    // (every miss pays for each promise hop).
-    const { errors, jwtVerify } = loadedJose() ?? (await this.#loadJoseWarming());
-    try {
-      return await jwtVerify(token, this.#getKey, this.#verifyOptions);
-    } catch (error) {
-      if (error instanceof errors.JWKSMultipleMatchingKeys) return this.#tryEachKey(token, error);
-      throw fromJoseError(error);
-    }
   }
 
   async #loadJoseWarming() {

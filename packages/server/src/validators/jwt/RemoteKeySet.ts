@@ -117,6 +117,14 @@ export class RemoteKeySet {
     return this.#retryUnknownKid(header, token);
   }
 
+  /**
+   * The cached set while it is fresh (younger than `maxAgeMs`), else undefined: a key that
+   * {@link getKey} resolved may be used again, without asking, while this returns the same set.
+   */
+  freshSet(): object | undefined {
+    return this.#freshKeys();
+  }
+
   /** The cached set while it is younger than `maxAgeMs`, else undefined. */
   #freshKeys(): LocalKeySet | undefined {
     return this.#keys !== undefined && this.#now() - this.#fetchedAt < this.#options.maxAgeMs

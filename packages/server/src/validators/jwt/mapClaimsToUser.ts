@@ -180,14 +180,17 @@ function collect(
   paths: ClaimPath[],
   format: ScopesFormat,
 ): string[] {
-  const out = new Set<string>();
+  // Most tokens carry no roles or permissions claim: no Set for them (one less per token).
+  let out: Set<string> | undefined;
   for (const path of paths) {
     const value = readClaim(claims, path);
     if (typeof value === "string" && format !== "array") {
+      out ??= new Set();
       for (const item of value.split(/\s+/)) if (item !== "") out.add(item);
     } else if (Array.isArray(value) && format !== "space") {
+      out ??= new Set();
       for (const item of value) if (typeof item === "string" && item !== "") out.add(item);
     }
   }
-  return [...out];
+  return out === undefined ? [] : [...out];
 }
