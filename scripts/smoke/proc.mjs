@@ -16,30 +16,46 @@ export function freePort() {
 }
 
 const live = new Set();
+/**
+ * Every process group a detached child led, kept after the child exits: what it started may
+ * outlive it (wrangler's esbuild service, in its `--ping` mode, held the runner's stderr pipe of
+ * an exited child open for minutes, and with it the runner's event loop).
+ */
+const groups = new Set();
+
+/** Sends `signal` to a process group; false when no process is left in it. */
+function killGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Kills a child started with `detached: true` together with everything it started. */
 export function killTree(child, signal = "SIGTERM") {
   live.delete(child);
+  if (killGroup(child.pid, signal)) return;
   if (child.exitCode !== null || child.signalCode !== null) return;
   try {
-    process.kill(-child.pid, signal);
+    child.kill(signal);
   } catch {
-    try {
-      child.kill(signal);
-    } catch {
-      // already gone
-    }
+    // already gone
   }
 }
 
-/** Kills every child this module still tracks (used by cleanup and signal handlers). */
+/** Kills every child this module started, and whatever their process groups still hold. */
 export function killAll() {
   for (const child of [...live]) killTree(child, "SIGKILL");
+  for (const pgid of groups) killGroup(pgid, "SIGKILL");
+  groups.clear();
 }
 
-/** Tracks a detached child so that killAll() reaches it. */
+/** Tracks a detached child so that killAll() reaches it and its process group. */
 export function track(child) {
   live.add(child);
+  if (child.pid !== undefined) groups.add(child.pid);
   child.on("exit", () => live.delete(child));
   return child;
 }

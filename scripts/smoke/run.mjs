@@ -657,4 +657,7 @@ try {
   process.exitCode = 1;
 } finally {
   cleanup();
+  // Everything is done and its processes killed: a handle something left open (a grandchild's
+  // pipe) must not keep CI waiting.
+  process.exit();
 }
