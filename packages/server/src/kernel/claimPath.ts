@@ -48,6 +48,19 @@ export function readClaim(claims: Readonly<Record<string, unknown>>, path: Claim
  * later merges claims into objects.
  */
 export function hasProtoKey(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return nestedHasProtoKey(value);
+  if (Object.hasOwn(value, "__proto__")) return true;
+  // Runs on every verified token: claims are mostly flat, so the top level is scanned without a
+  // stack or a key list, and only nested objects and arrays are walked.
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === "object" && nestedHasProtoKey(item)) return true;
+  }
+  return false;
+}
+
+function nestedHasProtoKey(value: object): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const current = stack.pop();

@@ -366,6 +366,28 @@ describe("JwtValidator: configuration", () => {
     await expect(lax.verify(token, ctx)).resolves.toBeDefined();
   });
 
+  it("reads aud as a string or a list for the audience, the resource and browser clients", async () => {
+    const RESOURCE = "https://api.example/mcp";
+    const sign = (aud: unknown) => signToken(rsa, { iss: idp.issuer, aud });
+    await expect(validator.verify(await sign(["other", AUD]), ctx)).resolves.toBeDefined();
+    await expectStatus(await sign(["other", 7]), 401);
+    await expectStatus(await sign({ [AUD]: true }), 401);
+    const bound = new JwtValidator({ issuer: idp.issuer, audience: AUD, resource: RESOURCE });
+    await expect(bound.verify(await sign([AUD, RESOURCE]), ctx)).resolves.toBeDefined();
+    await expectStatus(await sign(AUD), 401, bound);
+    const alone = new JwtValidator({ issuer: idp.issuer, audience: false, resource: RESOURCE });
+    await expect(alone.verify(await sign(RESOURCE), ctx)).resolves.toBeDefined();
+    await expectStatus(await sign([`${RESOURCE}/x`]), 401, alone);
+    const spa = new JwtValidator({
+      issuer: idp.issuer,
+      audience: AUD,
+      browserClientIds: ["spa"],
+      logger: { warn() {} },
+    });
+    await expectStatus(await sign([AUD, "spa"]), 401, spa);
+    await expect(spa.verify(await sign([AUD]), ctx)).resolves.toBeDefined();
+  });
+
   it("accepts azp as audience only when configured (Keycloak)", async () => {
     const token = await signToken(rsa, { iss: idp.issuer, aud: "account", azp: AUD });
     await expectStatus(token, 401);

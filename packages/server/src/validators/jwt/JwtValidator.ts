@@ -357,9 +357,9 @@ export class JwtValidator implements TokenValidator {
 
   #checkAudience(payload: JWTPayload): void {
     const { aud, azp } = payload;
-    const list = typeof aud === "string" ? [aud] : Array.isArray(aud) ? aud : [];
+    // Runs on every verified token: `aud` is read as it is, without a list built around it.
     // A token minted for another resource must not be replayed here (RFC 8707, RFC 9068 §4).
-    if (this.resource !== undefined && !list.includes(this.resource)) {
+    if (this.resource !== undefined && !audNames(aud, this.resource)) {
       throw tagReason(
         invalidToken("the token's audience (aud) does not name this resource (AUTH_RESOURCE)"),
         "wrong_audience",
@@ -367,7 +367,7 @@ export class JwtValidator implements TokenValidator {
     }
     const audiences = this.#audiences;
     if (!audiences) return;
-    if (list.some((value) => typeof value === "string" && audiences.has(value))) return;
+    if (typeof aud === "string" ? audiences.has(aud) : audListAccepted(aud, audiences)) return;
     if (this.#acceptAzp && typeof azp === "string" && audiences.has(azp)) return;
     throw tagReason(
       invalidToken("the token's audience (aud) is not accepted by this API"),
@@ -431,6 +431,18 @@ export class JwtValidator implements TokenValidator {
         ),
     });
   }
+}
+
+/** Whether a token's `aud` (a string or a list) names `value`. */
+function audNames(aud: unknown, value: string): boolean {
+  return aud === value || (Array.isArray(aud) && aud.includes(value));
+}
+
+/** Whether an `aud` list names one of `audiences` (false for anything but a list). */
+function audListAccepted(aud: unknown, audiences: ReadonlySet<string>): boolean {
+  if (!Array.isArray(aud)) return false;
+  for (const value of aud) if (typeof value === "string" && audiences.has(value)) return true;
+  return false;
 }
 
 /**

@@ -34,10 +34,7 @@ export function accessTokenRefusal(
   payload: JWTPayload,
   rules: AccessTokenRules,
 ): string | undefined {
-  const typ =
-    typeof header.typ === "string"
-      ? header.typ.toLowerCase().replace(/^application\//, "")
-      : undefined;
+  const typ = typeof header.typ === "string" ? mediaType(header.typ) : undefined;
   const typedAccess = typ === "at+jwt";
   if (typ?.endsWith("+jwt") && !typedAccess) {
     return `a ${typ} token is not an access token (its typ header says so)`;
@@ -50,14 +47,26 @@ export function accessTokenRefusal(
     return `a ${payload.typ} token is not an access token`;
   }
   if (typedAccess || kind === "bearer") return undefined;
-  const marker = ID_TOKEN_CLAIMS.find((name) => Object.hasOwn(payload, name));
-  if (marker !== undefined) {
-    return `an ID token is not an access token (it carries ${marker}); send the access token`;
+  for (const marker of ID_TOKEN_CLAIMS) {
+    if (Object.hasOwn(payload, marker)) {
+      return `an ID token is not an access token (it carries ${marker}); send the access token`;
+    }
   }
-  const audiences =
-    typeof payload.aud === "string" ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
-  if (audiences.some((aud) => rules.browserClientIds.has(aud))) {
+  if (namesBrowserClient(payload.aud, rules.browserClientIds)) {
     return "an ID token is not an access token (its aud names a browser client); send the access token";
   }
   return undefined;
+}
+
+/** The `typ` header lower-cased, without an `application/` prefix (RFC 7515 §4.1.9). */
+function mediaType(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith("application/") ? lower.slice("application/".length) : lower;
+}
+
+// Runs on every verified token: no list or closure is built for `aud`.
+function namesBrowserClient(aud: unknown, browserClientIds: ReadonlySet<string>): boolean {
+  if (browserClientIds.size === 0) return false;
+  if (typeof aud === "string") return browserClientIds.has(aud);
+  return Array.isArray(aud) && aud.some((value) => browserClientIds.has(value));
 }
