@@ -1,15 +1,7 @@
-import { createServer } from "node:http";
-import express from "express";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
-import {
-  backchannelLogout,
-  getCurrentUser,
-  requirePermission,
-} from "../src/bindings/express/index.js";
-import { type AuthOptions, createAuth } from "../src/index.js";
-import type { Auth } from "../src/kernel/Auth.js";
+import type { AuthOptions } from "../src/index.js";
 import {
   type FakeIdp,
   type FixtureKey,
@@ -18,62 +10,11 @@ import {
   signToken,
   startFakeIdp,
 } from "./jwtFixtures.js";
-import { listen } from "./listen.js";
+import { type Api, call, eventually, postLogout, startApi } from "./revocationApi.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 // Attacks on revocation and the shared cache, each over real HTTP (Express apps on 127.0.0.1)
 // with a real redis-server where Redis is involved.
-
-const silent = { warn() {}, error() {} };
-
-interface Api {
-  url: string;
-  auth: Auth;
-  close(): Promise<void>;
-}
-
-/** An Express API: /me (getCurrentUser), /admin (requirePermission("admin")), logout route. */
-async function startApi(options: AuthOptions): Promise<Api> {
-  const auth = createAuth({ logger: silent, ...options });
-  await auth.ready();
-  const app = express();
-  app.get("/me", getCurrentUser({ auth }), (req, res) => {
-    res.json({ id: req.user?.id });
-  });
-  app.get("/admin", requirePermission("admin", { auth }), (_req, res) => {
-    res.json({ ok: true });
-  });
-  if (options.backchannelLogout !== undefined) {
-    app.post("/logout", backchannelLogout({ auth }));
-  }
-  const server = await listen(createServer(app));
-  return {
-    url: server.url,
-    auth,
-    close: async () => {
-      await server.close();
-      await auth.close();
-    },
-  };
-}
-
-async function call(api: Api, path: string, token: string): Promise<number> {
-  const response = await fetch(`${api.url}${path}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-/** Polls `check` until it holds or `ms` pass (events cross Redis asynchronously). */
-async function eventually(check: () => Promise<boolean>, ms = 3000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return check();
-}
 
 /** The P-256 group order n: an ECDSA signature (r, s) also verifies as (r, n − s). */
 const P256_N = BigInt("0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
@@ -291,13 +232,7 @@ describe("revocation and the shared cache under attack", () => {
           .setIssuedAt()
           .sign(keyA.privateKey);
       }
-      const response = await fetch(`${api.url}/logout`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ logout_token: token }).toString(),
-      });
-      await response.arrayBuffer();
-      return response.status;
+      return postLogout(api, token);
     };
 
     it("sid + sub: the session's tokens and the subject's sid-less tokens are refused; other sessions continue", async () => {

@@ -1,10 +1,7 @@
-import { createServer } from "node:http";
-import express from "express";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startRedis.mjs";
-import { backchannelLogout, getCurrentUser } from "../src/bindings/express/index.js";
-import { type Auth, type AuthOptions, ConfigurationError, createAuth } from "../src/index.js";
+import { type AuthOptions, ConfigurationError } from "../src/index.js";
 import {
   type FakeIdp,
   type FixtureKey,
@@ -13,63 +10,22 @@ import {
   signToken,
   startFakeIdp,
 } from "./jwtFixtures.js";
-import { listen } from "./listen.js";
+import {
+  type Api,
+  call,
+  eventually as eventuallyWithin,
+  postLogout,
+  startApi,
+} from "./revocationApi.js";
 
 // With many issuers, one tenant's `sub` (sid, jti, user id) is not another's: revocations name
 // their issuer, over real HTTP (Express on 127.0.0.1), with and without a real redis-server.
 
-const silent = { warn() {}, error() {} };
 const AUDIENCE = "orders-api";
 const CLIENT = "orders-web";
 
-interface Api {
-  url: string;
-  auth: Auth;
-  close(): Promise<void>;
-}
-
-async function startApi(options: AuthOptions): Promise<Api> {
-  const auth = createAuth({ logger: silent, backchannelLogout: { audience: CLIENT }, ...options });
-  await auth.ready();
-  const app = express();
-  app.get("/me", getCurrentUser({ auth }), (req, res) => void res.json({ id: req.user?.id }));
-  app.post("/logout", backchannelLogout({ auth }));
-  const server = await listen(createServer(app));
-  return {
-    url: server.url,
-    auth,
-    close: async () => {
-      await server.close();
-      await auth.close();
-    },
-  };
-}
-
-async function me(api: Api, token: string): Promise<number> {
-  const response = await fetch(`${api.url}/me`, { headers: { authorization: `Bearer ${token}` } });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-async function logout(api: Api, logoutToken: string): Promise<number> {
-  const response = await fetch(`${api.url}/logout`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ logout_token: logoutToken }),
-  });
-  await response.arrayBuffer();
-  return response.status;
-}
-
-/** Polls `check` until it holds or `ms` pass (events cross Redis asynchronously). */
-async function eventually(check: () => Promise<boolean>, ms = 5000): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return check();
-}
+const me = (api: Api, token: string) => call(api, "/me", token);
+const eventually = (check: () => Promise<boolean>) => eventuallyWithin(check, 5000);
 
 describe("revocations scoped to an issuer (many issuers)", () => {
   let redis: RedisUnderTest;
@@ -90,7 +46,7 @@ describe("revocations scoped to an issuer (many issuers)", () => {
     AUTH_AUDIENCE: AUDIENCE,
   });
   const start = async (options: Partial<AuthOptions> = {}) => {
-    const api = await startApi({ env: env(), ...options });
+    const api = await startApi({ env: env(), backchannelLogout: { audience: CLIENT }, ...options });
     apis.push(api);
     return api;
   };
@@ -217,7 +173,7 @@ describe("revocations scoped to an issuer (many issuers)", () => {
       const a = await tokenOf("a", { sub });
       const b = await tokenOf("b", { sub });
       expect([await me(api, a), await me(api, b)]).toEqual([200, 200]);
-      expect(await logout(api, await logoutTokenOf(keyA, idpA, { sub }))).toBe(200);
+      expect(await postLogout(api, await logoutTokenOf(keyA, idpA, { sub }))).toBe(200);
       expect(await me(api, a)).toBe(401);
       expect(await me(api, b)).toBe(200);
     });
@@ -230,7 +186,7 @@ describe("revocations scoped to an issuer (many issuers)", () => {
       const bNoSid = await tokenOf("b", { sub });
       const aSession = await tokenOf("a", { sub, sid });
       const aNoSid = await tokenOf("a", { sub });
-      expect(await logout(api, await logoutTokenOf(keyB, idpB, { sub, sid }))).toBe(200);
+      expect(await postLogout(api, await logoutTokenOf(keyB, idpB, { sub, sid }))).toBe(200);
       expect([await me(api, bSession), await me(api, bNoSid)]).toEqual([401, 401]);
       expect([await me(api, aSession), await me(api, aNoSid)]).toEqual([200, 200]);
     });
@@ -240,7 +196,7 @@ describe("revocations scoped to an issuer (many issuers)", () => {
       const sub = unique("forged");
       const b = await tokenOf("b", { sub });
       expect(await me(api, b)).toBe(200);
-      expect(await logout(api, await logoutTokenOf(keyA, idpB, { sub }))).toBe(400);
+      expect(await postLogout(api, await logoutTokenOf(keyA, idpB, { sub }))).toBe(400);
       expect(await me(api, b)).toBe(200);
     });
 
@@ -249,7 +205,7 @@ describe("revocations scoped to an issuer (many issuers)", () => {
       const before = { ...idpC.hits };
       const sub = unique("stranger");
       const a = await tokenOf("a", { sub });
-      expect(await logout(api, await logoutTokenOf(keyC, idpC, { sub }))).toBe(400);
+      expect(await postLogout(api, await logoutTokenOf(keyC, idpC, { sub }))).toBe(400);
       expect(idpC.hits).toEqual(before);
       expect(await me(api, a)).toBe(200);
     });
@@ -262,7 +218,7 @@ describe("revocations scoped to an issuer (many issuers)", () => {
       const a = await tokenOf("a", { sub: "u", sid });
       const b = await tokenOf("b", { sub: "u", sid });
       expect([await me(two, a), await me(two, b)]).toEqual([200, 200]);
-      expect(await logout(one, await logoutTokenOf(keyA, idpA, { sid }))).toBe(200);
+      expect(await postLogout(one, await logoutTokenOf(keyA, idpA, { sid }))).toBe(200);
       expect(await eventually(async () => (await me(two, a)) === 401)).toBe(true);
       expect(await me(two, b)).toBe(200);
     });

@@ -1,4 +1,5 @@
 import { createPlainTransport, createTransport } from "#platform";
+import { checkResource } from "../../kernel/checkResource.js";
 import { tagReason } from "../../kernel/decisionReason.js";
 import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
 import type { HttpTransport } from "../../kernel/HttpTransport.js";
@@ -299,16 +300,6 @@ function appOnlySubject(
 /** A 401 whose decision reason says why: the token was issued for someone else. */
 function wrongAudience(message: string) {
   return tagReason(invalidToken(message), "wrong_audience");
-}
-
-function checkResource(resource: string | undefined): string | undefined {
-  if (resource === undefined) return undefined;
-  if (typeof resource !== "string" || resource === "" || resource.trim() !== resource) {
-    throw new ConfigurationError(
-      "resource (AUTH_RESOURCE) must be this API's resource identifier, e.g. https://mcp.example.com/mcp.",
-    );
-  }
-  return resource;
 }
 
 function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {

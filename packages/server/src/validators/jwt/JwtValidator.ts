@@ -10,6 +10,7 @@ import { createPlainTransport, platform } from "#platform";
 import { fromJoseError } from "../../jose/fromJoseError.js";
 import { loadedJose, loadJose } from "../../jose/loadJose.js";
 import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
+import { checkResource } from "../../kernel/checkResource.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
 import { tagReason } from "../../kernel/decisionReason.js";
 import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
@@ -498,16 +499,6 @@ function checkIssuer(issuer: string | false): string | undefined {
 function checkUrl(value: string, name: string): string {
   checkHttpUrl(value, name);
   return value;
-}
-
-function checkResource(resource: string | undefined): string | undefined {
-  if (resource === undefined) return undefined;
-  if (typeof resource !== "string" || resource === "" || resource.trim() !== resource) {
-    throw new ConfigurationError(
-      "resource (AUTH_RESOURCE) must be this API's resource identifier, e.g. https://mcp.example.com/mcp.",
-    );
-  }
-  return resource;
 }
 
 function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {
