@@ -9,7 +9,7 @@ import { createIntrospectionValidator } from "../src/config/createIntrospectionV
 import { type Auth, createAuth } from "../src/index.js";
 import type { AppUnderTest } from "./bindingSuite.js";
 import {
-  type FrontMode,
+  answering,
   type IntrospectionFront,
   startIntrospectionFront,
 } from "./introspectionFront.js";
@@ -56,11 +56,6 @@ function introspectionEnv(mock: MockServer, url: string, method = "client_secret
     AUTH_AUDIENCE: "oxaigen-mock",
     AUTH_HTTP_TIMEOUT_SECONDS: "2",
   };
-}
-
-/** The front answers every introspection with `claims` (200, JSON), whatever the token. */
-function answering(claims: Record<string, unknown>): FrontMode {
-  return { kind: "answer", status: 200, type: "application/json", body: JSON.stringify(claims) };
 }
 
 /** Revokes an access token at the mock (RFC 7009) with the client it was issued to. */

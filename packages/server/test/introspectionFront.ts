@@ -8,6 +8,11 @@ export type FrontMode =
   | { kind: "hold" }
   | { kind: "answer"; status: number; type: string; body: string };
 
+/** The front answers every introspection with `claims` (200, JSON), whatever the token. */
+export function answering(claims: Record<string, unknown>): FrontMode {
+  return { kind: "answer", status: 200, type: "application/json", body: JSON.stringify(claims) };
+}
+
 /**
  * A node:http server in front of an introspection endpoint: forwards (counting every POST), or
  * holds requests until released (slow upstream, single flight), or answers a canned body

@@ -8,7 +8,11 @@ import { type RedisUnderTest, startRedis } from "../../../scripts/testing/startR
 import * as ex from "../src/bindings/express/index.js";
 import { type Auth, createAuth } from "../src/index.js";
 import type { AppUnderTest } from "./bindingSuite.js";
-import { type IntrospectionFront, startIntrospectionFront } from "./introspectionFront.js";
+import {
+  answering,
+  type IntrospectionFront,
+  startIntrospectionFront,
+} from "./introspectionFront.js";
 import { listen } from "./listen.js";
 
 const CLIENT = { id: "mock-client", secret: "mock-client-secret" };
@@ -130,18 +134,13 @@ describe("AUTH_RESOURCE with AUTH_PROVIDER=introspection", () => {
         logger: log.logger,
       });
       const laxApi = await startApi(lax);
-      front.mode = {
-        kind: "answer",
-        status: 200,
-        type: "application/json",
-        body: JSON.stringify({
-          active: true,
-          sub: "mock-admin-id",
-          iss: mock.url,
-          exp: Math.floor(Date.now() / 1000) + 300,
-          ...aud,
-        }),
-      };
+      front.mode = answering({
+        active: true,
+        sub: "mock-admin-id",
+        iss: mock.url,
+        exp: Math.floor(Date.now() / 1000) + 300,
+        ...aud,
+      });
       try {
         for (const target of [api, laxApi]) {
           const res = await get(target, `opaque-${crypto.randomUUID()}`);

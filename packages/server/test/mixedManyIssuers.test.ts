@@ -7,7 +7,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as ex from "../src/bindings/express/index.js";
 import { type Auth, type AuthOptions, createAuth } from "../src/index.js";
 import type { AppUnderTest } from "./bindingSuite.js";
-import { type IntrospectionFront, startIntrospectionFront } from "./introspectionFront.js";
+import {
+  answering,
+  type IntrospectionFront,
+  startIntrospectionFront,
+} from "./introspectionFront.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
 import { listen } from "./listen.js";
 
@@ -96,17 +100,12 @@ const jwksHits = () => [a, b, untrusted].map((idp) => idp.hits.jwks + idp.hits.d
 
 /** The front answers the next introspections with an active token of these members. */
 function answerActive(members: Record<string, unknown>): void {
-  front.mode = {
-    kind: "answer",
-    status: 200,
-    type: "application/json",
-    body: JSON.stringify({
-      active: true,
-      sub: "opaque-user",
-      exp: Math.floor(Date.now() / 1000) + 300,
-      ...members,
-    }),
-  };
+  front.mode = answering({
+    active: true,
+    sub: "opaque-user",
+    exp: Math.floor(Date.now() / 1000) + 300,
+    ...members,
+  });
 }
 
 describe("mixed mode with many issuers (AUTH_ISSUERS + AUTH_INTROSPECTION_URL)", () => {
