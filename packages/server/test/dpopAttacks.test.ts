@@ -22,6 +22,7 @@ import {
   startFakeIdp,
 } from "./jwtFixtures.js";
 import { listen } from "./listen.js";
+import { sharedCount, untilShared } from "./sharedEntries.js";
 import { startStandInProxy, userBody } from "./standInProxy.js";
 import { startUpgradeServer, type UpgradeServer } from "./upgradeServer.js";
 
@@ -181,7 +182,9 @@ describe("DPoP-bound tokens under attack", () => {
 
     it("on another instance served from the shared (Redis) answer → still 401 as Bearer", async () => {
       const token = await boundToken();
+      const shared = await sharedCount(redis.url, "dpop-fleet:");
       expect((await send(`${fleetA.url}/me`, await dpopHeaders(fleetA, token))).status).toBe(200);
+      await untilShared(redis.url, "dpop-fleet:", shared + 1);
       const verify = vi.spyOn(fleetB.auth.validator, "verify");
       const answer = await send(`${fleetB.url}/me`, { authorization: `Bearer ${token}` });
       expect(answer.status).toBe(401);

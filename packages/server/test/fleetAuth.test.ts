@@ -8,6 +8,7 @@ import { REDIS_CONNECT_WAIT_MS } from "../src/config/connectRedis.js";
 import { createAuth } from "../src/config/createAuth.js";
 import { authenticateUpgrade, rejectUpgrade, selectWsProtocol } from "../src/index.js";
 import type { Auth } from "../src/kernel/Auth.js";
+import { sharedCount, untilShared } from "./sharedEntries.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 /** A JWT-shaped token (the stand-in proxy vouches for it; its payload names sub, sid, exp). */
@@ -109,8 +110,9 @@ describe("createAuth({ redis }) on a real Redis: two instances in one process", 
 
   it("a token validated by one instance is served by the other without an upstream call", async () => {
     const before = proxy.calls.getMe;
+    const shared = await sharedCount(redis.url, "fa:");
     expect((await a.getCurrentUser(req(BOB))).id).toBe("bob");
-    await sleep(50);
+    await untilShared(redis.url, "fa:", shared + 1);
     expect((await b.getCurrentUser(req(BOB))).id).toBe("bob");
     expect(proxy.calls.getMe - before).toBe(1);
   });

@@ -14,6 +14,7 @@ import {
   startIntrospectionFront,
 } from "./introspectionFront.js";
 import { listen } from "./listen.js";
+import { untilShared } from "./sharedEntries.js";
 
 const silent = { warn: () => {}, error: () => {} };
 const CLIENT = { id: "mock-client", secret: "mock-client-secret" };
@@ -471,6 +472,7 @@ describe("introspection with Redis: the shared level and revocation events", () 
     const token = await mock.mock.mintToken({ sub: "mock-admin" });
     const before = front.calls;
     expect((await a.getCurrentUser(req(token))).id).toBe(ADMIN);
+    await untilShared(redis.url, "in:");
     expect((await b.getCurrentUser(req(token))).id).toBe(ADMIN);
     expect(front.calls - before).toBe(1);
   });

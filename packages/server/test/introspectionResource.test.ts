@@ -14,6 +14,7 @@ import {
   startIntrospectionFront,
 } from "./introspectionFront.js";
 import { listen } from "./listen.js";
+import { untilShared } from "./sharedEntries.js";
 
 const CLIENT = { id: "mock-client", secret: "mock-client-secret" };
 const RESOURCE = "http://127.0.0.1:8931/mcp";
@@ -197,6 +198,7 @@ describe("AUTH_RESOURCE and the shared level: an answer never serves another res
       });
       const before = front.calls;
       expect((await a.getCurrentUser(req(token))).id).toBe("mock-admin-id");
+      await untilShared(redis.url, "res:");
       // The same resource shares the answer through Redis: no second call.
       expect((await a2.getCurrentUser(req(token))).id).toBe("mock-admin-id");
       expect(front.calls - before).toBe(1);

@@ -7,6 +7,7 @@ import type { RequestContext } from "../src/kernel/types.js";
 import { createAdapterValidator } from "../src/validators/adapters/createAdapterValidator.js";
 import { type FakeIdp, type FixtureKey, makeKey, signToken, startFakeIdp } from "./jwtFixtures.js";
 import { type OtelRecorder, startOtelRecorder, total } from "./otelRecorder.js";
+import { untilShared } from "./sharedEntries.js";
 import { type StandInProxy, startStandInProxy, userBody } from "./standInProxy.js";
 
 const silent = { warn: () => {} };
@@ -294,6 +295,7 @@ describe("on a real Redis", () => {
     await Promise.all([a.ready(), b.ready()]);
     expect((await a.health()).checks.redis.status).toBe("ok");
     await a.getCurrentUser(bearer(token));
+    await untilShared(redis.url, "otel:");
     // b finds a's answer in Redis: a hit at the shared level, no upstream call.
     await b.getCurrentUser(bearer(token));
     expect(proxy.calls.getMe).toBe(1);
