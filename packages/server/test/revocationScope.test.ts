@@ -80,7 +80,7 @@ describe("revocations scoped to an issuer (many issuers)", () => {
 
   describe("auth.revoke in one process", () => {
     it.each(["sub", "userId", "sid", "jti"] as const)(
-      "revoke({ %s, iss }) refuses tenant A's token only; the same %s at tenant B keeps working",
+      "revoke({ %s, iss }) refuses tenant A's token only; tenant B's token with the same id keeps working",
       async (kind) => {
         const api = await start();
         const id = unique(kind);
