@@ -1,4 +1,5 @@
 import { createPlainTransport, createTransport } from "#platform";
+import { checkAudience } from "../../kernel/checkAudience.js";
 import { checkResource } from "../../kernel/checkResource.js";
 import { tagReason } from "../../kernel/decisionReason.js";
 import { ConfigurationError, invalidToken } from "../../kernel/errors.js";
@@ -300,19 +301,6 @@ function appOnlySubject(
 /** A 401 whose decision reason says why: the token was issued for someone else. */
 function wrongAudience(message: string) {
   return tagReason(invalidToken(message), "wrong_audience");
-}
-
-function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {
-  if (audience === false) return undefined;
-  const list = (typeof audience === "string" ? [audience] : (audience ?? [])).filter(
-    (value) => typeof value === "string" && value !== "",
-  );
-  if (list.length === 0) {
-    throw new ConfigurationError(
-      "Set AUTH_AUDIENCE to the audience your access tokens are issued for (the API identifier), or AUTH_VERIFY_AUDIENCE=false to skip the aud check (not recommended).",
-    );
-  }
-  return new Set(list);
 }
 
 /** The numeric options, each checked against its range (messages name the setting). */

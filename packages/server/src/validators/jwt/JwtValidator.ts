@@ -10,6 +10,7 @@ import { createPlainTransport, platform } from "#platform";
 import { fromJoseError } from "../../jose/fromJoseError.js";
 import { loadedJose, loadJose } from "../../jose/loadJose.js";
 import { ASYMMETRIC_ALGORITHMS } from "../../kernel/asymmetricAlgorithms.js";
+import { checkAudience } from "../../kernel/checkAudience.js";
 import { checkResource } from "../../kernel/checkResource.js";
 import { hasProtoKey } from "../../kernel/claimPath.js";
 import { tagReason } from "../../kernel/decisionReason.js";
@@ -499,19 +500,6 @@ function checkIssuer(issuer: string | false): string | undefined {
 function checkUrl(value: string, name: string): string {
   checkHttpUrl(value, name);
   return value;
-}
-
-function checkAudience(audience: string | readonly string[] | false): Set<string> | undefined {
-  if (audience === false) return undefined;
-  const list = (typeof audience === "string" ? [audience] : (audience ?? [])).filter(
-    (value) => typeof value === "string" && value !== "",
-  );
-  if (list.length === 0) {
-    throw new ConfigurationError(
-      "Set AUTH_AUDIENCE to the audience your tokens are issued for (the API identifier or client id), or AUTH_VERIFY_AUDIENCE=false to skip the aud check (not recommended).",
-    );
-  }
-  return new Set(list);
 }
 
 function checkSecret(secret: string | Uint8Array | undefined): Uint8Array | undefined {
