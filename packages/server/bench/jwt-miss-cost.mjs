@@ -2,17 +2,20 @@
 // costs through the SDK's guard next to jose's own `jwtVerify` with the same key plus the same
 // check by hand (read the Bearer header, verify, require a scope). Distinct RS256 tokens, more
 // than the cache holds, 16 in flight; CPU µs per request from process.cpuUsage (all threads:
-// WebCrypto verifies on the libuv pool). First both variants in one process, interleaved round
+// WebCrypto verifies on the libuv pool). First every variant in one process, interleaved round
 // by round (medians after two warm-up rounds), then each variant alone in its own process
-// (BENCH_SOLO_ROUNDS times each; 0 skips that row).
-// Ratio = jose / SDK: 1.00 means the SDK adds nothing; the target is ≥ 0.95.
-// BENCH_BASELINE=<another build's dist/> adds that build as a third variant, in the same process
-// and rounds (before/after figures from one run); that dist/ needs a package.json beside it with
-// this package's "imports" (#platform), e.g. copy dist/ into a directory holding a copy of it.
-// BENCH_CONTROLS=1 adds three controls to the one-process run, each behind the same hand-written
-// guard: the SDK's validator alone (jose, its own checks and the User, no cache, no guard); a
-// floor (jose plus the least a cache adds on a miss: sha256 of the token, one LRU insert of the
-// payload); and that floor caching a User-shaped answer (what the SDK must keep to serve a hit).
+// (BENCH_SOLO_ROUNDS times each, rotating; 0 skips those columns).
+// Ratio = jose / variant: 1.00 means the variant adds nothing; the SDK's target is ≥ 0.95.
+// BENCH_BASELINE=<another build's dist/> adds that build as a variant (before/after figures from
+// one run); that dist/ needs a package.json beside it with this package's "imports" (#platform),
+// e.g. copy dist/ into a directory holding a copy of it.
+// BENCH_CONTROLS=1 adds four controls, each behind the same hand-written guard: the SDK's
+// validator alone (jose, its own checks and the User, no cache, no guard); a floor (jose plus
+// the least a cache adds on a miss: sha256 of the token, one LRU insert of the payload); that
+// floor caching a User-shaped answer (what the SDK must keep to serve a hit); and jose plus
+// ~2 µs of plain arithmetic on the main thread (no allocation, no call). A second table splits
+// each variant's CPU into user and system time and counts voluntary context switches (a thread
+// going to sleep for want of work) per request.
 import { execFileSync } from "node:child_process";
 import { hash } from "node:crypto";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -21,6 +24,7 @@ import { requireScope } from "@org/auth-server/node";
 import { importJWK, jwtVerify } from "jose";
 import { LRUCache } from "lru-cache";
 import { startRsaIssuer } from "./rsaIssuer.mjs";
+import { spinFor } from "./spinFor.mjs";
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 4096);
 const IN_FLIGHT = 16;
@@ -97,6 +101,7 @@ if (process.env.BENCH_CONTROLS === "1") {
       "claims",
       { value: Object.freeze(claims), enumerable: false },
     );
+  const spin = spinFor(2);
   const control = {
     "control: SDK validator alone + guard": async (request) => {
       const { user } = await validator.verify(request.headers.authorization.slice(7));
@@ -108,6 +113,11 @@ if (process.env.BENCH_CONTROLS === "1") {
       const key = hash("sha256", token, "binary");
       const payload = await joseGuard(request);
       answers.set(key, { payload, expiresAt: payload.exp * 1000 });
+      return payload;
+    },
+    "control: jose + guard + ~2 µs of arithmetic": async (request) => {
+      const payload = await joseGuard(request);
+      spin();
       return payload;
     },
     "control: same, caching a User-shaped answer": async (request) => {
@@ -137,7 +147,9 @@ if (process.env.BENCH_BASELINE) {
   VARIANTS[BASELINE] = node.requireScope("read", { auth: baselineAuth });
 }
 
+/** CPU µs (all threads; user and system) and voluntary context switches per request. */
 async function cpuPerRequest(guard) {
+  const switches = process.resourceUsage().voluntaryContextSwitches;
   const before = process.cpuUsage();
   let next = 0;
   const worker = async () => {
@@ -146,55 +158,85 @@ async function cpuPerRequest(guard) {
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   const used = process.cpuUsage(before);
-  return (used.user + used.system) / requests.length;
+  const n = requests.length;
+  return {
+    cpu: (used.user + used.system) / n,
+    user: used.user / n,
+    system: used.system / n,
+    switches: (process.resourceUsage().voluntaryContextSwitches - switches) / n,
+  };
 }
 
 /** The median; NaN for no values (BENCH_ROUNDS=0 prints NaN instead of crashing). */
 const median = (values) =>
   values.length === 0 ? Number.NaN : [...values].sort((a, b) => a - b)[values.length >> 1];
 
-/** Medians per variant over `rounds` after two warm-up rounds, variants alternating. */
+/** Medians per variant and figure over `rounds` after two warm-up rounds, variants alternating. */
 async function measure(names, rounds) {
   const samples = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < rounds + 2; round++) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
-      const cpu = await cpuPerRequest(VARIANTS[name]);
-      if (round >= 2) samples[name].push(cpu);
+      const figures = await cpuPerRequest(VARIANTS[name]);
+      if (round >= 2) samples[name].push(figures);
     }
   }
-  return Object.fromEntries(names.map((name) => [name, median(samples[name])]));
+  const medianOf = (name, figure) => median(samples[name].map((sample) => sample[figure]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      {
+        cpu: medianOf(name, "cpu"),
+        user: medianOf(name, "user"),
+        system: medianOf(name, "system"),
+        switches: medianOf(name, "switches"),
+      },
+    ]),
+  );
 }
 
+/** The variant's figures measured alone in a new process (no other variant's JIT or heap). */
+function measureAlone(name) {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--only", name], {
+    encoding: "utf8",
+    timeout: 600_000,
+  });
+  return JSON.parse(out.trim().split("\n").at(-1));
+}
+
+const fixed = (value) => (Number.isNaN(value) ? "–" : value.toFixed(1));
+
 if (only !== undefined) {
-  process.stdout.write(`${JSON.stringify(await measure([only], ROUNDS))}\n`);
+  process.stdout.write(`${JSON.stringify((await measure([only], ROUNDS))[only])}\n`);
 } else {
-  const [jose, sdk] = Object.keys(VARIANTS);
-  const together = await measure(Object.keys(VARIANTS), ROUNDS);
-  const solo = { [jose]: [], [sdk]: [] };
+  const names = Object.keys(VARIANTS);
+  const [jose] = names;
+  const together = await measure(names, ROUNDS);
+  // Every variant alone too, in rotating order (BENCH_SOLO_ROUNDS=0 skips this).
+  const solo = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < SOLO_ROUNDS; round++) {
-    for (const name of round % 2 === 0 ? [jose, sdk] : [sdk, jose]) {
-      const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--only", name], {
-        encoding: "utf8",
-        timeout: 600_000,
-      });
-      solo[name].push(JSON.parse(out.trim().split("\n").at(-1))[name]);
-    }
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) solo[name].push(measureAlone(name));
   }
-  const row = (label, a, b) =>
-    `| ${label} | ${a.toFixed(1)} | ${b.toFixed(1)} | ${(a / b).toFixed(2)} |`;
-  console.log(`| JWT cache miss, CPU µs per request | ${jose} | ${sdk} | ratio |`);
-  console.log("| --- | --- | --- | --- |");
-  console.log(row(`one process, median of ${ROUNDS} rounds`, together[jose], together[sdk]));
-  if (baselineAuth !== undefined) {
-    console.log(row(`one process, ${BASELINE}`, together[jose], together[BASELINE]));
-  }
-  for (const name of CONTROLS)
-    console.log(row(`one process, ${name}`, together[jose], together[name]));
-  // BENCH_SOLO_ROUNDS=0 skips the own-process row (there is no median of no runs).
-  if (SOLO_ROUNDS > 0) {
+  const alone = (name) => median(solo[name].map((figures) => figures.cpu));
+  console.log(
+    `| JWT cache miss, CPU µs per request | one process, median of ${ROUNDS} rounds | ratio | own processes, median of ${SOLO_ROUNDS} | ratio |`,
+  );
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const name of names) {
+    const inProcess = together[name].cpu;
+    const own = alone(name);
     console.log(
-      row(`own processes, median of ${SOLO_ROUNDS}`, median(solo[jose]), median(solo[sdk])),
+      `| ${name} | ${fixed(inProcess)} | ${(together[jose].cpu / inProcess).toFixed(2)} | ${fixed(own)} | ${(alone(jose) / own).toFixed(2)} |`,
+    );
+  }
+  console.log(
+    "\n| one process, per request (medians) | CPU µs | user µs | system µs | voluntary context switches |",
+  );
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const [name, { cpu, user, system, switches }] of Object.entries(together)) {
+    console.log(
+      `| ${name} | ${fixed(cpu)} | ${fixed(user)} | ${fixed(system)} | ${switches.toFixed(2)} |`,
     );
   }
 }
