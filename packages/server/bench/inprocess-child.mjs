@@ -1,9 +1,8 @@
 // One variant of the in-process bench (see inprocess.mjs): builds one app, injects requests
 // without sockets, prints CPU µs per request. argv: <framework> <variant> <dist dir> <requests>.
-import { once } from "node:events";
-import { createServer } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { startStandInProxy } from "./standInProxy.mjs";
 
 const [framework, variant, dist, requestsArg] = process.argv.slice(2);
 const REQUESTS = Number(requestsArg);
@@ -13,17 +12,12 @@ const headers = { authorization: `Bearer ${TOKEN}`, host: "app.example.com" };
 const load = (entry) => import(pathToFileURL(join(dist, `${entry}.js`)).href);
 
 // A stand-in auth proxy: answers the one get-me; every measured request is a cache hit.
-const proxy = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ id: "bench-user", email: "bench@example.com" }));
-});
-proxy.listen(0, "127.0.0.1");
-await once(proxy, "listening");
+const proxy = await startStandInProxy();
 
 const { createAuth } = await load("index");
 const auth = createAuth({
   env: {},
-  proxyUrlOverride: `http://127.0.0.1:${proxy.address().port}`,
+  proxyUrlOverride: proxy.url,
   logger: { warn() {} },
 });
 const guarded = variant !== "none";
@@ -92,4 +86,4 @@ process.stdout.write(
   `${JSON.stringify({ cpuUs: (used.user + used.system) / REQUESTS, wallUs: wallUs / REQUESTS })}\n`,
 );
 await auth.close();
-proxy.close();
+await proxy.close();

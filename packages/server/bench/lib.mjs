@@ -2,7 +2,6 @@
 // load generator (this process) and the server under test do not share an event loop.
 import { execFileSync, fork } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:http";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
@@ -43,30 +42,7 @@ function pinned(cpu) {
   return { execPath: "taskset", execArgv: ["-c", cpu, process.execPath] };
 }
 
-/** A stand-in auth proxy on 127.0.0.1:0 that counts get-me calls. */
-export async function startStandInProxy(tokens, { delayMs = 0 } = {}) {
-  const calls = { getMe: 0 };
-  const server = createServer((req, res) => {
-    if (req.url !== "/_oxa_auth/get-me") return void res.writeHead(404).end();
-    calls.getMe += 1;
-    const token = (req.headers.authorization ?? "").replace(/^Bearer /, "");
-    const answer = () => {
-      if (!tokens.has(token)) return void res.writeHead(401).end();
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ id: "bench-user", email: "bench@example.com" }));
-    };
-    if (delayMs > 0) setTimeout(answer, delayMs);
-    else answer();
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    calls,
-    tokens,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
+export { startStandInProxy } from "./standInProxy.mjs";
 
 /**
  * Forks a server script; it must `process.send({ ports: { [name]: port } })` once listening, one

@@ -5,10 +5,9 @@
 // sdk (the SDK's meter and tracer providers and its context manager registered, recording, as an
 // app's NodeSDK would), sdk-off (the same SDK registered, the SDK's telemetry off: what the
 // OpenTelemetry SDK itself costs the process).
-import { once } from "node:events";
-import { createServer } from "node:http";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { startStandInProxy } from "./standInProxy.mjs";
 
 const [variant, dist, requestsArg] = process.argv.slice(2);
 const REQUESTS = Number(requestsArg);
@@ -43,17 +42,12 @@ if (variant === "sdk" || variant === "sdk-off") {
 }
 
 // A stand-in auth proxy: answers the one get-me; every measured request is a cache hit.
-const proxy = createServer((_req, res) => {
-  res.writeHead(200, { "content-type": "application/json" });
-  res.end(JSON.stringify({ id: "bench-user", email: "bench@example.com" }));
-});
-proxy.listen(0, "127.0.0.1");
-await once(proxy, "listening");
+const proxy = await startStandInProxy();
 
 const { createAuth } = await load("index");
 const auth = createAuth({
   env: {},
-  proxyUrlOverride: `http://127.0.0.1:${proxy.address().port}`,
+  proxyUrlOverride: proxy.url,
   logger: { warn() {} },
   ...(variant === "off" || variant === "sdk-off" ? { telemetry: false } : {}),
 });
@@ -91,4 +85,4 @@ const callUs = await cpuPer(calls, REQUESTS * 5);
 const requestUs = await cpuPer(requests, REQUESTS);
 console.log(JSON.stringify({ variant, callUs, requestUs }));
 await auth.close();
-proxy.close();
+await proxy.close();
