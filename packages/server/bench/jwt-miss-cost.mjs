@@ -15,9 +15,11 @@
 // floor caching a User-shaped answer (what the SDK must keep to serve a hit); and jose plus
 // ~2 µs of plain arithmetic on the main thread (no allocation, no call). A second table splits
 // each variant's CPU into user and system time and counts voluntary context switches (a thread
-// going to sleep for want of work) per request.
+// going to sleep for want of work) per request, and on Linux how many of them the main thread
+// made (the rest are the libuv pool's and V8's threads).
 import { execFileSync } from "node:child_process";
 import { hash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createAuth, createJwtValidator } from "@org/auth-server";
 import { requireScope } from "@org/auth-server/node";
@@ -147,9 +149,20 @@ if (process.env.BENCH_BASELINE) {
   VARIANTS[BASELINE] = node.requireScope("read", { auth: baselineAuth });
 }
 
+/** The main thread's voluntary context switches so far (Linux), else NaN. */
+function mainThreadSwitches() {
+  try {
+    const status = readFileSync(`/proc/self/task/${process.pid}/status`, "utf8");
+    return Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU µs (all threads; user and system) and voluntary context switches per request. */
 async function cpuPerRequest(guard) {
   const switches = process.resourceUsage().voluntaryContextSwitches;
+  const mainSwitches = mainThreadSwitches();
   const before = process.cpuUsage();
   let next = 0;
   const worker = async () => {
@@ -164,6 +177,7 @@ async function cpuPerRequest(guard) {
     user: used.user / n,
     system: used.system / n,
     switches: (process.resourceUsage().voluntaryContextSwitches - switches) / n,
+    mainSwitches: (mainThreadSwitches() - mainSwitches) / n,
   };
 }
 
@@ -190,6 +204,7 @@ async function measure(names, rounds) {
         user: medianOf(name, "user"),
         system: medianOf(name, "system"),
         switches: medianOf(name, "switches"),
+        mainSwitches: medianOf(name, "mainSwitches"),
       },
     ]),
   );
@@ -231,12 +246,12 @@ if (only !== undefined) {
     );
   }
   console.log(
-    "\n| one process, per request (medians) | CPU µs | user µs | system µs | voluntary context switches |",
+    "\n| one process, per request (medians) | CPU µs | user µs | system µs | voluntary context switches | of which the main thread's |",
   );
-  console.log("| --- | --- | --- | --- | --- |");
-  for (const [name, { cpu, user, system, switches }] of Object.entries(together)) {
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  for (const [name, { cpu, user, system, switches, mainSwitches }] of Object.entries(together)) {
     console.log(
-      `| ${name} | ${fixed(cpu)} | ${fixed(user)} | ${fixed(system)} | ${switches.toFixed(2)} |`,
+      `| ${name} | ${fixed(cpu)} | ${fixed(user)} | ${fixed(system)} | ${switches.toFixed(2)} | ${Number.isNaN(mainSwitches) ? "–" : mainSwitches.toFixed(2)} |`,
     );
   }
 }
