@@ -119,29 +119,21 @@ export const USER_KEYS = [
  */
 export function makeUser(fields: UserFields): User {
   const isAuthenticated = fields.isAuthenticated ?? true;
-  // One literal in USER_KEYS order (a test holds the two together): it gets its final shape at
-  // once, where a loop of keyed stores walks a map transition per field on every user built.
   // New lists and objects for every user; a field without a default here is null.
-  return {
-    id: fields.id ?? null,
-    userName: fields.userName ?? null,
-    email: fields.email ?? null,
-    name: fields.name ?? null,
-    accountType: fields.accountType ?? null,
-    enabled: fields.enabled ?? null,
-    firstName: fields.firstName ?? null,
-    lastName: fields.lastName ?? null,
-    workspace: fields.workspace ?? null,
-    workspaceRoles: fields.workspaceRoles ?? [],
-    workspacePermissions: fields.workspacePermissions ?? [],
-    roles: fields.roles ?? [],
-    permissions: fields.permissions ?? [],
-    scopes: fields.scopes ?? [],
+  const defaults: Partial<Record<keyof User, unknown>> = {
+    workspaceRoles: [],
+    workspacePermissions: [],
+    roles: [],
+    permissions: [],
+    scopes: [],
     isAuthenticated,
-    isAnonymous: fields.isAnonymous ?? !isAuthenticated,
-    provider: fields.provider,
-    extra: fields.extra ?? {},
+    isAnonymous: !isAuthenticated,
+    extra: {},
   };
+  const given: Partial<Record<keyof User, unknown>> = fields;
+  const user: Record<string, unknown> = {};
+  for (const key of USER_KEYS) user[key] = given[key] ?? defaults[key] ?? null;
+  return user as unknown as User;
 }
 
 /**
