@@ -4,6 +4,9 @@ import { readLimitedStream } from "./readLimitedStream.js";
 
 type Https = typeof import("node:https");
 
+/** Methods a client may send again when the first attempt never reached the server. */
+const IDEMPOTENT: ReadonlySet<string> = new Set(["GET", "HEAD"]);
+
 /**
  * Node's own `node:http` client (loaded already by any server): the cold-start transport, used
  * for the first upstream calls while undici's pool loads. `node:https` is imported only for an
@@ -33,22 +36,35 @@ export function createNodeHttpTransport(options: TransportOptions): HttpTranspor
     ready: async () => undefined,
     async send(method, url, headers, signal, body) {
       const { agent, send } = await clientFor(url);
-      const response = await new Promise<IncomingMessage>((resolve, reject) => {
-        // A sized body, not a chunked one: some authorization servers refuse chunked forms.
-        const sized =
-          body === undefined
-            ? headers
-            : { ...headers, "content-length": String(Buffer.byteLength(body)) };
-        const outgoing = send(url, {
-          method,
-          headers: sized,
-          agent,
-          signal,
-          timeout: options.timeoutMs,
+      // A sized body, not a chunked one: some authorization servers refuse chunked forms.
+      const sized =
+        body === undefined
+          ? headers
+          : { ...headers, "content-length": String(Buffer.byteLength(body)) };
+      let staleReuse = false;
+      const sendOnce = (via: Agent | false) =>
+        new Promise<IncomingMessage>((resolve, reject) => {
+          const outgoing = send(url, {
+            method,
+            headers: sized,
+            agent: via,
+            signal,
+            timeout: options.timeoutMs,
+          });
+          outgoing.once("response", resolve);
+          outgoing.once("error", (error: NodeJS.ErrnoException) => {
+            // Node's agent can hand out an idle connection the server has just closed
+            // (nodejs/node#47130): the request never reached the server.
+            staleReuse = error.code === "ECONNRESET" && outgoing.reusedSocket;
+            reject(error);
+          });
+          outgoing.end(body);
         });
-        outgoing.once("response", resolve);
-        outgoing.once("error", reject);
-        outgoing.end(body);
+      const response = await sendOnce(agent).catch((error: unknown) => {
+        // An idempotent request goes again once, on a new connection, as undici does by itself;
+        // anything else (a POST, a reset of a new connection, a timeout) fails as it came.
+        if (staleReuse && IDEMPOTENT.has(method) && !signal.aborted) return sendOnce(false);
+        throw error;
       });
       return {
         status: response.statusCode ?? 0,
