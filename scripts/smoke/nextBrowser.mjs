@@ -20,7 +20,7 @@ export async function checkClientPage(apps, mockEmail = "mock.user@example.com")
   }
 }
 
-async function signInOnce(browser, { url, mode }, email) {
+async function signInOnce(browser, { url, mode, output }, email) {
   const where = `${mode} mode`;
   const html = await (await fetch(`${url}/client`)).text();
   if (!/id="status">loading</.test(html)) {
@@ -43,7 +43,7 @@ async function signInOnce(browser, { url, mode }, email) {
       );
     } catch {
       throw new Error(
-        `${where}: ${what}; #${id} shows "${await text(id)}"; console: ${warnings.join(" | ")}`,
+        `${where}: ${what}; #${id} shows "${await text(id)}"; console: ${warnings.join(" | ")}${serverLog(output)}`,
       );
     }
   };
@@ -68,4 +68,10 @@ async function signInOnce(browser, { url, mode }, email) {
   } finally {
     await context.close();
   }
+}
+
+/** The SDK's own lines in the app's output (a 502 names its cause there), for an error message. */
+function serverLog(output) {
+  const lines = (output?.() ?? "").split("\n").filter((line) => line.includes("@org/auth-server"));
+  return lines.length === 0 ? "" : `; the app logged:\n${lines.slice(-5).join("\n")}`;
 }

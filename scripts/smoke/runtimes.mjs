@@ -536,7 +536,7 @@ async function nextGroup(env, dir) {
               checkClientPage(
                 rows
                   .filter((r) => r.target === "next-route-node" && r.app)
-                  .map((r) => ({ url: r.app.url, mode: r.mode })),
+                  .map((r) => ({ url: r.app.url, mode: r.mode, output: r.app.output })),
               ),
           )
       : undefined,
